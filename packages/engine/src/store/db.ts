@@ -1,0 +1,19 @@
+/**
+ * The one database interface the engine talks to. Two implementations: PGlite (embedded, a data folder or memory)
+ * and PostgreSQL (node-postgres pool, from DATABASE_URL). SQL is PostgreSQL's dialect on both.
+ */
+export interface QueryResult<T> {
+  rows: T[];
+  rowCount: number;
+}
+
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs fn in one transaction (READ COMMITTED); commits when it resolves, rolls back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
