@@ -9,6 +9,8 @@ export interface QueryResult<T> {
 
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
+  /** Runs several statements without parameters and returns no rows (migrations need this; `query` is one statement). */
+  exec(sql: string): Promise<void>;
 }
 
 export interface Db extends Queryable {

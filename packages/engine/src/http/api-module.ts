@@ -1,0 +1,1 @@
+export type ApiModule<_C = unknown> = { name: string };

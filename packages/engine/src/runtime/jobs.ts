@@ -1,0 +1,341 @@
+/**
+ * Durable jobs (migration 002): timers, async continuations, scheduled publishing. Any number of executors, on any
+ * number of nodes, take due jobs with SELECT ... FOR UPDATE SKIP LOCKED and a lock owner + expiry; each job runs
+ * inside one transaction together with its deletion, so it takes effect once. A failing job is retried with backoff
+ * (3 attempts by default, as Flowable) and then moved to dead_letter_jobs.
+ */
+
+import type { Logger } from '../logger.js';
+import { silentLogger } from '../logger.js';
+import type { Db, Queryable } from '../store/db.js';
+import type { Clock } from './clock.js';
+import { systemClock } from './clock.js';
+import type { IdGenerator } from './ids.js';
+import { defaultIds } from './ids.js';
+
+export interface Job<P = unknown> {
+  id: string;
+  type: string;
+  payload: P;
+  key: string | null;
+  scopeId: string | null;
+  dueAt: Date;
+  attempts: number;
+  maxAttempts: number;
+  lockOwner: string | null;
+  lockExpiresAt: Date | null;
+  lastError: string | null;
+  createdAt: Date;
+}
+
+export interface DeadLetterJob<P = unknown> extends Omit<Job<P>, 'lockOwner' | 'lockExpiresAt'> {
+  failedAt: Date;
+}
+
+export interface EnqueueOptions<P = unknown> {
+  type: string;
+  payload?: P;
+  /** When it is due; default now. */
+  dueAt?: Date;
+  /** A unique name: enqueueing the same key again replaces the job (a new time, a new payload). */
+  key?: string;
+  /** An owner, e.g. a process instance id, to list or cancel its jobs together. */
+  scopeId?: string;
+  /** Attempts before the job becomes a dead letter; default 3. */
+  maxAttempts?: number;
+}
+
+export interface JobFilter {
+  id?: string;
+  key?: string;
+  scopeId?: string;
+  type?: string;
+}
+
+const COLUMNS =
+  'id, type, payload, key, scope_id, due_at, attempts, max_attempts, lock_owner, lock_expires_at, last_error, created_at';
+
+type Row = Record<string, unknown>;
+
+function toJob(r: Row): Job {
+  return {
+    id: r.id as string,
+    type: r.type as string,
+    payload: r.payload,
+    key: (r.key as string | null) ?? null,
+    scopeId: (r.scope_id as string | null) ?? null,
+    dueAt: new Date(r.due_at as Date),
+    attempts: Number(r.attempts),
+    maxAttempts: Number(r.max_attempts),
+    lockOwner: (r.lock_owner as string | null) ?? null,
+    lockExpiresAt: r.lock_expires_at ? new Date(r.lock_expires_at as Date) : null,
+    lastError: (r.last_error as string | null) ?? null,
+    createdAt: new Date(r.created_at as Date),
+  };
+}
+
+function where(filter: JobFilter, params: unknown[]): string {
+  const parts: string[] = [];
+  for (const [field, column] of [
+    ['id', 'id'],
+    ['key', 'key'],
+    ['scopeId', 'scope_id'],
+    ['type', 'type'],
+  ] as const) {
+    const v = filter[field];
+    if (v !== undefined) {
+      params.push(v);
+      parts.push(`${column} = $${params.length}`);
+    }
+  }
+  return parts.length ? `WHERE ${parts.join(' AND ')}` : '';
+}
+
+/**
+ * Writes and reads jobs inside the caller's transaction, so a job commits (or not) with the command that made it.
+ */
+export class JobQueue {
+  constructor(
+    private readonly clock: Clock = systemClock,
+    private readonly ids: IdGenerator = defaultIds(clock),
+  ) {}
+
+  async enqueue<P>(q: Queryable, options: EnqueueOptions<P>): Promise<Job<P>> {
+    const now = this.clock.now();
+    const { rows } = await q.query(
+      `INSERT INTO jobs (id, type, payload, key, scope_id, due_at, max_attempts, created_at)
+       VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8)
+       ON CONFLICT (key) DO UPDATE SET type = EXCLUDED.type, payload = EXCLUDED.payload, scope_id = EXCLUDED.scope_id,
+         due_at = EXCLUDED.due_at, max_attempts = EXCLUDED.max_attempts, attempts = 0, lock_owner = NULL,
+         lock_expires_at = NULL, last_error = NULL
+       RETURNING ${COLUMNS}`,
+      [
+        this.ids.ulid(),
+        options.type,
+        JSON.stringify(options.payload ?? {}),
+        options.key ?? null,
+        options.scopeId ?? null,
+        options.dueAt ?? now,
+        options.maxAttempts ?? 3,
+        now,
+      ],
+    );
+    return toJob(rows[0]!) as Job<P>;
+  }
+
+  /** Removes matching jobs (not dead letters); returns how many. An empty filter is refused. */
+  async cancel(q: Queryable, filter: JobFilter): Promise<number> {
+    const params: unknown[] = [];
+    const w = where(filter, params);
+    if (!w) throw new Error('cancel needs a filter');
+    const { rowCount } = await q.query(`DELETE FROM jobs ${w}`, params);
+    return rowCount;
+  }
+
+  async list(q: Queryable, filter: JobFilter = {}): Promise<Job[]> {
+    const params: unknown[] = [];
+    const { rows } = await q.query(`SELECT ${COLUMNS} FROM jobs ${where(filter, params)} ORDER BY due_at, id`, params);
+    return rows.map(toJob);
+  }
+
+  async deadLetters(q: Queryable, filter: JobFilter = {}): Promise<DeadLetterJob[]> {
+    const params: unknown[] = [];
+    const { rows } = await q.query(
+      `SELECT id, type, payload, key, scope_id, due_at, attempts, max_attempts, last_error, created_at, failed_at
+       FROM dead_letter_jobs ${where(filter, params)} ORDER BY failed_at, id`,
+      params,
+    );
+    return rows.map((r) => {
+      const { lockOwner: _o, lockExpiresAt: _e, ...job } = toJob(r);
+      return { ...job, failedAt: new Date(r.failed_at as Date) };
+    });
+  }
+
+  /** Moves a dead letter back to the executable jobs with fresh attempts; false when there is no such dead letter. */
+  async retryDeadLetter(
+    q: Queryable,
+    id: string,
+    options: { maxAttempts?: number; dueAt?: Date } = {},
+  ): Promise<boolean> {
+    const { rowCount } = await q.query(
+      `WITH d AS (DELETE FROM dead_letter_jobs WHERE id = $1 RETURNING *)
+       INSERT INTO jobs (id, type, payload, key, scope_id, due_at, attempts, max_attempts, last_error, created_at)
+       SELECT id, type, payload, key, scope_id, $2, 0, COALESCE($3, max_attempts), last_error, created_at FROM d`,
+      [id, options.dueAt ?? this.clock.now(), options.maxAttempts ?? null],
+    );
+    return rowCount > 0;
+  }
+
+  async deleteDeadLetter(q: Queryable, id: string): Promise<boolean> {
+    const { rowCount } = await q.query('DELETE FROM dead_letter_jobs WHERE id = $1', [id]);
+    return rowCount > 0;
+  }
+}
+
+export interface JobContext {
+  /** The job's transaction: write through it, so the job's effects and its removal commit together. */
+  tx: Queryable;
+  clock: Clock;
+  ids: IdGenerator;
+  jobs: JobQueue;
+  logger: Logger;
+}
+
+export type JobHandler<P = any> = (job: Job<P>, ctx: JobContext) => Promise<void>;
+
+export interface JobExecutorOptions {
+  db: Db;
+  clock?: Clock;
+  ids?: IdGenerator;
+  logger?: Logger;
+  handlers?: Record<string, JobHandler>;
+  /** This executor's name in lock_owner; default a random UUID. */
+  owner?: string;
+  /** How often start() polls for due jobs; default 1000 ms. */
+  pollIntervalMs?: number;
+  /** How long a taken job stays locked to this executor; default 5 minutes. */
+  lockMs?: number;
+  /** Jobs taken per acquisition; default 10. */
+  batchSize?: number;
+  /** Wait before the next attempt after `attempts` failures; default 10 s doubling, at most 1 h. */
+  backoffMs?: (attempts: number) => number;
+}
+
+export interface RunReport {
+  /** Jobs that ran and committed. */
+  succeeded: number;
+  /** Jobs that failed and will be retried. */
+  retried: number;
+  /** Jobs that failed their last attempt and became dead letters. */
+  deadLettered: number;
+}
+
+export class JobExecutor {
+  readonly owner: string;
+  readonly queue: JobQueue;
+  private readonly db: Db;
+  private readonly clock: Clock;
+  private readonly ids: IdGenerator;
+  private readonly logger: Logger;
+  private readonly handlers = new Map<string, JobHandler>();
+  private readonly pollIntervalMs: number;
+  private readonly lockMs: number;
+  private readonly batchSize: number;
+  private readonly backoffMs: (attempts: number) => number;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private running = false;
+  private current: Promise<unknown> | undefined;
+
+  constructor(options: JobExecutorOptions) {
+    this.db = options.db;
+    this.clock = options.clock ?? systemClock;
+    this.ids = options.ids ?? defaultIds(this.clock);
+    this.logger = options.logger ?? silentLogger;
+    this.owner = options.owner ?? crypto.randomUUID();
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.lockMs = options.lockMs ?? 5 * 60_000;
+    this.batchSize = options.batchSize ?? 10;
+    this.backoffMs = options.backoffMs ?? ((n) => Math.min(10_000 * 2 ** (n - 1), 3_600_000));
+    this.queue = new JobQueue(this.clock, this.ids);
+    for (const [type, handler] of Object.entries(options.handlers ?? {})) this.register(type, handler);
+  }
+
+  register(type: string, handler: JobHandler): void {
+    if (this.handlers.has(type)) throw new Error(`A handler for job type "${type}" is already registered`);
+    this.handlers.set(type, handler);
+  }
+
+  /** Takes up to batchSize due jobs of the types this executor handles and locks them to it. */
+  private async acquire(): Promise<Job[]> {
+    const types = [...this.handlers.keys()];
+    if (types.length === 0) return [];
+    const now = this.clock.now();
+    const { rows } = await this.db.query(
+      `UPDATE jobs SET lock_owner = $1, lock_expires_at = $2
+       WHERE id IN (
+         SELECT id FROM jobs
+         WHERE due_at <= $3 AND (lock_expires_at IS NULL OR lock_expires_at < $3) AND type = ANY($4::text[])
+         ORDER BY due_at, id LIMIT $5
+         FOR UPDATE SKIP LOCKED)
+       RETURNING ${COLUMNS}`,
+      [this.owner, new Date(now.getTime() + this.lockMs), now, types, this.batchSize],
+    );
+    return rows.map(toJob).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id.localeCompare(b.id));
+  }
+
+  private async runOne(job: Job, report: RunReport): Promise<void> {
+    const handler = this.handlers.get(job.type)!;
+    try {
+      const ran = await this.db.transaction(async (tx) => {
+        // Removing it first, under our lock, makes the run count once: a rollback puts it back.
+        const { rowCount } = await tx.query('DELETE FROM jobs WHERE id = $1 AND lock_owner = $2', [job.id, this.owner]);
+        if (rowCount === 0) return false; // cancelled, or our lock expired and another executor has it
+        await handler(job, { tx, clock: this.clock, ids: this.ids, jobs: this.queue, logger: this.logger });
+        return true;
+      });
+      if (ran) report.succeeded++;
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      const attempts = job.attempts + 1;
+      const now = this.clock.now();
+      if (attempts >= job.maxAttempts) {
+        const { rowCount } = await this.db.query(
+          `WITH d AS (DELETE FROM jobs WHERE id = $1 AND lock_owner = $2 RETURNING *)
+           INSERT INTO dead_letter_jobs (id, type, payload, key, scope_id, due_at, attempts, max_attempts, last_error, created_at, failed_at)
+           SELECT id, type, payload, key, scope_id, due_at, $3, max_attempts, $4, created_at, $5 FROM d`,
+          [job.id, this.owner, attempts, message, now],
+        );
+        if (rowCount > 0) {
+          report.deadLettered++;
+          this.logger.warn('job dead-lettered', { jobId: job.id, type: job.type, attempts, error: message });
+        }
+      } else {
+        const { rowCount } = await this.db.query(
+          `UPDATE jobs SET attempts = $3, last_error = $4, due_at = $5, lock_owner = NULL, lock_expires_at = NULL
+           WHERE id = $1 AND lock_owner = $2`,
+          [job.id, this.owner, attempts, message, new Date(now.getTime() + this.backoffMs(attempts))],
+        );
+        if (rowCount > 0) {
+          report.retried++;
+          this.logger.info('job failed, will retry', { jobId: job.id, type: job.type, attempts, error: message });
+        }
+      }
+    }
+  }
+
+  /**
+   * Runs every job due now (by the clock), batch after batch, until none is left; tests call this after advancing
+   * their clock. Jobs that handlers enqueue as due now run in the same call (up to maxBatches batches).
+   */
+  async runDueJobs(maxBatches = 100): Promise<RunReport> {
+    const report: RunReport = { succeeded: 0, retried: 0, deadLettered: 0 };
+    for (let i = 0; i < maxBatches; i++) {
+      const batch = await this.acquire();
+      if (batch.length === 0) break;
+      for (const job of batch) await this.runOne(job, report);
+    }
+    return report;
+  }
+
+  /** Polls every pollIntervalMs until stop(). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const tick = async () => {
+      if (!this.running) return;
+      this.current = this.runDueJobs().catch((e) => this.logger.error('job executor poll failed', { err: e }));
+      await this.current;
+      this.current = undefined;
+      if (this.running) this.timer = setTimeout(tick, this.pollIntervalMs);
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  /** Stops polling and waits for the batch in progress. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.current;
+  }
+}

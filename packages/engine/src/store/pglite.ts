@@ -1,0 +1,70 @@
+/** The embedded store: PGlite (PostgreSQL in WASM), in a data folder or in memory. */
+import type { PGliteInterface, Transaction } from '@electric-sql/pglite';
+import type { Db, Queryable, QueryResult } from './db.js';
+import { loadSnapshot } from './snapshot.js';
+
+export interface PgliteStoreOptions {
+  /** A folder for the data; omitted: in memory. */
+  dataDir?: string;
+  /** A prepared data directory tarball for new databases; default: the one shipped with the package (Node). */
+  snapshot?: Blob;
+}
+
+function wrap(q: PGliteInterface | Transaction): Queryable {
+  return {
+    async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+      const r = await q.query<T>(sql, params as unknown[] | undefined);
+      // PGlite reports 0 affected rows for a SELECT; node-postgres reports the rows returned.
+      return { rows: r.rows, rowCount: Math.max(r.affectedRows ?? 0, r.rows.length) };
+    },
+    async exec(sql: string) {
+      await q.exec(sql);
+    },
+  };
+}
+
+export interface PgliteDb extends Db {
+  readonly kind: 'pglite';
+  /** A tarball of the data directory (load it with `openPglite({ snapshot })`): copies and restarts in tests. */
+  dumpDataDir(): Promise<Blob>;
+}
+
+export async function openPglite(options: PgliteStoreOptions = {}): Promise<PgliteDb> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  let release: (() => void) | undefined;
+  let fresh = true;
+  if (options.dataDir) {
+    const [{ lockDataDir }, { existsSync }, { join }] = await Promise.all([
+      import('./data-dir-lock.js'),
+      import('node:fs'),
+      import('node:path'),
+    ]);
+    release = lockDataDir(options.dataDir);
+    fresh = !existsSync(join(options.dataDir, 'PG_VERSION'));
+  }
+  try {
+    const snapshot = fresh ? (options.snapshot ?? (await loadSnapshot())) : undefined;
+    const pg = await PGlite.create({
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(snapshot ? { loadDataDir: snapshot } : {}),
+    });
+    const base = wrap(pg);
+    return {
+      kind: 'pglite',
+      ...base,
+      // PGlite serialises transactions behind a mutex: one at a time, like its one connection.
+      transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+      dumpDataDir: () => pg.dumpDataDir('none'),
+      async close() {
+        try {
+          if (!pg.closed) await pg.close();
+        } finally {
+          release?.();
+        }
+      },
+    };
+  } catch (e) {
+    release?.();
+    throw e;
+  }
+}

@@ -1,0 +1,123 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DataDirLockedError } from '../src/store/data-dir-lock.js';
+import type { Db } from '../src/store/db.js';
+import { migrate } from '../src/store/migrate.js';
+import { openStore } from '../src/store/open-store.js';
+import { testStores } from '../src/store/test-stores.js';
+
+describe.each(testStores())('store on $name', (factory) => {
+  it('applies the bundled migrations once and records them', async () => {
+    const store = await factory.create();
+    try {
+      const { rows } = await store.db.query<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id');
+      expect(rows.map((r) => r.id)).toContain('002_jobs');
+      expect(await migrate(store.db, [{ id: '002_jobs', number: 2, sql: 'SELECT 1/0' }])).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('applies new migrations in number order, in one transaction that rolls back on failure', async () => {
+    const store = await factory.create();
+    try {
+      const applied = await migrate(store.db, [
+        { id: '991_b', number: 991, sql: 'ALTER TABLE t_a ADD COLUMN y int;' },
+        { id: '990_a', number: 990, sql: 'CREATE TABLE t_a (x int); CREATE TABLE t_b (x int);' },
+      ]);
+      expect(applied).toEqual(['990_a', '991_b']);
+      await expect(
+        migrate(store.db, [
+          { id: '992_ok', number: 992, sql: 'CREATE TABLE t_c (x int);' },
+          { id: '993_bad', number: 993, sql: 'CREATE TABLE t_a (x int);' },
+        ]),
+      ).rejects.toThrow(/993_bad failed/);
+      const { rows } = await store.db.query(`SELECT id FROM schema_migrations WHERE id = '992_ok'`);
+      expect(rows).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('does not race when two connections migrate at once', async () => {
+    const store = await factory.create();
+    try {
+      const other = await store.connectAgain();
+      const m = [{ id: '995_race', number: 995, sql: 'CREATE TABLE t_race (x int);' }];
+      const results = await Promise.all([migrate(store.db, m), migrate(other, m)]);
+      expect(results.flat()).toEqual(['995_race']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('commits a transaction that resolves and rolls back one that throws', async () => {
+    const store = await factory.create();
+    const db: Db = store.db;
+    try {
+      await db.exec('CREATE TABLE t_tx (x int)');
+      await db.transaction(async (tx) => {
+        await tx.query('INSERT INTO t_tx VALUES ($1)', [1]);
+      });
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.query('INSERT INTO t_tx VALUES ($1)', [2]);
+          throw new Error('no');
+        }),
+      ).rejects.toThrow('no');
+      const { rows, rowCount } = await db.query<{ x: number }>('SELECT x FROM t_tx');
+      expect(rows).toEqual([{ x: 1 }]);
+      expect(rowCount).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('PGlite data folder', () => {
+  const dirs: string[] = [];
+  const tempDir = () => {
+    const d = mkdtempSync(join(tmpdir(), 'wfkit-store-'));
+    dirs.push(d);
+    return join(d, 'data');
+  };
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('keeps data across a close and reopen', async () => {
+    const dataDir = tempDir();
+    const a = await openStore({ dataDir });
+    await a.exec('CREATE TABLE kept (x int); INSERT INTO kept VALUES (7);');
+    await a.close();
+    const b = await openStore({ dataDir });
+    expect((await b.query('SELECT x FROM kept')).rows).toEqual([{ x: 7 }]);
+    await b.close();
+  });
+
+  it('refuses a second open of the same folder with a clear message, and allows it after close', async () => {
+    const dataDir = tempDir();
+    const a = await openStore({ dataDir });
+    await expect(openStore({ dataDir })).rejects.toThrow(DataDirLockedError);
+    await expect(openStore({ dataDir })).rejects.toThrow(/in use by another wfkit process \(pid \d+\)/);
+    await a.close();
+    const b = await openStore({ dataDir });
+    await b.close();
+  });
+
+  it('takes over a lock left by a process that is gone', async () => {
+    const dataDir = tempDir();
+    const a = await openStore({ dataDir });
+    await a.close();
+    // pid 2^22+1 is above Linux's pid_max default range, so no process has it.
+    writeFileSync(
+      join(dataDir, 'wfkit.lock'),
+      JSON.stringify({ pid: 4194305, host: (await import('node:os')).hostname() }),
+    );
+    const b = await openStore({ dataDir });
+    expect(JSON.parse(readFileSync(join(dataDir, 'wfkit.lock'), 'utf8')).pid).toBe(process.pid);
+    await b.close();
+  });
+});
