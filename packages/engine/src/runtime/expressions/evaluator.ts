@@ -155,7 +155,7 @@ const STRING_METHODS: Record<string, (s: string, a: unknown[]) => unknown> = {
   concat: (s, a) => s + argStr(a, 0),
   replace: (s, a) => s.split(argStr(a, 0)).join(argStr(a, 1)),
   split: (s, a) => s.split(argStr(a, 0)),
-  toString: (s) => s,
+  toString: (s: string) => s,
   hashCode: (s) => {
     let h = 0;
     for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;

@@ -1,0 +1,466 @@
+/**
+ * BPMN 2.0 XML → process graph. Parses with bpmn-moddle plus an `activiti:`/`flowable:` extension descriptor,
+ * collects every problem it meets (unsupported elements are named, never skipped silently) and builds one
+ * ProcessGraph per executable process.
+ */
+import { BpmnModdle } from 'bpmn-moddle';
+import type {
+  FormProperty,
+  GraphFlow,
+  GraphNode,
+  NodeType,
+  ProcessGraph,
+  VariableMapping,
+} from '../../runtime/graph.js';
+import { activitiDescriptor } from './extension.js';
+
+export interface Problem {
+  severity: 'error' | 'warning';
+  message: string;
+  elementId?: string;
+  line?: number;
+  column?: number;
+  rule?: string;
+}
+
+export type ModdleElement = any;
+
+export interface ParsedBpmn {
+  definitions: ModdleElement | null;
+  problems: Problem[];
+  /** Element id → 1-based line of its start tag. */
+  lines: Map<string, number>;
+}
+
+const FLOWABLE_URI = 'http://flowable.org/bpmn';
+const ACTIVITI_URI = 'http://activiti.org/bpmn';
+
+let moddle: InstanceType<typeof BpmnModdle> | undefined;
+function getModdle() {
+  moddle ??= new BpmnModdle({ activiti: activitiDescriptor });
+  return moddle;
+}
+
+export function elementLines(xml: string): Map<string, number> {
+  const lines = new Map<string, number>();
+  const re = /<[A-Za-z_][\w:.-]*\s[^>]*?\bid\s*=\s*["']([^"']+)["']/g;
+  let line = 1;
+  let last = 0;
+  for (let m = re.exec(xml); m; m = re.exec(xml)) {
+    for (let i = last; i < m.index; i++) if (xml.charCodeAt(i) === 10) line++;
+    last = m.index;
+    if (!lines.has(m[1]!)) lines.set(m[1]!, line);
+  }
+  return lines;
+}
+
+function posOf(message: string): { line?: number; column?: number } {
+  const l = /line: (\d+)/.exec(message);
+  const c = /column: (\d+)/.exec(message);
+  return { line: l ? Number(l[1]) + 1 : undefined, column: c ? Number(c[1]) + 1 : undefined };
+}
+
+function cleanMessage(message: string): string {
+  const nested = /nested error: (.*)$/s.exec(message);
+  const head = message.split('\n')[0] ?? message;
+  return nested ? `${head}: ${nested[1]!.trim()}` : head;
+}
+
+/** Parses BPMN XML. `flowable:` is read as `activiti:` (same length URIs, so positions stay right). */
+export async function parseBpmn(xml: string): Promise<ParsedBpmn> {
+  const lines = elementLines(xml);
+  const problems: Problem[] = [];
+  if (!xml?.trim()) {
+    return { definitions: null, problems: [{ severity: 'error', message: 'The BPMN document is empty' }], lines };
+  }
+  const normalized = xml.split(FLOWABLE_URI).join(ACTIVITI_URI);
+  try {
+    const r = await getModdle().fromXML(normalized, 'bpmn:Definitions');
+    for (const w of r.warnings ?? []) {
+      const msg = String((w as { message?: string }).message ?? w);
+      problems.push({ severity: 'error', message: cleanMessage(msg), ...posOf(msg) });
+    }
+    linkFlows(r.rootElement);
+    return { definitions: r.rootElement, problems, lines };
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    problems.push({ severity: 'error', message: `XML error: ${cleanMessage(msg)}`, ...posOf(msg) });
+    return { definitions: null, problems, lines };
+  }
+}
+
+/** Fills `incoming`/`outgoing` of flow nodes from sequence flows when the XML leaves them out (as bpmn-js does). */
+function linkFlows(defs: ModdleElement): void {
+  const visit = (container: ModdleElement) => {
+    for (const el of container.flowElements ?? []) {
+      if (el.$type === 'bpmn:SequenceFlow') {
+        const out = el.sourceRef?.get?.('outgoing');
+        if (out && !out.includes(el)) out.push(el);
+        const inc = el.targetRef?.get?.('incoming');
+        if (inc && !inc.includes(el)) inc.push(el);
+      }
+      if (el.flowElements) visit(el);
+    }
+  };
+  for (const root of defs?.rootElements ?? []) if (root.$type === 'bpmn:Process') visit(root);
+}
+
+const TYPE_MAP: Record<string, NodeType> = {
+  'bpmn:StartEvent': 'startEvent',
+  'bpmn:EndEvent': 'endEvent',
+  'bpmn:Task': 'task',
+  'bpmn:ManualTask': 'task',
+  'bpmn:UserTask': 'userTask',
+  'bpmn:ScriptTask': 'scriptTask',
+  'bpmn:ServiceTask': 'serviceTask',
+  'bpmn:ReceiveTask': 'receiveTask',
+  'bpmn:ExclusiveGateway': 'exclusiveGateway',
+  'bpmn:ParallelGateway': 'parallelGateway',
+  'bpmn:InclusiveGateway': 'inclusiveGateway',
+  'bpmn:SubProcess': 'subProcess',
+  'bpmn:CallActivity': 'callActivity',
+  'bpmn:IntermediateCatchEvent': 'intermediateCatchEvent',
+  'bpmn:IntermediateThrowEvent': 'intermediateThrowEvent',
+  'bpmn:BoundaryEvent': 'boundaryEvent',
+};
+
+/** Elements that carry no execution semantics and are accepted as documentation. */
+const ARTIFACTS = new Set([
+  'bpmn:DataObject',
+  'bpmn:DataObjectReference',
+  'bpmn:DataStoreReference',
+  'bpmn:TextAnnotation',
+  'bpmn:Association',
+  'bpmn:Group',
+]);
+
+const SCRIPT_FORMATS = new Set([
+  'javascript',
+  'js',
+  'ecmascript',
+  'groovy',
+  'application/javascript',
+  'text/javascript',
+]);
+
+function splitList(v: string | undefined): string[] {
+  if (!v) return [];
+  if (/^\s*[$#]\{[^}]*\}\s*$/.test(v)) return [v.trim()];
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function bool(v: unknown, dflt: boolean): boolean {
+  if (v === undefined || v === null || v === '') return dflt;
+  return v === true || String(v).toLowerCase() === 'true';
+}
+
+function extValues(el: ModdleElement, type: string): ModdleElement[] {
+  return (el.extensionElements?.values ?? []).filter((v: ModdleElement) => v.$type === type);
+}
+
+function formProperties(el: ModdleElement): FormProperty[] {
+  return extValues(el, 'activiti:FormProperty').map((p: ModdleElement) => {
+    const fp: FormProperty = {
+      id: p.id,
+      required: bool(p.required, false),
+      readable: bool(p.readable, true),
+      writable: bool(p.writable, true),
+    };
+    if (p.name !== undefined) fp.name = p.name;
+    if (p.type !== undefined) fp.type = p.type;
+    if (p.datePattern !== undefined) fp.datePattern = p.datePattern;
+    if (p.variable !== undefined) fp.variable = p.variable;
+    if (p.expression !== undefined) fp.expression = p.expression;
+    if (p.default !== undefined) fp.default = p.default;
+    if (p.values?.length) fp.values = p.values.map((v: ModdleElement) => ({ id: v.id, name: v.name }));
+    return fp;
+  });
+}
+
+function mappings(el: ModdleElement, type: string): VariableMapping[] {
+  return extValues(el, type).map((m: ModdleElement) => {
+    if (m.variables === 'all') return { all: true };
+    const r: VariableMapping = {};
+    if (m.source) r.source = m.source;
+    if (m.sourceExpression) r.sourceExpression = m.sourceExpression;
+    if (m.target) r.target = m.target;
+    return r;
+  });
+}
+
+function documentation(el: ModdleElement): string | undefined {
+  const d = el.documentation?.[0]?.text;
+  return typeof d === 'string' ? d.trim() : undefined;
+}
+
+export interface CompileResult {
+  graphs: ProcessGraph[];
+  problems: Problem[];
+}
+
+/** Compiles every process of parsed BPMN into process graphs, collecting problems. */
+export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
+  const problems: Problem[] = [];
+  const graphs: ProcessGraph[] = [];
+  const defs = parsed.definitions;
+  if (!defs) return { graphs, problems };
+  const at = (id?: string) => (id ? { elementId: id, line: parsed.lines.get(id) } : {});
+  const err = (id: string | undefined, message: string) => problems.push({ severity: 'error', message, ...at(id) });
+  const warn = (id: string | undefined, message: string) => problems.push({ severity: 'warning', message, ...at(id) });
+
+  const processes = (defs.rootElements ?? []).filter((e: ModdleElement) => e.$type === 'bpmn:Process');
+  if (processes.length === 0) err(undefined, 'The document defines no process');
+  for (const proc of processes) {
+    if (!proc.id) {
+      err(undefined, 'A process has no id');
+      continue;
+    }
+    const nodes: Record<string, GraphNode> = {};
+    const flows: Record<string, GraphFlow> = {};
+    let startNodeId = '';
+
+    const collect = (container: ModdleElement, parent: string | null): string | undefined => {
+      const starts: string[] = [];
+      for (const el of container.flowElements ?? []) {
+        const t = el.$type as string;
+        if (t === 'bpmn:SequenceFlow') {
+          const f: GraphFlow = { id: el.id, source: el.sourceRef?.id, target: el.targetRef?.id };
+          if (!f.source || !f.target) err(el.id, `Sequence flow '${el.id}' must have a sourceRef and a targetRef`);
+          if (el.name) f.name = el.name;
+          const cond = el.conditionExpression;
+          if (cond) {
+            const body = typeof cond.body === 'string' ? cond.body.trim() : '';
+            if (cond.language && !/juel|^$/i.test(cond.language)) {
+              err(
+                el.id,
+                `Condition language '${cond.language}' of sequence flow '${el.id}' is not supported (JUEL only)`,
+              );
+            }
+            if (body) f.condition = body;
+          }
+          flows[f.id] = f;
+          continue;
+        }
+        if (ARTIFACTS.has(t)) continue;
+        const type = TYPE_MAP[t];
+        if (!type) {
+          err(el.id, `Element '${el.id}' of type ${t.replace('bpmn:', '')} is not supported by this engine`);
+          continue;
+        }
+        const n: GraphNode = { id: el.id, type, parent, incoming: [], outgoing: [] };
+        if (el.name) n.name = el.name;
+        const doc = documentation(el);
+        if (doc) n.documentation = doc;
+        if (el.default?.id) n.defaultFlow = el.default.id;
+        if (el.async) n.async = true;
+        if (el.asyncBefore) n.async = true;
+        if (el.exclusive === false) n.exclusive = false;
+        const retry = el.failedJobRetryTimeCycle ?? extValues(el, 'activiti:FailedJobRetryTimeCycle')[0]?.body;
+        if (retry) n.failedJobRetryTimeCycle = String(retry).trim();
+        for (const l of extValues(el, 'activiti:ExecutionListener')) {
+          err(el.id, `Execution listener (event '${l.event ?? ''}') on '${el.id}' is not supported`);
+        }
+        for (const l of extValues(el, 'activiti:TaskListener')) {
+          err(el.id, `Task listener (event '${l.event ?? ''}') on '${el.id}' is not supported`);
+        }
+        // events
+        const defsOfEvent: ModdleElement[] = el.eventDefinitions ?? [];
+        if (t.endsWith('Event')) {
+          if (defsOfEvent.length > 1) err(el.id, `Event '${el.id}' has more than one event definition`);
+          const d = defsOfEvent[0];
+          if (!d) n.event = { kind: 'none' };
+          else if (d.$type === 'bpmn:TerminateEventDefinition') n.event = { kind: 'terminate' };
+          else if (d.$type === 'bpmn:TimerEventDefinition') {
+            const td = d.timeDuration ? 'duration' : d.timeDate ? 'date' : d.timeCycle ? 'cycle' : undefined;
+            const body = (d.timeDuration ?? d.timeDate ?? d.timeCycle)?.body?.trim();
+            if (!td || !body) err(el.id, `Timer event '${el.id}' needs a timeDuration, timeDate or timeCycle`);
+            else n.event = { kind: 'timer', timer: { type: td, value: body } };
+          } else if (d.$type === 'bpmn:MessageEventDefinition') {
+            const name = d.messageRef?.name ?? d.messageRef?.id;
+            if (!name) err(el.id, `Message event '${el.id}' refers to no message`);
+            n.event = { kind: 'message', name };
+          } else if (d.$type === 'bpmn:SignalEventDefinition') {
+            const name = d.signalRef?.name ?? d.signalRef?.id;
+            if (!name) err(el.id, `Signal event '${el.id}' refers to no signal`);
+            n.event = { kind: 'signal', name };
+          } else {
+            err(
+              el.id,
+              `${d.$type.replace('bpmn:', '').replace('EventDefinition', '')} event definition on '${el.id}' is not supported`,
+            );
+          }
+          const kind = n.event?.kind;
+          if (type === 'startEvent') {
+            starts.push(el.id);
+            if (kind && kind !== 'none') err(el.id, `Start event '${el.id}': ${kind} start events are not supported`);
+            const fp = formProperties(el);
+            n.startForm = { formProperties: fp };
+            if (el.formKey) n.startForm.formKey = el.formKey;
+            if (el.initiator) n.startForm.initiator = el.initiator;
+          } else if (type === 'endEvent') {
+            if (kind && kind !== 'none' && kind !== 'terminate')
+              err(el.id, `End event '${el.id}': ${kind} end events are not supported`);
+          } else if (type === 'intermediateCatchEvent') {
+            if (kind === 'none' || kind === 'terminate')
+              err(el.id, `Intermediate catch event '${el.id}' needs a timer, message or signal definition`);
+          } else if (type === 'intermediateThrowEvent') {
+            if (kind && kind !== 'none' && kind !== 'signal')
+              err(el.id, `Intermediate throw event '${el.id}': ${kind} throw events are not supported`);
+          } else if (type === 'boundaryEvent') {
+            if (kind === 'none' || kind === 'terminate')
+              err(el.id, `Boundary event '${el.id}' needs a timer, message or signal definition`);
+            n.attachedTo = el.attachedToRef?.id;
+            n.cancelActivity = el.cancelActivity !== false;
+            if (!n.attachedTo) err(el.id, `Boundary event '${el.id}' is attached to no activity`);
+          }
+        }
+        if (type === 'userTask') {
+          n.userTask = {
+            candidateUsers: splitList(el.candidateUsers),
+            candidateGroups: splitList(el.candidateGroups),
+            formProperties: formProperties(el),
+          };
+          for (const k of ['assignee', 'owner', 'dueDate', 'priority', 'formKey', 'category'] as const) {
+            if (el[k] !== undefined && el[k] !== '') n.userTask[k] = String(el[k]);
+          }
+          const hp = (el.resources ?? []).filter((r: ModdleElement) => r.$type === 'bpmn:PotentialOwner');
+          for (const r of hp) {
+            const body: string = r.resourceAssignmentExpression?.expression?.body ?? '';
+            for (const part of body.split(',').map((s) => s.trim())) {
+              const m = /^(user|group)\((.+)\)$/.exec(part);
+              if (m?.[1] === 'user') n.userTask.candidateUsers.push(m[2]!);
+              else if (m?.[1] === 'group') n.userTask.candidateGroups.push(m[2]!);
+              else if (part) n.userTask.candidateGroups.push(part);
+            }
+          }
+        } else if (type === 'scriptTask') {
+          const format = String(el.scriptFormat ?? 'javascript').toLowerCase();
+          const source = typeof el.script === 'string' ? el.script : '';
+          if (!SCRIPT_FORMATS.has(format))
+            err(el.id, `Script format '${el.scriptFormat}' of '${el.id}' is not supported`);
+          if (!source.trim()) err(el.id, `Script task '${el.id}' has no script`);
+          n.script = { format, source };
+          if (el.resultVariable) n.script.resultVariable = el.resultVariable;
+        } else if (type === 'serviceTask') {
+          if (el.expression) {
+            n.service = { expression: el.expression };
+            const rv = el.resultVariable ?? el.resultVariableName;
+            if (rv) n.service.resultVariable = rv;
+          } else if (el.delegateExpression) {
+            err(
+              el.id,
+              `Service task '${el.id}': delegateExpression is not supported (Java delegates cannot run here); use an expression`,
+            );
+          } else if (el.class) {
+            err(el.id, `Service task '${el.id}': class '${el.class}' is not supported (Java classes cannot run here)`);
+          } else if (el.type) {
+            err(el.id, `Service task '${el.id}': type '${el.type}' is not supported`);
+          } else {
+            err(el.id, `Service task '${el.id}' has no expression`);
+          }
+        } else if (type === 'callActivity') {
+          if (!el.calledElement) err(el.id, `Call activity '${el.id}' has no calledElement`);
+          n.callActivity = {
+            calledElement: el.calledElement ?? '',
+            inMappings: mappings(el, 'activiti:In'),
+            outMappings: mappings(el, 'activiti:Out'),
+          };
+          if (el.businessKey) n.callActivity.businessKey = el.businessKey;
+          if (el.inheritBusinessKey) n.callActivity.inheritBusinessKey = true;
+          if (el.inheritVariables) n.callActivity.inMappings.push({ all: true });
+        } else if (type === 'subProcess') {
+          if (el.triggeredByEvent) {
+            err(el.id, `Event sub-process '${el.id}' is not supported`);
+            continue;
+          }
+          if (t !== 'bpmn:SubProcess') err(el.id, `${t} '${el.id}' is not supported`);
+          const s = collect(el, el.id);
+          if (s) n.startNodeId = s;
+          else err(el.id, `Sub-process '${el.id}' has no none start event`);
+        }
+        if (el.$type === 'bpmn:Transaction' || el.$type === 'bpmn:AdHocSubProcess') {
+          err(el.id, `${el.$type.replace('bpmn:', '')} '${el.id}' is not supported`);
+        }
+        const lc = el.loopCharacteristics;
+        if (lc) {
+          if (lc.$type !== 'bpmn:MultiInstanceLoopCharacteristics') {
+            err(el.id, `Standard loop characteristics on '${el.id}' are not supported (use multi-instance)`);
+          } else {
+            n.multiInstance = { sequential: !!lc.isSequential };
+            const card = lc.loopCardinality?.body?.trim();
+            if (card) n.multiInstance.loopCardinality = card;
+            const coll = lc.collection ?? lc.loopDataInputRef?.id;
+            if (coll) n.multiInstance.collection = coll;
+            const ev = lc.elementVariable ?? lc.inputDataItem?.name ?? lc.inputDataItem?.id;
+            if (ev) n.multiInstance.elementVariable = ev;
+            if (lc.elementIndexVariable) n.multiInstance.elementIndexVariable = lc.elementIndexVariable;
+            const cc = lc.completionCondition?.body?.trim();
+            if (cc) n.multiInstance.completionCondition = cc;
+            if (!card && !coll) err(el.id, `Multi-instance on '${el.id}' needs a loopCardinality or a collection`);
+          }
+        }
+        if (nodes[n.id]) err(n.id, `Duplicate element id '${n.id}'`);
+        nodes[n.id] = n;
+      }
+      const noneStarts = starts.filter((s) => {
+        const e = nodes[s]?.event?.kind;
+        return !e || e === 'none';
+      });
+      if (noneStarts.length > 1) err(noneStarts[1], `More than one none start event in '${container.id}'`);
+      return noneStarts[0];
+    };
+    const s = collect(proc, null);
+    if (s) startNodeId = s;
+    else err(proc.id, `Process '${proc.id}' has no none start event`);
+
+    for (const f of Object.values(flows)) {
+      const src = nodes[f.source];
+      const tgt = nodes[f.target];
+      if (src) src.outgoing.push(f.id);
+      if (tgt) tgt.incoming.push(f.id);
+      if (f.source && f.target && (!src || !tgt)) {
+        if (!problems.some((p) => p.elementId === f.source || p.elementId === f.target))
+          err(f.id, `Sequence flow '${f.id}' connects an element that is not part of the process`);
+      }
+      if (src && tgt && src.parent !== tgt.parent) err(f.id, `Sequence flow '${f.id}' crosses a sub-process boundary`);
+    }
+    for (const n of Object.values(nodes)) {
+      if (n.type === 'boundaryEvent' && n.attachedTo) {
+        const host = nodes[n.attachedTo];
+        if (!host) err(n.id, `Boundary event '${n.id}' is attached to unknown activity '${n.attachedTo}'`);
+        else {
+          host.boundaryEvents ??= [];
+          host.boundaryEvents.push(n.id);
+        }
+      }
+      if (n.defaultFlow && !n.outgoing.includes(n.defaultFlow))
+        err(n.id, `Default flow '${n.defaultFlow}' of '${n.id}' is not one of its outgoing flows`);
+      if (n.type === 'endEvent' && n.outgoing.length) err(n.id, `End event '${n.id}' has outgoing flows`);
+      if (n.type === 'startEvent' && n.incoming.length) err(n.id, `Start event '${n.id}' has incoming flows`);
+      if (n.type === 'exclusiveGateway' || n.type === 'inclusiveGateway') {
+        if (n.outgoing.length > 1) {
+          for (const fid of n.outgoing) {
+            if (fid !== n.defaultFlow && !flows[fid]?.condition)
+              warn(fid, `Sequence flow '${fid}' leaves gateway '${n.id}' without a condition; it is always taken`);
+          }
+        }
+      }
+    }
+    if (proc.isExecutable === false) warn(proc.id, `Process '${proc.id}' is marked isExecutable="false"`);
+    graphs.push({
+      id: proc.id,
+      name: proc.name,
+      documentation: documentation(proc),
+      isExecutable: proc.isExecutable !== false,
+      startNodeId,
+      nodes,
+      flows,
+      candidateStarterUsers: splitList(proc.candidateStarterUsers),
+      candidateStarterGroups: splitList(proc.candidateStarterGroups),
+    });
+  }
+  return { graphs, problems };
+}

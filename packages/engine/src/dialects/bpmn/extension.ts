@@ -1,0 +1,171 @@
+/**
+ * A moddle extension descriptor for the `activiti:` and `flowable:` attributes and elements that IDM workflows use.
+ * Both namespaces share one set of types; only prefix and URI differ.
+ */
+function descriptor(prefix: string, uri: string) {
+  const str = (name: string) => ({ name, isAttr: true, type: 'String' });
+  const bool = (name: string) => ({ name, isAttr: true, type: 'Boolean' });
+  return {
+    name: prefix === 'activiti' ? 'Activiti' : 'Flowable',
+    prefix,
+    uri,
+    xml: { tagAlias: 'lowerCase' },
+    associations: [],
+    types: [
+      {
+        name: 'Process',
+        isAbstract: true,
+        extends: ['bpmn:Process'],
+        properties: [str('candidateStarterUsers'), str('candidateStarterGroups'), str('versionTag')],
+      },
+      {
+        name: 'Initiator',
+        isAbstract: true,
+        extends: ['bpmn:StartEvent'],
+        properties: [str('initiator'), str('formKey')],
+      },
+      {
+        name: 'Async',
+        isAbstract: true,
+        extends: ['bpmn:Activity', 'bpmn:Gateway', 'bpmn:Event'],
+        properties: [
+          bool('async'),
+          bool('asyncBefore'),
+          bool('asyncAfter'),
+          bool('exclusive'),
+          str('failedJobRetryTimeCycle'),
+        ],
+      },
+      {
+        name: 'Assignable',
+        isAbstract: true,
+        extends: ['bpmn:UserTask'],
+        properties: [
+          str('assignee'),
+          str('owner'),
+          str('candidateUsers'),
+          str('candidateGroups'),
+          str('dueDate'),
+          str('priority'),
+          str('formKey'),
+          str('category'),
+          str('skipExpression'),
+        ],
+      },
+      {
+        name: 'ServiceTaskLike',
+        isAbstract: true,
+        extends: ['bpmn:ServiceTask', 'bpmn:BusinessRuleTask', 'bpmn:SendTask'],
+        properties: [
+          str('expression'),
+          str('delegateExpression'),
+          str('class'),
+          str('type'),
+          str('resultVariable'),
+          str('resultVariableName'),
+          str('skipExpression'),
+        ],
+      },
+      {
+        name: 'ScriptTask',
+        isAbstract: true,
+        extends: ['bpmn:ScriptTask'],
+        properties: [str('resultVariable'), str('autoStoreVariables')],
+      },
+      {
+        name: 'CallActivity',
+        isAbstract: true,
+        extends: ['bpmn:CallActivity'],
+        properties: [
+          str('calledElementType'),
+          str('businessKey'),
+          bool('inheritBusinessKey'),
+          bool('inheritVariables'),
+        ],
+      },
+      {
+        name: 'MultiInstance',
+        isAbstract: true,
+        extends: ['bpmn:MultiInstanceLoopCharacteristics'],
+        properties: [str('collection'), str('elementVariable'), str('elementIndexVariable')],
+      },
+      {
+        name: 'In',
+        superClass: ['Element'],
+        properties: [str('source'), str('sourceExpression'), str('target'), str('variables')],
+      },
+      {
+        name: 'Out',
+        superClass: ['Element'],
+        properties: [str('source'), str('sourceExpression'), str('target'), str('variables')],
+      },
+      {
+        name: 'FormProperty',
+        superClass: ['Element'],
+        properties: [
+          str('id'),
+          str('name'),
+          str('type'),
+          str('required'),
+          str('readable'),
+          str('writable'),
+          str('variable'),
+          str('expression'),
+          str('default'),
+          str('datePattern'),
+          { name: 'values', type: 'Value', isMany: true },
+        ],
+      },
+      { name: 'Value', superClass: ['Element'], properties: [str('id'), str('name')] },
+      {
+        name: 'FailedJobRetryTimeCycle',
+        superClass: ['Element'],
+        properties: [{ name: 'body', isBody: true, type: 'String' }],
+      },
+      {
+        name: 'TaskListener',
+        superClass: ['Element'],
+        properties: [
+          str('event'),
+          str('class'),
+          str('expression'),
+          str('delegateExpression'),
+          { name: 'fields', type: 'Field', isMany: true },
+          { name: 'script', type: 'Script' },
+        ],
+      },
+      {
+        name: 'ExecutionListener',
+        superClass: ['Element'],
+        properties: [
+          str('event'),
+          str('class'),
+          str('expression'),
+          str('delegateExpression'),
+          { name: 'fields', type: 'Field', isMany: true },
+          { name: 'script', type: 'Script' },
+        ],
+      },
+      {
+        name: 'Field',
+        superClass: ['Element'],
+        properties: [
+          str('name'),
+          str('stringValue'),
+          str('expression'),
+          { name: 'string', type: 'String' },
+          { name: 'expressionBody', type: 'String' },
+        ],
+      },
+      {
+        name: 'Script',
+        superClass: ['Element'],
+        properties: [str('scriptFormat'), { name: 'value', isBody: true, type: 'String' }],
+      },
+    ],
+    enumerations: [],
+  };
+}
+
+export const activitiDescriptor = descriptor('activiti', 'http://activiti.org/bpmn');
+export const flowableDescriptor = descriptor('flowable', 'http://flowable.org/bpmn');

@@ -1,0 +1,209 @@
+/**
+ * Validation of BPMN documents: XML errors, bpmnlint rules that fit this engine, unsupported elements (from the
+ * compiler), and expressions and scripts that don't parse. Every problem names the element and, where known, the line.
+ */
+import { createRequire } from 'node:module';
+import { ExpressionError, parseTemplate } from '../../runtime/expressions/index.js';
+import type { ProcessGraph } from '../../runtime/graph.js';
+import { checkScriptSyntax } from '../../runtime/script-sandbox.js';
+import { compileDefinitions, type ModdleElement, type ParsedBpmn, type Problem, parseBpmn } from './compile.js';
+
+const require = createRequire(import.meta.url);
+
+/** bpmnlint rules that fit this engine, with the severity we report them at. */
+const LINT_RULES: Record<string, 'error' | 'warning'> = {
+  'start-event-required': 'error',
+  'end-event-required': 'warning',
+  'no-disconnected': 'warning',
+  'no-duplicate-sequence-flows': 'error',
+  'single-blank-start-event': 'error',
+  'sub-process-blank-start-event': 'error',
+  'single-event-definition': 'error',
+  'link-event': 'error',
+  'fake-join': 'warning',
+  'superfluous-gateway': 'warning',
+  'no-gateway-join-fork': 'warning',
+  'no-implicit-split': 'warning',
+  'conditional-flows': 'warning',
+  'no-implicit-end': 'warning',
+  'no-implicit-start': 'warning',
+};
+
+type Linter = { lint(defs: ModdleElement): Promise<Record<string, { id?: string; message: string }[]>> };
+
+/** A fresh linter per run: some bpmnlint rules keep state in their closure. */
+function getLinter(): Linter {
+  const { Linter } = require('bpmnlint');
+  const StaticResolver = require('bpmnlint/lib/resolver/static-resolver');
+  const rules: Record<string, unknown> = {};
+  const cfg: Record<string, string> = {};
+  for (const name of Object.keys(LINT_RULES)) {
+    rules[`rule:bpmnlint/${name}`] = require(`bpmnlint/rules/${name}`);
+    cfg[name] = 'error';
+  }
+  return new Linter({ config: { rules: cfg }, resolver: new StaticResolver(rules) });
+}
+
+async function lint(parsed: ParsedBpmn): Promise<Problem[]> {
+  const out: Problem[] = [];
+  try {
+    const results = await getLinter().lint(parsed.definitions);
+    for (const [rule, reports] of Object.entries(results)) {
+      for (const r of reports) {
+        out.push({
+          severity: LINT_RULES[rule] ?? 'warning',
+          rule,
+          message: r.message,
+          elementId: r.id,
+          line: r.id ? parsed.lines.get(r.id) : undefined,
+        });
+      }
+    }
+  } catch (e) {
+    out.push({ severity: 'warning', message: `Lint failed: ${e instanceof Error ? e.message : String(e)}` });
+  }
+  return out;
+}
+
+function checkExpression(
+  problems: Problem[],
+  parsed: ParsedBpmn,
+  id: string,
+  what: string,
+  src: string | undefined,
+  requireExpr = false,
+) {
+  if (!src) return;
+  try {
+    const tpl = parseTemplate(src);
+    if (requireExpr && !tpl.parts.some((p) => typeof p !== 'string'))
+      problems.push({
+        severity: 'error',
+        message: `${what} of '${id}' must be an expression \${...}`,
+        elementId: id,
+        line: parsed.lines.get(id),
+      });
+  } catch (e) {
+    const msg = e instanceof ExpressionError ? e.message : String(e);
+    problems.push({
+      severity: 'error',
+      message: `${what} of '${id}' does not parse: ${msg}`,
+      elementId: id,
+      line: parsed.lines.get(id),
+    });
+  }
+}
+
+/** 1-based line in the document where the body of the `<script>` element of `id` starts. */
+function scriptStartLine(xml: string, id: string): number | undefined {
+  const idx = xml.search(new RegExp(`\\bid\\s*=\\s*["']${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']`));
+  if (idx < 0) return undefined;
+  const rest = xml.slice(idx);
+  const m = /<(?:[\w-]+:)?script\b[^>]*>(?:\s*<!\[CDATA\[)?/.exec(rest);
+  if (!m) return undefined;
+  const end = idx + m.index + m[0].length;
+  let line = 1;
+  for (let i = 0; i < end; i++) if (xml.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+async function checkGraph(problems: Problem[], parsed: ParsedBpmn, xml: string, g: ProcessGraph) {
+  for (const f of Object.values(g.flows)) checkExpression(problems, parsed, f.id, 'Condition', f.condition, true);
+  for (const n of Object.values(g.nodes)) {
+    if (n.service) checkExpression(problems, parsed, n.id, 'Expression', n.service.expression, true);
+    const ut = n.userTask;
+    if (ut) {
+      checkExpression(problems, parsed, n.id, 'Assignee', ut.assignee);
+      checkExpression(problems, parsed, n.id, 'Owner', ut.owner);
+      for (const c of ut.candidateUsers) checkExpression(problems, parsed, n.id, 'Candidate users', c);
+      for (const c of ut.candidateGroups) checkExpression(problems, parsed, n.id, 'Candidate groups', c);
+      checkExpression(problems, parsed, n.id, 'Due date', ut.dueDate);
+      checkExpression(problems, parsed, n.id, 'Priority', ut.priority);
+      checkExpression(problems, parsed, n.id, 'Name', n.name);
+    }
+    for (const fp of [...(ut?.formProperties ?? []), ...(n.startForm?.formProperties ?? [])]) {
+      checkExpression(problems, parsed, n.id, `Form property '${fp.id}' expression`, fp.expression);
+      checkExpression(problems, parsed, n.id, `Form property '${fp.id}' default`, fp.default);
+      const known = ['string', 'long', 'double', 'boolean', 'date', 'enum', 'user', undefined];
+      if (!known.includes(fp.type))
+        problems.push({
+          severity: 'warning',
+          message: `Form property '${fp.id}' of '${n.id}' has unknown type '${fp.type}'; it is treated as string`,
+          elementId: n.id,
+          line: parsed.lines.get(n.id),
+        });
+    }
+    const mi = n.multiInstance;
+    if (mi) {
+      checkExpression(problems, parsed, n.id, 'Loop cardinality', mi.loopCardinality);
+      checkExpression(problems, parsed, n.id, 'Collection', mi.collection);
+      checkExpression(problems, parsed, n.id, 'Completion condition', mi.completionCondition, true);
+    }
+    if (n.event?.timer) checkExpression(problems, parsed, n.id, 'Timer', n.event.timer.value);
+    for (const m of [...(n.callActivity?.inMappings ?? []), ...(n.callActivity?.outMappings ?? [])])
+      checkExpression(problems, parsed, n.id, 'Variable mapping', m.sourceExpression, true);
+    if (n.script?.source) {
+      const bad = await checkScriptSyntax(n.script.source);
+      if (bad) {
+        const start = scriptStartLine(xml, n.id);
+        const line = start !== undefined && bad.line !== undefined ? start + bad.line - 1 : parsed.lines.get(n.id);
+        const groovy = n.script.format === 'groovy';
+        problems.push({
+          severity: 'error',
+          message: groovy
+            ? `Groovy script of '${n.id}' is not valid JavaScript (script line ${bad.line ?? '?'}): ${bad.message}; only scripts that are also valid JavaScript can run`
+            : `Script of '${n.id}' does not parse (script line ${bad.line ?? '?'}): ${bad.message}`,
+          elementId: n.id,
+          line,
+        });
+      }
+    }
+  }
+}
+
+export interface ValidationResult {
+  valid: boolean;
+  problems: Problem[];
+  graphs: ProcessGraph[];
+}
+
+/** Validates a BPMN document; `valid` is false when any problem is an error. */
+export async function validateBpmn(xml: string): Promise<ValidationResult> {
+  const parsed = await parseBpmn(xml);
+  const problems = [...parsed.problems];
+  if (!parsed.definitions) return { valid: false, problems, graphs: [] };
+  const compiled = compileDefinitions(parsed);
+  problems.push(...compiled.problems);
+  problems.push(...(await lint(parsed)));
+  for (const g of compiled.graphs) await checkGraph(problems, parsed, xml, g);
+  // de-duplicate identical messages for one element
+  const seen = new Set<string>();
+  const unique = problems.filter((p) => {
+    const k = `${p.elementId}|${p.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  unique.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  return { valid: !unique.some((p) => p.severity === 'error'), problems: unique, graphs: compiled.graphs };
+}
+
+export class BpmnValidationError extends Error {
+  constructor(readonly problems: Problem[]) {
+    const errs = problems.filter((p) => p.severity === 'error');
+    super(
+      `Invalid BPMN: ${errs
+        .slice(0, 5)
+        .map((p) => (p.line ? `line ${p.line}: ${p.message}` : p.message))
+        .join('; ')}${errs.length > 5 ? ` (and ${errs.length - 5} more)` : ''}`,
+    );
+    this.name = 'BpmnValidationError';
+  }
+}
+
+/** Validates and compiles; throws BpmnValidationError with every problem when the document has errors. */
+export async function compileBpmn(xml: string): Promise<{ graphs: ProcessGraph[]; warnings: Problem[] }> {
+  const r = await validateBpmn(xml);
+  if (!r.valid) throw new BpmnValidationError(r.problems);
+  return { graphs: r.graphs.filter((g) => g.isExecutable), warnings: r.problems };
+}

@@ -1,0 +1,157 @@
+/**
+ * The process graph: what every dialect (BPMN, IGA orchestration, FLOW) compiles to and the executor runs.
+ * Plain JSON, so it can be stored with a definition and read back without re-parsing the source.
+ */
+
+export type NodeType =
+  | 'startEvent'
+  | 'endEvent'
+  | 'task'
+  | 'userTask'
+  | 'scriptTask'
+  | 'serviceTask'
+  | 'receiveTask'
+  | 'exclusiveGateway'
+  | 'parallelGateway'
+  | 'inclusiveGateway'
+  | 'subProcess'
+  | 'callActivity'
+  | 'intermediateCatchEvent'
+  | 'intermediateThrowEvent'
+  | 'boundaryEvent';
+
+export type EventKind = 'none' | 'terminate' | 'timer' | 'message' | 'signal';
+
+export interface TimerDef {
+  type: 'duration' | 'date' | 'cycle';
+  /** ISO 8601 text or an expression yielding it. */
+  value: string;
+}
+
+export interface FormProperty {
+  id: string;
+  name?: string;
+  type?: string;
+  /** Enum values in document order. */
+  values?: { id: string; name?: string }[];
+  datePattern?: string;
+  required: boolean;
+  readable: boolean;
+  writable: boolean;
+  variable?: string;
+  expression?: string;
+  default?: string;
+}
+
+export interface VariableMapping {
+  source?: string;
+  sourceExpression?: string;
+  target?: string;
+  /** `all`: copy every variable. */
+  all?: boolean;
+}
+
+export interface MultiInstanceDef {
+  sequential: boolean;
+  loopCardinality?: string;
+  collection?: string;
+  elementVariable?: string;
+  elementIndexVariable?: string;
+  completionCondition?: string;
+}
+
+export interface UserTaskDef {
+  assignee?: string;
+  owner?: string;
+  candidateUsers: string[];
+  candidateGroups: string[];
+  dueDate?: string;
+  priority?: string;
+  formKey?: string;
+  category?: string;
+  formProperties: FormProperty[];
+}
+
+export interface GraphNode {
+  id: string;
+  type: NodeType;
+  name?: string;
+  documentation?: string;
+  /** The enclosing sub-process id, or null at process level. */
+  parent: string | null;
+  incoming: string[];
+  outgoing: string[];
+  defaultFlow?: string;
+  event?: { kind: EventKind; timer?: TimerDef; name?: string };
+  startForm?: { formKey?: string; initiator?: string; formProperties: FormProperty[] };
+  userTask?: UserTaskDef;
+  script?: { format: string; source: string; resultVariable?: string };
+  service?: { expression: string; resultVariable?: string };
+  callActivity?: {
+    calledElement: string;
+    inMappings: VariableMapping[];
+    outMappings: VariableMapping[];
+    businessKey?: string;
+    inheritBusinessKey?: boolean;
+  };
+  multiInstance?: MultiInstanceDef;
+  /** For sub-processes: the id of their (single none) start event. */
+  startNodeId?: string;
+  /** For boundary events. */
+  attachedTo?: string;
+  cancelActivity?: boolean;
+  /** Boundary events attached to this activity. */
+  boundaryEvents?: string[];
+  async?: boolean;
+  exclusive?: boolean;
+  failedJobRetryTimeCycle?: string;
+}
+
+export interface GraphFlow {
+  id: string;
+  name?: string;
+  source: string;
+  target: string;
+  condition?: string;
+}
+
+export interface ProcessGraph {
+  /** The process key (BPMN process id). */
+  id: string;
+  name?: string;
+  documentation?: string;
+  isExecutable: boolean;
+  startNodeId: string;
+  nodes: Record<string, GraphNode>;
+  flows: Record<string, GraphFlow>;
+  candidateStarterUsers: string[];
+  candidateStarterGroups: string[];
+}
+
+export function nodeOf(graph: ProcessGraph, id: string): GraphNode {
+  const n = graph.nodes[id];
+  if (!n) throw new Error(`Unknown node '${id}' in process '${graph.id}'`);
+  return n;
+}
+
+/** Nodes that can reach `target` within one scope (following flows, entering no sub-process). */
+export function canReach(graph: ProcessGraph, from: string, target: string): boolean {
+  const seen = new Set<string>();
+  const stack = [from];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (id === target) return true;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const n = graph.nodes[id];
+    if (!n) continue;
+    for (const f of n.outgoing) stack.push(graph.flows[f]!.target);
+    for (const b of n.boundaryEvents ?? []) stack.push(b);
+  }
+  return false;
+}
+
+/** All user-task nodes (for task definitions). */
+export function userTasks(graph: ProcessGraph): GraphNode[] {
+  return Object.values(graph.nodes).filter((n) => n.type === 'userTask');
+}

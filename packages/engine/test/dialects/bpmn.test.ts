@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import { BpmnValidationError, compileBpmn, validateBpmn } from '../../src/dialects/bpmn/index.js';
+import { bpmn, fixture, flow } from '../helpers/bpmn.js';
+
+const simple = (task: string) =>
+  bpmn(`<startEvent id="s"/>${flow('f1', 's', 't')}${task}${flow('f2', 't', 'e')}<endEvent id="e"/>`);
+
+describe('BPMN compile', () => {
+  it('compiles the contractor onboarding process with form properties, scripts, gateway and candidate group', async () => {
+    const { graphs } = await compileBpmn(fixture('contractorOnboarding.bpmn20.xml'));
+    expect(graphs).toHaveLength(1);
+    const g = graphs[0]!;
+    expect(g.id).toBe('contractorOnboarding');
+    expect(g.name).toBe('Contractor onboarding process');
+    expect(g.startNodeId).toBe('start');
+    const start = g.nodes.start!;
+    expect(start.startForm?.initiator).toBe('startUserId');
+    expect(start.startForm?.formKey).toBe('contractorForm.xhtml');
+    expect(start.startForm?.formProperties.map((p) => p.id)).toEqual([
+      'userName',
+      'givenName',
+      'sn',
+      'mail',
+      'department',
+      'startDate',
+      'provisionToXML',
+    ]);
+    expect(start.startForm?.formProperties[0]).toMatchObject({ required: true, readable: true, writable: true });
+    expect(start.startForm?.formProperties[5]).toMatchObject({ type: 'date', datePattern: 'yyyy-MM-dd' });
+    const task = g.nodes.decideApprovalTask!;
+    expect(task.type).toBe('userTask');
+    expect(task.userTask?.candidateGroups).toEqual(['manager']);
+    expect(task.userTask?.formProperties[1]?.values).toEqual([
+      { id: 'accept', name: 'Accept' },
+      { id: 'reject', name: 'Reject' },
+    ]);
+    expect(task.userTask?.formProperties[0]).toMatchObject({ writable: false, expression: '${displayName}' });
+    expect(g.flows.acceptFlow?.condition).toBe("${decision=='accept'}");
+    expect(g.nodes.approvalGateway?.outgoing).toEqual(['acceptFlow', 'rejectFlow']);
+    expect(g.nodes.notifyService?.service).toEqual({ expression: '${displayName.toUpperCase()}', resultVariable: 'notice' });
+    expect(g.nodes.createUser?.script?.format).toBe('groovy');
+  });
+
+  it('reads flowable: attributes like activiti: ones', async () => {
+    const xml = bpmn(
+      `<startEvent id="s"/>${flow('f1', 's', 't')}<userTask id="t" flowable:assignee="\${starter}" flowable:candidateUsers="a, b" flowable:priority="70" flowable:dueDate="2030-01-01T00:00:00Z" flowable:async="true"/>${flow('f2', 't', 'e')}<endEvent id="e"/>`,
+      { ns: 'flowable' },
+    );
+    const { graphs } = await compileBpmn(xml);
+    const t = graphs[0]!.nodes.t!;
+    expect(t.userTask).toMatchObject({ assignee: '${starter}', candidateUsers: ['a', 'b'], priority: '70' });
+    expect(t.async).toBe(true);
+  });
+
+  it('compiles multi-instance characteristics', async () => {
+    const xml = simple(
+      `<userTask id="t"><multiInstanceLoopCharacteristics isSequential="true" activiti:collection="\${reviewers}" activiti:elementVariable="reviewer"><completionCondition>\${nrOfCompletedInstances >= 2}</completionCondition></multiInstanceLoopCharacteristics></userTask>`,
+    );
+    const { graphs } = await compileBpmn(xml);
+    expect(graphs[0]!.nodes.t!.multiInstance).toEqual({
+      sequential: true,
+      collection: '${reviewers}',
+      elementVariable: 'reviewer',
+      completionCondition: '${nrOfCompletedInstances >= 2}',
+    });
+  });
+
+  it('compiles sub-processes with their own start event and nested nodes', async () => {
+    const xml = simple(
+      `<subProcess id="t"><startEvent id="ss"/>${flow('sf1', 'ss', 'st')}<userTask id="st"/>${flow('sf2', 'st', 'se')}<endEvent id="se"/></subProcess>`,
+    );
+    const g = (await compileBpmn(xml)).graphs[0]!;
+    expect(g.nodes.t!.startNodeId).toBe('ss');
+    expect(g.nodes.st!.parent).toBe('t');
+    expect(g.nodes.t!.parent).toBeNull();
+  });
+
+  it('compiles call activities with in/out mappings', async () => {
+    const xml = simple(
+      `<callActivity id="t" calledElement="child"><extensionElements><activiti:in source="a" target="b"/><activiti:in sourceExpression="\${a + 1}" target="c"/><activiti:out source="r" target="result"/></extensionElements></callActivity>`,
+    );
+    const n = (await compileBpmn(xml)).graphs[0]!.nodes.t!;
+    expect(n.callActivity).toEqual({
+      calledElement: 'child',
+      inMappings: [
+        { source: 'a', target: 'b' },
+        { sourceExpression: '${a + 1}', target: 'c' },
+      ],
+      outMappings: [{ source: 'r', target: 'result' }],
+    });
+  });
+
+  it('compiles timer, message and signal events and boundary attachments', async () => {
+    const xml = bpmn(
+      `<startEvent id="s"/>${flow('f1', 's', 't')}
+      <userTask id="t"/>${flow('f2', 't', 'w')}
+      <boundaryEvent id="b" attachedToRef="t" cancelActivity="true"><timerEventDefinition><timeDuration>PT10M</timeDuration></timerEventDefinition></boundaryEvent>${flow('f3', 'b', 'e')}
+      <intermediateCatchEvent id="w"><messageEventDefinition messageRef="m1"/></intermediateCatchEvent>${flow('f4', 'w', 'e')}
+      <endEvent id="e"/>`,
+      { roots: '<message id="m1" name="paid"/>' },
+    );
+    const g = (await compileBpmn(xml)).graphs[0]!;
+    expect(g.nodes.t!.boundaryEvents).toEqual(['b']);
+    expect(g.nodes.b!.event).toEqual({ kind: 'timer', timer: { type: 'duration', value: 'PT10M' } });
+    expect(g.nodes.b!.cancelActivity).toBe(true);
+    expect(g.nodes.w!.event).toEqual({ kind: 'message', name: 'paid' });
+  });
+});
+
+describe('BPMN validation', () => {
+  it('accepts the contractor onboarding process without errors', async () => {
+    const r = await validateBpmn(fixture('contractorOnboarding.bpmn20.xml'));
+    expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(r.valid).toBe(true);
+  });
+
+  it('reports XML errors with their line', async () => {
+    const r = await validateBpmn('<?xml version="1.0"?>\n<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL">\n<process id="a">\n<task id="t"\n</process></definitions>');
+    expect(r.valid).toBe(false);
+    expect(r.problems[0]!.message).toMatch(/XML error/);
+    expect(r.problems[0]!.line).toBe(5);
+  });
+
+  it('names unsupported elements precisely', async () => {
+    const xml = bpmn(
+      `<startEvent id="s"/>${flow('f1', 's', 'g')}<complexGateway id="g"/>${flow('f2', 'g', 'x')}<sendTask id="x"/>${flow('f3', 'x', 'e')}<endEvent id="e"><errorEventDefinition/></endEvent>`,
+    );
+    const r = await validateBpmn(xml);
+    expect(r.valid).toBe(false);
+    const msgs = r.problems.map((p) => p.message);
+    expect(msgs).toContain("Element 'g' of type ComplexGateway is not supported by this engine");
+    expect(msgs).toContain("Element 'x' of type SendTask is not supported by this engine");
+    expect(msgs.some((m) => /ErrorEventDefinition|Error event definition on 'e'/.test(m))).toBe(true);
+    const g = r.problems.find((p) => p.elementId === 'g');
+    expect(g?.line).toBe(5);
+  });
+
+  it('refuses Java delegates on service tasks and listeners', async () => {
+    const r = await validateBpmn(simple('<serviceTask id="t" activiti:class="com.acme.Foo"/>'));
+    expect(r.problems.map((p) => p.message)).toContain(
+      "Service task 't': class 'com.acme.Foo' is not supported (Java classes cannot run here)",
+    );
+    const r2 = await validateBpmn(simple('<serviceTask id="t" activiti:delegateExpression="${bean}"/>'));
+    expect(r2.valid).toBe(false);
+  });
+
+  it('reports conditions that do not parse', async () => {
+    const xml = bpmn(
+      `<startEvent id="s"/>${flow('f1', 's', 'g')}<exclusiveGateway id="g" default="f3"/>${flow('f2', 'g', 'e', '${a ==}')}${flow('f3', 'g', 'e')}<endEvent id="e"/>`,
+    );
+    const r = await validateBpmn(xml);
+    expect(r.valid).toBe(false);
+    const p = r.problems.find((x) => x.elementId === 'f2');
+    expect(p?.message).toMatch(/Condition of 'f2' does not parse: Syntax error at position/);
+    expect(p?.line).toBe(5);
+  });
+
+  it('reports a groovy script that is not JavaScript with its document line', async () => {
+    const xml = simple(
+      '<scriptTask id="t" scriptFormat="groovy"><script>\ndef x = 1\nprintln x\n</script></scriptTask>',
+    );
+    const r = await validateBpmn(xml);
+    expect(r.valid).toBe(false);
+    const p = r.problems.find((x) => x.elementId === 't');
+    expect(p?.message).toMatch(/Groovy script of 't' is not valid JavaScript \(script line 2\)/);
+    expect(p?.line).toBe(6);
+  });
+
+  it('accepts a groovy script that is valid JavaScript', async () => {
+    const r = await validateBpmn(
+      simple('<scriptTask id="t" scriptFormat="groovy"><script>execution.setVariable("a", 1)</script></scriptTask>'),
+    );
+    expect(r.valid).toBe(true);
+  });
+
+  it('refuses unknown script languages', async () => {
+    const r = await validateBpmn(simple('<scriptTask id="t" scriptFormat="python"><script>x = 1</script></scriptTask>'));
+    expect(r.problems.map((p) => p.message)).toContain("Script format 'python' of 't' is not supported");
+  });
+
+  it('applies bpmnlint rules: a process without a start event', async () => {
+    const r = await validateBpmn(bpmn('<userTask id="t"/>'));
+    expect(r.valid).toBe(false);
+    expect(r.problems.some((p) => p.rule === 'start-event-required')).toBe(true);
+  });
+
+  it('warns about disconnected elements without failing', async () => {
+    const r = await validateBpmn(
+      bpmn(`<startEvent id="s"/>${flow('f1', 's', 'e')}<endEvent id="e"/><userTask id="lonely"/>`),
+    );
+    expect(r.problems.some((p) => p.rule === 'no-disconnected' && p.elementId === 'lonely')).toBe(true);
+    expect(r.valid).toBe(true);
+  });
+
+  it('throws a BpmnValidationError listing the problems from compileBpmn', async () => {
+    await expect(compileBpmn('not xml at all')).rejects.toBeInstanceOf(BpmnValidationError);
+  });
+});
