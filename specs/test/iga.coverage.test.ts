@@ -64,6 +64,9 @@ const REQUIRED: Row[] = [
     method: 'get',
     path: '/iga/governance/requests',
   },
+  // work lists (what awaits an actor, what a user asked for)
+  { what: "an actor's work list", method: 'post', path: '/iga/governance/user/{userId}/tasks', action: 'search' },
+  { what: "a user's requests", method: 'post', path: '/iga/governance/user/{userId}/requests', action: 'search' },
   // request actions
   ...['approve', 'reject', 'reassign', 'comment', 'cancel', 'fulfill', 'deny', 'modify'].map(
     (action): Row => ({
@@ -162,6 +165,25 @@ describe('iga spec coverage', () => {
         for (const key of Object.keys(bodies))
           if (!values.includes(key))
             problems.push(`${method.toUpperCase()} ${path}: body for unknown _action '${key}'`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('gives every operation an id, a summary, a description, declared tags and security', () => {
+    const declared = new Set((spec.tags ?? []).map((t: any) => t.name));
+    const ids = new Set<string>();
+    const problems: string[] = [];
+    for (const [path, item] of Object.entries<any>(spec.paths)) {
+      for (const [method, op] of Object.entries<any>(item)) {
+        const label = `${method.toUpperCase()} ${path}`;
+        if (!/^[a-z][A-Za-z0-9]*$/.test(op.operationId ?? '')) problems.push(`${label}: operationId not camelCase`);
+        if (ids.has(op.operationId)) problems.push(`${label}: duplicate operationId ${op.operationId}`);
+        ids.add(op.operationId);
+        if (!op.summary || !op.description) problems.push(`${label}: summary or description missing`);
+        if (!op.tags?.length || !op.tags.every((t: string) => declared.has(t)))
+          problems.push(`${label}: undeclared tag`);
+        if (!op.security?.length) problems.push(`${label}: no security`);
       }
     }
     expect(problems).toEqual([]);
