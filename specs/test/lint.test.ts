@@ -8,13 +8,17 @@ const run = promisify(execFile);
 const specsDir = fileURLToPath(new URL('..', import.meta.url));
 
 describe('Redocly lint (recommended ruleset)', () => {
-  it.each(presentSpecs())('finds no errors in %s.yaml', async (api) => {
-    const result = await run('redocly', ['lint', '--config', 'redocly.yaml', '--format', 'json', `${api}.yaml`], {
-      cwd: specsDir,
-      maxBuffer: 64 * 1024 * 1024,
-    }).catch((error: { stdout?: string; code?: number }) => ({ stdout: error.stdout ?? '', code: error.code }));
-    const report = JSON.parse(result.stdout) as { totals: { errors: number }; problems: { message: string }[] };
-    expect(report.problems.filter((p: any) => p.severity === 'error').map((p) => p.message)).toEqual([]);
-    expect(report.totals.errors).toBe(0);
-  }, 60_000);
+  it.each(presentSpecs())(
+    'finds no errors in %s.yaml',
+    async (api) => {
+      const result = await run('redocly', ['lint', '--config', 'redocly.yaml', '--format', 'json', `${api}.yaml`], {
+        cwd: specsDir,
+        maxBuffer: 64 * 1024 * 1024,
+      }).catch((error: { stdout?: string; code?: number }) => ({ stdout: error.stdout ?? '', code: error.code }));
+      const report = JSON.parse(result.stdout) as { totals: { errors: number }; problems: { message: string }[] };
+      expect(report.problems.filter((p: any) => p.severity === 'error').map((p) => p.message)).toEqual([]);
+      expect(report.totals.errors).toBe(0);
+    },
+    60_000,
+  );
 });

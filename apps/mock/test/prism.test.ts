@@ -3,30 +3,34 @@ import { APIS, startPrism } from '../src/prism.mjs';
 
 // Every spec must load in Prism, and the mock must answer a documented example.
 describe('Prism mock servers', () => {
-  it.each(APIS.map((a, i) => [a.api, 4710 + i] as const))('serves the %s spec', async (api, port) => {
-    const server = await startPrism({ api, port });
-    try {
-      const probe: Record<string, { path: string; headers: Record<string, string> }> = {
-        idm: {
-          path: '/openidm/workflow/processdefinition?_queryId=query-all-ids',
-          headers: { 'X-OpenIDM-Username': 'openidm-admin', 'X-OpenIDM-Password': 'openidm-admin' },
-        },
-        iga: { path: '/iga/governance/requestTypes', headers: { Authorization: 'Bearer t' } },
-        kontent: {
-          path: '/projects/11a3492b-cd32-0054-51d2-8234ec4244a6/workflows',
-          headers: { Authorization: 'Bearer k' },
-        },
-        flow: {
-          path: '/v2/workflowDefinitions',
-          headers: { api_key: 'k', 'X-Frankie-CustomerID': '0a1b2c3d-0000-4000-8000-000000000001' },
-        },
-      };
-      const { path, headers } = probe[api]!;
-      const response = await fetch(server.url + path, { headers });
-      expect(response.status).toBe(200);
-      expect(await response.json()).toBeTruthy();
-    } finally {
-      await server.stop();
-    }
-  }, 90_000);
+  it.each(APIS.map((a, i) => [a.api, 4710 + i] as const))(
+    'serves the %s spec',
+    async (api, port) => {
+      const server = await startPrism({ api, port });
+      try {
+        const probe: Record<string, { path: string; headers: Record<string, string> }> = {
+          idm: {
+            path: '/openidm/workflow/processdefinition?_queryId=query-all-ids',
+            headers: { 'X-OpenIDM-Username': 'openidm-admin', 'X-OpenIDM-Password': 'openidm-admin' },
+          },
+          iga: { path: '/iga/governance/requestTypes', headers: { Authorization: 'Bearer t' } },
+          kontent: {
+            path: '/projects/11a3492b-cd32-0054-51d2-8234ec4244a6/workflows',
+            headers: { Authorization: 'Bearer k' },
+          },
+          flow: {
+            path: '/v2/workflowDefinitions',
+            headers: { api_key: 'k', 'X-Frankie-CustomerID': '0a1b2c3d-0000-4000-8000-000000000001' },
+          },
+        };
+        const { path, headers } = probe[api]!;
+        const response = await fetch(server.url + path, { headers });
+        expect(response.status).toBe(200);
+        expect(await response.json()).toBeTruthy();
+      } finally {
+        await server.stop();
+      }
+    },
+    90_000,
+  );
 });
