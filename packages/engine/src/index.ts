@@ -1,5 +1,38 @@
+export { type AppOptions, createApp, type WfkitApp } from './app.js';
+export {
+  CONFIG_DEFAULTS,
+  ConfigError,
+  describeCredentials,
+  type IdmUser,
+  parseConfig,
+  parseIdmUsers,
+  type WfkitConfig,
+} from './config.js';
+export { apiModules } from './generated/api-modules.js';
 export { bundledMigrations } from './generated/migrations.js';
+export { specs } from './generated/specs.js';
+export {
+  type ApiContext,
+  ApiError,
+  type ApiModule,
+  type ApiRouter,
+  type AuthRequest,
+  type AuthResult,
+  defineApiModule,
+  type ErrorContext,
+  type ErrorShape,
+  type Handler,
+  type HandlerResult,
+  type Reply,
+  type RequestContext,
+  type ResolvedOperation,
+  type ValidationIssue,
+} from './http/api-module.js';
+export { renderDocsPage } from './http/docs-page.js';
 export * from './http/openapi.js';
+export { type MatchResult, type OperationEntry, OperationTable } from './http/operations.js';
+export { checkResponse, expectMatchesSpec } from './http/response-check.js';
+export { pointerToField, SpecValidator, toIssues } from './http/validate.js';
 export { jsonLogger, type LogFields, type Logger, type LogLevel, memoryLogger, silentLogger } from './logger.js';
 export { type Clock, systemClock, TestClock } from './runtime/clock.js';
 export { defaultIds, type IdGenerator, sequentialIds } from './runtime/ids.js';

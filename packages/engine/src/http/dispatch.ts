@@ -1,0 +1,172 @@
+/**
+ * Serves one API module: request → spec operation → auth → validation → handler, every failure answered in the
+ * module's own error shape. Built once per module at start (operation table, handlers, validators).
+ */
+import type { Logger } from '../logger.js';
+import type {
+  ApiContext,
+  ApiModule,
+  ApiRouter,
+  AuthResult,
+  ErrorContext,
+  Handler,
+  Reply,
+  RequestContext,
+} from './api-module.js';
+import { ApiError } from './api-module.js';
+import { OperationTable } from './operations.js';
+import { SpecValidator } from './validate.js';
+
+export function toResponse(reply: Reply, requestId: string): Response {
+  const headers = new Headers(reply.headers);
+  headers.set('x-request-id', requestId);
+  if (reply.body === undefined || reply.body === null)
+    return new Response(null, { status: reply.status ?? 204, headers });
+  if (!headers.has('content-type')) headers.set('content-type', 'application/json; charset=utf-8');
+  const text =
+    typeof reply.body === 'string' && !headers.get('content-type')!.includes('json')
+      ? reply.body
+      : JSON.stringify(reply.body);
+  return new Response(text, { status: reply.status ?? 200, headers });
+}
+
+export class ModuleServer {
+  readonly table: OperationTable;
+  readonly validator: SpecValidator;
+  private readonly prefixes: (string | RegExp)[];
+  private readonly handlers = new Map<string, Handler<any>>();
+
+  constructor(
+    readonly module: ApiModule<any>,
+    private readonly ctx: ApiContext,
+    private readonly logger: Logger,
+  ) {
+    this.table = new OperationTable(module.spec, module.basePath);
+    this.validator = new SpecValidator(module.spec);
+    const pattern = module.basePathPattern;
+    this.prefixes = pattern === undefined ? this.table.defaultPrefixes() : Array.isArray(pattern) ? pattern : [pattern];
+    const router: ApiRouter<any> = {
+      operation: (operationId, handler) => {
+        const entry = this.table.find(operationId);
+        if (!entry) throw new Error(`${module.name}: the spec has no operation "${operationId}"`);
+        this.handlers.set(entry.pointer, handler);
+      },
+      on: (method, path, handler) => {
+        const entry = this.table.findByPath(method, path);
+        if (!entry) throw new Error(`${module.name}: the spec has no operation ${method.toUpperCase()} ${path}`);
+        this.handlers.set(entry.pointer, handler);
+      },
+    };
+    module.routes(router, ctx);
+  }
+
+  private warming = true;
+
+  /**
+   * Compiles the validators of the handled operations in the background, one per macrotask, so start-up (health 200)
+   * doesn't wait for Ajv (about a second per spec) and the first requests mostly find them ready.
+   */
+  async warmUp(): Promise<void> {
+    for (const e of this.table.entries) {
+      if (!this.warming) return;
+      if (!this.handlers.has(e.pointer)) continue;
+      await new Promise((r) => setTimeout(r, 0));
+      this.validator.precompile([e]);
+    }
+  }
+
+  stopWarmUp(): void {
+    this.warming = false;
+  }
+
+  /** How specific this module's claim on a path is (longest prefix), or -1 when it doesn't claim it. */
+  claim(pathname: string): number {
+    let best = -1;
+    for (const p of this.prefixes) {
+      if (typeof p === 'string') {
+        if (pathname === p || pathname.startsWith(p.endsWith('/') ? p : `${p}/`)) best = Math.max(best, p.length);
+      } else if (p.test(pathname)) best = Math.max(best, 1);
+    }
+    return best;
+  }
+
+  async handle(request: Request, url: URL, requestId: string): Promise<Response> {
+    const errors = this.module.errors;
+    const ectx: ErrorContext = { requestId, method: request.method, path: url.pathname };
+    // The module's reply wins; `fallback` is the status when it names none.
+    const reply = (r: Reply, fallback?: number) =>
+      toResponse(r.status === undefined && fallback !== undefined ? { ...r, status: fallback } : r, requestId);
+    try {
+      const relative = this.table.relative(url.pathname);
+      const match = relative === undefined ? ({ kind: 'none' } as const) : this.table.match(request.method, relative);
+      if (match.kind === 'none')
+        return reply(errors.notFound({ ...ectx, message: `No route ${request.method} ${url.pathname}` }), 404);
+      if (match.kind === 'method-not-allowed') {
+        const r = errors.methodNotAllowed?.(ectx) ?? { ...errors.notFound(ectx), status: 405 };
+        return reply({ ...r, headers: { allow: match.allowed.join(', '), ...r.headers } }, 405);
+      }
+      const { entry, params } = match;
+      const operation = {
+        operationId: entry.operationId,
+        method: entry.method,
+        path: entry.path,
+        operation: entry.operation,
+      };
+
+      let auth: AuthResult<unknown> = { ok: true, principal: undefined };
+      if (this.module.authenticate) {
+        auth = await this.module.authenticate(
+          { request, headers: request.headers, params, query: url.searchParams, operation },
+          this.ctx.config,
+        );
+      }
+      if (!auth.ok) {
+        const r = (auth.status === 403 ? errors.forbidden : errors.unauthorized)({ ...ectx, message: auth.message });
+        return reply({ ...r, headers: { ...auth.headers, ...r.headers } }, auth.status);
+      }
+
+      const handler = this.handlers.get(entry.pointer);
+      const validated = await this.validator.validateRequest(entry, request, url, { ...params });
+      if (validated.issues.length > 0) return reply(errors.validation(validated.issues, ectx), 400);
+      if (!handler) {
+        const r = errors.notImplemented?.(ectx) ?? { ...errors.internal(ectx), status: 501 };
+        return reply(r, 501);
+      }
+      const rctx: RequestContext<unknown> = {
+        ...this.ctx,
+        request,
+        url,
+        requestId,
+        operation,
+        params: validated.params,
+        query: validated.query,
+        rawQuery: url.searchParams,
+        headers: request.headers,
+        body: validated.body,
+        principal: auth.principal,
+      };
+      const result = await handler(rctx);
+      if (result instanceof Response) {
+        const headers = new Headers(result.headers);
+        headers.set('x-request-id', requestId);
+        return new Response(result.body, { status: result.status, statusText: result.statusText, headers });
+      }
+      return reply(result);
+    } catch (e) {
+      if (e instanceof ApiError)
+        return reply({ status: e.status, body: e.body, ...(e.headers ? { headers: e.headers } : {}) });
+      this.logger.error('unhandled error', {
+        requestId,
+        api: this.module.name,
+        method: request.method,
+        path: url.pathname,
+        err: e,
+      });
+      try {
+        return reply(errors.internal(ectx), 500);
+      } catch {
+        return toResponse({ status: 500, body: { message: 'Internal server error', requestId } }, requestId);
+      }
+    }
+  }
+}

@@ -1,0 +1,285 @@
+/**
+ * Validates requests (and, for tests, responses) against a spec with Ajv (JSON Schema 2020-12, as OpenAPI 3.1).
+ * The whole spec is registered once per Ajv instance and validators point into it by JSON pointer, so `$ref`s resolve
+ * as written; each validator is compiled on first use and kept.
+ */
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import * as ajvFormats from 'ajv-formats';
+import type { ValidationIssue } from './api-module.js';
+import { deref, type MediaType, type OpenApiDocument, type Operation, type Parameter, type Ref } from './openapi.js';
+import type { OperationEntry } from './operations.js';
+
+// ajv-formats is CJS with `exports.default`: from ESM the plugin sits one or two `.default`s deep.
+type FormatsPlugin = typeof ajvFormats.default.default;
+const addFormats: FormatsPlugin =
+  (ajvFormats.default as unknown as { default?: FormatsPlugin }).default ??
+  (ajvFormats.default as unknown as FormatsPlugin);
+
+const SPEC_ID = 'wfkit:spec';
+const OPENAPI_FORMATS = ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password'];
+
+function newAjv(spec: OpenApiDocument, coerce: boolean) {
+  const ajv = new Ajv2020({
+    strict: false,
+    allErrors: true,
+    validateSchema: false,
+    coerceTypes: coerce ? 'array' : false,
+    logger: false,
+  });
+  addFormats(ajv);
+  for (const f of OPENAPI_FORMATS) ajv.addFormat(f, true);
+  ajv.addSchema(spec as object, SPEC_ID);
+  return ajv;
+}
+
+const escapePointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** `/steps/0/name` → `steps[0].name`. */
+export function pointerToField(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '');
+}
+
+/** Turns Ajv errors into issues naming the field (for `required`, the missing property itself). */
+export function toIssues(
+  errors: ErrorObject[] | null | undefined,
+  location: ValidationIssue['in'],
+  rootPointer = '',
+): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const e of errors ?? []) {
+    let pointer = rootPointer + e.instancePath;
+    let message = e.message ?? 'is invalid';
+    if (e.keyword === 'required') pointer += `/${escapePointer(String(e.params.missingProperty))}`;
+    if (e.keyword === 'additionalProperties') {
+      pointer += `/${escapePointer(String(e.params.additionalProperty))}`;
+      message = 'is not allowed';
+    }
+    if (e.keyword === 'required') message = 'is required';
+    if (e.keyword === 'enum')
+      message = `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    const issue: ValidationIssue = {
+      in: location,
+      field: pointerToField(pointer),
+      pointer,
+      message,
+      keyword: e.keyword,
+    };
+    if (!issues.some((i) => i.pointer === issue.pointer && i.message === issue.message)) issues.push(issue);
+  }
+  return issues;
+}
+
+interface ParamPlan {
+  name: string;
+  in: 'path' | 'query' | 'header';
+  required: boolean;
+  isArray: boolean;
+  explode: boolean;
+  validate: ValidateFunction | undefined;
+}
+
+interface BodyPlan {
+  required: boolean;
+  json: boolean;
+  /** Validator for the operation's schema, and per `_action` value. */
+  validate: ValidateFunction | undefined;
+  actions: Map<string, ValidateFunction>;
+}
+
+export interface ValidatedRequest {
+  issues: ValidationIssue[];
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  body: unknown;
+}
+
+function isJsonMedia(type: string): boolean {
+  return type === 'application/json' || /\+json$/.test(type) || type === '*/*';
+}
+
+export class SpecValidator {
+  private readonly params: ReturnType<typeof newAjv>;
+  private readonly bodies: ReturnType<typeof newAjv>;
+  private readonly plans = new Map<string, { params: ParamPlan[]; body: BodyPlan | undefined }>();
+  private readonly responses = new Map<string, ValidateFunction>();
+
+  constructor(readonly spec: OpenApiDocument) {
+    this.params = newAjv(spec, true);
+    this.bodies = newAjv(spec, false);
+  }
+
+  private ref(pointer: string) {
+    return { $ref: `${SPEC_ID}#${pointer}` };
+  }
+
+  private plan(entry: OperationEntry) {
+    const cached = this.plans.get(entry.pointer);
+    if (cached) return cached;
+    const pathItem = deref(this.spec, this.spec.paths?.[entry.path]) as
+      | { parameters?: (Parameter | Ref)[] }
+      | undefined;
+    const params = new Map<string, ParamPlan>();
+    const collect = (list: (Parameter | Ref)[] | undefined, base: string) => {
+      (list ?? []).forEach((raw, i) => {
+        const p = deref(this.spec, raw);
+        if (!p || p.in === 'cookie') return;
+        const schemaPointer =
+          typeof (raw as Ref).$ref === 'string' && (raw as Ref).$ref.startsWith('#/')
+            ? `${(raw as Ref).$ref.slice(1)}/schema`
+            : `${base}/parameters/${i}/schema`;
+        const schema = deref(this.spec, p.schema ?? {}) as Record<string, unknown>;
+        const type = schema.type;
+        const isArray = type === 'array' || (Array.isArray(type) && type.includes('array'));
+        const validate = p.schema
+          ? this.params.compile({ type: 'object', properties: { v: this.ref(schemaPointer) } })
+          : undefined;
+        const key = `${p.in}:${p.in === 'header' ? p.name.toLowerCase() : p.name}`;
+        params.set(key, {
+          name: p.name,
+          in: p.in,
+          required: p.in === 'path' || Boolean(p.required),
+          isArray,
+          explode: p.explode !== false,
+          validate,
+        });
+      });
+    };
+    // Operation-level parameters override path-level ones of the same name and location.
+    collect(pathItem?.parameters, entry.pathPointer);
+    collect(entry.operation.parameters, entry.pointer);
+
+    let body: BodyPlan | undefined;
+    const rb = entry.operation.requestBody ? deref(this.spec, entry.operation.requestBody) : undefined;
+    if (rb && typeof rb === 'object' && 'content' in rb) {
+      const content = (rb.content ?? {}) as Record<string, MediaType>;
+      const jsonType = Object.keys(content).find(isJsonMedia);
+      const base =
+        typeof (entry.operation.requestBody as Ref).$ref === 'string'
+          ? (entry.operation.requestBody as Ref).$ref.slice(1)
+          : `${entry.pointer}/requestBody`;
+      body = {
+        required: Boolean(rb.required),
+        json: Boolean(jsonType) || Object.keys(content).length === 0,
+        validate:
+          jsonType && content[jsonType]?.schema
+            ? this.bodies.compile(this.ref(`${base}/content/${escapePointer(jsonType)}/schema`))
+            : undefined,
+        actions: new Map(),
+      };
+      for (const action of Object.keys(entry.operation['x-wfkit-action-bodies'] ?? {})) {
+        body.actions.set(
+          action,
+          this.bodies.compile(this.ref(`${entry.pointer}/x-wfkit-action-bodies/${escapePointer(action)}`)),
+        );
+      }
+    }
+    const plan = { params: [...params.values()], body };
+    this.plans.set(entry.pointer, plan);
+    return plan;
+  }
+
+  /** Compiles every operation's validators now (start-up), so the first requests don't pay for it. */
+  precompile(entries: OperationEntry[]): void {
+    for (const e of entries) this.plan(e);
+  }
+
+  /** Validates path, header, query and body; returns the issues and the coerced values. */
+  async validateRequest(
+    entry: OperationEntry,
+    request: Request,
+    url: URL,
+    pathParams: Record<string, string>,
+  ): Promise<ValidatedRequest> {
+    const plan = this.plan(entry);
+    const issues: ValidationIssue[] = [];
+    const query: Record<string, unknown> = {};
+    for (const p of plan.params) {
+      let value: unknown;
+      if (p.in === 'path') value = pathParams[p.name];
+      else if (p.in === 'header') value = request.headers.get(p.name) ?? undefined;
+      else {
+        const all = url.searchParams.getAll(p.name);
+        if (all.length > 0) value = p.isArray ? (!p.explode && all.length === 1 ? all[0]!.split(',') : all) : all[0];
+      }
+      if (value === undefined) {
+        if (p.required) {
+          issues.push({
+            in: p.in,
+            field: p.name,
+            pointer: `/${escapePointer(p.name)}`,
+            message: 'is required',
+            keyword: 'required',
+          });
+        }
+        continue;
+      }
+      if (p.validate) {
+        const holder = { v: value };
+        if (!p.validate(holder)) {
+          for (const issue of toIssues(p.validate.errors, p.in)) {
+            const rest = issue.pointer.replace(/^\/v/, '');
+            const sub = pointerToField(rest);
+            const field = !sub ? p.name : sub.startsWith('[') ? p.name + sub : `${p.name}.${sub}`;
+            issues.push({ ...issue, pointer: `/${escapePointer(p.name)}${rest}`, field });
+          }
+          continue;
+        }
+        value = holder.v;
+      }
+      if (p.in === 'path') pathParams[p.name] = String(value);
+      else if (p.in === 'query') query[p.name] = value;
+    }
+
+    let body: unknown;
+    const text = request.body ? await request.text() : '';
+    if (plan.body) {
+      if (text.length === 0) {
+        if (plan.body.required)
+          issues.push({
+            in: 'body',
+            field: '',
+            pointer: '',
+            message: 'a request body is required',
+            keyword: 'required-body',
+          });
+      } else if (plan.body.json) {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          issues.push({ in: 'body', field: '', pointer: '', message: 'the body is not valid JSON', keyword: 'parse' });
+        }
+        if (body !== undefined) {
+          const action = url.searchParams.get('_action');
+          const validate = (action && plan.body.actions.get(action)) || plan.body.validate;
+          if (validate && !validate(body)) issues.push(...toIssues(validate.errors, 'body'));
+        }
+      } else {
+        body = text;
+      }
+    } else if (text.length > 0) {
+      // A body the operation doesn't take: keep it available (parsed when it is JSON), don't reject it.
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+    }
+    return { issues, params: pathParams, query, body };
+  }
+
+  /** A validator for the schema at a JSON pointer of the spec (response checks). */
+  schemaAt(pointer: string): ValidateFunction {
+    const cached = this.responses.get(pointer);
+    if (cached) return cached;
+    const v = this.bodies.compile(this.ref(pointer));
+    this.responses.set(pointer, v);
+    return v;
+  }
+}
+
+export type { Operation };
