@@ -1,0 +1,427 @@
+/**
+ * The runtime's commands. Each runs in one transaction: lock the root process instance row, load state, advance
+ * tokens until every path waits, write runtime and history rows, commit. Dialect- and API-neutral.
+ */
+import { createHash } from 'node:crypto';
+import type { Db, Queryable } from '../store/db.js';
+import { type Clock, systemClock } from './clock.js';
+import { badRequest, conflict, notFound, RuntimeError } from './errors.js';
+import { Executor, type ExecutorHooks } from './executor.js';
+import type { ProcessGraph } from './graph.js';
+import { defaultIds, type IdGenerator } from './ids.js';
+import { type JobHandler, JobQueue } from './jobs.js';
+import type { ScriptLimits } from './script-sandbox.js';
+import { type HistoryLevel, type InstanceState, Session, type TaskRow } from './session.js';
+
+export interface RuntimeOptions {
+  db: Db;
+  clock?: Clock;
+  ids?: IdGenerator;
+  history?: HistoryLevel;
+  scriptLimits?: ScriptLimits;
+  expressionGlobals?: Record<string, unknown>;
+}
+
+export interface DefinitionRow {
+  id: string;
+  key: string;
+  version: number;
+  name: string | null;
+  description: string | null;
+  category: string | null;
+  deployment_id: string;
+  resource_name: string | null;
+  suspended: boolean;
+  tenant_id: string;
+  created_at: Date;
+  graph: ProcessGraph;
+}
+
+export interface StartResult {
+  id: string;
+  definitionId: string;
+  businessKey: string | null;
+  ended: boolean;
+}
+
+export const TIMER_JOB = 'wf.timer';
+
+export class Runtime {
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly history: HistoryLevel;
+  readonly jobs: JobQueue;
+  private readonly graphCache = new Map<string, { graph: ProcessGraph; key: string }>();
+  private readonly hooks: ExecutorHooks;
+
+  constructor(opts: RuntimeOptions) {
+    this.db = opts.db;
+    this.clock = opts.clock ?? systemClock;
+    this.ids = opts.ids ?? defaultIds(this.clock);
+    this.history = opts.history ?? 'audit';
+    this.jobs = new JobQueue(this.clock, this.ids);
+    this.hooks = {
+      latestDefinition: async (key, q) => {
+        const d = await this.latestDefinition(q, key);
+        return d ? { id: d.id, key: d.key, graph: d.graph } : undefined;
+      },
+      scriptLimits: opts.scriptLimits,
+      expressionGlobals: opts.expressionGlobals,
+    };
+  }
+
+  // ------------------------------------------------------------------ definitions
+  async graphOf(q: Queryable, definitionId: string): Promise<{ graph: ProcessGraph; key: string }> {
+    const hit = this.graphCache.get(definitionId);
+    if (hit) return hit;
+    const { rows } = await q.query<{ graph: ProcessGraph; key: string }>(
+      'SELECT graph, key FROM wf_definition WHERE id = $1',
+      [definitionId],
+    );
+    if (!rows[0]) throw notFound(`Process definition '${definitionId}' not found`);
+    this.graphCache.set(definitionId, rows[0]);
+    return rows[0];
+  }
+
+  async latestDefinition(q: Queryable, key: string): Promise<DefinitionRow | undefined> {
+    const { rows } = await q.query<DefinitionRow>(
+      'SELECT * FROM wf_definition WHERE key = $1 ORDER BY version DESC LIMIT 1',
+      [key],
+    );
+    return rows[0];
+  }
+
+  /**
+   * Deploys compiled graphs as one deployment; each graph becomes a new version of its key. When `dedupe` is set and
+   * a deployment with the same source exists, its definitions are returned instead.
+   */
+  async deploy(opts: {
+    graphs: ProcessGraph[];
+    name?: string;
+    source?: string;
+    resourceName?: string;
+    category?: string;
+    dedupe?: boolean;
+    tenantId?: string;
+  }): Promise<{ deploymentId: string; definitions: DefinitionRow[]; duplicate: boolean }> {
+    const hash = opts.source ? createHash('sha256').update(opts.source).digest('hex') : null;
+    return this.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(4040)');
+      if (opts.dedupe && hash) {
+        const { rows } = await tx.query<{ id: string }>(
+          'SELECT id FROM wf_deployment WHERE source_hash = $1 ORDER BY created_at DESC LIMIT 1',
+          [hash],
+        );
+        if (rows[0]) {
+          const defs = await tx.query<DefinitionRow>(
+            'SELECT * FROM wf_definition WHERE deployment_id = $1 ORDER BY key',
+            [rows[0].id],
+          );
+          if (defs.rowCount) return { deploymentId: rows[0].id, definitions: defs.rows, duplicate: true };
+        }
+      }
+      const now = this.clock.now();
+      const deploymentId = this.ids.ulid();
+      await tx.query(
+        'INSERT INTO wf_deployment (id, name, category, source, source_hash, tenant_id, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7)',
+        [deploymentId, opts.name ?? null, opts.category ?? null, opts.source ?? null, hash, opts.tenantId ?? '', now],
+      );
+      const definitions: DefinitionRow[] = [];
+      for (const g of opts.graphs) {
+        const { rows } = await tx.query<{ v: number }>(
+          'SELECT COALESCE(MAX(version), 0) + 1 AS v FROM wf_definition WHERE key = $1',
+          [g.id],
+        );
+        const version = Number(rows[0]!.v);
+        const seq = (await tx.query<{ n: string }>("SELECT nextval('wf_definition_seq') AS n")).rows[0]!.n;
+        const id = `${g.id}:${version}:${seq}`;
+        const ins = await tx.query<DefinitionRow>(
+          `INSERT INTO wf_definition (id, key, version, name, description, category, deployment_id, resource_name, graph,
+             tenant_id, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9::jsonb,$10,$11) RETURNING *`,
+          [
+            id,
+            g.id,
+            version,
+            g.name ?? null,
+            g.documentation ?? null,
+            opts.category ?? null,
+            deploymentId,
+            opts.resourceName ?? null,
+            JSON.stringify(g),
+            opts.tenantId ?? '',
+            now,
+          ],
+        );
+        definitions.push(ins.rows[0]!);
+      }
+      return { deploymentId, definitions, duplicate: false };
+    });
+  }
+
+  /** Deletes a definition's deployment (all its definitions); refused while instances run. */
+  async deleteDefinition(id: string): Promise<DefinitionRow> {
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<DefinitionRow>('SELECT * FROM wf_definition WHERE id = $1 FOR UPDATE', [id]);
+      const d = rows[0];
+      if (!d) throw notFound(`Process definition '${id}' not found`);
+      const running = await tx.query(
+        'SELECT 1 FROM wf_instance i JOIN wf_definition d ON d.id = i.definition_id WHERE d.deployment_id = $1 LIMIT 1',
+        [d.deployment_id],
+      );
+      if (running.rowCount) throw conflict('Cannot delete process definition with the running instances.');
+      await tx.query('DELETE FROM wf_deployment WHERE id = $1', [d.deployment_id]);
+      for (const k of this.graphCache.keys()) if (k === id) this.graphCache.delete(k);
+      return d;
+    });
+  }
+
+  // ------------------------------------------------------------------ command plumbing
+  private async command<T>(fn: (s: Session, x: Executor) => Promise<T>, q?: Queryable): Promise<T> {
+    const body = async (tx: Queryable) => {
+      const s = new Session(tx, this.clock, this.ids, this.history, (id) => this.graphOf(tx, id));
+      const x = new Executor(s, this.hooks);
+      const r = await fn(s, x);
+      await x.run();
+      await s.flush();
+      for (const id of s.timersToCancel) await this.jobs.cancel(tx, { key: `${TIMER_JOB}:${id}` });
+      for (const e of s.timersToSchedule) {
+        const inst = s.instances.get(e.instanceId);
+        if (!inst || inst.ended || !inst.execs.has(e.id)) continue;
+        await this.jobs.enqueue(tx, {
+          type: TIMER_JOB,
+          payload: { executionId: e.id, instanceId: e.instanceId, rootId: inst.rootId },
+          key: `${TIMER_JOB}:${e.id}`,
+          scopeId: inst.rootId,
+          dueAt: e.dueAt ?? this.clock.now(),
+        });
+      }
+      return r;
+    };
+    return q ? body(q) : this.db.transaction(body);
+  }
+
+  private async lockInstance(s: Session, instanceId: string): Promise<InstanceState> {
+    const { rows } = await s.tx.query<{ root_id: string }>('SELECT root_id FROM wf_instance WHERE id = $1', [
+      instanceId,
+    ]);
+    if (!rows[0]) throw notFound(`Process instance '${instanceId}' not found`);
+    if (!(await s.lockRoot(rows[0].root_id))) throw notFound(`Process instance '${instanceId}' not found`);
+    const inst = await s.load(instanceId);
+    if (!inst) throw notFound(`Process instance '${instanceId}' not found`);
+    return inst;
+  }
+
+  private async lockTask(s: Session, taskId: string): Promise<{ task: TaskRow; inst: InstanceState }> {
+    const missing = () => notFound(`Task '${taskId}' not found or already completed`);
+    const { rows } = await s.tx.query<{ root_id: string; instance_id: string }>(
+      'SELECT i.root_id, t.instance_id FROM wf_task t JOIN wf_instance i ON i.id = t.instance_id WHERE t.id = $1',
+      [taskId],
+    );
+    if (!rows[0]) throw missing();
+    if (!(await s.lockRoot(rows[0].root_id))) throw missing();
+    const task = await s.getTask(taskId);
+    if (!task) throw missing();
+    const inst = await s.load(task.instance_id);
+    if (!inst) throw missing();
+    return { task, inst };
+  }
+
+  // ------------------------------------------------------------------ commands
+  async startInstance(opts: {
+    definitionId?: string;
+    key?: string;
+    businessKey?: string | null;
+    variables?: Record<string, unknown>;
+    startUserId?: string | null;
+  }): Promise<StartResult> {
+    return this.command(async (s, x) => {
+      let def: { id: string; key: string; graph: ProcessGraph; suspended?: boolean } | undefined;
+      if (opts.definitionId) {
+        const { rows } = await s.tx.query<DefinitionRow>('SELECT id, key, suspended FROM wf_definition WHERE id = $1', [
+          opts.definitionId,
+        ]);
+        if (!rows[0]) throw notFound(`No process definition found for id '${opts.definitionId}'`);
+        const g = await this.graphOf(s.tx, rows[0].id);
+        def = { id: rows[0].id, key: rows[0].key, graph: g.graph, suspended: rows[0].suspended };
+      } else if (opts.key) {
+        const d = await this.latestDefinition(s.tx, opts.key);
+        if (!d) throw notFound(`No process definition found for key '${opts.key}'`);
+        this.graphCache.set(d.id, { graph: d.graph, key: d.key });
+        def = d;
+      } else throw badRequest('A process definition id or key is required');
+      if (def.suspended) throw conflict(`Process definition '${def.id}' is suspended`);
+      const inst = x.startInstance(def, {
+        businessKey: opts.businessKey ?? null,
+        startUserId: opts.startUserId ?? null,
+        variables: opts.variables,
+      });
+      await x.run();
+      return inst;
+    }).then((inst) => ({
+      id: inst.id,
+      definitionId: inst.definitionId,
+      businessKey: inst.businessKey,
+      ended: inst.ended,
+    }));
+  }
+
+  /** Claims (userId) or unclaims (null) a task. A task claimed by someone else cannot be claimed. */
+  async claimTask(taskId: string, userId: string | null): Promise<void> {
+    await this.command(async (s) => {
+      const { task } = await this.lockTask(s, taskId);
+      if (userId && task.assignee && task.assignee !== userId)
+        throw conflict(`Task '${taskId}' is already claimed by someone else`);
+      const t = { ...task, assignee: userId, claim_time: userId ? s.now() : null };
+      s.updateTask(t);
+    });
+  }
+
+  /** Updates the supported fields of a task. */
+  async updateTask(
+    taskId: string,
+    fields: Partial<Pick<TaskRow, 'assignee' | 'owner' | 'name' | 'description' | 'priority' | 'due_date'>>,
+  ): Promise<void> {
+    await this.command(async (s) => {
+      const { task } = await this.lockTask(s, taskId);
+      s.updateTask({ ...task, ...fields });
+    });
+  }
+
+  /** Completes a task; variables are set process-wide before the token moves on. */
+  async completeTask(
+    taskId: string,
+    variables: Record<string, unknown> = {},
+    opts: { userId?: string } = {},
+  ): Promise<void> {
+    await this.command(async (s, x) => {
+      const { task, inst } = await this.lockTask(s, taskId);
+      const e = inst.execs.get(task.execution_id);
+      if (!e) throw new RuntimeError('failed', `The execution of task '${taskId}' is missing`);
+      x.setVars(inst, e, variables);
+      const a = s.activity(e.state.hiAct);
+      if (a) a.assignee = task.assignee ?? opts.userId ?? null;
+      s.deleteTask(task, null);
+      await x.trigger(inst, e);
+    });
+  }
+
+  async getVariables(instanceId: string): Promise<Record<string, unknown>> {
+    return this.command(async (s, x) => {
+      const inst = await s.load(instanceId);
+      if (!inst) throw notFound(`Process instance '${instanceId}' not found`);
+      return x.allVars(inst, undefined);
+    });
+  }
+
+  async setVariables(instanceId: string, variables: Record<string, unknown>): Promise<void> {
+    await this.command(async (s, x) => {
+      const inst = await this.lockInstance(s, instanceId);
+      x.setVars(inst, undefined, variables);
+    });
+  }
+
+  async deleteInstance(instanceId: string, reason = 'Deleted'): Promise<void> {
+    await this.command(async (s, x) => {
+      const inst = await this.lockInstance(s, instanceId);
+      await x.deleteInstance(inst, reason);
+    });
+  }
+
+  /** Continues an execution waiting at a receive task (or any wait state). */
+  async trigger(executionId: string, variables: Record<string, unknown> = {}): Promise<void> {
+    await this.command(async (s, x) => {
+      const { inst, e } = await this.lockExecution(s, executionId);
+      if (!e.state.wait || e.state.wait === 'task' || e.state.wait === 'call')
+        throw badRequest(`Execution '${executionId}' is not waiting for a trigger`);
+      x.setVars(inst, e, variables);
+      await x.trigger(inst, e);
+    });
+  }
+
+  private async lockExecution(s: Session, executionId: string) {
+    const { rows } = await s.tx.query<{ instance_id: string }>('SELECT instance_id FROM wf_execution WHERE id = $1', [
+      executionId,
+    ]);
+    if (!rows[0]) throw notFound(`Execution '${executionId}' not found`);
+    const inst = await this.lockInstance(s, rows[0].instance_id);
+    const e = inst.execs.get(executionId);
+    if (!e) throw notFound(`Execution '${executionId}' not found`);
+    return { inst, e };
+  }
+
+  /** Delivers a message to one execution (by id) or to the single execution waiting for it. */
+  async messageReceived(
+    messageName: string,
+    executionId?: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<void> {
+    await this.command(async (s, x) => {
+      let id = executionId;
+      if (!id) {
+        const { rows } = await s.tx.query<{ id: string }>(
+          "SELECT id FROM wf_execution WHERE event_type = 'message' AND event_name = $1 ORDER BY created_at LIMIT 1",
+          [messageName],
+        );
+        if (!rows[0]) throw notFound(`No execution is waiting for message '${messageName}'`);
+        id = rows[0].id;
+      }
+      const { inst, e } = await this.lockExecution(s, id);
+      if (e.eventType !== 'message' || e.eventName !== messageName) {
+        const sub = [...inst.execs.values()].find(
+          (c) => c.parentId === e.id && c.eventType === 'message' && c.eventName === messageName,
+        );
+        if (!sub) throw badRequest(`Execution '${id}' is not waiting for message '${messageName}'`);
+        x.setVars(inst, e, variables);
+        return x.trigger(inst, sub);
+      }
+      x.setVars(inst, e, variables);
+      await x.trigger(inst, e);
+    });
+  }
+
+  /** Delivers a signal to every execution waiting for it; returns how many received it. */
+  async signalReceived(signalName: string, variables: Record<string, unknown> = {}): Promise<number> {
+    const { rows } = await this.db.query<{ id: string }>(
+      "SELECT id FROM wf_execution WHERE event_type = 'signal' AND event_name = $1 ORDER BY created_at",
+      [signalName],
+    );
+    let n = 0;
+    for (const r of rows) {
+      try {
+        await this.command(async (s, x) => {
+          const { inst, e } = await this.lockExecution(s, r.id);
+          x.setVars(inst, e, variables);
+          await x.trigger(inst, e);
+        });
+        n++;
+      } catch (e) {
+        if (!(e instanceof RuntimeError && e.kind === 'not-found')) throw e;
+      }
+    }
+    return n;
+  }
+
+  /** Fires a due timer (job handler); a timer whose execution is gone is ignored. */
+  async fireTimer(executionId: string, q?: Queryable): Promise<boolean> {
+    return this.command(async (s, x) => {
+      const { rows } = await s.tx.query<{ instance_id: string }>(
+        "SELECT instance_id FROM wf_execution WHERE id = $1 AND event_type = 'timer'",
+        [executionId],
+      );
+      if (!rows[0]) return false;
+      const inst = await this.lockInstance(s, rows[0].instance_id);
+      const e = inst.execs.get(executionId);
+      if (e?.eventType !== 'timer') return false;
+      await x.trigger(inst, e);
+      return true;
+    }, q);
+  }
+
+  /** The job handler for timers, for the JobExecutor. */
+  timerJobHandler(): JobHandler<{ executionId: string }> {
+    return async (job, ctx) => {
+      await this.fireTimer(job.payload.executionId, ctx.tx);
+    };
+  }
+}

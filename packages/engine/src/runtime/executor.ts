@@ -1,0 +1,720 @@
+/**
+ * The token executor: an agenda of operations over the executions of a Session, run until every path waits.
+ * Element behaviour follows Flowable: tokens are executions, sub-processes and multi-instance bodies are scope
+ * executions, joins count arrived tokens, inclusive joins wait until no other token in the scope can arrive.
+ */
+
+import type { Queryable } from '../store/db.js';
+import { RuntimeError } from './errors.js';
+import { type ExpressionContext, evaluate, evaluateCondition, HostObject } from './expressions/index.js';
+import { canReach, type GraphNode, type ProcessGraph } from './graph.js';
+import { runScript, type ScriptLimits } from './script-sandbox.js';
+import type { Exec, InstanceState, Session, TaskRow } from './session.js';
+
+export interface ExecutorHooks {
+  /** Finds the latest definition of a key (call activities). */
+  latestDefinition(key: string, q: Queryable): Promise<{ id: string; key: string; graph: ProcessGraph } | undefined>;
+  scriptLimits?: ScriptLimits;
+  /** Extra values visible to expressions (host objects). */
+  expressionGlobals?: Record<string, unknown>;
+}
+
+type Op = () => Promise<void> | void;
+
+export class Executor {
+  private readonly agenda: Op[] = [];
+
+  constructor(
+    readonly s: Session,
+    private readonly hooks: ExecutorHooks,
+  ) {}
+
+  // ---------------------------------------------------------------- variables
+  private chain(inst: InstanceState, e: Exec | undefined): string[] {
+    const out: string[] = [];
+    let cur: Exec | undefined = e;
+    while (cur) {
+      out.push(cur.id);
+      cur = cur.parentId ? inst.execs.get(cur.parentId) : undefined;
+    }
+    if (out[out.length - 1] !== inst.id) out.push(inst.id);
+    return out;
+  }
+  getVar(inst: InstanceState, e: Exec | undefined, name: string): { found: boolean; value?: unknown } {
+    for (const id of this.chain(inst, e)) {
+      const m = inst.vars.get(id);
+      if (m?.has(name)) return { found: true, value: m.get(name) };
+    }
+    return { found: false };
+  }
+  allVars(inst: InstanceState, e: Exec | undefined): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const id of this.chain(inst, e).reverse()) {
+      for (const [k, v] of inst.vars.get(id) ?? []) out[k] = v;
+    }
+    return out;
+  }
+  setVar(inst: InstanceState, e: Exec | undefined, name: string, value: unknown): void {
+    for (const id of this.chain(inst, e)) {
+      if (inst.vars.get(id)?.has(name)) {
+        this.s.setVar(inst, id, name, value);
+        return;
+      }
+    }
+    this.s.setVar(inst, inst.id, name, value);
+  }
+  setVars(inst: InstanceState, e: Exec | undefined, vars: Record<string, unknown>): void {
+    for (const [k, v] of Object.entries(vars)) this.setVar(inst, e, k, v);
+  }
+
+  ctx(inst: InstanceState, e: Exec | undefined): ExpressionContext {
+    const execution = new HostObject(
+      {
+        getVariable: (n) => this.getVar(inst, e, String(n)).value ?? null,
+        setVariable: (n, v) => {
+          this.setVar(inst, e, String(n), v);
+          return null;
+        },
+        getVariables: () => this.allVars(inst, e),
+        getId: () => e?.id ?? inst.id,
+        getProcessInstanceId: () => inst.id,
+        getProcessBusinessKey: () => inst.businessKey,
+        getCurrentActivityId: () => e?.activityId ?? null,
+      },
+      { id: e?.id ?? inst.id, processInstanceId: inst.id, processBusinessKey: inst.businessKey },
+    );
+    const globals = this.hooks.expressionGlobals ?? {};
+    return {
+      resolve: (name) => {
+        const v = this.getVar(inst, e, name);
+        if (v.found) return v;
+        if (name === 'execution') return { found: true, value: execution };
+        if (Object.hasOwn(globals, name)) return { found: true, value: globals[name] };
+        return { found: false };
+      },
+    };
+  }
+  evalIn(inst: InstanceState, e: Exec | undefined, src: string, where: string): unknown {
+    try {
+      return evaluate(src, this.ctx(inst, e));
+    } catch (err) {
+      throw new RuntimeError(
+        'failed',
+        `Error evaluating ${where}: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+  }
+  condIn(inst: InstanceState, e: Exec | undefined, src: string, where: string): boolean {
+    try {
+      return evaluateCondition(src, this.ctx(inst, e));
+    } catch (err) {
+      throw new RuntimeError(
+        'failed',
+        `Error evaluating ${where}: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+  }
+
+  // ---------------------------------------------------------------- agenda
+  plan(op: Op): void {
+    this.agenda.push(op);
+  }
+  async run(): Promise<void> {
+    for (;;) {
+      while (this.agenda.length) {
+        const op = this.agenda.shift()!;
+        await op();
+      }
+      if (!this.checkInclusiveJoins()) break;
+    }
+  }
+
+  /** Starts a new instance: the caller flushes. */
+  startInstance(
+    def: { id: string; key: string; graph: ProcessGraph },
+    opts: {
+      businessKey?: string | null;
+      startUserId?: string | null;
+      variables?: Record<string, unknown>;
+      superExec?: Exec;
+      superInst?: InstanceState;
+    },
+  ): InstanceState {
+    const id = this.s.ids.ulid();
+    const inst: InstanceState = {
+      id,
+      rootId: opts.superInst?.rootId ?? id,
+      definitionId: def.id,
+      definitionKey: def.key,
+      graph: def.graph,
+      businessKey: opts.businessKey ?? null,
+      startUserId: opts.startUserId ?? null,
+      superExecutionId: opts.superExec?.id ?? null,
+      superInstanceId: opts.superInst?.id ?? null,
+      startTime: this.s.now(),
+      execs: new Map(),
+      vars: new Map(),
+      ended: false,
+      isNew: true,
+    };
+    inst.execs.set(id, {
+      id,
+      instanceId: id,
+      parentId: null,
+      activityId: null,
+      kind: 'root',
+      state: {},
+      eventType: null,
+      eventName: null,
+      dueAt: null,
+      createdAt: inst.startTime,
+    });
+    this.s.addInstance(inst);
+    for (const [k, v] of Object.entries(opts.variables ?? {})) this.s.setVar(inst, id, k, v);
+    const start = def.graph.nodes[def.graph.startNodeId]!;
+    if (start.startForm?.initiator && opts.startUserId !== undefined)
+      this.s.setVar(inst, id, start.startForm.initiator, opts.startUserId);
+    const token = this.s.newExec(inst, id, start.id, 'token');
+    this.plan(() => this.enter(inst, token, start));
+    return inst;
+  }
+
+  // ---------------------------------------------------------------- entering nodes
+  private histType(n: GraphNode): string {
+    return n.type;
+  }
+
+  async enter(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {
+    e.activityId = n.id;
+    this.s.touch(e);
+    if (n.multiInstance && !e.state.miInner) return this.startMultiInstance(inst, e, n);
+    this.s.startActivity(inst, e, n.id, n.name ?? null, this.histType(n));
+    switch (n.type) {
+      case 'startEvent':
+      case 'task':
+      case 'intermediateThrowEvent':
+        return this.leave(inst, e, n);
+      case 'endEvent':
+        this.s.endActivity(e);
+        if (n.event?.kind === 'terminate') return this.terminate(inst, e, n);
+        return this.endToken(inst, e, n);
+      case 'userTask':
+        await this.createTask(inst, e, n);
+        this.attachBoundaries(inst, e, n);
+        return;
+      case 'receiveTask':
+        e.state.wait = 'trigger';
+        this.attachBoundaries(inst, e, n);
+        return;
+      case 'intermediateCatchEvent':
+        this.waitForEvent(inst, e, n);
+        return;
+      case 'scriptTask':
+        await this.runScriptTask(inst, e, n);
+        return this.leave(inst, e, n);
+      case 'serviceTask': {
+        const v = this.evalIn(inst, e, n.service!.expression, `the expression of service task '${n.id}'`);
+        if (n.service!.resultVariable) this.setVar(inst, e, n.service!.resultVariable, v ?? null);
+        return this.leave(inst, e, n);
+      }
+      case 'exclusiveGateway':
+        return this.leaveExclusive(inst, e, n);
+      case 'parallelGateway':
+        return this.parallelGateway(inst, e, n);
+      case 'inclusiveGateway':
+        return this.inclusiveGateway(inst, e, n);
+      case 'subProcess': {
+        e.kind = 'scope';
+        const start = inst.graph.nodes[n.startNodeId!]!;
+        const child = this.s.newExec(inst, e.id, start.id, 'token');
+        this.attachBoundaries(inst, e, n);
+        this.plan(() => this.enter(inst, child, start));
+        return;
+      }
+      case 'callActivity':
+        return this.startCallActivity(inst, e, n);
+      case 'boundaryEvent':
+        return this.leave(inst, e, n);
+    }
+  }
+
+  private async runScriptTask(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {
+    try {
+      const r = await runScript(
+        n.script!.source,
+        {
+          getVariable: (name) => this.getVar(inst, e, name).value ?? null,
+          setVariable: (name, v) => this.setVar(inst, e, name, v),
+          getVariables: () => this.allVars(inst, e),
+          globals: { processInstanceId: inst.id, businessKey: inst.businessKey },
+        },
+        this.hooks.scriptLimits,
+      );
+      if (n.script!.resultVariable) this.setVar(inst, e, n.script!.resultVariable, r.result ?? null);
+    } catch (err) {
+      throw new RuntimeError(
+        'failed',
+        `Script task '${n.id}' failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+  }
+
+  private evalList(inst: InstanceState, e: Exec, items: string[], where: string): string[] {
+    const out: string[] = [];
+    for (const item of items) {
+      const v = this.evalIn(inst, e, item, where);
+      if (Array.isArray(v)) out.push(...v.map(String));
+      else if (typeof v === 'string') out.push(...v.split(',').map((x) => x.trim()));
+      else if (v !== null && v !== undefined) out.push(String(v));
+    }
+    return out.filter(Boolean);
+  }
+
+  private async createTask(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {
+    const ut = n.userTask!;
+    const str = (src: string | undefined, what: string) => {
+      if (src === undefined) return null;
+      const v = this.evalIn(inst, e, src, `the ${what} of user task '${n.id}'`);
+      return v === null || v === undefined || v === '' ? null : v instanceof Date ? v.toISOString() : String(v);
+    };
+    const due = ut.dueDate ? this.evalIn(inst, e, ut.dueDate, `the due date of user task '${n.id}'`) : null;
+    let dueDate: Date | null = null;
+    if (due instanceof Date) dueDate = due;
+    else if (typeof due === 'string' && due) {
+      const d = new Date(due);
+      if (Number.isNaN(d.getTime()))
+        throw new RuntimeError('failed', `Due date of user task '${n.id}' is not a date: ${due}`);
+      dueDate = d;
+    }
+    const prio = ut.priority ? Number(this.evalIn(inst, e, ut.priority, `the priority of user task '${n.id}'`)) : 50;
+    const t: TaskRow = {
+      id: this.s.ids.ulid(),
+      instance_id: inst.id,
+      execution_id: e.id,
+      definition_id: inst.definitionId,
+      definition_key: inst.definitionKey,
+      task_def_key: n.id,
+      name: str(n.name, 'name'),
+      description: n.documentation ? str(n.documentation, 'description') : null,
+      assignee: str(ut.assignee, 'assignee'),
+      owner: str(ut.owner, 'owner'),
+      priority: Number.isFinite(prio) ? Math.trunc(prio) : 50,
+      due_date: dueDate,
+      form_key: ut.formKey ?? null,
+      category: ut.category ?? null,
+      candidate_users: this.evalList(inst, e, ut.candidateUsers, `the candidate users of '${n.id}'`),
+      candidate_groups: this.evalList(inst, e, ut.candidateGroups, `the candidate groups of '${n.id}'`),
+      create_time: this.s.now(),
+      claim_time: null,
+      rev: 1,
+    };
+    this.s.insertTask(t);
+    e.state.wait = 'task';
+    const a = this.s.activity(e.state.hiAct);
+    if (a) {
+      a.task_id = t.id;
+      a.assignee = t.assignee;
+    }
+  }
+
+  private waitForEvent(inst: InstanceState, e: Exec, n: GraphNode): void {
+    const ev = n.event!;
+    e.state.wait = ev.kind;
+    e.eventType = ev.kind;
+    if (ev.kind === 'timer') {
+      e.eventName = null;
+      e.dueAt = this.timerDue(inst, e, n);
+      this.s.timersToSchedule.push(e);
+    } else e.eventName = ev.name ?? null;
+    this.s.touch(e);
+  }
+
+  private timerDue(inst: InstanceState, e: Exec, n: GraphNode): Date {
+    const t = n.event!.timer!;
+    const raw = this.evalIn(inst, e, t.value, `the timer of '${n.id}'`);
+    if (raw instanceof Date) return raw;
+    const text = String(raw ?? '').trim();
+    const now = this.s.now();
+    if (t.type === 'date') {
+      const d = new Date(text);
+      if (Number.isNaN(d.getTime())) throw new RuntimeError('failed', `Timer date of '${n.id}' is not a date: ${text}`);
+      return d;
+    }
+    const spec = t.type === 'cycle' ? text.replace(/^R\d*\//, '') : text;
+    const ms = parseIsoDuration(spec);
+    if (ms === null) throw new RuntimeError('failed', `Timer of '${n.id}' is not an ISO 8601 duration: ${text}`);
+    return new Date(now.getTime() + ms);
+  }
+
+  /** Creates waiting executions for the boundary events of an activity (children of its token). */
+  private attachBoundaries(inst: InstanceState, e: Exec, n: GraphNode): void {
+    for (const bid of n.boundaryEvents ?? []) {
+      const b = inst.graph.nodes[bid]!;
+      const be = this.s.newExec(inst, e.id, bid, 'boundary');
+      this.waitForEvent(inst, be, b);
+    }
+  }
+
+  // ---------------------------------------------------------------- leaving nodes
+  private selectFlows(inst: InstanceState, e: Exec, n: GraphNode): string[] {
+    const out: string[] = [];
+    for (const fid of n.outgoing) {
+      if (fid === n.defaultFlow) continue;
+      const f = inst.graph.flows[fid]!;
+      if (!f.condition || this.condIn(inst, e, f.condition, `the condition of sequence flow '${fid}'`)) out.push(fid);
+    }
+    if (!out.length && n.defaultFlow) out.push(n.defaultFlow);
+    return out;
+  }
+
+  /** Completes the activity of `e` and follows outgoing flows (or hands back to a multi-instance body). */
+  async leave(inst: InstanceState, e: Exec, n: GraphNode, flows?: string[]): Promise<void> {
+    this.s.endActivity(e);
+    this.removeBoundaries(inst, e);
+    delete e.state.wait;
+    delete e.state.joining;
+    if (e.state.miInner && e.activityId === n.id && n.multiInstance) return this.miInnerDone(inst, e, n);
+    const chosen = flows ?? this.selectFlows(inst, e, n);
+    if (!chosen.length) {
+      if (n.outgoing.length && n.type !== 'parallelGateway') {
+        throw new RuntimeError('failed', `No outgoing sequence flow of '${n.id}' could be selected`);
+      }
+      return this.endToken(inst, e, n);
+    }
+    const tokens = [e];
+    for (let i = 1; i < chosen.length; i++) tokens.push(this.s.newExec(inst, e.parentId, n.id, 'token'));
+    chosen.forEach((fid, i) => {
+      const target = inst.graph.nodes[inst.graph.flows[fid]!.target]!;
+      const tok = tokens[i]!;
+      this.plan(() => this.enter(inst, tok, target));
+    });
+  }
+
+  private leaveExclusive(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {
+    for (const fid of n.outgoing) {
+      if (fid === n.defaultFlow) continue;
+      const f = inst.graph.flows[fid]!;
+      if (!f.condition || this.condIn(inst, e, f.condition, `the condition of sequence flow '${fid}'`))
+        return this.leave(inst, e, n, [fid]);
+    }
+    if (n.defaultFlow) return this.leave(inst, e, n, [n.defaultFlow]);
+    if (!n.outgoing.length) return this.leave(inst, e, n, []);
+    throw new RuntimeError('failed', `No outgoing sequence flow of exclusive gateway '${n.id}' could be selected`);
+  }
+
+  private siblings(inst: InstanceState, e: Exec): Exec[] {
+    return [...inst.execs.values()].filter(
+      (x) => x.parentId === e.parentId && x.kind !== 'boundary' && x.kind !== 'root',
+    );
+  }
+
+  private parallelGateway(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> | undefined {
+    if (n.incoming.length > 1) {
+      e.state.joining = n.id;
+      const arrived = this.siblings(inst, e).filter((x) => x.state.joining === n.id);
+      if (arrived.length < n.incoming.length) {
+        this.s.touch(e);
+        return;
+      }
+      for (const x of arrived) if (x !== e) this.mergeInto(inst, x);
+    }
+    return this.leave(inst, e, n, n.outgoing);
+  }
+
+  private inclusiveGateway(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> | undefined {
+    if (n.incoming.length > 1) {
+      e.state.joining = n.id;
+      this.s.touch(e);
+      if (!this.inclusiveCanFire(inst, e, n)) return;
+      for (const x of this.siblings(inst, e)) if (x !== e && x.state.joining === n.id) this.mergeInto(inst, x);
+    }
+    const flows = this.selectFlows(inst, e, n);
+    if (!flows.length && n.outgoing.length)
+      throw new RuntimeError('failed', `No outgoing sequence flow of inclusive gateway '${n.id}' could be selected`);
+    return this.leave(inst, e, n, flows);
+  }
+
+  private inclusiveCanFire(inst: InstanceState, e: Exec, n: GraphNode): boolean {
+    for (const x of this.siblings(inst, e)) {
+      if (x.state.joining === n.id || !x.activityId) continue;
+      if (canReach(inst.graph, x.activityId, n.id)) return false;
+    }
+    return true;
+  }
+
+  /** Re-checks waiting inclusive joins after the agenda drained; true when one fired. */
+  private checkInclusiveJoins(): boolean {
+    for (const inst of this.s.instances.values()) {
+      if (inst.ended) continue;
+      for (const x of inst.execs.values()) {
+        const nid = x.state.joining as string | undefined;
+        if (!nid) continue;
+        const n = inst.graph.nodes[nid];
+        if (n?.type !== 'inclusiveGateway') continue;
+        if (this.inclusiveCanFire(inst, x, n)) {
+          this.plan(() => this.inclusiveGateway(inst, x, n));
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private mergeInto(inst: InstanceState, x: Exec): void {
+    this.s.endActivity(x);
+    this.s.deleteExec(inst, x);
+  }
+
+  private removeBoundaries(inst: InstanceState, e: Exec): void {
+    for (const x of [...inst.execs.values()])
+      if (x.parentId === e.id && x.kind === 'boundary') this.s.deleteExec(inst, x);
+  }
+
+  // ---------------------------------------------------------------- ending
+  /** Removes a token; when its scope has no tokens left, completes the scope. */
+  async endToken(inst: InstanceState, e: Exec, n: GraphNode | undefined): Promise<void> {
+    const parentId = e.parentId;
+    this.removeBoundaries(inst, e);
+    this.s.deleteExec(inst, e);
+    if (!parentId) return;
+    const scope = inst.execs.get(parentId);
+    if (!scope) return;
+    const remaining = [...inst.execs.values()].some((x) => x.parentId === scope.id && x.kind !== 'boundary');
+    if (remaining) return;
+    return this.completeScope(inst, scope, n);
+  }
+
+  private async completeScope(inst: InstanceState, scope: Exec, last: GraphNode | undefined): Promise<void> {
+    if (scope.kind === 'root') return this.endInstance(inst, last?.id ?? null, null);
+    if (scope.kind === 'scope') {
+      scope.kind = 'token';
+      this.s.touch(scope);
+      const n = inst.graph.nodes[scope.activityId!]!;
+      return this.leave(inst, scope, n);
+    }
+  }
+
+  async endInstance(inst: InstanceState, endActivity: string | null, reason: string | null): Promise<void> {
+    for (const x of [...inst.execs.values()]) if (x.kind !== 'root') this.s.deleteExec(inst, x);
+    this.s.endInstance(inst, endActivity, reason);
+    if (inst.superExecutionId && inst.superInstanceId && reason === null) {
+      const parent = await this.s.load(inst.superInstanceId);
+      const pe = parent?.execs.get(inst.superExecutionId);
+      if (parent && pe && !parent.ended) {
+        const n = parent.graph.nodes[pe.activityId!]!;
+        for (const m of n.callActivity?.outMappings ?? []) {
+          if (m.all) this.setVars(parent, pe, this.allVars(inst, undefined));
+          else if (m.target) {
+            const v = m.sourceExpression
+              ? this.evalIn(inst, undefined, m.sourceExpression, `an out mapping of '${n.id}'`)
+              : this.getVar(inst, undefined, m.source ?? '').value;
+            this.setVar(parent, pe, m.target, v ?? null);
+          }
+        }
+        this.plan(() => this.leave(parent, pe, n));
+      }
+    }
+  }
+
+  /** Cancels everything below `e` (tasks, nested scopes, called instances). */
+  async cancelBelow(inst: InstanceState, e: Exec, reason: string): Promise<void> {
+    for (const x of [...inst.execs.values()]) {
+      if (x.parentId === e.id) {
+        await this.cancelBelow(inst, x, reason);
+        this.s.endActivity(x, reason);
+        this.s.deleteExec(inst, x);
+      }
+    }
+    await this.cancelActivityOf(inst, e, reason);
+  }
+
+  private async cancelActivityOf(_inst: InstanceState, e: Exec, reason: string): Promise<void> {
+    if (e.state.wait === 'task') {
+      const t = await this.s.taskOfExecution(e.id);
+      if (t) this.s.deleteTask(t, reason);
+    }
+    if (e.state.wait === 'call' && e.state.calledInstance) {
+      const child = await this.s.load(e.state.calledInstance);
+      if (child && !child.ended) await this.deleteInstance(child, reason);
+    }
+  }
+
+  async deleteInstance(inst: InstanceState, reason: string): Promise<void> {
+    const root = inst.execs.get(inst.id)!;
+    await this.cancelBelow(inst, root, reason);
+    for (const x of [...inst.execs.values()]) if (x.kind !== 'root') this.s.deleteExec(inst, x);
+    this.s.endInstance(inst, null, reason);
+  }
+
+  private async terminate(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {
+    const scope = e.parentId ? inst.execs.get(e.parentId) : undefined;
+    this.s.deleteExec(inst, e);
+    if (!scope) return;
+    await this.cancelBelow(inst, scope, `Terminated by end event '${n.id}'`);
+    if (scope.kind === 'root') return this.endInstance(inst, n.id, null);
+    if (scope.kind === 'mi-body') return;
+    return this.completeScope(inst, scope, n);
+  }
+
+  // ---------------------------------------------------------------- call activity
+  private async startCallActivity(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {
+    const ca = n.callActivity!;
+    const key = String(this.evalIn(inst, e, ca.calledElement, `the called element of '${n.id}'`));
+    const def = await this.hooks.latestDefinition(key, this.s.tx);
+    if (!def) throw new RuntimeError('failed', `Call activity '${n.id}': no process definition with key '${key}'`);
+    const vars: Record<string, unknown> = {};
+    for (const m of ca.inMappings) {
+      if (m.all) Object.assign(vars, this.allVars(inst, e));
+      else if (m.target) {
+        vars[m.target] = m.sourceExpression
+          ? this.evalIn(inst, e, m.sourceExpression, `an in mapping of '${n.id}'`)
+          : (this.getVar(inst, e, m.source ?? '').value ?? null);
+      }
+    }
+    let businessKey: string | null = null;
+    if (ca.businessKey) businessKey = String(this.evalIn(inst, e, ca.businessKey, `the business key of '${n.id}'`));
+    else if (ca.inheritBusinessKey) businessKey = inst.businessKey;
+    e.state.wait = 'call';
+    this.attachBoundaries(inst, e, n);
+    const child = this.startInstance(def, {
+      businessKey,
+      startUserId: inst.startUserId,
+      variables: vars,
+      superExec: e,
+      superInst: inst,
+    });
+    e.state.calledInstance = child.id;
+    const a = this.s.activity(e.state.hiAct);
+    if (a) a.called_instance_id = child.id;
+  }
+
+  // ---------------------------------------------------------------- multi-instance
+  private async startMultiInstance(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {
+    const mi = n.multiInstance!;
+    let items: unknown[] | null = null;
+    let total: number;
+    if (mi.collection) {
+      const raw = /^[A-Za-z_$][\w$]*$/.test(mi.collection)
+        ? this.getVar(inst, e, mi.collection).value
+        : this.evalIn(inst, e, mi.collection, `the collection of '${n.id}'`);
+      if (typeof raw === 'string')
+        items = raw
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean);
+      else if (Array.isArray(raw)) items = raw;
+      else if (raw === null || raw === undefined)
+        throw new RuntimeError('failed', `Multi-instance collection of '${n.id}' is not set`);
+      else throw new RuntimeError('failed', `Multi-instance collection of '${n.id}' is not a list`);
+      total = items.length;
+    } else {
+      const v = Number(this.evalIn(inst, e, mi.loopCardinality!, `the loop cardinality of '${n.id}'`));
+      if (!Number.isInteger(v) || v < 0)
+        throw new RuntimeError('failed', `Loop cardinality of '${n.id}' is not a non-negative integer`);
+      total = v;
+    }
+    if (total === 0) {
+      this.s.startActivity(inst, e, n.id, n.name ?? null, n.type);
+      return this.leave(inst, e, n);
+    }
+    e.kind = 'mi-body';
+    e.state.mi = { total, completed: 0, next: 0, items };
+    this.s.setVar(inst, e.id, 'nrOfInstances', total);
+    this.s.setVar(inst, e.id, 'nrOfCompletedInstances', 0);
+    this.s.setVar(inst, e.id, 'nrOfActiveInstances', mi.sequential ? 1 : total);
+    this.attachBoundaries(inst, e, n);
+    const count = mi.sequential ? 1 : total;
+    for (let i = 0; i < count; i++) this.spawnMiInstance(inst, e, n);
+  }
+
+  private spawnMiInstance(inst: InstanceState, body: Exec, n: GraphNode): void {
+    const mi = n.multiInstance!;
+    const st = body.state.mi;
+    const i = st.next as number;
+    st.next = i + 1;
+    this.s.touch(body);
+    const child = this.s.newExec(inst, body.id, n.id, 'token');
+    child.state.miInner = true;
+    this.s.setVar(inst, child.id, 'loopCounter', i);
+    if (mi.elementIndexVariable) this.s.setVar(inst, child.id, mi.elementIndexVariable, i);
+    if (mi.elementVariable) this.s.setVar(inst, child.id, mi.elementVariable, st.items ? (st.items[i] ?? null) : i);
+    this.plan(() => this.enter(inst, child, n));
+  }
+
+  private async miInnerDone(inst: InstanceState, child: Exec, n: GraphNode): Promise<void> {
+    const body = inst.execs.get(child.parentId!)!;
+    const mi = n.multiInstance!;
+    const st = body.state.mi;
+    st.completed += 1;
+    this.s.touch(body);
+    this.s.deleteExec(inst, child);
+    const active = [...inst.execs.values()].filter((x) => x.parentId === body.id && x.kind !== 'boundary').length;
+    this.s.setVar(inst, body.id, 'nrOfCompletedInstances', st.completed);
+    this.s.setVar(inst, body.id, 'nrOfActiveInstances', active);
+    const done =
+      st.completed >= st.total ||
+      (mi.completionCondition
+        ? this.condIn(inst, body, mi.completionCondition, `the completion condition of '${n.id}'`)
+        : false);
+    if (done) {
+      await this.cancelBelow(inst, body, 'Multi-instance completion condition met');
+      body.kind = 'token';
+      delete body.state.mi;
+      if (inst.vars.has(body.id)) {
+        for (const k of ['nrOfInstances', 'nrOfCompletedInstances', 'nrOfActiveInstances'])
+          inst.vars.get(body.id)!.delete(k);
+      }
+      this.s.startActivity(inst, body, n.id, n.name ?? null, n.type);
+      delete body.state.miInner;
+      return this.leave(inst, body, n);
+    }
+    if (mi.sequential) this.spawnMiInstance(inst, body, n);
+  }
+
+  // ---------------------------------------------------------------- triggers from commands
+  /** Continues a waiting execution (task completed, receive task triggered, message or timer arrived). */
+  async trigger(inst: InstanceState, e: Exec): Promise<void> {
+    const n = inst.graph.nodes[e.activityId!]!;
+    if (e.kind === 'boundary') return this.fireBoundary(inst, e, n);
+    e.eventType = null;
+    e.eventName = null;
+    e.dueAt = null;
+    this.s.touch(e);
+    this.plan(() => this.leave(inst, e, n));
+  }
+
+  private async fireBoundary(inst: InstanceState, be: Exec, b: GraphNode): Promise<void> {
+    const host = inst.execs.get(be.parentId!)!;
+    const hostNode = inst.graph.nodes[host.activityId!]!;
+    this.s.deleteExec(inst, be);
+    if (b.cancelActivity !== false) {
+      await this.cancelBelow(inst, host, `Cancelled by boundary event '${b.id}'`);
+      this.s.endActivity(host, `Cancelled by boundary event '${b.id}'`);
+      this.removeBoundaries(inst, host);
+      host.kind = 'token';
+      delete host.state.wait;
+      delete host.state.mi;
+      delete host.state.miInner;
+      host.activityId = b.id;
+      this.s.touch(host);
+      void hostNode;
+      this.plan(() => this.enter(inst, host, b));
+    } else {
+      const tok = this.s.newExec(inst, host.parentId, b.id, 'token');
+      this.plan(() => this.enter(inst, tok, b));
+      if (b.event?.kind !== 'timer') {
+        // message and signal boundaries keep listening
+        const again = this.s.newExec(inst, host.id, b.id, 'boundary');
+        this.waitForEvent(inst, again, b);
+      }
+    }
+  }
+}
+
+/** Parses an ISO 8601 duration (PnYnMnDTnHnMnS, PnW) into milliseconds; null when it isn't one. */
+export function parseIsoDuration(s: string): number | null {
+  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(s);
+  if (!m || s === 'P' || s.endsWith('T')) return null;
+  const n = (i: number) => Number(m[i] ?? 0);
+  return ((((n(1) * 365 + n(2) * 30 + n(3) * 7 + n(4)) * 24 + n(5)) * 60 + n(6)) * 60 + Number(m[7] ?? 0)) * 1000;
+}

@@ -1,0 +1,555 @@
+/**
+ * One command's unit of work: loads the state of the process instances it touches (under the root instance's row
+ * lock), runs the token executor in memory, and flushes every change (runtime and history rows) in the same
+ * transaction. Nothing survives the command except what is flushed.
+ */
+import type { Queryable } from '../store/db.js';
+import type { Clock } from './clock.js';
+import type { ProcessGraph } from './graph.js';
+import type { IdGenerator } from './ids.js';
+import { decodeValue, encodeValue } from './variables.js';
+
+export type ExecKind = 'root' | 'token' | 'scope' | 'mi-body' | 'boundary';
+
+export interface Exec {
+  id: string;
+  instanceId: string;
+  parentId: string | null;
+  activityId: string | null;
+  kind: ExecKind;
+  state: Record<string, any>;
+  eventType: string | null;
+  eventName: string | null;
+  dueAt: Date | null;
+  createdAt: Date;
+}
+
+export interface InstanceState {
+  id: string;
+  rootId: string;
+  definitionId: string;
+  definitionKey: string;
+  graph: ProcessGraph;
+  businessKey: string | null;
+  startUserId: string | null;
+  superExecutionId: string | null;
+  superInstanceId: string | null;
+  startTime: Date;
+  execs: Map<string, Exec>;
+  /** scope id → name → value */
+  vars: Map<string, Map<string, unknown>>;
+  ended: boolean;
+  isNew: boolean;
+}
+
+export interface TaskRow {
+  id: string;
+  instance_id: string;
+  execution_id: string;
+  definition_id: string;
+  definition_key: string;
+  task_def_key: string;
+  name: string | null;
+  description: string | null;
+  assignee: string | null;
+  owner: string | null;
+  priority: number;
+  due_date: Date | null;
+  form_key: string | null;
+  category: string | null;
+  candidate_users: string[];
+  candidate_groups: string[];
+  create_time: Date;
+  claim_time: Date | null;
+  rev: number;
+}
+
+export interface HiActivity {
+  id: string;
+  instance_id: string;
+  execution_id: string;
+  activity_id: string;
+  activity_name: string | null;
+  activity_type: string;
+  task_id: string | null;
+  called_instance_id: string | null;
+  assignee: string | null;
+  start_time: Date;
+  end_time: Date | null;
+  duration_ms: number | null;
+  delete_reason: string | null;
+}
+
+export type HistoryLevel = 'none' | 'activity' | 'audit' | 'full';
+
+const EXEC_COLS = 'id, instance_id, parent_id, activity_id, kind, state, event_type, event_name, due_at, created_at';
+
+function rowToExec(r: Record<string, any>): Exec {
+  return {
+    id: r.id,
+    instanceId: r.instance_id,
+    parentId: r.parent_id,
+    activityId: r.activity_id,
+    kind: r.kind,
+    state: r.state ?? {},
+    eventType: r.event_type,
+    eventName: r.event_name,
+    dueAt: r.due_at ? new Date(r.due_at) : null,
+    createdAt: new Date(r.created_at),
+  };
+}
+
+export class Session {
+  readonly instances = new Map<string, InstanceState>();
+  // change tracking
+  private readonly newExecs = new Set<string>();
+  private readonly dirtyExecs = new Set<string>();
+  private readonly deletedExecs = new Set<string>();
+  private readonly dirtyVars = new Map<string, Set<string>>(); // scopeId → names
+  private readonly deletedVarScopes = new Set<string>();
+  private readonly newTasks = new Map<string, TaskRow>();
+  private readonly dirtyTasks = new Map<string, TaskRow>();
+  private readonly deletedTasks = new Set<string>();
+  private readonly hiTaskEnds = new Map<string, { end: Date; reason: string | null; task: TaskRow }>();
+  private readonly hiActs = new Map<string, HiActivity>();
+  private readonly hiActEndsOld = new Map<string, { end: Date; reason: string | null }>();
+  private readonly hiInstEnds = new Map<string, { end: Date; endActivity: string | null; reason: string | null }>();
+  private readonly endedInstances = new Set<string>();
+  readonly scopeVarInstance = new Map<string, string>();
+  /** Timer jobs to schedule / cancel after the flush (execution id). */
+  readonly timersToSchedule: Exec[] = [];
+  readonly timersToCancel = new Set<string>();
+
+  constructor(
+    readonly tx: Queryable,
+    readonly clock: Clock,
+    readonly ids: IdGenerator,
+    readonly history: HistoryLevel,
+    private readonly graphs: (definitionId: string) => Promise<{ graph: ProcessGraph; key: string }>,
+  ) {}
+
+  now(): Date {
+    return this.clock.now();
+  }
+
+  /** Locks the root instance row; false when it does not exist (ended or deleted). */
+  async lockRoot(rootId: string): Promise<boolean> {
+    const r = await this.tx.query('SELECT id FROM wf_instance WHERE id = $1 FOR UPDATE', [rootId]);
+    return r.rowCount > 0;
+  }
+
+  async load(instanceId: string): Promise<InstanceState | undefined> {
+    const hit = this.instances.get(instanceId);
+    if (hit) return hit;
+    const { rows } = await this.tx.query<Record<string, any>>('SELECT * FROM wf_instance WHERE id = $1', [instanceId]);
+    const r = rows[0];
+    if (!r) return undefined;
+    const [execs, vars, def] = await Promise.all([
+      this.tx.query<Record<string, any>>(`SELECT ${EXEC_COLS} FROM wf_execution WHERE instance_id = $1`, [instanceId]),
+      this.tx.query<Record<string, any>>('SELECT scope_id, name, type, value FROM wf_variable WHERE instance_id = $1', [
+        instanceId,
+      ]),
+      this.graphs(r.definition_id),
+    ]);
+    const inst: InstanceState = {
+      id: r.id,
+      rootId: r.root_id,
+      definitionId: r.definition_id,
+      definitionKey: r.definition_key,
+      graph: def.graph,
+      businessKey: r.business_key,
+      startUserId: r.start_user_id,
+      superExecutionId: r.super_execution_id,
+      superInstanceId: r.super_instance_id,
+      startTime: new Date(r.start_time),
+      execs: new Map(),
+      vars: new Map(),
+      ended: false,
+      isNew: false,
+    };
+    inst.execs.set(inst.id, {
+      id: inst.id,
+      instanceId: inst.id,
+      parentId: null,
+      activityId: null,
+      kind: 'root',
+      state: {},
+      eventType: null,
+      eventName: null,
+      dueAt: null,
+      createdAt: inst.startTime,
+    });
+    for (const e of execs.rows) inst.execs.set(e.id, rowToExec(e));
+    for (const v of vars.rows) {
+      let m = inst.vars.get(v.scope_id);
+      if (!m) {
+        m = new Map();
+        inst.vars.set(v.scope_id, m);
+      }
+      m.set(v.name, decodeValue(v.type, v.value));
+      this.scopeVarInstance.set(v.scope_id, inst.id);
+    }
+    this.instances.set(inst.id, inst);
+    return inst;
+  }
+
+  addInstance(inst: InstanceState): void {
+    this.instances.set(inst.id, inst);
+  }
+
+  // --- executions
+  newExec(inst: InstanceState, parentId: string | null, activityId: string | null, kind: ExecKind): Exec {
+    const e: Exec = {
+      id: this.ids.ulid(),
+      instanceId: inst.id,
+      parentId,
+      activityId,
+      kind,
+      state: {},
+      eventType: null,
+      eventName: null,
+      dueAt: null,
+      createdAt: this.now(),
+    };
+    inst.execs.set(e.id, e);
+    this.newExecs.add(e.id);
+    return e;
+  }
+  touch(e: Exec): void {
+    if (e.kind !== 'root' || !this.instances.get(e.instanceId)?.isNew) this.dirtyExecs.add(e.id);
+  }
+  deleteExec(inst: InstanceState, e: Exec): void {
+    inst.execs.delete(e.id);
+    if (this.newExecs.has(e.id)) this.newExecs.delete(e.id);
+    else this.deletedExecs.add(e.id);
+    this.dirtyExecs.delete(e.id);
+    if (inst.vars.has(e.id)) {
+      inst.vars.delete(e.id);
+      this.deletedVarScopes.add(e.id);
+      this.dirtyVars.delete(e.id);
+    }
+    if (e.eventType === 'timer') this.timersToCancel.add(e.id);
+  }
+
+  // --- variables
+  setVar(inst: InstanceState, scopeId: string, name: string, value: unknown): void {
+    let m = inst.vars.get(scopeId);
+    if (!m) {
+      m = new Map();
+      inst.vars.set(scopeId, m);
+    }
+    m.set(name, value);
+    let d = this.dirtyVars.get(scopeId);
+    if (!d) {
+      d = new Set();
+      this.dirtyVars.set(scopeId, d);
+    }
+    d.add(name);
+    this.scopeVarInstance.set(scopeId, inst.id);
+  }
+
+  // --- tasks
+  insertTask(t: TaskRow): void {
+    this.newTasks.set(t.id, t);
+  }
+  updateTask(t: TaskRow): void {
+    if (this.newTasks.has(t.id)) this.newTasks.set(t.id, t);
+    else this.dirtyTasks.set(t.id, t);
+  }
+  deleteTask(t: TaskRow, reason: string | null): void {
+    if (this.newTasks.has(t.id)) this.newTasks.delete(t.id);
+    else {
+      this.deletedTasks.add(t.id);
+      this.dirtyTasks.delete(t.id);
+    }
+    this.hiTaskEnds.set(t.id, { end: this.now(), reason, task: t });
+  }
+  private readonly taskCache = new Map<string, TaskRow>();
+  async taskOfExecution(executionId: string): Promise<TaskRow | undefined> {
+    for (const t of this.newTasks.values()) if (t.execution_id === executionId) return t;
+    const cached = [...this.taskCache.values()].find((t) => t.execution_id === executionId);
+    if (cached) return this.deletedTasks.has(cached.id) ? undefined : cached;
+    const { rows } = await this.tx.query<TaskRow>('SELECT * FROM wf_task WHERE execution_id = $1', [executionId]);
+    const t = rows[0];
+    if (!t || this.deletedTasks.has(t.id)) return undefined;
+    this.taskCache.set(t.id, t);
+    return t;
+  }
+  async getTask(id: string): Promise<TaskRow | undefined> {
+    if (this.deletedTasks.has(id)) return undefined;
+    const n = this.newTasks.get(id) ?? this.dirtyTasks.get(id) ?? this.taskCache.get(id);
+    if (n) return n;
+    const { rows } = await this.tx.query<TaskRow>('SELECT * FROM wf_task WHERE id = $1', [id]);
+    if (rows[0]) this.taskCache.set(id, rows[0]);
+    return rows[0];
+  }
+
+  // --- history
+  startActivity(
+    inst: InstanceState,
+    e: Exec,
+    activityId: string,
+    name: string | null,
+    type: string,
+  ): HiActivity | null {
+    if (this.history === 'none') return null;
+    const a: HiActivity = {
+      id: this.ids.ulid(),
+      instance_id: inst.id,
+      execution_id: e.id,
+      activity_id: activityId,
+      activity_name: name,
+      activity_type: type,
+      task_id: null,
+      called_instance_id: null,
+      assignee: null,
+      start_time: this.now(),
+      end_time: null,
+      duration_ms: null,
+      delete_reason: null,
+    };
+    this.hiActs.set(a.id, a);
+    e.state.hiAct = a.id;
+    return a;
+  }
+  activity(id: string | undefined): HiActivity | undefined {
+    return id ? this.hiActs.get(id) : undefined;
+  }
+  endActivity(e: Exec, reason: string | null = null): void {
+    const id = e.state.hiAct as string | undefined;
+    if (!id) return;
+    delete e.state.hiAct;
+    const now = this.now();
+    const a = this.hiActs.get(id);
+    if (a) {
+      a.end_time = now;
+      a.duration_ms = now.getTime() - a.start_time.getTime();
+      a.delete_reason = reason;
+    } else this.hiActEndsOld.set(id, { end: now, reason });
+  }
+  endInstance(inst: InstanceState, endActivity: string | null, reason: string | null): void {
+    inst.ended = true;
+    this.endedInstances.add(inst.id);
+    this.hiInstEnds.set(inst.id, { end: this.now(), endActivity, reason });
+  }
+
+  // --- flush
+  async flush(): Promise<void> {
+    const q = this.tx;
+    const now = this.now();
+    const news = [...this.instances.values()].filter((i) => i.isNew);
+    const hist = this.history !== 'none';
+    const audit = this.history === 'audit' || this.history === 'full';
+    for (const inst of news) {
+      if (!inst.ended) {
+        await q.query(
+          `INSERT INTO wf_instance (id, root_id, definition_id, definition_key, business_key, start_user_id,
+             super_execution_id, super_instance_id, start_time) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+          [
+            inst.id,
+            inst.rootId,
+            inst.definitionId,
+            inst.definitionKey,
+            inst.businessKey,
+            inst.startUserId,
+            inst.superExecutionId,
+            inst.superInstanceId,
+            inst.startTime,
+          ],
+        );
+      }
+      if (hist) {
+        const end = this.hiInstEnds.get(inst.id);
+        await q.query(
+          `INSERT INTO wf_hi_instance (id, root_id, definition_id, definition_key, business_key, start_user_id,
+             super_instance_id, start_activity_id, end_activity_id, start_time, end_time, duration_ms, delete_reason)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
+          [
+            inst.id,
+            inst.rootId,
+            inst.definitionId,
+            inst.definitionKey,
+            inst.businessKey,
+            inst.startUserId,
+            inst.superInstanceId,
+            inst.graph.startNodeId,
+            end?.endActivity ?? null,
+            inst.startTime,
+            end?.end ?? null,
+            end ? end.end.getTime() - inst.startTime.getTime() : null,
+            end?.reason ?? null,
+          ],
+        );
+        this.hiInstEnds.delete(inst.id);
+      }
+    }
+    // executions
+    const ended = [...this.endedInstances];
+    const liveExec = (id: string) => {
+      for (const inst of this.instances.values()) {
+        const e = inst.execs.get(id);
+        if (e) return inst.ended ? undefined : e;
+      }
+      return undefined;
+    };
+    const toInsert = [...this.newExecs].map(liveExec).filter((e): e is Exec => !!e && e.kind !== 'root');
+    if (toInsert.length) {
+      await q.query(
+        `INSERT INTO wf_execution (${EXEC_COLS})
+         SELECT id, instance_id, parent_id, activity_id, kind, state, event_type, event_name, due_at, created_at
+         FROM jsonb_to_recordset($1::jsonb) AS x(id text, instance_id text, parent_id text, activity_id text, kind text,
+           state jsonb, event_type text, event_name text, due_at timestamptz, created_at timestamptz)`,
+        [JSON.stringify(toInsert.map(execJson))],
+      );
+    }
+    for (const id of this.dirtyExecs) {
+      if (this.newExecs.has(id)) continue;
+      const e = liveExec(id);
+      if (!e || e.kind === 'root') continue;
+      await q.query(
+        `UPDATE wf_execution SET parent_id = $2, activity_id = $3, kind = $4, state = $5::jsonb, event_type = $6,
+           event_name = $7, due_at = $8 WHERE id = $1`,
+        [e.id, e.parentId, e.activityId, e.kind, JSON.stringify(e.state), e.eventType, e.eventName, e.dueAt],
+      );
+    }
+    if (this.deletedExecs.size) {
+      await q.query('DELETE FROM wf_execution WHERE id = ANY($1)', [[...this.deletedExecs]]);
+    }
+    // variables
+    const varRows: Record<string, unknown>[] = [];
+    for (const [scope, names] of this.dirtyVars) {
+      const instId = this.scopeVarInstance.get(scope)!;
+      const inst = this.instances.get(instId)!;
+      const m = inst.vars.get(scope);
+      if (!m) continue;
+      for (const n of names) {
+        const enc = encodeValue(m.get(n));
+        varRows.push({
+          instance_id: instId,
+          scope_id: scope,
+          name: n,
+          type: enc.type,
+          value: enc.value,
+          ended: inst.ended,
+        });
+      }
+    }
+    const liveVars = varRows.filter((v) => !v.ended);
+    if (liveVars.length) {
+      await q.query(
+        `INSERT INTO wf_variable (instance_id, scope_id, name, type, value)
+         SELECT instance_id, scope_id, name, type, value FROM jsonb_to_recordset($1::jsonb)
+           AS x(instance_id text, scope_id text, name text, type text, value jsonb)
+         ON CONFLICT (scope_id, name) DO UPDATE SET type = EXCLUDED.type, value = EXCLUDED.value`,
+        [JSON.stringify(liveVars)],
+      );
+    }
+    if (audit && varRows.length) {
+      await q.query(
+        `INSERT INTO wf_hi_variable (instance_id, scope_id, name, type, value, create_time, update_time)
+         SELECT instance_id, scope_id, name, type, value, $2, $2 FROM jsonb_to_recordset($1::jsonb)
+           AS x(instance_id text, scope_id text, name text, type text, value jsonb)
+         ON CONFLICT (scope_id, name) DO UPDATE SET type = EXCLUDED.type, value = EXCLUDED.value, update_time = $2`,
+        [JSON.stringify(varRows), now],
+      );
+    }
+    if (this.deletedVarScopes.size) {
+      await q.query('DELETE FROM wf_variable WHERE scope_id = ANY($1)', [[...this.deletedVarScopes]]);
+    }
+    // tasks
+    const liveNewTasks = [...this.newTasks.values()];
+    if (liveNewTasks.length) {
+      await q.query(`INSERT INTO wf_task SELECT * FROM jsonb_populate_recordset(NULL::wf_task, $1::jsonb)`, [
+        JSON.stringify(liveNewTasks),
+      ]);
+    }
+    for (const t of this.dirtyTasks.values()) {
+      await q.query(
+        `UPDATE wf_task SET name = $2, description = $3, assignee = $4, owner = $5, priority = $6, due_date = $7,
+           claim_time = $8, rev = rev + 1 WHERE id = $1`,
+        [t.id, t.name, t.description, t.assignee, t.owner, t.priority, t.due_date, t.claim_time],
+      );
+    }
+    if (this.deletedTasks.size) await q.query('DELETE FROM wf_task WHERE id = ANY($1)', [[...this.deletedTasks]]);
+    if (audit) {
+      const hiTasks = [
+        ...liveNewTasks.map((t) => ({ ...t, end_time: null, duration_ms: null, delete_reason: null })),
+        ...[...this.hiTaskEnds.values()].map(({ end, reason, task }) => ({
+          ...task,
+          end_time: end,
+          duration_ms: end.getTime() - new Date(task.create_time).getTime(),
+          delete_reason: reason,
+        })),
+      ];
+      if (hiTasks.length) {
+        await q.query(
+          `INSERT INTO wf_hi_task (id, instance_id, execution_id, definition_id, definition_key, task_def_key, name,
+             description, assignee, owner, priority, due_date, form_key, category, candidate_users, candidate_groups,
+             create_time, claim_time, end_time, duration_ms, delete_reason)
+           SELECT id, instance_id, execution_id, definition_id, definition_key, task_def_key, name,
+             description, assignee, owner, priority, due_date, form_key, category, candidate_users, candidate_groups,
+             create_time, claim_time, end_time, duration_ms, delete_reason
+           FROM jsonb_populate_recordset(NULL::wf_hi_task, $1::jsonb)
+           ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description,
+             assignee = EXCLUDED.assignee, owner = EXCLUDED.owner, priority = EXCLUDED.priority,
+             due_date = EXCLUDED.due_date, claim_time = EXCLUDED.claim_time, end_time = EXCLUDED.end_time,
+             duration_ms = EXCLUDED.duration_ms, delete_reason = EXCLUDED.delete_reason`,
+          [JSON.stringify(hiTasks)],
+        );
+      }
+      for (const t of this.dirtyTasks.values()) {
+        if (this.hiTaskEnds.has(t.id)) continue;
+        await q.query(
+          `UPDATE wf_hi_task SET name = $2, description = $3, assignee = $4, owner = $5, priority = $6, due_date = $7,
+             claim_time = $8 WHERE id = $1`,
+          [t.id, t.name, t.description, t.assignee, t.owner, t.priority, t.due_date, t.claim_time],
+        );
+      }
+    }
+    // activity history
+    if (hist && this.hiActs.size) {
+      await q.query(
+        `INSERT INTO wf_hi_activity SELECT * FROM jsonb_populate_recordset(NULL::wf_hi_activity, $1::jsonb)`,
+        [JSON.stringify([...this.hiActs.values()])],
+      );
+    }
+    for (const [id, { end, reason }] of this.hiActEndsOld) {
+      await q.query(
+        `UPDATE wf_hi_activity SET end_time = $2, duration_ms = (extract(epoch FROM ($2::timestamptz - start_time)) * 1000)::bigint,
+           delete_reason = $3 WHERE id = $1`,
+        [id, end, reason],
+      );
+    }
+    // instance ends
+    for (const [id, end] of this.hiInstEnds) {
+      if (!hist) break;
+      await q.query(
+        `UPDATE wf_hi_instance SET end_time = $2, end_activity_id = $3, delete_reason = $4,
+           duration_ms = (extract(epoch FROM ($2::timestamptz - start_time)) * 1000)::bigint WHERE id = $1`,
+        [id, end.end, end.endActivity, end.reason],
+      );
+    }
+    const endedOld = ended.filter((id) => !this.instances.get(id)?.isNew);
+    if (endedOld.length) {
+      await q.query('DELETE FROM wf_execution WHERE instance_id = ANY($1)', [endedOld]);
+      await q.query('DELETE FROM wf_variable WHERE instance_id = ANY($1)', [endedOld]);
+      await q.query('DELETE FROM wf_task WHERE instance_id = ANY($1)', [endedOld]);
+      await q.query('DELETE FROM wf_instance WHERE id = ANY($1)', [endedOld]);
+    }
+  }
+}
+
+function execJson(e: Exec) {
+  return {
+    id: e.id,
+    instance_id: e.instanceId,
+    parent_id: e.parentId,
+    activity_id: e.activityId,
+    kind: e.kind,
+    state: e.state,
+    event_type: e.eventType,
+    event_name: e.eventName,
+    due_at: e.dueAt,
+    created_at: e.createdAt,
+  };
+}
