@@ -1,0 +1,126 @@
+/**
+ * `createApiClient`: an openapi-fetch client over the retrying fetch, with auth middleware, plus `call()`, which
+ * turns openapi-fetch's `{ data, error, response }` into data or a typed error.
+ */
+import createClient, { type Client, type ClientOptions, type Middleware } from 'openapi-fetch';
+import { ApiError, type ErrorBodyParser, errorFromResponse, UserAbortError, WfkitError } from './errors.js';
+import { createRetryingFetch, type FetchLike, type RetryInfo, type RetryingFetch, type RetryOptions } from './retry.js';
+
+export interface ApiClientOptions<TErrorBody = unknown>
+  extends Omit<ClientOptions, 'fetch' | 'baseUrl' | 'Request' | 'requestInitExt'> {
+  baseUrl: string;
+  /** The fetch beneath the retries. Default: `globalThis.fetch`, read at call time (so MSW set up later intercepts). */
+  fetch?: FetchLike | undefined;
+  /** Auth and other middleware, run once per call (not per retry), in order. Falsy entries are skipped. */
+  middleware?: ReadonlyArray<Middleware | false | null | undefined> | undefined;
+  /** Maps the API's error body to typed fields; its type parameter becomes `ApiError#body`. */
+  parseError?: ErrorBodyParser<TErrorBody> | undefined;
+  /** Retries after the first attempt (default 2; idempotent methods only unless `retry.nonIdempotent`). */
+  maxRetries?: number | undefined;
+  /** Per-attempt timeout in ms until the response headers arrive (default 60 000; 0 disables). */
+  timeout?: number | undefined;
+  /** Backoff and retry policy details. */
+  retry?: RetryOptions | undefined;
+  /** Header that marks a request as safe to retry, set by the `idempotencyKey` call option. Default `Idempotency-Key`. */
+  idempotencyHeader?: string | undefined;
+  /** Called before each retry's backoff (logging, metrics). */
+  onRetry?: ((info: RetryInfo) => void) | undefined;
+  /** Test hooks: backoff sleep and jitter source. */
+  sleep?: ((ms: number, signal: AbortSignal) => Promise<void>) | undefined;
+  random?: (() => number) | undefined;
+}
+
+/** Any openapi-fetch result. */
+export type FetchResult = { data?: unknown; error?: unknown; response: Response };
+
+/** The success data of an openapi-fetch result type. */
+export type DataOf<R> = R extends { data: infer D; error?: never } ? D : never;
+
+export interface ApiClient<Paths extends {}, TErrorBody = unknown> {
+  /** The typed openapi-fetch client: `raw.GET('/path/{id}', { params: { path: { id } } })`. */
+  readonly raw: Client<Paths>;
+  /**
+   * Awaits an openapi-fetch call and returns its `data`, or throws an {@link ApiError} subclass (per status, with the
+   * API's error body typed `TErrorBody`), a `ConnectionError`/`TimeoutError`, or a `UserAbortError`.
+   */
+  call<R extends FetchResult>(pending: Promise<R>): Promise<DataOf<R>>;
+  /** True for an error this client threw from an error response; narrows its body to the API's error type. */
+  isError(error: unknown, status?: number): error is ApiError<TErrorBody>;
+  /** The retrying fetch beneath `raw` (for calls outside the spec). */
+  readonly fetch: RetryingFetch;
+}
+
+/** Builds an SDK's client. `Paths` is openapi-typescript's `paths`; `TErrorBody` the API's error body type. */
+export function createApiClient<Paths extends {}, TErrorBody = unknown>(
+  options: ApiClientOptions<TErrorBody>,
+): ApiClient<Paths, TErrorBody> {
+  const {
+    fetch: userFetch,
+    middleware,
+    parseError,
+    maxRetries,
+    timeout,
+    retry,
+    idempotencyHeader,
+    onRetry,
+    sleep,
+    random,
+    ...clientOptions
+  } = options;
+
+  // Remembers each response's request (method and URL for errors); weak, so nothing is retained.
+  const requests = new WeakMap<Response, Request>();
+  const inner = createRetryingFetch({
+    ...retry,
+    ...(maxRetries === undefined ? {} : { maxRetries }),
+    fetch: userFetch,
+    timeout,
+    idempotencyHeader,
+    onRetry,
+    sleep,
+    random,
+  });
+  const fetch: RetryingFetch = async (input, init) => {
+    const response = await inner(input, init);
+    if (input instanceof Request && !response.ok) requests.set(response, input);
+    return response;
+  };
+
+  const raw = createClient<Paths>({ ...clientOptions, fetch });
+  if (middleware) {
+    for (const m of middleware) if (m) raw.use(m);
+  }
+
+  const thrown = new WeakSet<object>();
+
+  return {
+    raw,
+    fetch,
+    async call<R extends FetchResult>(pending: Promise<R>): Promise<DataOf<R>> {
+      let result: R;
+      try {
+        result = await pending;
+      } catch (error) {
+        // A user abort during the body read surfaces as a DOMException from the body stream.
+        if (!(error instanceof WfkitError) && (error as { name?: unknown } | null)?.name === 'AbortError') {
+          throw new UserAbortError(error);
+        }
+        throw error;
+      }
+      const { response } = result;
+      if (response.ok) return result.data as DataOf<R>;
+      const request = requests.get(response);
+      const error = errorFromResponse(
+        response,
+        result.error,
+        parseError,
+        request ? { method: request.method, url: request.url } : { method: 'UNKNOWN', url: response.url },
+      );
+      thrown.add(error);
+      throw error;
+    },
+    isError(error: unknown, status?: number): error is ApiError<TErrorBody> {
+      return error instanceof ApiError && thrown.has(error) && (status === undefined || error.status === status);
+    },
+  };
+}
