@@ -1,0 +1,292 @@
+/** Route handlers by operationId: they parse what the framework validated, run rules in one transaction, answer. */
+import type { ApiContext, ApiRouter, Handler, HandlerResult, RequestContext } from '../../http/api-module.js';
+import type { Queryable } from '../../store/db.js';
+import { extras, rateLimiter } from './auth.js';
+import { badState, CODE, invalid, KontentError, notFound } from './errors.js';
+import * as model from './model.js';
+import * as publishing from './publishing.js';
+import * as repo from './repository.js';
+import type { Principal, RuleContext, VariantTarget } from './variants.js';
+import * as variants from './variants.js';
+import { buildWorkflow, DEFAULT_WORKFLOW_ID, legacySteps, type WorkflowInput, workflowToApi } from './workflows.js';
+
+type Ctx = RequestContext<Principal>;
+
+export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
+  const options = extras(app.config);
+  const pageSize = options.pageSize ?? 100;
+  const limit = rateLimiter(options.rateLimit, app.clock);
+
+  const op = (operationId: string, handler: (ctx: Ctx) => Promise<HandlerResult>) => {
+    const wrapped: Handler<Principal> = async (ctx) => {
+      try {
+        limit();
+        return await handler(ctx);
+      } catch (e) {
+        if (e instanceof KontentError) throw e.withRequestId(ctx.requestId);
+        throw e;
+      }
+    };
+    router.operation(operationId, wrapped);
+  };
+
+  // --- workflows ----------------------------------------------------------------------------------------------------
+
+  const workflowRef = (ctx: Ctx) =>
+    ctx.params.workflow_id !== undefined
+      ? { id: ctx.params.workflow_id.toLowerCase() }
+      : { codename: ctx.params.workflow_codename! };
+
+  const workflowNotFound = () => notFound(CODE.workflowNotFound, 'The requested workflow was not found.');
+
+  op('listWorkflows', async (ctx) => ({ body: (await repo.listWorkflows(ctx.db)).map(workflowToApi) }));
+
+  op('addWorkflow', async (ctx) => {
+    const w = await ctx.db.transaction(async (tx) => {
+      await repo.lockWorkflows(tx);
+      const built = await buildWorkflow(tx, ctx.body as WorkflowInput, undefined, () => ctx.ids.uuid());
+      await repo.saveWorkflow(tx, built, true);
+      return built;
+    });
+    return { status: 201, body: workflowToApi(w) };
+  });
+
+  const updateWorkflow = async (ctx: Ctx) => {
+    const w = await ctx.db.transaction(async (tx) => {
+      await repo.lockWorkflows(tx);
+      const existing = await repo.findWorkflow(tx, workflowRef(ctx));
+      if (!existing) throw workflowNotFound();
+      const built = await buildWorkflow(tx, ctx.body as WorkflowInput, existing, () => ctx.ids.uuid());
+      await repo.saveWorkflow(tx, built, false);
+      return built;
+    });
+    return { status: 200, body: workflowToApi(w) };
+  };
+  op('updateWorkflow', updateWorkflow);
+  op('updateWorkflowByCodename', updateWorkflow);
+
+  const deleteWorkflow = async (ctx: Ctx) => {
+    await ctx.db.transaction(async (tx) => {
+      await repo.lockWorkflows(tx);
+      const existing = await repo.findWorkflow(tx, workflowRef(ctx));
+      if (!existing) throw workflowNotFound();
+      if (existing.id === DEFAULT_WORKFLOW_ID)
+        throw badState(CODE.defaultWorkflow, 'The default workflow cannot be deleted.');
+      if (await repo.workflowInUse(tx, existing.id)) {
+        throw invalid(
+          `The workflow "${existing.codename}" is in use: language variants are in it. Move them to another workflow first.`,
+        );
+      }
+      await repo.deleteWorkflow(tx, existing.id);
+    });
+    return { status: 204 };
+  };
+  op('deleteWorkflow', deleteWorkflow);
+  op('deleteWorkflowByCodename', deleteWorkflow);
+
+  op('listWorkflowSteps', async (ctx) => {
+    const w = await repo.findWorkflow(ctx.db, { id: DEFAULT_WORKFLOW_ID });
+    return { body: legacySteps(w!) };
+  });
+
+  // --- variants -----------------------------------------------------------------------------------------------------
+
+  const forms = ['', 'ByCodename', 'ByExternalId'];
+  const rules = (ctx: Ctx, tx: Queryable): RuleContext => ({
+    tx,
+    now: ctx.clock.now(),
+    jobs: ctx.jobs,
+    principal: ctx.principal,
+  });
+
+  /** Runs a variant command in one transaction (the variant row locked); 204. */
+  const command =
+    (fn: (rc: RuleContext, v: repo.VariantRecord, target: VariantTarget, ctx: Ctx) => Promise<void>) =>
+    async (ctx: Ctx) => {
+      await ctx.db.transaction(async (tx) => {
+        const target = await variants.resolveTarget(tx, ctx.params);
+        const v = await variants.loadVariant(tx, target, true);
+        await fn(rules(ctx, tx), v, target, ctx);
+      });
+      return { status: 204 };
+    };
+
+  for (const form of forms) {
+    op(`getLanguageVariant${form}`, async (ctx) => {
+      const target = await variants.resolveTarget(ctx.db, ctx.params);
+      return { body: variants.variantToApi(await variants.loadVariant(ctx.db, target)) };
+    });
+    op(`getPublishedLanguageVariant${form}`, async (ctx) => {
+      const target = await variants.resolveTarget(ctx.db, ctx.params);
+      return { body: variants.publishedToApi(await variants.loadVariant(ctx.db, target)) };
+    });
+    op(`upsertLanguageVariant${form}`, async (ctx) => {
+      const r = await ctx.db.transaction(async (tx) => {
+        const target = await variants.resolveTarget(tx, ctx.params, true);
+        return variants.upsertVariant(rules(ctx, tx), target, ctx.body as variants.UpsertInput);
+      });
+      return { status: r.status, body: variants.variantToApi(r.variant) };
+    });
+    op(
+      `changeWorkflowOfLanguageVariant${form}`,
+      command(async (rc, v, t, ctx) => {
+        await variants.applyChangeWorkflow(rc, v, t.item, ctx.body as variants.ChangeWorkflowInput);
+        await repo.saveVariant(rc.tx, v);
+      }),
+    );
+    op(
+      `changeWorkflowStepOfLanguageVariant${form}`,
+      command(async (rc, v, t, ctx) => {
+        const step =
+          ctx.params.step_id !== undefined ? { id: ctx.params.step_id } : { codename: ctx.params.step_codename! };
+        await variants.applyChangeStep(
+          rc,
+          v,
+          t.item,
+          step,
+          ctx.params.step_id !== undefined ? 'step_id' : 'step_codename',
+        );
+        await repo.saveVariant(rc.tx, v);
+      }),
+    );
+    op(
+      `createNewVersionOfLanguageVariant${form}`,
+      command((rc, v) => variants.createNewVersion(rc, v)),
+    );
+    op(
+      `publishLanguageVariant${form}`,
+      command((rc, v, t, ctx) => publishing.publish(rc, v, t.item, ctx.body as publishing.ScheduleInput | undefined)),
+    );
+    op(
+      `schedulePublishAndUnpublishLanguageVariant${form}`,
+      command((rc, v, t, ctx) =>
+        publishing.schedulePublishAndUnpublish(rc, v, t.item, ctx.body as publishing.SchedulePublishAndUnpublishInput),
+      ),
+    );
+    op(
+      `cancelScheduledPublishingOfLanguageVariant${form}`,
+      command((rc, v) => publishing.cancelScheduledPublish(rc, v)),
+    );
+    op(
+      `cancelScheduledUnpublishingOfLanguageVariant${form}`,
+      command((rc, v) => publishing.cancelScheduledUnpublish(rc, v)),
+    );
+    op(
+      `unpublishAndArchiveLanguageVariant${form}`,
+      command((rc, v, _t, ctx) =>
+        publishing.unpublishAndArchive(rc, v, ctx.body as publishing.ScheduleInput | undefined),
+      ),
+    );
+    op(
+      `unpublishLanguageVariantToFirstStep${form}`,
+      command((rc, v) => publishing.unpublishToFirstStep(rc, v)),
+    );
+  }
+
+  // --- content model ------------------------------------------------------------------------------------------------
+
+  const continuation = (ctx: Ctx) => ctx.headers.get('x-continuation');
+
+  op('listContentTypes', async (ctx) => {
+    const page = await repo.pageTypes(ctx.db, model.parseContinuation('types', continuation(ctx)), pageSize);
+    return { body: { types: page.records.map(model.typeToApi), pagination: model.pagination('types', ctx.url, page) } };
+  });
+  op('addContentType', async (ctx) => {
+    const t = await ctx.db.transaction((tx) => model.addContentType(tx, ctx.ids, ctx.clock.now(), ctx.body as never));
+    return { status: 201, body: model.typeToApi(t) };
+  });
+  const getType = async (ctx: Ctx) => {
+    const t = await repo.findType(
+      ctx.db,
+      ctx.params.type_id !== undefined ? { id: ctx.params.type_id } : { codename: ctx.params.type_codename },
+    );
+    if (!t) throw notFound(CODE.typeNotFound, 'The requested content type was not found.');
+    return { body: model.typeToApi(t) };
+  };
+  op('getContentType', getType);
+  op('getContentTypeByCodename', getType);
+
+  op('listCollections', async (ctx) => ({ body: await model.collectionsListing(ctx.db) }));
+  op('modifyCollections', async (ctx) => ({
+    body: await ctx.db.transaction(async (tx) => {
+      await repo.lockWorkflows(tx);
+      return model.modifyCollections(tx, ctx.ids, ctx.clock.now(), ctx.body as never);
+    }),
+  }));
+
+  op('listLanguages', async (ctx) => {
+    const page = await repo.pageLanguages(ctx.db, model.parseContinuation('languages', continuation(ctx)), pageSize);
+    return {
+      body: {
+        languages: page.records.map(model.languageToApi),
+        pagination: model.pagination('languages', ctx.url, page),
+      },
+    };
+  });
+  op('addLanguage', async (ctx) => {
+    const l = await ctx.db.transaction((tx) => model.addLanguage(tx, ctx.ids, ctx.body as never));
+    return { status: 201, body: model.languageToApi(l) };
+  });
+  const getLanguage = async (ctx: Ctx) => {
+    const l = await repo.findLanguage(
+      ctx.db,
+      ctx.params.language_id !== undefined
+        ? { id: ctx.params.language_id }
+        : { codename: ctx.params.language_codename },
+    );
+    if (!l) throw notFound(CODE.languageNotFound, 'The requested language was not found.');
+    return { body: model.languageToApi(l) };
+  };
+  op('getLanguage', getLanguage);
+  op('getLanguageByCodename', getLanguage);
+
+  op('listRoles', async (ctx) => ({ body: { roles: (await repo.listRoles(ctx.db)).map(model.roleToApi) } }));
+  const getRole = async (ctx: Ctx) => {
+    const r = await repo.findRole(
+      ctx.db,
+      ctx.params.role_id !== undefined ? { id: ctx.params.role_id } : { codename: ctx.params.role_codename },
+    );
+    if (!r) throw notFound(CODE.roleNotFound, 'The requested role was not found.');
+    return { body: model.roleToApi(r) };
+  };
+  op('getRole', getRole);
+  op('getRoleByCodename', getRole);
+
+  op('listContentItems', async (ctx) => {
+    const page = await repo.pageItems(ctx.db, model.parseContinuation('items', continuation(ctx)), pageSize);
+    return { body: { items: page.records.map(model.itemToApi), pagination: model.pagination('items', ctx.url, page) } };
+  });
+  op('addContentItem', async (ctx) => {
+    const i = await ctx.db.transaction((tx) => model.addContentItem(tx, ctx.ids, ctx.clock.now(), ctx.body as never));
+    return { status: 201, body: model.itemToApi(i) };
+  });
+  const getItem = async (ctx: Ctx) => {
+    const ref =
+      ctx.params.item_id !== undefined
+        ? { id: ctx.params.item_id }
+        : ctx.params.item_codename !== undefined
+          ? { codename: ctx.params.item_codename }
+          : { external_id: ctx.params.item_external_id };
+    const i = await repo.findItem(ctx.db, ref);
+    if (!i) throw notFound(CODE.itemNotFound, 'The requested content item was not found.');
+    return { body: model.itemToApi(i) };
+  };
+  op('getContentItem', getItem);
+  op('getContentItemByCodename', getItem);
+  op('getContentItemByExternalId', getItem);
+  op('updateContentItem', async (ctx) => {
+    const i = await ctx.db.transaction((tx) =>
+      model.updateContentItem(tx, ctx.clock.now(), ctx.params.item_id!, ctx.body as never),
+    );
+    return { body: model.itemToApi(i) };
+  });
+  op('deleteContentItem', async (ctx) => {
+    await ctx.db.transaction(async (tx) => {
+      const item = await repo.findItem(tx, { id: ctx.params.item_id! }, true);
+      if (!item) throw notFound(CODE.itemNotFound, 'The requested content item was not found.');
+      await ctx.jobs.cancel(tx, { scopeId: `kontent:${item.id}` });
+      await repo.deleteItem(tx, item.id);
+    });
+    return { status: 204 };
+  });
+}
