@@ -1,0 +1,387 @@
+/** Every SQL statement of the FLOW API. Rows are scoped by (customer id, child id or ''). */
+import type { Db, Queryable } from '../../store/db.js';
+
+export interface Scope {
+  customerId: string;
+  childId: string;
+}
+
+export interface SaveMeta {
+  at: string;
+  by: string;
+  versionId: string;
+  channel: string | null;
+  clientRequestId: string | null;
+}
+
+/** What a saved snapshot holds (the definition as sent, with defaults applied). */
+export interface StoredBody {
+  name: string;
+  tasks: unknown[];
+  description?: string;
+  owner: string;
+  isTemplate: boolean;
+  tags: string[];
+  initialState: Record<string, unknown>;
+  defaultErrorHandling?: Record<string, unknown>;
+  variables: unknown[];
+}
+
+export interface Snapshot {
+  id: string;
+  body: StoredBody;
+  version: number;
+  versionId: string;
+  latestVersion: number;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+const iso = (v: unknown) => new Date(v as string).toISOString();
+
+interface SnapshotRow {
+  definition_id: string;
+  body: StoredBody | string;
+  version: number;
+  version_id: string;
+  latest_version: number;
+  created_at: unknown;
+  created_by: string;
+  updated_at: unknown;
+  updated_by: string;
+}
+
+const toSnapshot = (r: SnapshotRow): Snapshot => ({
+  id: r.definition_id,
+  body: typeof r.body === 'string' ? JSON.parse(r.body) : r.body,
+  version: r.version,
+  versionId: r.version_id,
+  latestVersion: r.latest_version,
+  createdAt: iso(r.created_at),
+  createdBy: r.created_by,
+  updatedAt: iso(r.updated_at),
+  updatedBy: r.updated_by,
+});
+
+const SNAPSHOT_SELECT = `SELECT v.definition_id, v.body, v.version, v.version_id, d.latest_version, d.created_at, d.created_by,
+  v.updated_at, v.updated_by
+  FROM flow_definition_versions v JOIN flow_definitions d
+    ON d.customer_id = v.customer_id AND d.child_id = v.child_id AND d.id = v.definition_id`;
+
+async function upsertHead(tx: Queryable, s: Scope, id: string, body: StoredBody, meta: SaveMeta, publish: boolean) {
+  // Publishing increments latest_version under the row lock this UPDATE takes: concurrent publishes queue here.
+  await tx.query(
+    `INSERT INTO flow_definitions (customer_id, child_id, id, name, description, owner, tags, is_template, created_at, created_by, updated_at, updated_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $10) ON CONFLICT DO NOTHING`,
+    [
+      s.customerId,
+      s.childId,
+      id,
+      body.name,
+      body.description ?? null,
+      body.owner,
+      JSON.stringify(body.tags),
+      body.isTemplate,
+      meta.at,
+      meta.by,
+    ],
+  );
+  const { rows } = await tx.query<{ latest_version: number }>(
+    `UPDATE flow_definitions SET name = $4, description = $5, owner = $6, tags = $7, is_template = $8, updated_at = $9, updated_by = $10,
+       latest_version = latest_version + $11
+     WHERE customer_id = $1 AND child_id = $2 AND id = $3 RETURNING latest_version`,
+    [
+      s.customerId,
+      s.childId,
+      id,
+      body.name,
+      body.description ?? null,
+      body.owner,
+      JSON.stringify(body.tags),
+      body.isTemplate,
+      meta.at,
+      meta.by,
+      publish ? 1 : 0,
+    ],
+  );
+  return rows[0]!.latest_version;
+}
+
+/** Saves (or replaces) the draft, version -1. */
+export async function saveDraft(
+  db: Db,
+  s: Scope,
+  id: string,
+  body: StoredBody,
+  graph: unknown,
+  meta: SaveMeta,
+): Promise<Snapshot> {
+  return db.transaction(async (tx) => {
+    await upsertHead(tx, s, id, body, meta, false);
+    await tx.query(
+      `INSERT INTO flow_definition_versions (customer_id, child_id, definition_id, version, version_id, body, graph, updated_at, updated_by, channel, client_request_id)
+       VALUES ($1, $2, $3, -1, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (customer_id, child_id, definition_id, version) DO UPDATE SET version_id = EXCLUDED.version_id, body = EXCLUDED.body,
+         graph = EXCLUDED.graph, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by, channel = EXCLUDED.channel,
+         client_request_id = EXCLUDED.client_request_id`,
+      [
+        s.customerId,
+        s.childId,
+        id,
+        meta.versionId,
+        JSON.stringify(body),
+        JSON.stringify(graph),
+        meta.at,
+        meta.by,
+        meta.channel,
+        meta.clientRequestId,
+      ],
+    );
+    return (await readVersion(tx, s, id, -1))!;
+  });
+}
+
+/** Creates the next published version (max + 1) from the body; the draft is kept. */
+export async function publish(
+  db: Db,
+  s: Scope,
+  id: string,
+  body: StoredBody,
+  graph: unknown,
+  meta: SaveMeta,
+): Promise<Snapshot> {
+  return db.transaction(async (tx) => {
+    const version = await upsertHead(tx, s, id, body, meta, true);
+    await tx.query(
+      `INSERT INTO flow_definition_versions (customer_id, child_id, definition_id, version, version_id, body, graph, updated_at, updated_by, channel, client_request_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        s.customerId,
+        s.childId,
+        id,
+        version,
+        meta.versionId,
+        JSON.stringify(body),
+        JSON.stringify(graph),
+        meta.at,
+        meta.by,
+        meta.channel,
+        meta.clientRequestId,
+      ],
+    );
+    return (await readVersion(tx, s, id, version))!;
+  });
+}
+
+export async function readVersion(q: Queryable, s: Scope, id: string, version: number): Promise<Snapshot | undefined> {
+  const { rows } = await q.query<SnapshotRow>(
+    `${SNAPSHOT_SELECT} WHERE v.customer_id = $1 AND v.child_id = $2 AND v.definition_id = $3 AND v.version = $4`,
+    [s.customerId, s.childId, id, version],
+  );
+  return rows[0] ? toSnapshot(rows[0]) : undefined;
+}
+
+/** The highest published version, or undefined; `exists` tells whether the id is known at all. */
+export async function readLatest(
+  q: Queryable,
+  s: Scope,
+  id: string,
+): Promise<{ exists: boolean; snapshot?: Snapshot }> {
+  const { rows } = await q.query<{ latest_version: number }>(
+    'SELECT latest_version FROM flow_definitions WHERE customer_id = $1 AND child_id = $2 AND id = $3',
+    [s.customerId, s.childId, id],
+  );
+  if (!rows[0]) return { exists: false };
+  if (rows[0].latest_version === 0) return { exists: true };
+  const snapshot = await readVersion(q, s, id, rows[0].latest_version);
+  return snapshot ? { exists: true, snapshot } : { exists: true };
+}
+
+/** Deletes the draft; a definition with no published version disappears altogether. False when there is no draft. */
+export async function deleteDraft(db: Db, s: Scope, id: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const head = await tx.query<{ latest_version: number }>(
+      'SELECT latest_version FROM flow_definitions WHERE customer_id = $1 AND child_id = $2 AND id = $3 FOR UPDATE',
+      [s.customerId, s.childId, id],
+    );
+    if (!head.rows[0]) return false;
+    const del = await tx.query(
+      'DELETE FROM flow_definition_versions WHERE customer_id = $1 AND child_id = $2 AND definition_id = $3 AND version = -1',
+      [s.customerId, s.childId, id],
+    );
+    if (del.rowCount === 0) return false;
+    if (head.rows[0].latest_version === 0) {
+      await tx.query('DELETE FROM flow_definitions WHERE customer_id = $1 AND child_id = $2 AND id = $3', [
+        s.customerId,
+        s.childId,
+        id,
+      ]);
+    } else {
+      // The summary now shows the latest published version again.
+      await tx.query(
+        `UPDATE flow_definitions d SET name = v.body->>'name', description = v.body->>'description', owner = v.body->>'owner',
+           tags = v.body->'tags', is_template = (v.body->>'isTemplate')::boolean, updated_at = v.updated_at, updated_by = v.updated_by
+         FROM flow_definition_versions v
+         WHERE d.customer_id = $1 AND d.child_id = $2 AND d.id = $3
+           AND v.customer_id = d.customer_id AND v.child_id = d.child_id AND v.definition_id = d.id AND v.version = d.latest_version`,
+        [s.customerId, s.childId, id],
+      );
+    }
+    return true;
+  });
+}
+
+export interface VersionSummary {
+  version: number;
+  versionId: string;
+  isDraft: boolean;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export async function listVersions(
+  q: Queryable,
+  s: Scope,
+  id: string,
+  page: { offset: number; limit: number; sort: 'asc' | 'desc' },
+): Promise<{ total: number; versions: VersionSummary[]; draft: VersionSummary | null } | undefined> {
+  const head = await q.query<{ latest_version: number }>(
+    'SELECT latest_version FROM flow_definitions WHERE customer_id = $1 AND child_id = $2 AND id = $3',
+    [s.customerId, s.childId, id],
+  );
+  if (!head.rows[0]) return undefined;
+  const dir = page.sort === 'asc' ? 'ASC' : 'DESC';
+  const { rows } = await q.query<{ version: number; version_id: string; updated_at: unknown; updated_by: string }>(
+    `SELECT version, version_id, updated_at, updated_by FROM flow_definition_versions
+     WHERE customer_id = $1 AND child_id = $2 AND definition_id = $3 AND version > 0 ORDER BY version ${dir} LIMIT $4 OFFSET $5`,
+    [s.customerId, s.childId, id, page.limit, page.offset],
+  );
+  const draft = await q.query<{ version: number; version_id: string; updated_at: unknown; updated_by: string }>(
+    `SELECT version, version_id, updated_at, updated_by FROM flow_definition_versions
+     WHERE customer_id = $1 AND child_id = $2 AND definition_id = $3 AND version = -1`,
+    [s.customerId, s.childId, id],
+  );
+  const summary = (r: {
+    version: number;
+    version_id: string;
+    updated_at: unknown;
+    updated_by: string;
+  }): VersionSummary => ({
+    version: r.version,
+    versionId: r.version_id,
+    isDraft: r.version === -1,
+    updatedAt: iso(r.updated_at),
+    updatedBy: r.updated_by,
+  });
+  return {
+    total: head.rows[0].latest_version,
+    versions: rows.map(summary),
+    draft: draft.rows[0] ? summary(draft.rows[0]) : null,
+  };
+}
+
+export interface DefinitionSummary {
+  id: string;
+  name: string;
+  description?: string;
+  owner: string;
+  tags: string[];
+  isTemplate: boolean;
+  versions: number[];
+  latestVersion: number | null;
+  latestVersionId: string | null;
+  hasDraft: boolean;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+const SORT_COLUMNS: Record<string, string> = {
+  id: 'd.id',
+  name: 'd.name',
+  createdAt: 'd.created_at',
+  updatedAt: 'd.updated_at',
+};
+
+export async function listDefinitions(
+  q: Queryable,
+  s: Scope,
+  o: { offset: number; limit: number; sort: 'asc' | 'desc'; sortFields: string[]; tag?: string; isTemplate?: boolean },
+): Promise<{ total: number; items: DefinitionSummary[] }> {
+  const params: unknown[] = [s.customerId, s.childId];
+  let where = 'd.customer_id = $1 AND d.child_id = $2';
+  if (o.tag !== undefined) {
+    params.push(JSON.stringify([o.tag]));
+    where += ` AND d.tags @> $${params.length}::jsonb`;
+  }
+  if (o.isTemplate !== undefined) {
+    params.push(o.isTemplate);
+    where += ` AND d.is_template = $${params.length}`;
+  }
+  const dir = o.sort === 'asc' ? 'ASC' : 'DESC';
+  const order = [...o.sortFields.map((f) => `${SORT_COLUMNS[f]} ${dir}`), `d.id ${dir}`].join(', ');
+  params.push(o.limit, o.offset);
+  const { rows } = await q.query<{
+    id: string;
+    name: string;
+    description: string | null;
+    owner: string;
+    tags: string[] | string;
+    is_template: boolean;
+    latest_version: number;
+    latest_version_id: string | null;
+    has_draft: boolean;
+    created_at: unknown;
+    created_by: string;
+    updated_at: unknown;
+    updated_by: string;
+    total: string | number;
+  }>(
+    `SELECT d.*, count(*) OVER () AS total,
+       (SELECT v.version_id FROM flow_definition_versions v WHERE v.customer_id = d.customer_id AND v.child_id = d.child_id
+          AND v.definition_id = d.id AND v.version = d.latest_version) AS latest_version_id,
+       EXISTS (SELECT 1 FROM flow_definition_versions v WHERE v.customer_id = d.customer_id AND v.child_id = d.child_id
+          AND v.definition_id = d.id AND v.version = -1) AS has_draft
+     FROM flow_definitions d WHERE ${where} ORDER BY ${order} LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    params,
+  );
+  let total = rows[0] ? Number(rows[0].total) : 0;
+  if (!rows[0] && o.offset > 0) {
+    const c = await q.query<{ n: string | number }>(
+      `SELECT count(*) AS n FROM flow_definitions d WHERE ${where}`,
+      params.slice(0, -2),
+    );
+    total = Number(c.rows[0]!.n);
+  }
+  return {
+    total,
+    items: rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      ...(r.description !== null ? { description: r.description } : {}),
+      owner: r.owner,
+      tags: typeof r.tags === 'string' ? JSON.parse(r.tags) : r.tags,
+      isTemplate: r.is_template,
+      versions: Array.from({ length: r.latest_version }, (_, i) => i + 1),
+      latestVersion: r.latest_version || null,
+      latestVersionId: r.latest_version ? r.latest_version_id : null,
+      hasDraft: r.has_draft,
+      createdAt: iso(r.created_at),
+      createdBy: r.created_by,
+      updatedAt: iso(r.updated_at),
+      updatedBy: r.updated_by,
+    })),
+  };
+}
+
+/** The recorded channel and caller request id of a snapshot (not part of any response; for audit and tests). */
+export async function readSaveRecord(q: Queryable, s: Scope, id: string, version: number) {
+  const { rows } = await q.query<{ channel: string | null; client_request_id: string | null }>(
+    `SELECT channel, client_request_id FROM flow_definition_versions WHERE customer_id = $1 AND child_id = $2 AND definition_id = $3 AND version = $4`,
+    [s.customerId, s.childId, id, version],
+  );
+  return rows[0];
+}
