@@ -102,11 +102,11 @@ export interface CrestPage {
   totalPagedResults?: number | null;
 }
 
-export interface CrestCursor {
+export type CrestCursor = {
   _pageSize: number;
   _pagedResultsOffset?: number;
   _pagedResultsCookie?: string;
-}
+};
 
 /**
  * CREST queries (IDM): sends `_pagedResultsCookie` when the previous page returned one (and `useCookie`), else
@@ -138,9 +138,10 @@ export interface ContinuationPage {
   pagination?: { continuation_token?: string | null } | null;
 }
 
-export interface ContinuationCursor {
+/** Request headers (a type alias, so it is assignable to `HeadersInit`). */
+export type ContinuationCursor = {
   'x-continuation'?: string;
-}
+};
 
 /**
  * Kontent: the cursor is the request headers (`x-continuation: <token>`), the token from the response's

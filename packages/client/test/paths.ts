@@ -85,3 +85,39 @@ export interface paths {
     };
   };
 }
+
+export interface KontentWorkflow {
+  id?: string;
+  codename: string;
+  name?: string;
+}
+
+export interface kontentPaths {
+  '/workflows': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    get: {
+      parameters: { query?: never; header?: { 'x-continuation'?: string }; path?: never; cookie?: never };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              workflows: KontentWorkflow[];
+              pagination: { continuation_token: string | null; next_page: string | null };
+            };
+          };
+        };
+        400: { headers: { [name: string]: unknown }; content: { 'application/json': KontentError } };
+      };
+    };
+    post: {
+      parameters: { query?: never; header?: never; path?: never; cookie?: never };
+      requestBody: { content: { 'application/json': KontentWorkflow } };
+      responses: {
+        201: { headers: { [name: string]: unknown }; content: { 'application/json': KontentWorkflow } };
+        400: { headers: { [name: string]: unknown }; content: { 'application/json': KontentError } };
+      };
+    };
+  };
+}
