@@ -320,7 +320,8 @@ export async function collectionInUse(q: Queryable, id: string): Promise<boolean
 
 export async function getMeta<T>(q: Queryable, key: string): Promise<T | undefined> {
   const { rows } = await q.query('SELECT value FROM kontent_meta WHERE key = $1', [key]);
-  return rows[0] ? json<T>(rows[0].value) : undefined;
+  // Both drivers parse jsonb, so a JSON string value arrives as a string: no second parse.
+  return rows[0] ? (rows[0].value as T) : undefined;
 }
 
 export async function setMeta(q: Queryable, key: string, value: unknown): Promise<void> {
