@@ -53,6 +53,8 @@ export type ItemOf<P, K extends PropertyKey> = P extends { [k in K]?: infer A }
     ? I
     : never
   : never;
+/** `T` with the fields `K` optional. */
+export type Loosen<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
 /** A path parameter's type. */
 export type PathParam<O, K extends string> = O extends { parameters: { path: infer P } }
   ? K extends keyof P
