@@ -5,5 +5,7 @@ export default defineProject({
     name: 'server',
     include: ['test/**/*.test.ts'],
     typecheck: { enabled: true, include: ['test/**/*.test-d.ts'] },
+    // Each test starts the built server as a process.
+    testTimeout: 60_000,
   },
 });

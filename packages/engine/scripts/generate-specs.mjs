@@ -3,7 +3,9 @@
 //   src/generated/migrations.ts   every src/**/migrations/NNN_name.sql, as strings, in apply order
 //   src/generated/specs.ts        every present ../../specs/*.yaml, parsed, one export per API
 //   src/generated/api-modules.ts  every src/apis/<name>/index.ts that exports `apiModule`: the registry
-//   src/generated/pgdata.tgz      a freshly initialised PGlite data directory (initdb takes seconds; loading this does not)
+//   src/generated/pgdata.tgz      a freshly initialised PGlite data directory with the migrations applied (initdb
+//                                 takes seconds; loading this does not)
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,25 +94,39 @@ registry += `\n/** Every API module under src/apis/ (a folder whose index.ts exp
 write(join(out, 'api-modules.ts'), registry);
 
 // --- PGlite snapshot ------------------------------------------------------------------------------------------------
-// Rebuilt only when the PGlite version changes: it costs a few seconds of initdb.
+// A fresh data directory with every bundled migration applied: a new store then only loads it (the migrations
+// find themselves recorded). Rebuilt when PGlite or a migration changes: initdb costs a few seconds.
 const snapshotDir = out;
 const pglitePkg = JSON.parse(
   readFileSync(join(pkg, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8'),
 );
+const fingerprint = createHash('sha256')
+  .update(pglitePkg.version)
+  .update(JSON.stringify(migrations.map((m) => [m.id, m.sql])))
+  .digest('hex');
 const stamp = join(snapshotDir, 'pgdata.version');
-if (
-  !existsSync(stamp) ||
-  readFileSync(stamp, 'utf8') !== pglitePkg.version ||
-  !existsSync(join(snapshotDir, 'pgdata.tgz'))
-) {
+if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== fingerprint || !existsSync(join(snapshotDir, 'pgdata.tgz'))) {
   const { PGlite } = await import('@electric-sql/pglite');
   const db = await PGlite.create();
+  await db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+  );
+  for (const m of migrations) {
+    try {
+      await db.transaction(async (tx) => {
+        await tx.exec(m.sql);
+        await tx.query('INSERT INTO schema_migrations (id) VALUES ($1)', [m.id]);
+      });
+    } catch (e) {
+      throw new Error(`migration ${m.source} fails on a fresh database: ${e.message}`);
+    }
+  }
   await db.query('CHECKPOINT');
   const blob = await db.dumpDataDir('gzip');
   await db.close();
   mkdirSync(snapshotDir, { recursive: true });
   writeFileSync(join(snapshotDir, 'pgdata.tgz'), Buffer.from(await blob.arrayBuffer()));
-  writeFileSync(stamp, pglitePkg.version);
+  writeFileSync(stamp, fingerprint);
 }
 
 console.log(

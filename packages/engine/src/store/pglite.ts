@@ -1,7 +1,7 @@
 /** The embedded store: PGlite (PostgreSQL in WASM), in a data folder or in memory. */
 import type { PGliteInterface, Transaction } from '@electric-sql/pglite';
 import type { Db, Queryable, QueryResult } from './db.js';
-import { loadSnapshot } from './snapshot.js';
+import { extractSnapshot, loadSnapshot } from './snapshot.js';
 
 export interface PgliteStoreOptions {
   /** A folder for the data; omitted: in memory. */
@@ -43,7 +43,13 @@ export async function openPglite(options: PgliteStoreOptions = {}): Promise<Pgli
     fresh = !existsSync(join(options.dataDir, 'PG_VERSION'));
   }
   try {
-    const snapshot = fresh ? (options.snapshot ?? (await loadSnapshot())) : undefined;
+    let snapshot: Blob | undefined;
+    if (fresh && options.snapshot) snapshot = options.snapshot;
+    else if (fresh) {
+      const tar = await loadSnapshot();
+      if (tar && options.dataDir) await extractSnapshot(tar, options.dataDir);
+      else if (tar) snapshot = new Blob([tar as Uint8Array<ArrayBuffer>]);
+    }
     const pg = await PGlite.create({
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       ...(snapshot ? { loadDataDir: snapshot } : {}),

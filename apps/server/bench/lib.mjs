@@ -1,0 +1,95 @@
+// Helpers for the server benchmarks (bench/run.mjs and every bench/*.bench.mjs). Benchmarks print figures; they
+// never assert on timings.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const mainJs = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/**
+ * Starts the built server on a fresh embedded store (a new temp data folder) and resolves when /health first
+ * answers 200, with the milliseconds from spawning the process to that answer.
+ */
+export async function startServer(env = {}) {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'wfkit-bench-'));
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [mainJs], {
+    env: { ...process.env, PORT: String(port), WFKIT_DATA_DIR: join(dataDir, 'data'), ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}): ${stderr}`);
+    try {
+      const res = await fetch(`${url}/health`);
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const ms = performance.now() - t0;
+  return {
+    url,
+    ms,
+    async stop() {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Requests per second of `send` (a function returning a fetch promise) with `concurrency` clients for `durationMs`.
+ * Non-2xx answers are counted as errors.
+ */
+export async function measureRps(send, { concurrency = 8, durationMs = 3000, warmupMs = 500 } = {}) {
+  const runFor = async (ms) => {
+    let ok = 0;
+    let errors = 0;
+    const end = performance.now() + ms;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (performance.now() < end) {
+          const res = await send();
+          await res.arrayBuffer();
+          if (res.ok) ok++;
+          else errors++;
+        }
+      }),
+    );
+    return { ok, errors };
+  };
+  await runFor(warmupMs);
+  const t0 = performance.now();
+  const { ok, errors } = await runFor(durationMs);
+  const seconds = (performance.now() - t0) / 1000;
+  return { rps: ok / seconds, ok, errors };
+}

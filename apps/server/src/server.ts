@@ -1,0 +1,53 @@
+/** The engine over HTTP on Node: one port, every API module at its real paths, /health, /docs. */
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import { createApp, describeCredentials, describeStore, type Logger, type WfkitApp } from '@wfkit/engine';
+import type { ServerSettings } from './env.js';
+
+export interface RunningServer {
+  url: string;
+  app: WfkitApp;
+  /** Stops taking requests, lets in-flight ones finish, stops the job executor, closes the store. */
+  close(): Promise<void>;
+}
+
+export async function startServer(settings: ServerSettings, logger: Logger): Promise<RunningServer> {
+  const store = settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : { dataDir: settings.dataDir };
+  const app = createApp({ store, config: settings.config, logger });
+  // Listen first, so /health answers 503 while the store opens and migrates.
+  const server = createAdaptorServer({ fetch: app.fetch, ...(settings.host ? { hostname: settings.host } : {}) });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(settings.port, settings.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch(async (e: NodeJS.ErrnoException) => {
+    await app.close();
+    throw e.code === 'EADDRINUSE' ? new Error(`Port ${settings.port} is already in use (set PORT to another one)`) : e;
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${settings.host && settings.host !== '0.0.0.0' ? settings.host : 'localhost'}:${port}`;
+
+  const close = async () => {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      // Keep-alive connections with no request in flight would hold close() open.
+      (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    });
+    await app.close();
+  };
+  try {
+    await app.ready;
+  } catch (e) {
+    await close().catch(() => {});
+    throw e;
+  }
+  logger.info('ready', {
+    url,
+    store: describeStore(store),
+    apis: app.apis.map((a) => a.name),
+    credentials: describeCredentials(settings.config),
+  });
+  return { url, app, close };
+}
