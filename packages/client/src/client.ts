@@ -3,7 +3,14 @@
  * turns openapi-fetch's `{ data, error, response }` into data or a typed error.
  */
 import createClient, { type Client, type ClientOptions, type Middleware } from 'openapi-fetch';
-import { ApiError, type ErrorBodyParser, errorFromResponse, UserAbortError, WfkitError } from './errors.js';
+import {
+  type AnyApiError,
+  ApiError,
+  type ErrorBodyParser,
+  errorFromResponse,
+  UserAbortError,
+  WfkitError,
+} from './errors.js';
 import { createRetryingFetch, type FetchLike, type RetryInfo, type RetryingFetch, type RetryOptions } from './retry.js';
 
 export interface ApiClientOptions<TErrorBody = unknown>
@@ -44,8 +51,11 @@ export interface ApiClient<Paths extends {}, TErrorBody = unknown> {
    * API's error body typed `TErrorBody`), a `ConnectionError`/`TimeoutError`, or a `UserAbortError`.
    */
   call<R extends FetchResult>(pending: Promise<R>): Promise<DataOf<R>>;
-  /** True for an error this client threw from an error response; narrows its body to the API's error type. */
-  isError(error: unknown, status?: number): error is ApiError<TErrorBody>;
+  /**
+   * True for an error this client threw from an error response (optionally with this status). Narrows to the
+   * union of subclasses with the API's body type: `switch (err.kind) { case 'not_found': ... }`.
+   */
+  isError(error: unknown, status?: number): error is AnyApiError<TErrorBody>;
   /** The retrying fetch beneath `raw` (for calls outside the spec). */
   readonly fetch: RetryingFetch;
 }
@@ -119,7 +129,7 @@ export function createApiClient<Paths extends {}, TErrorBody = unknown>(
       thrown.add(error);
       throw error;
     },
-    isError(error: unknown, status?: number): error is ApiError<TErrorBody> {
+    isError(error: unknown, status?: number): error is AnyApiError<TErrorBody> {
       return error instanceof ApiError && thrown.has(error) && (status === undefined || error.status === status);
     },
   };

@@ -46,9 +46,25 @@ export class WfkitError extends Error {
   override name = 'WfkitError';
 }
 
-/** The server answered with a non-2xx status. `TBody` is the API's error body type, set by the SDK's parser. */
+/** The status family of an {@link ApiError}: a discriminant for `switch`, alongside the subclasses. */
+export type ApiErrorKind =
+  | 'bad_request'
+  | 'authentication'
+  | 'permission_denied'
+  | 'not_found'
+  | 'conflict'
+  | 'precondition_failed'
+  | 'rate_limit'
+  | 'internal_server'
+  | 'unexpected_status';
+
+/**
+ * The server answered with a non-2xx status. `TBody` is the API's error body type, set by the SDK's parser.
+ * Errors are always one of the subclasses ({@link AnyApiError}); `kind` tells which.
+ */
 export class ApiError<TBody = unknown> extends WfkitError {
   override name = 'ApiError';
+  readonly kind: ApiErrorKind = 'unexpected_status';
   readonly status: number;
   /** The API's own error body when the SDK's parser recognised it, else `undefined` (see `rawBody`). */
   readonly body: TBody | undefined;
@@ -83,30 +99,37 @@ export class ApiError<TBody = unknown> extends WfkitError {
 /** 400 */
 export class BadRequestError<TBody = unknown> extends ApiError<TBody> {
   override name = 'BadRequestError';
+  override readonly kind = 'bad_request' as const;
 }
 /** 401 */
 export class AuthenticationError<TBody = unknown> extends ApiError<TBody> {
   override name = 'AuthenticationError';
+  override readonly kind = 'authentication' as const;
 }
 /** 403 */
 export class PermissionDeniedError<TBody = unknown> extends ApiError<TBody> {
   override name = 'PermissionDeniedError';
+  override readonly kind = 'permission_denied' as const;
 }
 /** 404 */
 export class NotFoundError<TBody = unknown> extends ApiError<TBody> {
   override name = 'NotFoundError';
+  override readonly kind = 'not_found' as const;
 }
 /** 409 */
 export class ConflictError<TBody = unknown> extends ApiError<TBody> {
   override name = 'ConflictError';
+  override readonly kind = 'conflict' as const;
 }
 /** 412 (CREST `If-Match` revision mismatch) */
 export class PreconditionFailedError<TBody = unknown> extends ApiError<TBody> {
   override name = 'PreconditionFailedError';
+  override readonly kind = 'precondition_failed' as const;
 }
 /** 429; `retryAfterMs` from `retry-after-ms` or `Retry-After` (seconds or HTTP date) when the server sent one. */
 export class RateLimitError<TBody = unknown> extends ApiError<TBody> {
   override name = 'RateLimitError';
+  override readonly kind = 'rate_limit' as const;
   readonly retryAfterMs: number | undefined;
   constructor(init: ApiErrorInit<TBody>) {
     super(init);
@@ -116,10 +139,12 @@ export class RateLimitError<TBody = unknown> extends ApiError<TBody> {
 /** Any 5xx. */
 export class InternalServerError<TBody = unknown> extends ApiError<TBody> {
   override name = 'InternalServerError';
+  override readonly kind = 'internal_server' as const;
 }
-/** Any other 4xx (405, 408, 415, 422, 428...). */
+/** Any other status: 4xx other than the above (405, 408, 415, 422, 428...), or a non-2xx outside 4xx/5xx. */
 export class UnexpectedStatusError<TBody = unknown> extends ApiError<TBody> {
   override name = 'UnexpectedStatusError';
+  override readonly kind = 'unexpected_status' as const;
 }
 
 /** The request never got a response: DNS failure, connection refused or reset, TLS error... `cause` has the detail. */
@@ -152,7 +177,19 @@ export class UserAbortError extends WfkitError {
   }
 }
 
-type ApiErrorClass = new <TBody>(init: ApiErrorInit<TBody>) => ApiError<TBody>;
+/** Every error built from a response: narrow with `instanceof` or `switch (err.kind)`. */
+export type AnyApiError<TBody = unknown> =
+  | BadRequestError<TBody>
+  | AuthenticationError<TBody>
+  | PermissionDeniedError<TBody>
+  | NotFoundError<TBody>
+  | ConflictError<TBody>
+  | PreconditionFailedError<TBody>
+  | RateLimitError<TBody>
+  | InternalServerError<TBody>
+  | UnexpectedStatusError<TBody>;
+
+type ApiErrorClass = new <TBody>(init: ApiErrorInit<TBody>) => AnyApiError<TBody>;
 
 const BY_STATUS: Record<number, ApiErrorClass> = {
   400: BadRequestError,
@@ -175,7 +212,7 @@ export function errorFromResponse<TBody = unknown>(
   body: unknown,
   parseBody?: ErrorBodyParser<TBody>,
   request?: { method: string; url: string },
-): ApiError<TBody> {
+): AnyApiError<TBody> {
   let parsed: ParsedErrorBody<TBody> | undefined;
   if (parseBody && body !== undefined && body !== '') {
     try {
@@ -209,13 +246,12 @@ export function errorFromResponse<TBody = unknown>(
     url: request?.url ?? response.url,
   };
   const status = response.status;
-  const Cls: ApiErrorClass =
-    BY_STATUS[status] ?? (status >= 500 ? InternalServerError : status >= 400 ? UnexpectedStatusError : ApiError);
+  const Cls: ApiErrorClass = BY_STATUS[status] ?? (status >= 500 ? InternalServerError : UnexpectedStatusError);
   return new Cls<TBody>(init);
 }
 
 /** True for an {@link ApiError} (optionally with this status). The body type is the caller's claim. */
-export function isApiError<TBody = unknown>(error: unknown, status?: number): error is ApiError<TBody> {
+export function isApiError<TBody = unknown>(error: unknown, status?: number): error is AnyApiError<TBody> {
   return error instanceof ApiError && (status === undefined || error.status === status);
 }
 

@@ -17,8 +17,10 @@ export {
   type FetchResult,
 } from './client.js';
 export {
+  type AnyApiError,
   ApiError,
   type ApiErrorInit,
+  type ApiErrorKind,
   AuthenticationError,
   BadRequestError,
   ConflictError,

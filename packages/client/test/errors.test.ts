@@ -22,18 +22,19 @@ const crest = (code: number, reason: string, message = reason) => ({ code, reaso
 
 describe('errorFromResponse', () => {
   it.each([
-    [400, BadRequestError],
-    [401, AuthenticationError],
-    [403, PermissionDeniedError],
-    [404, NotFoundError],
-    [409, ConflictError],
-    [412, PreconditionFailedError],
-    [429, RateLimitError],
-    [500, InternalServerError],
-    [503, InternalServerError],
-    [405, UnexpectedStatusError],
-    [422, UnexpectedStatusError],
-  ])('maps %i to %o', (status, Cls) => {
+    [400, BadRequestError, 'bad_request'],
+    [401, AuthenticationError, 'authentication'],
+    [403, PermissionDeniedError, 'permission_denied'],
+    [404, NotFoundError, 'not_found'],
+    [409, ConflictError, 'conflict'],
+    [412, PreconditionFailedError, 'precondition_failed'],
+    [429, RateLimitError, 'rate_limit'],
+    [500, InternalServerError, 'internal_server'],
+    [503, InternalServerError, 'internal_server'],
+    [405, UnexpectedStatusError, 'unexpected_status'],
+    [422, UnexpectedStatusError, 'unexpected_status'],
+    [302, UnexpectedStatusError, 'unexpected_status'],
+  ])('maps %i to %o', (status, Cls, kind) => {
     const body = crest(status, 'Reason');
     const err = errorFromResponse(json(body, { status }), body, parseCrestError, { method: 'GET', url: 'http://x/y' });
     expect(err).toBeInstanceOf(Cls);
@@ -45,6 +46,7 @@ describe('errorFromResponse', () => {
     expect(err.method).toBe('GET');
     expect(err.url).toBe('http://x/y');
     expect(err.name).toBe(Cls.name);
+    expect(err.kind).toBe(kind);
   });
 
   it('maps a CREST error body', () => {
