@@ -1,0 +1,28 @@
+/** What every route file of the IDM module receives: the engine context, the shared runtime, security. */
+import type { ApiContext, ApiRouter } from '../../http/api-module.js';
+import { Runtime } from '../../runtime/commands.js';
+import { type IdmPrincipal, IdmSecurity, type ProcessAccessRule } from './security.js';
+
+export type IdmRouter = ApiRouter<IdmPrincipal>;
+
+export interface IdmOptions {
+  /** `process-access.json` rules; default IDM's (every definition for `openidm-authorized` and `openidm-admin`). */
+  processAccess?: readonly ProcessAccessRule[];
+}
+
+export interface IdmContext extends ApiContext {
+  /** One runtime per app (it caches compiled graphs). */
+  runtime: Runtime;
+  security: IdmSecurity;
+}
+
+export function createIdmContext(ctx: ApiContext, options: IdmOptions = {}): IdmContext {
+  return {
+    ...ctx,
+    runtime: new Runtime({ db: ctx.db, clock: ctx.clock, ids: ctx.ids }),
+    security: new IdmSecurity(options.processAccess),
+  };
+}
+
+/** A resource's routes: one file per resource under routes/, listed in index.ts. */
+export type RegisterRoutes = (router: IdmRouter, idm: IdmContext) => void;
