@@ -1,0 +1,349 @@
+/**
+ * The IGA API (specs/iga.yaml): workflow definitions (both families, `/auto/orchestration/definition` and
+ * `/iga/governance/workflow`, on one store), request types and their binding, script validation. Requests and request
+ * actions are not served yet (they run on the shared runtime later): the framework answers 501 in IgaError's shape.
+ */
+
+import { compileIgaDefinition } from '../../dialects/iga/compile.js';
+import type { IgaDefinition } from '../../dialects/iga/types.js';
+import {
+  expressionError,
+  scriptError,
+  type ValidationProblem,
+  validateIgaDefinition,
+} from '../../dialects/iga/validate.js';
+import { igaSpec } from '../../generated/specs.js';
+import { ApiError, defineApiModule, type ErrorShape, type RequestContext } from '../../http/api-module.js';
+import { parseQueryFilter, pickFields, QueryError, sortBy } from './query.js';
+import * as repo from './repository.js';
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+};
+
+export function igaError(status: number, message: string, errors?: ValidationProblem[]): ApiError {
+  return new ApiError(status, {
+    code: status,
+    reason: REASONS[status] ?? 'Error',
+    message,
+    ...(errors ? { errors } : {}),
+  });
+}
+
+const reply = (status: number, message: string, errors?: ValidationProblem[]) => ({
+  status,
+  body: { code: status, reason: REASONS[status] ?? 'Error', message, ...(errors ? { errors } : {}) },
+});
+
+export const igaErrors: ErrorShape = {
+  validation(issues) {
+    const body = issues.filter((i) => i.in === 'body');
+    const others = issues.filter((i) => i.in !== 'body');
+    if (others.length > 0) {
+      return reply(
+        400,
+        others.map((i) => `${i.in === 'query' ? 'query parameter' : i.in} ${i.field} ${i.message}`).join('; '),
+      );
+    }
+    return reply(
+      400,
+      'The request body is invalid',
+      body.map((i) => ({ step: null, field: i.pointer, rule: 'schema', message: i.message })),
+    );
+  },
+  notFound: (c) => reply(404, c.message ?? `Not found: ${c.path}`),
+  methodNotAllowed: (c) => reply(405, `Method ${c.method} is not allowed on ${c.path}`),
+  unauthorized: () => reply(401, 'Access Denied'),
+  forbidden: () => reply(403, 'Access Denied'),
+  internal: (c) => reply(500, `Internal error, request id ${c.requestId}`),
+  notImplemented: (c) => reply(501, `${c.method} ${c.path} is not implemented by this wfkit engine yet`),
+};
+
+const notFound = (id: string) => igaError(404, `Workflow with id: ${id} was not found`);
+const isBuiltIn = (d: repo.StoredDefinition | undefined) => d !== undefined && !d.mutable;
+
+const DEFAULT_SCRIPT = `/*
+Script nodes are used to invoke APIs or execute business logic.
+You can invoke governance APIs or IDM APIs.
+See https://backstage.forgerock.com/docs/idcloud/latest/identity-governance/administration/workflow-configure.html for more details.
+
+Script nodes should return a single value and should have the
+logic enclosed in a try-catch block.
+
+Example:
+try {
+  var requestObj = openidm.action('iga/governance/requests/' + requestId, 'GET', {}, {});
+  applicationId = requestObj.application.id;
+}
+catch (e) {
+  failureReason = 'Validation failed: Error reading request with id ' + requestId;
+}
+*/
+`;
+
+/** Fills the defaults of an input definition (displayName = name, description '', childType false). */
+function normalise(input: IgaDefinition): IgaDefinition {
+  const { _rev, status, mutable, ...rest } = input;
+  return {
+    ...rest,
+    displayName: input.displayName ?? input.name,
+    description: input.description ?? '',
+    childType: input.childType ?? false,
+  };
+}
+
+/** A page of items: `_searchAfter` (an opaque offset key) wins over `_pagedResultsOffset`. */
+function page<T>(c: RequestContext, items: T[]) {
+  const size = (c.query._pageSize as number | undefined) ?? 100;
+  let offset = (c.query._pagedResultsOffset as number | undefined) ?? 0;
+  const after = c.query._searchAfter as string | undefined;
+  if (after !== undefined) {
+    const n = Number.parseInt(Buffer.from(after, 'base64url').toString('utf8'), 10);
+    if (!Number.isInteger(n) || n < 0) throw igaError(400, `Invalid _searchAfter '${after}'`);
+    offset = n;
+  }
+  const slice = items.slice(offset, offset + size);
+  const next = offset + slice.length;
+  return { slice, searchAfterKey: next < items.length ? Buffer.from(String(next)).toString('base64url') : null };
+}
+
+function filterOf(c: RequestContext): (o: unknown) => boolean {
+  const f = c.query._queryFilter as string | undefined;
+  if (f === undefined) return () => true;
+  try {
+    return parseQueryFilter(f);
+  } catch (e) {
+    if (e instanceof QueryError) throw igaError(400, `Invalid _queryFilter '${f}': ${e.message}`);
+    throw e;
+  }
+}
+
+export const apiModule = defineApiModule({
+  name: 'iga',
+  spec: igaSpec,
+  basePath: '',
+  errors: igaErrors,
+  authenticate(req, config) {
+    const auth = req.headers.get('authorization') ?? '';
+    const m = /^Bearer\s+(.+)$/i.exec(auth);
+    return m && m[1] === config.iga.token ? { ok: true, principal: undefined } : { ok: false, status: 401 };
+  },
+  routes(router) {
+    const now = (c: RequestContext) => c.clock.now().toISOString();
+
+    const list = async (c: RequestContext) => {
+      const all = await repo.listAll(c.db);
+      const text = ((c.query._queryString as string | undefined) ?? '').toLowerCase();
+      const match = filterOf(c);
+      const found = all.filter(
+        (d) =>
+          match(d) &&
+          (!text ||
+            [d.name, d.displayName, d.description].some(
+              (v) => typeof v === 'string' && v.toLowerCase().includes(text),
+            )),
+      );
+      const sorted = sortBy(found, c.query._sortKeys as string | undefined, 'id,status');
+      const { slice, searchAfterKey } = page(c, sorted);
+      const fields = c.query._fields as string | undefined;
+      return {
+        body: {
+          result: slice.map((d) => pickFields(d, fields, ['id', 'status'])),
+          searchAfterKey,
+          resultCount: slice.length,
+          totalCount: found.length,
+        },
+      };
+    };
+
+    const create = async (c: RequestContext, familyBase: string) => {
+      const def = normalise(c.body as IgaDefinition);
+      if (isBuiltIn(await repo.read(c.db, def.id, 'published'))) {
+        throw igaError(403, `Workflow ${def.id} is built in and can't be modified; duplicate it under a new id`);
+      }
+      try {
+        const draft = await repo.createDraft(c.db, def, now(c));
+        return { status: 201, body: draft, headers: { location: `${familyBase}/${encodeURIComponent(def.id)}/draft` } };
+      } catch (e) {
+        if (e instanceof repo.DraftExistsError || (e as { code?: string }).code === '23505') {
+          throw igaError(
+            409,
+            `A draft already exists for workflow id: ${def.id}; update it with PUT or delete it first`,
+          );
+        }
+        throw e;
+      }
+    };
+
+    const publish = async (c: RequestContext) => {
+      const input = c.body as Partial<IgaDefinition> & { id: string };
+      const full = Object.keys(input).some((k) => !['id', '_rev', 'status', 'mutable'].includes(k));
+      if (full && (input.name === undefined || input.steps === undefined || input.staticNodes === undefined)) {
+        const missing = (['name', 'steps', 'staticNodes'] as const).filter((k) => input[k] === undefined);
+        throw igaError(
+          400,
+          'The request body is invalid',
+          missing.map((k) => ({
+            step: null,
+            field: `/${k}`,
+            rule: 'schema' as const,
+            message: 'is required when publishing a full definition',
+          })),
+        );
+      }
+      return c.db.transaction(async (tx) => {
+        const published = await repo.read(tx, input.id, 'published');
+        if (isBuiltIn(published))
+          throw igaError(403, `Workflow ${input.id} is built in and can't be modified; duplicate it under a new id`);
+        let draft = await repo.lockDraft(tx, input.id);
+        if (!draft) throw notFound(input.id);
+        if (full) draft = (await repo.updateDraft(tx, normalise(input as IgaDefinition), now(c)))!;
+        const problems = validateIgaDefinition(draft);
+        if (problems.length > 0)
+          throw igaError(400, `Workflow ${input.id} is not valid and can't be published`, problems);
+        const graph = compileIgaDefinition(draft);
+        return { body: await repo.publishDraft(tx, draft, graph, now(c)) };
+      });
+    };
+
+    const action = (familyBase: string) => async (c: RequestContext) => {
+      switch (c.query._action) {
+        case 'create':
+          return create(c, familyBase);
+        case 'validate': {
+          const errors = validateIgaDefinition(c.body as IgaDefinition);
+          return { body: { valid: errors.length === 0, errors } };
+        }
+        default:
+          return publish(c);
+      }
+    };
+
+    const update = async (c: RequestContext) => {
+      const id = c.params.id!;
+      const def = normalise(c.body as IgaDefinition);
+      if (def.id !== id) {
+        throw igaError(400, `The id of the body (${def.id}) differs from the id in the path (${id})`, [
+          { step: null, field: '/id', rule: 'idMismatch', message: `must be equal to the path's id ${id}` },
+        ]);
+      }
+      const published = await repo.read(c.db, id, 'published');
+      if (isBuiltIn(published))
+        throw igaError(403, `Workflow ${id} is built in and can't be modified; duplicate it under a new id`);
+      const updated = await repo.updateDraft(c.db, def, now(c));
+      if (updated) return { body: updated };
+      if (published) throw igaError(409, 'Workflow must be in draft to update');
+      throw notFound(id);
+    };
+
+    const readOne = (status: repo.Status) => async (c: RequestContext) => {
+      const d = await repo.read(c.db, c.params.id!, status);
+      if (!d) throw notFound(c.params.id!);
+      return { body: d };
+    };
+
+    const deleteDraft = async (c: RequestContext) => {
+      const id = c.params.id!;
+      if (!(await repo.deleteRow(c.db, id, 'draft'))) throw notFound(id);
+      return { body: { message: `Definition with id:${id} deleted successfully` } };
+    };
+
+    const forceDelete = async (c: RequestContext) => {
+      const id = c.params.id!;
+      return c.db.transaction(async (tx) => {
+        const published = await repo.lockPublished(tx, id);
+        if (!published) throw notFound(id);
+        if (isBuiltIn(published)) throw igaError(403, `Workflow ${id} is built in and can't be deleted`);
+        const use = await repo.usage(tx, id);
+        if (use.requests > 0)
+          throw igaError(409, `Workflow ${id} can't be deleted: ${use.requests} in-progress requests run it`);
+        if (use.requestTypes.length > 0) {
+          throw igaError(
+            409,
+            `Workflow ${id} can't be deleted: request types ${use.requestTypes.join(', ')} are bound to it`,
+          );
+        }
+        await repo.deleteRow(tx, id, 'published');
+        return { body: published };
+      });
+    };
+
+    const governanceDelete = async (c: RequestContext) => {
+      if (c.query.force === true) return forceDelete(c);
+      const id = c.params.id!;
+      const published = await repo.read(c.db, id, 'published');
+      if (!published) throw notFound(id);
+      if (isBuiltIn(published)) throw igaError(403, `Workflow ${id} is built in and can't be deleted`);
+      throw igaError(
+        409,
+        "Workflow must be in draft to delete: published definitions can't be deleted without force=true",
+      );
+    };
+
+    router.operation('listOrchestrationDefinitions', list);
+    router.operation('listWorkflows', list);
+    router.operation('orchestrationDefinitionAction', action('/auto/orchestration/definition'));
+    router.operation('workflowAction', action('/iga/governance/workflow'));
+    router.operation('updateOrchestrationDraft', update);
+    router.operation('updateWorkflowDraft', update);
+    router.operation('readOrchestrationDraft', readOne('draft'));
+    router.operation('readWorkflowDraft', readOne('draft'));
+    router.operation('readOrchestrationPublished', readOne('published'));
+    router.operation('readWorkflowPublished', readOne('published'));
+    router.operation('deleteOrchestrationDraft', deleteDraft);
+    router.operation('deleteWorkflowDraft', deleteDraft);
+    router.operation('forceDeleteOrchestrationPublished', forceDelete);
+    router.operation('deleteWorkflowPublished', governanceDelete);
+
+    router.operation('validateOrchestrationScript', (c) => {
+      const { script, isExpression } = c.body as { script: string; isExpression?: boolean };
+      const err = isExpression ? expressionError(script) : scriptError(script);
+      return { body: { valid: !err, errors: err ? [err] : [] } };
+    });
+    router.operation('readDefaultScript', () => ({
+      body: DEFAULT_SCRIPT,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+    }));
+
+    router.operation('listRequestTypes', async (c) => {
+      const match = filterOf(c);
+      const found = sortBy(
+        (await repo.listRequestTypes(c.db)).filter((t) => match(t)),
+        c.query._sortKeys as string | undefined,
+        'id',
+      );
+      const { slice } = page(c, found);
+      return { body: { result: slice, resultCount: slice.length, totalCount: found.length } };
+    });
+    router.operation('readRequestType', async (c) => {
+      const t = await repo.readRequestType(c.db, c.params.requestTypeId!);
+      if (!t) throw igaError(404, `Request type with id: ${c.params.requestTypeId} was not found`);
+      return { body: t };
+    });
+    router.operation('patchRequestType', async (c) => {
+      const id = c.params.requestTypeId!;
+      const ops = c.body as { operation: string; field: string; value: string }[];
+      return c.db.transaction(async (tx) => {
+        const t = await repo.readRequestType(tx, id, true);
+        if (!t) throw igaError(404, `Request type with id: ${id} was not found`);
+        const changes: { workflowId?: string; displayName?: string } = {};
+        for (const op of ops) {
+          if (op.field === '/workflow/id') {
+            // FOR SHARE: a forced delete of that definition (FOR UPDATE) can't slip in before this commits.
+            if (!(await repo.sharePublished(tx, op.value)))
+              throw igaError(400, `Workflow ${op.value} has no published definition`);
+            changes.workflowId = op.value;
+          } else changes.displayName = op.value;
+        }
+        return { body: await repo.updateRequestType(tx, id, changes) };
+      });
+    });
+  },
+});
