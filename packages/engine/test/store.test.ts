@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { bundledMigrations } from '../src/generated/migrations.js';
 import { DataDirLockedError } from '../src/store/data-dir-lock.js';
 import type { Db } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
@@ -105,6 +106,23 @@ describe('PGlite data folder', () => {
     await a.close();
     const b = await openStore({ dataDir });
     await b.close();
+  });
+
+  it('starts a new data folder from the prepared snapshot with every bundled migration recorded', async () => {
+    const dataDir = tempDir();
+    const db = await openStore({ dataDir, migrations: false });
+    const { rows } = await db.query<{ id: string }>('SELECT id FROM schema_migrations');
+    expect(rows.map((r) => r.id)).toEqual(expect.arrayContaining(bundledMigrations.map((m) => m.id)));
+    await db.close();
+  });
+
+  it('redoes an interrupted start (files but no PG_VERSION) instead of taking it for a database', async () => {
+    const dataDir = tempDir();
+    mkdirSync(join(dataDir, 'base'), { recursive: true });
+    writeFileSync(join(dataDir, 'base', 'leftover'), 'x');
+    const db = await openStore({ dataDir });
+    expect((await db.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    await db.close();
   });
 
   it('takes over a lock left by a process that is gone', async () => {

@@ -46,6 +46,9 @@ export async function extractSnapshot(tar: Uint8Array, dir: string): Promise<voi
     return new TextDecoder().decode(tar.subarray(from, end));
   };
   mkdirSync(dir, { recursive: true });
+  // PG_VERSION marks a data directory as initialised (pglite.ts checks it): written last, so an interrupted
+  // extraction is redone on the next start instead of being taken for a database.
+  let pgVersion: Uint8Array | undefined;
   let offset = 0;
   while (offset + 512 <= tar.length) {
     const name = text(offset, 100);
@@ -59,7 +62,8 @@ export async function extractSnapshot(tar: Uint8Array, dir: string): Promise<voi
     if (type === '5') mkdirSync(join(dir, path), { recursive: true, mode: 0o700 });
     else if ((type === '0' || type === '\0') && path !== 'postmaster.pid') {
       const data = tar.subarray(body, body + size);
-      if (size < 1 << 20) writeFileSync(join(dir, path), data, { mode: 0o600 });
+      if (path === 'PG_VERSION') pgVersion = data;
+      else if (size < 1 << 20) writeFileSync(join(dir, path), data, { mode: 0o600 });
       else {
         // WAL segments are 16 MB of mostly zeros: leave the zero chunks as holes instead of writing them.
         const fd = openSync(join(dir, path), 'w', 0o600);
@@ -75,4 +79,6 @@ export async function extractSnapshot(tar: Uint8Array, dir: string): Promise<voi
     }
     offset = body + Math.ceil(size / 512) * 512;
   }
+  if (!pgVersion) throw new Error('the snapshot has no PG_VERSION');
+  writeFileSync(join(dir, 'PG_VERSION'), pgVersion, { mode: 0o600 });
 }
