@@ -80,7 +80,7 @@ export function createApiClient<Paths extends {}, TErrorBody = unknown>(
 
   // Remembers each response's request (method and URL for errors); weak, so nothing is retained.
   const requests = new WeakMap<Response, Request>();
-  const inner = createRetryingFetch({
+  const fetch = createRetryingFetch({
     ...retry,
     ...(maxRetries === undefined ? {} : { maxRetries }),
     fetch: userFetch,
@@ -89,12 +89,10 @@ export function createApiClient<Paths extends {}, TErrorBody = unknown>(
     onRetry,
     sleep,
     random,
+    onResponse: (response, request) => {
+      if (!response.ok) requests.set(response, request);
+    },
   });
-  const fetch: RetryingFetch = async (input, init) => {
-    const response = await inner(input, init);
-    if (input instanceof Request && !response.ok) requests.set(response, input);
-    return response;
-  };
 
   const raw = createClient<Paths>({ ...clientOptions, fetch });
   if (middleware) {

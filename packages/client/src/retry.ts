@@ -56,6 +56,8 @@ export interface RetryingFetchOptions extends RetryOptions {
   random?: (() => number) | undefined;
   /** Called before each backoff sleep. */
   onRetry?: ((info: RetryInfo) => void) | undefined;
+  /** Called with the response this fetch returns (after retries) and the request it answers. */
+  onResponse?: ((response: Response, request: Request) => void) | undefined;
 }
 
 export type RetryingFetch = (input: Request | string | URL, init?: RequestInit & RequestControls) => Promise<Response>;
@@ -99,8 +101,6 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-const NEVER = /* @__PURE__ */ new AbortController().signal;
-
 /** Builds the retrying fetch. See {@link RetryingFetchOptions} for the defaults. */
 export function createRetryingFetch(options: RetryingFetchOptions = {}): RetryingFetch {
   const {
@@ -110,6 +110,7 @@ export function createRetryingFetch(options: RetryingFetchOptions = {}): Retryin
     sleep = abortableSleep,
     random = Math.random,
     onRetry,
+    onResponse,
   } = options;
 
   return async function retryingFetch(input, init) {
@@ -127,7 +128,8 @@ export function createRetryingFetch(options: RetryingFetchOptions = {}): Retryin
     const canRetry =
       maxRetries > 0 &&
       (IDEMPOTENT.has(method) || retry.nonIdempotent === true || request.headers.has(idempotencyHeader));
-    const userSignal = request.signal ?? NEVER;
+    // A Request always has a signal (a never-aborting one when the caller gave none).
+    const userSignal = request.signal;
     const doFetch = baseFetch ?? (globalThis.fetch as FetchLike);
 
     for (let attempt = 0; ; attempt++) {
@@ -165,9 +167,15 @@ export function createRetryingFetch(options: RetryingFetchOptions = {}): Retryin
 
       let delayMs: number;
       if (failure === undefined) {
-        if (!mayRetry || !isRetryableResponse(response)) return response;
+        if (!mayRetry || !isRetryableResponse(response)) {
+          onResponse?.(response, request);
+          return response;
+        }
         const retryAfter = parseRetryAfter(response.headers);
-        if (retryAfter !== undefined && retryAfter > (retry.maxRetryAfterMs ?? 60_000)) return response;
+        if (retryAfter !== undefined && retryAfter > (retry.maxRetryAfterMs ?? 60_000)) {
+          onResponse?.(response, request);
+          return response;
+        }
         delayMs = retryAfter ?? backoffDelay(attempt + 1, random, retry.initialDelayMs, retry.maxDelayMs);
         // Free the connection of the response we discard.
         response.body?.cancel().catch(() => {});
