@@ -159,6 +159,13 @@ const notes: ApiModule<{ user: string }> = {
       sql: 'CREATE TABLE notes (id text PRIMARY KEY, book text NOT NULL, title text NOT NULL)',
     },
   ],
+  jobHandlers: {
+    'notes.archive': async (job, { tx }) => {
+      await tx.query(`UPDATE notes SET title = title || ' (archived)' WHERE id = $1`, [
+        (job.payload as { id: string }).id,
+      ]);
+    },
+  },
   routes(router) {
     router.operation('listNotes', async (c) => {
       const { rows } = await c.db.query<{ id: string; title: string }>(
@@ -173,7 +180,15 @@ const notes: ApiModule<{ user: string }> = {
       if (body.title === 'taken')
         throw new ApiError(409, { code: 'conflict', message: 'Taken', requestId: c.requestId });
       const id = c.ids.uuid();
-      await c.db.query('INSERT INTO notes VALUES ($1, $2, $3)', [id, c.params.book, body.title]);
+      await c.db.transaction(async (tx) => {
+        await tx.query('INSERT INTO notes VALUES ($1, $2, $3)', [id, c.params.book, body.title]);
+        // Archived a day later, by a durable job committed with the note.
+        await c.jobs.enqueue(tx, {
+          type: 'notes.archive',
+          payload: { id },
+          dueAt: new Date(c.clock.now().getTime() + 86_400_000),
+        });
+      });
       return { status: 201, body: { id, title: body.title } };
     });
     router.operation('getNote', (c) => ({ body: { which: 'param', note: c.params.note } }));
@@ -190,8 +205,8 @@ const writer = { authorization: 'Bearer writer', 'x-tenant': 't-1' };
 describe('createApp with an API module', () => {
   let app: WfkitApp;
   const logger = memoryLogger();
+  const clock = new TestClock();
   beforeAll(async () => {
-    const clock = new TestClock();
     app = createApp({
       apis: [notes],
       clock,
@@ -219,6 +234,16 @@ describe('createApp with an API module', () => {
     const res = await call('/notes?limit=5&tag=a&tag=b');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ notes: [{ id: expect.any(String), title: 'One' }], limit: 5, tags: ['a', 'b'] });
+  });
+
+  it("runs the module's job handlers when their time comes on the app's clock", async () => {
+    const created = await call('/notes', { method: 'POST', body: JSON.stringify({ title: 'Later' }) });
+    expect(created.status, await created.clone().text()).toBe(201);
+    expect((await app.runDueJobs()).succeeded).toBe(0);
+    clock.advance(86_400_000);
+    expect((await app.runDueJobs()).succeeded).toBeGreaterThanOrEqual(1);
+    const { notes: list } = await (await call('/notes')).json();
+    expect(list.map((n: { title: string }) => n.title)).toContain('Later (archived)');
   });
 
   it('answers a body violation with a 400 in the API error shape naming the field', async () => {
