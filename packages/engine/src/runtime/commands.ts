@@ -280,7 +280,9 @@ export class Runtime {
   /** Updates the supported fields of a task. */
   async updateTask(
     taskId: string,
-    fields: Partial<Pick<TaskRow, 'assignee' | 'owner' | 'name' | 'description' | 'priority' | 'due_date'>>,
+    fields: Partial<
+      Pick<TaskRow, 'assignee' | 'owner' | 'name' | 'description' | 'priority' | 'due_date' | 'category'>
+    >,
   ): Promise<void> {
     await this.command(async (s) => {
       const { task } = await this.lockTask(s, taskId);

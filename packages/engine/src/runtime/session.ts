@@ -466,8 +466,8 @@ export class Session {
     for (const t of this.dirtyTasks.values()) {
       await q.query(
         `UPDATE wf_task SET name = $2, description = $3, assignee = $4, owner = $5, priority = $6, due_date = $7,
-           claim_time = $8, rev = rev + 1 WHERE id = $1`,
-        [t.id, t.name, t.description, t.assignee, t.owner, t.priority, t.due_date, t.claim_time],
+           claim_time = $8, category = $9, rev = rev + 1 WHERE id = $1`,
+        [t.id, t.name, t.description, t.assignee, t.owner, t.priority, t.due_date, t.claim_time, t.category],
       );
     }
     if (this.deletedTasks.size) await q.query('DELETE FROM wf_task WHERE id = ANY($1)', [[...this.deletedTasks]]);
@@ -501,8 +501,8 @@ export class Session {
         if (this.hiTaskEnds.has(t.id)) continue;
         await q.query(
           `UPDATE wf_hi_task SET name = $2, description = $3, assignee = $4, owner = $5, priority = $6, due_date = $7,
-             claim_time = $8 WHERE id = $1`,
-          [t.id, t.name, t.description, t.assignee, t.owner, t.priority, t.due_date, t.claim_time],
+             claim_time = $8, category = $9 WHERE id = $1`,
+          [t.id, t.name, t.description, t.assignee, t.owner, t.priority, t.due_date, t.claim_time, t.category],
         );
       }
     }

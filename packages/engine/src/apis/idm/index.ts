@@ -3,12 +3,15 @@ import { idmSpec } from '../../generated/specs.js';
 import { type ApiModule, defineApiModule } from '../../http/api-module.js';
 import { createIdmContext, type IdmOptions, type RegisterRoutes } from './context.js';
 import { errorShape } from './crest/errors.js';
+import { register as history } from './routes/history.js';
 import { register as models } from './routes/models.js';
 import { register as processDefinitions } from './routes/process-definitions.js';
+import { register as processInstances } from './routes/process-instances.js';
+import { register as taskInstances } from './routes/task-instances.js';
 import { authenticate, type IdmPrincipal } from './security.js';
 
 /** One entry per resource file under routes/ (operations not registered answer 501 through the framework). */
-const ROUTE_FILES: RegisterRoutes[] = [models, processDefinitions];
+const ROUTE_FILES: RegisterRoutes[] = [models, processDefinitions, processInstances, taskInstances, history];
 
 export function createIdmApiModule(options: IdmOptions = {}): ApiModule<IdmPrincipal> {
   return defineApiModule<IdmPrincipal>({
