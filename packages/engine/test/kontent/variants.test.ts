@@ -223,6 +223,40 @@ describe.each(testStores())('Kontent variants on $name', (factory) => {
       await k.call('PUT', `${variantPath(itemId)}/publish`);
       expect((await k.call('GET', `${variantPath(itemId)}/published`)).body.elements[0].value).toBe('v2');
     });
+    it('lets only the roles of the Published step unpublish or create new versions (403, 16)', async () => {
+      const { itemId } = await makeItem(k);
+      const reviewer = '6e7f8a9b-0c1d-4e2f-9a3b-4c5d6e7f8a9b';
+      await k.call(
+        'POST',
+        '/workflows',
+        workflowBody({
+          scopes: [{ content_types: [{ codename: 'article' }] }],
+          published_step: { unpublish_role_ids: [reviewer], create_new_version_role_ids: [reviewer] },
+        }),
+      );
+      await k.call('PUT', variantPath(itemId), {});
+      await change(itemId, 'editorial', 'review');
+      await k.call('PUT', `${variantPath(itemId)}/publish`);
+      expectError(
+        await k.call('PUT', `${variantPath(itemId)}/new-version`, undefined, { key: CONTRIBUTOR_KEY }),
+        403,
+        16,
+      );
+      expectError(
+        await k.call('PUT', `${variantPath(itemId)}/unpublish-and-archive`, undefined, { key: CONTRIBUTOR_KEY }),
+        403,
+        16,
+      );
+      expectError(
+        await k.call('PUT', `${variantPath(itemId)}/unpublish`, undefined, { key: CONTRIBUTOR_KEY }),
+        403,
+        16,
+      );
+      expect(await step(itemId)).toBe(PUBLISHED);
+      expect(
+        (await k.call('PUT', `${variantPath(itemId)}/new-version`, undefined, { key: 'reviewer-personal-key' })).status,
+      ).toBe(204);
+    });
     it('unpublishes (deprecated) to the first step, only when published (213)', async () => {
       const { itemId } = await makeItem(k);
       await k.call('PUT', variantPath(itemId), {});
