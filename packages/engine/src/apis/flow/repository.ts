@@ -70,28 +70,19 @@ const SNAPSHOT_SELECT = `SELECT v.definition_id, v.body, v.version, v.version_id
   FROM flow_definition_versions v JOIN flow_definitions d
     ON d.customer_id = v.customer_id AND d.child_id = v.child_id AND d.id = v.definition_id`;
 
+/**
+ * Creates or updates the head row in one statement; publishing increments latest_version under the row lock that
+ * `ON CONFLICT DO UPDATE` takes, so concurrent publishes of one id queue here and get consecutive numbers.
+ */
 async function upsertHead(tx: Queryable, s: Scope, id: string, body: StoredBody, meta: SaveMeta, publish: boolean) {
-  // Publishing increments latest_version under the row lock this UPDATE takes: concurrent publishes queue here.
-  await tx.query(
-    `INSERT INTO flow_definitions (customer_id, child_id, id, name, description, owner, tags, is_template, created_at, created_by, updated_at, updated_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $10) ON CONFLICT DO NOTHING`,
-    [
-      s.customerId,
-      s.childId,
-      id,
-      body.name,
-      body.description ?? null,
-      body.owner,
-      JSON.stringify(body.tags),
-      body.isTemplate,
-      meta.at,
-      meta.by,
-    ],
-  );
-  const { rows } = await tx.query<{ latest_version: number }>(
-    `UPDATE flow_definitions SET name = $4, description = $5, owner = $6, tags = $7, is_template = $8, updated_at = $9, updated_by = $10,
-       latest_version = latest_version + $11
-     WHERE customer_id = $1 AND child_id = $2 AND id = $3 RETURNING latest_version`,
+  const { rows } = await tx.query<{ latest_version: number; created_at: unknown; created_by: string }>(
+    `INSERT INTO flow_definitions (customer_id, child_id, id, name, description, owner, tags, is_template, latest_version,
+       created_at, created_by, updated_at, updated_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $11, $9, $10, $9, $10)
+     ON CONFLICT (customer_id, child_id, id) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description,
+       owner = EXCLUDED.owner, tags = EXCLUDED.tags, is_template = EXCLUDED.is_template, updated_at = EXCLUDED.updated_at,
+       updated_by = EXCLUDED.updated_by, latest_version = flow_definitions.latest_version + $11
+     RETURNING latest_version, created_at, created_by`,
     [
       s.customerId,
       s.childId,
@@ -106,8 +97,26 @@ async function upsertHead(tx: Queryable, s: Scope, id: string, body: StoredBody,
       publish ? 1 : 0,
     ],
   );
-  return rows[0]!.latest_version;
+  return rows[0]!;
 }
+
+const snapshotOf = (
+  id: string,
+  body: StoredBody,
+  version: number,
+  meta: SaveMeta,
+  head: { latest_version: number; created_at: unknown; created_by: string },
+): Snapshot => ({
+  id,
+  body,
+  version,
+  versionId: meta.versionId,
+  latestVersion: head.latest_version,
+  createdAt: iso(head.created_at),
+  createdBy: head.created_by,
+  updatedAt: iso(meta.at),
+  updatedBy: meta.by,
+});
 
 /** Saves (or replaces) the draft, version -1. */
 export async function saveDraft(
@@ -119,7 +128,7 @@ export async function saveDraft(
   meta: SaveMeta,
 ): Promise<Snapshot> {
   return db.transaction(async (tx) => {
-    await upsertHead(tx, s, id, body, meta, false);
+    const head = await upsertHead(tx, s, id, body, meta, false);
     await tx.query(
       `INSERT INTO flow_definition_versions (customer_id, child_id, definition_id, version, version_id, body, graph, updated_at, updated_by, channel, client_request_id)
        VALUES ($1, $2, $3, -1, $4, $5, $6, $7, $8, $9, $10)
@@ -139,7 +148,7 @@ export async function saveDraft(
         meta.clientRequestId,
       ],
     );
-    return (await readVersion(tx, s, id, -1))!;
+    return snapshotOf(id, body, -1, meta, head);
   });
 }
 
@@ -153,7 +162,7 @@ export async function publish(
   meta: SaveMeta,
 ): Promise<Snapshot> {
   return db.transaction(async (tx) => {
-    const version = await upsertHead(tx, s, id, body, meta, true);
+    const head = await upsertHead(tx, s, id, body, meta, true);
     await tx.query(
       `INSERT INTO flow_definition_versions (customer_id, child_id, definition_id, version, version_id, body, graph, updated_at, updated_by, channel, client_request_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
@@ -161,7 +170,7 @@ export async function publish(
         s.customerId,
         s.childId,
         id,
-        version,
+        head.latest_version,
         meta.versionId,
         JSON.stringify(body),
         JSON.stringify(graph),
@@ -171,7 +180,7 @@ export async function publish(
         meta.clientRequestId,
       ],
     );
-    return (await readVersion(tx, s, id, version))!;
+    return snapshotOf(id, body, head.latest_version, meta, head);
   });
 }
 
