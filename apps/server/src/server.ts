@@ -1,7 +1,14 @@
 /** The engine over HTTP on Node: one port, every API module at its real paths, /health, /docs. */
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
-import { createApp, describeCredentials, describeStore, type Logger, type WfkitApp } from '@wfkit/engine';
+import {
+  type ApiModule,
+  createApp,
+  describeCredentials,
+  describeStore,
+  type Logger,
+  type WfkitApp,
+} from '@wfkit/engine';
 import type { ServerSettings } from './env.js';
 
 export interface RunningServer {
@@ -11,9 +18,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(settings: ServerSettings, logger: Logger): Promise<RunningServer> {
+export async function startServer(
+  settings: ServerSettings,
+  logger: Logger,
+  /** The API modules to serve; default the engine's registry. */
+  apis?: readonly ApiModule<any>[],
+): Promise<RunningServer> {
   const store = settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : { dataDir: settings.dataDir };
-  const app = createApp({ store, config: settings.config, logger });
+  const app = createApp({ store, config: settings.config, logger, ...(apis ? { apis } : {}) });
   // Listen first, so /health answers 503 while the store opens and migrates.
   const server = createAdaptorServer({ fetch: app.fetch, ...(settings.host ? { hostname: settings.host } : {}) });
   await new Promise<void>((resolve, reject) => {
