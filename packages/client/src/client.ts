@@ -2,7 +2,7 @@
  * `createApiClient`: an openapi-fetch client over the retrying fetch, with auth middleware, plus `call()`, which
  * turns openapi-fetch's `{ data, error, response }` into data or a typed error.
  */
-import createClient, { type Client, type ClientOptions, type Middleware } from 'openapi-fetch';
+import openapiFetch, { type Client, type ClientOptions, type Middleware } from 'openapi-fetch';
 import {
   type AnyApiError,
   ApiError,
@@ -94,6 +94,8 @@ export function createApiClient<Paths extends {}, TErrorBody = unknown>(
     },
   });
 
+  // Our CJS build requires openapi-fetch's CJS build, whose default export then arrives as the module object.
+  const createClient = (openapiFetch as unknown as { default?: typeof openapiFetch }).default ?? openapiFetch;
   const raw = createClient<Paths>({ ...clientOptions, fetch });
   if (middleware) {
     for (const m of middleware) if (m) raw.use(m);
