@@ -17,7 +17,7 @@ async function exercise(mod: typeof import('../src/index.js')) {
     path: '/a/1',
     auth: 'Bearer k',
   });
-  const err = await api.call(api.raw.GET('/missing')).catch((e: unknown) => e);
+  const err = await api.call(api.raw.GET('/missing', {})).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(mod.NotFoundError);
   expect(mod.ulid()).toHaveLength(26);
 }
