@@ -288,6 +288,43 @@ describe('real network', () => {
   });
 });
 
+describe('abort during the body read', () => {
+  it('a user abort after the headers stops the body read with UserAbortError', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"_id":');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const controller = new AbortController();
+      const api = createApiClient<paths>({
+        baseUrl: `http://127.0.0.1:${port}`,
+        middleware: [{ onResponse: () => void setTimeout(() => controller.abort(), 5) }],
+      });
+      await expect(getTask(api, { signal: controller.signal })).rejects.toBeInstanceOf(UserAbortError);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
+
+describe('client options', () => {
+  it('sends default headers and honours a per-call header', async () => {
+    const { fetch, requests } = mockFetch(() => json({}));
+    const api = createApiClient<paths>({
+      baseUrl: 'http://idm.test/',
+      fetch,
+      headers: { 'Accept-API-Version': 'resource=1.0', 'X-Extra': 'a' },
+    });
+    await getTask(api, { headers: { 'X-Extra': 'b' } });
+    expect(requests[0]!.url).toBe('http://idm.test/openidm/workflow/taskinstance/1');
+    expect(requests[0]!.headers.get('accept-api-version')).toBe('resource=1.0');
+    expect(requests[0]!.headers.get('x-extra')).toBe('b');
+  });
+});
+
 describe('createRetryingFetch on its own', () => {
   it('takes a URL and controls in init', async () => {
     const mock = mockFetch((_r, n) => (n === 1 ? new Response('', { status: 503 }) : new Response('ok')));
