@@ -3,10 +3,10 @@
  * is computed from what was actually sent), and `callThroughSdk`, which makes one planned call with the SDK's typed
  * openapi-fetch client (`raw`).
  */
-import { createApiClient } from '@wfkit/client';
 import { CONFIG_DEFAULTS } from '@wfkit/engine';
 import { createFlowClient } from '@wfkit/flow';
 import { createIdmClient } from '@wfkit/idm';
+import { createIgaClient } from '@wfkit/iga';
 import { createKontentClient } from '@wfkit/kontent';
 import type { PlannedCall } from './requests.js';
 import { type Api, matcher } from './spec.js';
@@ -57,9 +57,6 @@ export const CREDENTIALS = {
   flow: { apiKey: CONFIG_DEFAULTS.WFKIT_FLOW_API_KEY, customerId: CONFIG_DEFAULTS.WFKIT_FLOW_CUSTOMER_ID },
 };
 
-/** A variable, so that type checking does not need the IGA SDK built. */
-const IGA_SDK = '@wfkit/iga';
-
 export type BaseUrls = Record<Api, string>;
 
 /** The raw typed client of each SDK (plus the SDK client itself), all recording into `recorder`. */
@@ -72,38 +69,13 @@ export async function createClients(baseUrls: BaseUrls, recorder: Recorder) {
   const idm = createIdmClient({ ...CREDENTIALS.idm, ...common('idm') });
   const kontent = createKontentClient({ ...CREDENTIALS.kontent, ...common('kontent') });
   const flow = createFlowClient({ ...CREDENTIALS.flow, ...common('flow') });
-  const iga = await createIga(common('iga'));
+  const iga = createIgaClient({ ...CREDENTIALS.iga, ...common('iga') });
   return { idm, iga, kontent, flow };
-}
-
-/** The IGA SDK when it is built; until then the shared client runtime it is built on (reported by the tests). */
-async function createIga(options: { baseUrl: string; fetch: typeof fetch; maxRetries: number }) {
-  try {
-    const sdk: any = await import(IGA_SDK);
-    if (typeof sdk.createIgaClient === 'function') {
-      return { client: sdk.createIgaClient({ ...options, token: CREDENTIALS.iga.token }), sdk: true as const };
-    }
-  } catch {
-    // not built yet
-  }
-  const api = createApiClient<any>({
-    ...options,
-    middleware: [
-      {
-        onRequest: ({ request }) => {
-          request.headers.set('Authorization', `Bearer ${CREDENTIALS.iga.token}`);
-          return request;
-        },
-      },
-    ],
-  });
-  return { client: { raw: api.raw }, sdk: false as const };
 }
 
 export type Clients = Awaited<ReturnType<typeof createClients>>;
 
 export function rawClient(clients: Clients, api: Api): any {
-  if (api === 'iga') return clients.iga.client.raw;
   return clients[api].raw;
 }
 

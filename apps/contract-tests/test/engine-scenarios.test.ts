@@ -89,7 +89,7 @@ describe('kontent: create → read → update → delete a workflow', () => {
 
 describe('iga: draft → validate → publish a workflow definition', () => {
   it.skipIf(!supported('iga'))('runs through the validating proxy', async () => {
-    const raw = clients.iga.client.raw;
+    const raw = clients.iga.raw;
     const draft = requestExample('iga', 'orchestrationDefinitionAction', 'create');
     draft.id = 'contractTestGrant';
     const created = await raw.POST('/auto/orchestration/definition', {
@@ -104,7 +104,7 @@ describe('iga: draft → validate → publish a workflow definition', () => {
     expect(read.data).toMatchObject({ id: 'contractTestGrant', status: 'draft' });
     const validated = await raw.POST('/auto/orchestration/definition', {
       params: { query: { _action: 'validate' } },
-      body: read.data,
+      body: read.data!,
     });
     expect(validated.data, JSON.stringify(validated.error)).toEqual({ valid: true, errors: [] });
     const published = await raw.POST('/auto/orchestration/definition', {
