@@ -188,10 +188,14 @@ describe.each(testStores())('FLOW workflow definitions on $name', (factory) => {
 
     it('deletes a draft, keeps published versions, and removes a draft-only definition altogether', async () => {
       await h.call('PUT', `${base}/del-1`, { body: definition({ isDraft: false }) });
-      await h.call('PUT', `${base}/del-1`, { body: definition() });
+      await h.call('PUT', `${base}/del-1`, { body: definition({ name: 'Work in progress' }) });
       expect((await h.call('DELETE', `${base}/del-1/draft`)).status).toBe(204);
       expect((await h.call('GET', `${base}/del-1/draft`)).status).toBe(404);
       expect((await h.call('GET', `${base}/del-1`)).body.workflowDefinition.version).toBe(1);
+      const summary = (await h.call('GET', `${base}?sortFields=id&sort=asc&limit=100`)).body.workflowDefinitions.find(
+        (d: { id: string }) => d.id === 'del-1',
+      );
+      expect(summary).toMatchObject({ hasDraft: false, latestVersion: 1, name: 'Customer Verification Workflow' });
       const again = await h.call('DELETE', `${base}/del-1/draft`);
       expect(again.status).toBe(404);
       expect(again.body.errorCode).toBe('API-1010');

@@ -85,8 +85,7 @@ try {
 catch (e) {
   failureReason = 'Validation failed: Error reading request with id ' + requestId;
 }
-*/
-`;
+*/`;
 
 /** Fills the defaults of an input definition (displayName = name, description '', childType false). */
 function normalise(input: IgaDefinition): IgaDefinition {
