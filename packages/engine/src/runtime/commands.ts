@@ -331,8 +331,13 @@ export class Runtime {
   }
 
   /** Continues an execution waiting at a receive task (or any wait state). */
-  async trigger(executionId: string, variables: Record<string, unknown> = {}): Promise<void> {
+  async trigger(
+    executionId: string,
+    variables: Record<string, unknown> = {},
+    transientVariables: Record<string, unknown> = {},
+  ): Promise<void> {
     await this.command(async (s, x) => {
+      x.transient = { ...transientVariables };
       const { inst, e } = await this.lockExecution(s, executionId);
       if (!e.state.wait || e.state.wait === 'task' || e.state.wait === 'call')
         throw badRequest(`Execution '${executionId}' is not waiting for a trigger`);
@@ -382,17 +387,22 @@ export class Runtime {
     });
   }
 
-  /** Delivers a signal to every execution waiting for it; returns how many received it. */
-  async signalReceived(signalName: string, variables: Record<string, unknown> = {}): Promise<number> {
+  /** Delivers a signal to every execution waiting for it (or only `executionId`); returns how many received it. */
+  async signalReceived(
+    signalName: string,
+    variables: Record<string, unknown> = {},
+    executionId?: string,
+  ): Promise<number> {
     const { rows } = await this.db.query<{ id: string }>(
-      "SELECT id FROM wf_execution WHERE event_type = 'signal' AND event_name = $1 ORDER BY created_at",
-      [signalName],
+      `SELECT id FROM wf_execution WHERE event_type = 'signal' AND event_name = $1 ${executionId ? 'AND id = $2' : ''} ORDER BY created_at`,
+      executionId ? [signalName, executionId] : [signalName],
     );
     let n = 0;
     for (const r of rows) {
       try {
         await this.command(async (s, x) => {
           const { inst, e } = await this.lockExecution(s, r.id);
+          if (e.eventType !== 'signal' || e.eventName !== signalName) throw notFound(`Execution '${r.id}' not found`);
           x.setVars(inst, e, variables);
           await x.trigger(inst, e);
         });
@@ -427,3 +437,48 @@ export class Runtime {
     };
   }
 }
+
+export const MESSAGE_JOB = 'wf.message';
+export const SIGNAL_JOB = 'wf.signal';
+export const TRIGGER_JOB = 'wf.trigger';
+
+/** A runtime bound to a job's transaction (commands run inside it). */
+function runtimeInJob(ctx: { tx: Queryable; clock: Clock; ids: IdGenerator }): Runtime {
+  const db: Db = {
+    kind: 'postgres',
+    query: (sql, params) => ctx.tx.query(sql, params),
+    exec: async (sql) => {
+      await ctx.tx.query(sql);
+    },
+    transaction: (fn) => fn(ctx.tx),
+    close: async () => {},
+  };
+  return new Runtime({ db, clock: ctx.clock, ids: ctx.ids });
+}
+
+/**
+ * The runtime's job handlers: timers, and messages / signals / triggers queued for asynchronous delivery. Register
+ * them with the JobExecutor (an API module's `jobHandlers`).
+ */
+export const runtimeJobHandlers: Record<string, JobHandler<any>> = {
+  [TIMER_JOB]: async (job, ctx) => {
+    await runtimeInJob(ctx).fireTimer(job.payload.executionId, ctx.tx);
+  },
+  [MESSAGE_JOB]: async (job, ctx) => {
+    await runtimeInJob(ctx).messageReceived(
+      job.payload.messageName,
+      job.payload.executionId,
+      job.payload.variables ?? {},
+    );
+  },
+  [SIGNAL_JOB]: async (job, ctx) => {
+    await runtimeInJob(ctx).signalReceived(
+      job.payload.signalName,
+      job.payload.variables ?? {},
+      job.payload.executionId,
+    );
+  },
+  [TRIGGER_JOB]: async (job, ctx) => {
+    await runtimeInJob(ctx).trigger(job.payload.executionId, job.payload.variables ?? {});
+  },
+};

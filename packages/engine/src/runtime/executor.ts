@@ -23,6 +23,8 @@ type Op = () => Promise<void> | void;
 
 export class Executor {
   private readonly agenda: Op[] = [];
+  /** Transient variables: visible to expressions and scripts during this command, never stored. */
+  transient: Record<string, unknown> = {};
 
   constructor(
     readonly s: Session,
@@ -41,6 +43,7 @@ export class Executor {
     return out;
   }
   getVar(inst: InstanceState, e: Exec | undefined, name: string): { found: boolean; value?: unknown } {
+    if (Object.hasOwn(this.transient, name)) return { found: true, value: this.transient[name] };
     for (const id of this.chain(inst, e)) {
       const m = inst.vars.get(id);
       if (m?.has(name)) return { found: true, value: m.get(name) };
@@ -52,7 +55,7 @@ export class Executor {
     for (const id of this.chain(inst, e).reverse()) {
       for (const [k, v] of inst.vars.get(id) ?? []) out[k] = v;
     }
-    return out;
+    return { ...out, ...this.transient };
   }
   setVar(inst: InstanceState, e: Exec | undefined, name: string, value: unknown): void {
     for (const id of this.chain(inst, e)) {

@@ -3,6 +3,7 @@ import { createIdmApiModule } from '../../src/apis/idm/index.js';
 import { createApp, type WfkitApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { expectMatchesSpec } from '../../src/http/response-check.js';
+import { TestClock } from '../../src/runtime/clock.js';
 import { type TestStore, testStores } from '../../src/store/test-stores.js';
 import { fixture } from '../helpers/bpmn.js';
 
@@ -298,5 +299,97 @@ describe.each(testStores())('IDM process instances and tasks on $name', (factory
     expect((await call('DELETE', `/openidm/workflow/processinstance/${r.json._id}`)).status).toBe(404);
     const asManager = await call('DELETE', `/openidm/workflow/processinstance/${r.json._id}`, { user: M1 });
     expect(asManager.status).toBe(403);
+  });
+});
+
+describe.each(testStores())('IDM executions and timers on $name', (factory) => {
+  let store: TestStore;
+  let app: WfkitApp;
+  const clock = new TestClock(new Date('2026-03-01T08:00:00Z'));
+  const WAITS = `<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" targetNamespace="x">
+  <message id="m" name="paid"/><signal id="s" name="go"/>
+  <process id="waits" name="Waits" isExecutable="true">
+    <startEvent id="start"/><sequenceFlow id="f1" sourceRef="start" targetRef="recv"/>
+    <receiveTask id="recv"/><sequenceFlow id="f2" sourceRef="recv" targetRef="msg"/>
+    <intermediateCatchEvent id="msg"><messageEventDefinition messageRef="m"/></intermediateCatchEvent>
+    <sequenceFlow id="f3" sourceRef="msg" targetRef="sig"/>
+    <intermediateCatchEvent id="sig"><signalEventDefinition signalRef="s"/></intermediateCatchEvent>
+    <sequenceFlow id="f4" sourceRef="sig" targetRef="timer"/>
+    <intermediateCatchEvent id="timer"><timerEventDefinition><timeDuration>PT5M</timeDuration></timerEventDefinition></intermediateCatchEvent>
+    <sequenceFlow id="f5" sourceRef="timer" targetRef="end"/>
+    <endEvent id="end"/>
+  </process>
+</definitions>`;
+
+  async function call(method: string, path: string, body?: unknown) {
+    const headers: Record<string, string> = { ...CURL };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const req = new Request(`${BASE}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const res = await app.fetch(req);
+    await expectMatchesSpec(idmModule, req, res);
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : undefined };
+  }
+  const activityOf = async (id: string) =>
+    (await call('GET', `/openidm/workflow/execution?_queryId=filtered-query&processInstanceId=${id}`)).json.result
+      .map((e: { activityId: string | null }) => e.activityId)
+      .filter(Boolean);
+
+  beforeAll(async () => {
+    store = await factory.create();
+    app = createApp({ store: store.db, apis: [idmModule], config, clock, jobs: { start: false }, docs: false });
+    await app.ready;
+    const m = await call('POST', '/openidm/workflow/model', { name: 'Waits', bpmnXML: WAITS });
+    await call('POST', `/openidm/workflow/model/${m.json._id}?_action=deploy`);
+  });
+  afterAll(async () => {
+    await app.close();
+    await store.close();
+  });
+
+  it('triggers a receive task, delivers a message (sync) and a signal (queued), then fires the timer job', async () => {
+    const r = await call('POST', '/openidm/workflow/processinstance?_action=create', { _key: 'waits' });
+    const id = r.json._id as string;
+    const execs = await call(
+      'GET',
+      `/openidm/workflow/execution?_queryId=filtered-query&processInstanceId=${id}&activityId=recv`,
+    );
+    const recv = execs.json.result[0]._id;
+    const t = await call('POST', '/openidm/workflow/execution?_action=trigger', {
+      executionId: recv,
+      transientVariables: { x: 1 },
+    });
+    expect(t.json).toEqual({ 'Execution action performed': 'trigger', synchronous: true });
+    expect(await activityOf(id)).toEqual(['msg']);
+    const wrong = await call('POST', '/openidm/workflow/execution?_action=message', {
+      messageName: 'nope',
+      executionId: recv,
+    });
+    expect(wrong.status).toBe(404);
+    const msgExec = (await call('GET', `/openidm/workflow/execution?_queryId=filtered-query&messageName=paid`)).json
+      .result[0]._id;
+    const m = await call('POST', '/openidm/workflow/execution?_action=message', {
+      messageName: 'paid',
+      executionId: msgExec,
+      processVariables: { amount: 10 },
+    });
+    expect(m.json).toEqual({ 'Execution action performed': 'message', synchronous: true });
+    expect(await activityOf(id)).toEqual(['sig']);
+    const s = await call('POST', '/openidm/workflow/execution?_action=signal', { signalName: 'go' });
+    expect(s.json).toEqual({ 'Execution action performed': 'signal', synchronous: false });
+    await app.runDueJobs();
+    expect(await activityOf(id)).toEqual(['timer']);
+    await app.runDueJobs();
+    expect(await activityOf(id)).toEqual(['timer']);
+    clock.advance(5 * 60 * 1000 + 1);
+    await app.runDueJobs();
+    const hi = await call('GET', `/openidm/workflow/processinstance/history/${id}`);
+    expect(hi.json.endTime).not.toBeNull();
+    expect(hi.json.processVariables).toEqual({ amount: 10 });
   });
 });
