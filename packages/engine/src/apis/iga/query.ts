@@ -85,7 +85,7 @@ export function parseQueryFilter(src: string): (obj: unknown) => boolean {
     const path = tok.v.replace(/^\//, '').split('/').filter(Boolean);
     if (path.length === 0) throw new QueryError(`expected a field at ${tok.pos}`);
     const op = tokens[p];
-    if (!op || op.k !== 'word') throw new QueryError(`expected an operator after "${tok.v}"`);
+    if (op?.k !== 'word') throw new QueryError(`expected an operator after "${tok.v}"`);
     p++;
     if (op.v === 'pr') return { t: 'pr', path };
     if (!OPS.has(op.v)) throw new QueryError(`unknown operator "${op.v}" at ${op.pos}`);
