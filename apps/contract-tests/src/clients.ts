@@ -18,6 +18,8 @@ export interface Recorded {
   /** `METHOD /template` of the matched operation, or undefined for a request the spec does not have. */
   key: string | undefined;
   status?: number;
+  /** Prism's `sl-violations` response header (violations below error level), when present. */
+  violations?: string;
 }
 
 export class Recorder {
@@ -36,8 +38,15 @@ export class Recorder {
       this.requests.push(entry);
       const response = await globalThis.fetch(request);
       entry.status = response.status;
+      const violations = response.headers.get('sl-violations');
+      if (violations) entry.violations = violations;
       return response;
     };
+  }
+
+  /** The requests of `api` that Prism answered with an `sl-violations` header. */
+  withViolations(api: Api): Recorded[] {
+    return this.requests.filter((r) => r.api === api && r.violations);
   }
 
   /** The operations (`METHOD /template`) of `api` that were requested at least once. */

@@ -43,6 +43,7 @@ afterAll(async () => {
 /** No request or response violation was logged by the proxy of `api`. */
 function expectNoViolations(api: Api) {
   expect(engine.proxies[api].violations, `${api} proxy violations`).toEqual([]);
+  expect(recorder.withViolations(api), `${api}: sl-violations headers`).toEqual([]);
   const failed = recorder.requests.filter((r) => r.api === api && r.status !== undefined && r.status >= 500);
   expect(failed, `${api}: answers of 5xx (Prism answers a violation with an error)`).toEqual([]);
 }

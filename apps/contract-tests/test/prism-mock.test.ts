@@ -34,4 +34,8 @@ describe.each(APIS)('%s against the Prism mock', (api) => {
     console.info(`Prism mock coverage — ${coverageLine(recorder, api)}`);
     expect(uncovered(recorder, api)).toEqual([]);
   });
+
+  it('sent only requests that Prism found valid (no sl-violations)', () => {
+    expect(recorder.withViolations(api).map((r) => `${r.method} ${r.url}: ${r.violations}`)).toEqual([]);
+  });
 });
