@@ -145,7 +145,7 @@ describe.each(testStores())('IDM models and process definitions on $name', (fact
     expect(r.status).toBe(200);
     expect(r.json.valid).toBe(false);
     const notify = r.json.problems.find((p: { elementId: string }) => p.elementId === 'notify');
-    expect(notify).toMatchObject({ severity: 'error', line: 6 });
+    expect(notify).toMatchObject({ severity: 'error', line: 6, rule: 'unsupported-element' });
     expect(notify.message).toMatch(/sendTask/i);
     const ok = await call('POST', '/openidm/workflow/model?_action=validate_bpmn', { body: { bpmnXML: CONTRACTOR } });
     expect(ok.json.valid).toBe(true);
@@ -154,6 +154,14 @@ describe.each(testStores())('IDM models and process definitions on $name', (fact
     });
     expect(broken.json.valid).toBe(false);
     expect(broken.json.problems.length).toBeGreaterThan(0);
+    expect(broken.json.problems[0].rule).toBe('xml');
+    const badCondition = await call('POST', '/openidm/workflow/model?_action=validate_bpmn', {
+      body: { bpmnXML: CONTRACTOR.replace("${decision=='accept'}", "${decision=='accept' &&}") },
+    });
+    expect(badCondition.json.valid).toBe(false);
+    expect(badCondition.json.problems).toContainEqual(
+      expect.objectContaining({ elementId: 'accepted', rule: 'expression', line: expect.any(Number) }),
+    );
   });
 
   it('refuses to deploy a model whose BPMN has errors, listing them in detail.problems', async () => {

@@ -82,6 +82,20 @@ export function templateBpmn(name: string, category: string | null): string {
 `;
 }
 
+/** The rule that found a problem, when the dialect names none: `xml`, `script`, `expression`, `unsupported-element`, `structure`. */
+export function ruleOf(p: Problem): string {
+  if (p.rule) return p.rule;
+  if (
+    !p.elementId &&
+    (p.message.startsWith('XML error') || p.column !== undefined || /document is empty/.test(p.message))
+  )
+    return 'xml';
+  if (/^(Groovy script|Script) of/.test(p.message)) return 'script';
+  if (/does not parse|must be an expression/.test(p.message)) return 'expression';
+  if (/not supported|unsupported|cannot be executed|cannot execute/i.test(p.message)) return 'unsupported-element';
+  return 'structure';
+}
+
 /** A BPMN problem in the spec's `BpmnProblem` shape (every field present, `null` when unknown). */
 export function toProblem(p: Problem) {
   return {
@@ -90,7 +104,7 @@ export function toProblem(p: Problem) {
     elementId: p.elementId ?? null,
     line: p.line ?? null,
     column: p.column ?? null,
-    rule: p.rule ?? null,
+    rule: ruleOf(p),
   };
 }
 
