@@ -214,17 +214,10 @@ export class Runtime {
 
   private async lockTask(s: Session, taskId: string): Promise<{ task: TaskRow; inst: InstanceState }> {
     const missing = () => notFound(`Task '${taskId}' not found or already completed`);
-    const { rows } = await s.tx.query<{ root_id: string; instance_id: string }>(
-      'SELECT i.root_id, t.instance_id FROM wf_task t JOIN wf_instance i ON i.id = t.instance_id WHERE t.id = $1',
-      [taskId],
-    );
-    if (!rows[0]) throw missing();
-    if (!(await s.lockRoot(rows[0].root_id))) throw missing();
-    const task = await s.getTask(taskId);
-    if (!task) throw missing();
-    const inst = await s.load(task.instance_id);
-    if (!inst) throw missing();
-    return { task, inst };
+    if (!(await s.lockRootOfTask(taskId))) throw missing();
+    const r = await s.loadWithTask(taskId);
+    if (!r) throw missing();
+    return r;
   }
 
   // ------------------------------------------------------------------ commands

@@ -83,6 +83,9 @@ export interface HiActivity {
 export type HistoryLevel = 'none' | 'activity' | 'audit' | 'full';
 
 const EXEC_COLS = 'id, instance_id, parent_id, activity_id, kind, state, event_type, event_name, due_at, created_at';
+const LOAD_EXECS = `(SELECT COALESCE(json_agg(e), '[]'::json) FROM wf_execution e WHERE e.instance_id = i.id)`;
+const LOAD_VARS = `(SELECT COALESCE(json_agg(json_build_object('scope_id', v.scope_id, 'name', v.name, 'type', v.type,
+  'value', v.value)), '[]'::json) FROM wf_variable v WHERE v.instance_id = i.id)`;
 
 function rowToExec(r: Record<string, any>): Exec {
   return {
@@ -116,6 +119,7 @@ export class Session {
   private readonly hiInstEnds = new Map<string, { end: Date; endActivity: string | null; reason: string | null }>();
   private readonly endedInstances = new Set<string>();
   readonly scopeVarInstance = new Map<string, string>();
+  private readonly taskCache = new Map<string, TaskRow>();
   /** Timer jobs to schedule / cancel after the flush (execution id). */
   readonly timersToSchedule: Exec[] = [];
   readonly timersToCancel = new Set<string>();
@@ -138,19 +142,68 @@ export class Session {
     return r.rowCount > 0;
   }
 
+  /** Finds the root of an instance and locks it, in one statement; false when the instance is gone. */
+  async lockRootOf(instanceId: string): Promise<boolean> {
+    const r = await this.tx.query(
+      'SELECT id FROM wf_instance WHERE id = (SELECT root_id FROM wf_instance WHERE id = $1) FOR UPDATE',
+      [instanceId],
+    );
+    return r.rowCount > 0;
+  }
+
+  /** Finds the root instance of a task and locks it, in one statement; false when the task is gone. */
+  async lockRootOfTask(taskId: string): Promise<boolean> {
+    const r = await this.tx.query(
+      `SELECT id FROM wf_instance WHERE id = (SELECT i.root_id FROM wf_task t JOIN wf_instance i ON i.id = t.instance_id
+         WHERE t.id = $1) FOR UPDATE`,
+      [taskId],
+    );
+    return r.rowCount > 0;
+  }
+
   async load(instanceId: string): Promise<InstanceState | undefined> {
     const hit = this.instances.get(instanceId);
     if (hit) return hit;
-    const { rows } = await this.tx.query<Record<string, any>>('SELECT * FROM wf_instance WHERE id = $1', [instanceId]);
+    const { rows } = await this.tx.query<{ inst: Record<string, any>; execs: Record<string, any>[]; vars: any[] }>(
+      `SELECT row_to_json(i) AS inst, ${LOAD_EXECS} AS execs, ${LOAD_VARS} AS vars FROM wf_instance i WHERE i.id = $1`,
+      [instanceId],
+    );
+    if (!rows[0]) return undefined;
+    return this.hydrate(rows[0]);
+  }
+
+  /** After the root lock: a task and its instance's whole state in one statement. */
+  async loadWithTask(taskId: string): Promise<{ task: TaskRow; inst: InstanceState } | undefined> {
+    if (this.deletedTasks.has(taskId)) return undefined;
+    const { rows } = await this.tx.query<{
+      task: TaskRow;
+      inst: Record<string, any>;
+      execs: Record<string, any>[];
+      vars: any[];
+    }>(
+      `SELECT row_to_json(t) AS task, row_to_json(i) AS inst, ${LOAD_EXECS} AS execs, ${LOAD_VARS} AS vars
+       FROM wf_task t JOIN wf_instance i ON i.id = t.instance_id WHERE t.id = $1`,
+      [taskId],
+    );
     const r = rows[0];
     if (!r) return undefined;
-    const [execs, vars, def] = await Promise.all([
-      this.tx.query<Record<string, any>>(`SELECT ${EXEC_COLS} FROM wf_execution WHERE instance_id = $1`, [instanceId]),
-      this.tx.query<Record<string, any>>('SELECT scope_id, name, type, value FROM wf_variable WHERE instance_id = $1', [
-        instanceId,
-      ]),
-      this.graphs(r.definition_id),
-    ]);
+    const task = { ...r.task, create_time: new Date(r.task.create_time) } as TaskRow;
+    if (task.claim_time) task.claim_time = new Date(task.claim_time);
+    if (task.due_date) task.due_date = new Date(task.due_date);
+    this.taskCache.set(task.id, task);
+    const inst = this.instances.get(r.inst.id) ?? (await this.hydrate(r));
+    return { task, inst };
+  }
+
+  private async hydrate(row: {
+    inst: Record<string, any>;
+    execs: Record<string, any>[];
+    vars: any[];
+  }): Promise<InstanceState> {
+    const r = row.inst;
+    const def = await this.graphs(r.definition_id);
+    const execs = { rows: row.execs ?? [] };
+    const vars = { rows: row.vars ?? [] };
     const inst: InstanceState = {
       id: r.id,
       rootId: r.root_id,
@@ -264,7 +317,6 @@ export class Session {
     }
     this.hiTaskEnds.set(t.id, { end: this.now(), reason, task: t });
   }
-  private readonly taskCache = new Map<string, TaskRow>();
   async taskOfExecution(executionId: string): Promise<TaskRow | undefined> {
     for (const t of this.newTasks.values()) if (t.execution_id === executionId) return t;
     const cached = [...this.taskCache.values()].find((t) => t.execution_id === executionId);
@@ -335,7 +387,14 @@ export class Session {
 
   // --- flush
   async flush(): Promise<void> {
-    const q = this.tx;
+    const writes: [string, unknown[]][] = [];
+    const deletes: [string, unknown[]][] = [];
+    const q = {
+      query: async (sql: string, params: unknown[] = []) => {
+        (/^\s*DELETE/i.test(sql) ? deletes : writes).push([sql, params]);
+        return { rows: [], rowCount: 0 };
+      },
+    };
     const now = this.now();
     const news = [...this.instances.values()].filter((i) => i.isNew);
     const hist = this.history !== 'none';
@@ -536,7 +595,26 @@ export class Session {
       await q.query('DELETE FROM wf_task WHERE instance_id = ANY($1)', [endedOld]);
       await q.query('DELETE FROM wf_instance WHERE id = ANY($1)', [endedOld]);
     }
+    // Inserts and updates touch distinct rows: one statement; deletes after them: a second one.
+    await runBatch(this.tx, writes);
+    await runBatch(this.tx, deletes);
   }
+}
+
+/** Runs statements as one: `WITH s1 AS (...), s2 AS (...) SELECT 1`, parameters renumbered. */
+async function runBatch(tx: Queryable, stmts: [string, unknown[]][]): Promise<void> {
+  if (!stmts.length) return;
+  if (stmts.length === 1) {
+    await tx.query(stmts[0]![0], stmts[0]![1]);
+    return;
+  }
+  const params: unknown[] = [];
+  const parts = stmts.map(([sql, ps], i) => {
+    const offset = params.length;
+    params.push(...ps);
+    return `s${i} AS (${sql.replace(/\$(\d+)/g, (_m, n) => `$${Number(n) + offset}`)})`;
+  });
+  await tx.query(`WITH ${parts.join(',\n')} SELECT 1`, params);
 }
 
 function execJson(e: Exec) {
