@@ -156,7 +156,7 @@ describe.each(testStores())('IDM models and process definitions on $name', (fact
     expect(broken.json.problems.length).toBeGreaterThan(0);
     expect(broken.json.problems[0].rule).toBe('xml');
     const badCondition = await call('POST', '/openidm/workflow/model?_action=validate_bpmn', {
-      body: { bpmnXML: CONTRACTOR.replace("${decision=='accept'}", "${decision=='accept' &&}") },
+      body: { bpmnXML: CONTRACTOR.replace("=='accept'}", "=='accept' &&}") },
     });
     expect(badCondition.json.valid).toBe(false);
     expect(badCondition.json.problems).toContainEqual(
