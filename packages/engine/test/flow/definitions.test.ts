@@ -4,6 +4,7 @@ import { testStores } from '../../src/store/test-stores.js';
 import {
   CHILD_A,
   CHILD_B,
+  CHILD_KEY,
   CUSTOMER,
   definition,
   type FlowHarness,
@@ -471,6 +472,16 @@ describe.each(testStores())('FLOW workflow definitions on $name', (factory) => {
         headers: { 'X-Frankie-CustomerID': OTHER_CUSTOMER },
       });
       expect(put.status).toBe(403);
+    });
+
+    it('answers 403 for a child id the key is not issued for', async () => {
+      const ok = await h.call('GET', base, { headers: { api_key: CHILD_KEY, 'X-Frankie-CustomerChildID': CHILD_A } });
+      expect(ok.status).toBe(200);
+      const r = await h.call('GET', base, { headers: { api_key: CHILD_KEY, 'X-Frankie-CustomerChildID': CHILD_B } });
+      expect(r.status).toBe(403);
+      expect(r.body.details).toEqual([
+        expect.objectContaining({ issueLocation: 'header:X-Frankie-CustomerChildID', issueType: 'FORBIDDEN' }),
+      ]);
     });
 
     it('keeps only the first 64 characters of X-Frankie-Channel and records X-Frankie-RequestID', async () => {

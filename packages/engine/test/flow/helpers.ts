@@ -12,7 +12,13 @@ export const OTHER_KEY = 'other-customer-key';
 export const CHILD_A = '87654321-4321-4321-4321-210987654321';
 export const CHILD_B = '87654321-4321-4321-4321-210987654322';
 
-export const flow = createFlowModule({ credentials: [{ apiKey: OTHER_KEY, customerId: OTHER_CUSTOMER }] });
+export const CHILD_KEY = 'child-a-only-key';
+export const flow = createFlowModule({
+  credentials: [
+    { apiKey: OTHER_KEY, customerId: OTHER_CUSTOMER },
+    { apiKey: CHILD_KEY, customerId: CUSTOMER, childIds: [CHILD_A] },
+  ],
+});
 
 export interface FlowHarness {
   app: WfkitApp;
