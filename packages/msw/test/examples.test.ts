@@ -91,6 +91,22 @@ describe('exampleHandlers', () => {
     expect(client.isError(error, 429)).toBe(true);
   });
 
+  it('takes a per-action preference (operationId/action) and reports each handled request', async () => {
+    const seen: string[] = [];
+    server.use(
+      ...exampleHandlers('idm', {
+        baseUrl: IDM,
+        prefer: { 'taskInstanceAction/complete': { example: 'claim' } },
+        onRequest: (op, request) => seen.push(`${op.id} ${new URL(request.url).search}`),
+      }),
+    );
+    const task = (action: string) =>
+      fetch(`${IDM}/openidm/workflow/taskinstance/1?_action=${action}`, { method: 'POST', body: '{}' });
+    expect(await (await task('complete')).json()).toEqual(example('idm', 'taskInstanceAction', '200', 'claim'));
+    expect(await (await task('claim')).json()).toEqual(example('idm', 'taskInstanceAction', '200', 'claim'));
+    expect(seen).toEqual(['taskInstanceAction ?_action=complete', 'taskInstanceAction ?_action=claim']);
+  });
+
   it('refuses an undocumented status or example with a message naming what is documented', async () => {
     const response = await fetch(`${FLOW}/v2/workflowDefinitions`, { headers: { Prefer: 'code=418' } });
     expect(response.status).toBe(500);

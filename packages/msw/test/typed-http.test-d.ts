@@ -1,3 +1,4 @@
+import type { paths as IdmPaths } from '@wfkit/idm';
 import type { paths } from '@wfkit/kontent';
 import { HttpResponse } from 'msw';
 import { describe, expectTypeOf, it } from 'vitest';
@@ -42,5 +43,25 @@ describe('createHttp<paths>', () => {
       >();
       return undefined;
     });
+  });
+
+  it('types other SDKs the same way (IDM: a CREST action answer, 201 create)', () => {
+    const idm = createHttp<IdmPaths>('http://localhost:8080');
+    type Instance =
+      IdmPaths['/openidm/workflow/processinstance']['post']['responses'][201]['content']['application/json'];
+    idm.post('/openidm/workflow/processinstance', ({ params }) => {
+      expectTypeOf(params).toEqualTypeOf<Record<never, string>>();
+      const created: Instance = {
+        _id: '1',
+        businessKey: null,
+        processDefinitionId: 'p:1:1',
+        processInstanceId: '1',
+        status: 'suspended',
+      };
+      return HttpResponse.json(created, { status: 201 });
+    });
+    const wrong = { _id: '1', businessKey: null, processDefinitionId: 'p', processInstanceId: '1', status: 'running' };
+    // @ts-expect-error -- status must be 'ended' or 'suspended'
+    idm.post('/openidm/workflow/processinstance', () => HttpResponse.json(wrong));
   });
 });
