@@ -45,6 +45,7 @@ export interface StartResult {
 }
 
 export const TIMER_JOB = 'wf.timer';
+export const ASYNC_JOB = 'wf.async';
 
 export class Runtime {
   readonly db: Db;
@@ -184,16 +185,24 @@ export class Runtime {
       const r = await fn(s, x);
       await x.run();
       await s.flush();
-      for (const id of s.timersToCancel) await this.jobs.cancel(tx, { key: `${TIMER_JOB}:${id}` });
+      if (s.timersToCancel.size) {
+        await tx.query('DELETE FROM jobs WHERE key = ANY($1)', [
+          [...s.timersToCancel].flatMap((id) => [`${TIMER_JOB}:${id}`, `${ASYNC_JOB}:${id}`]),
+        ]);
+      }
       for (const e of s.timersToSchedule) {
         const inst = s.instances.get(e.instanceId);
-        if (!inst || inst.ended || !inst.execs.has(e.id)) continue;
+        if (!inst || inst.ended || !inst.execs.has(e.id) || !e.eventType) continue;
+        const type = e.eventType === 'async' ? ASYNC_JOB : TIMER_JOB;
+        const node = e.activityId ? inst.graph.nodes[e.activityId] : undefined;
+        const retries = /^R(\d+)\//.exec(node?.failedJobRetryTimeCycle ?? '');
         await this.jobs.enqueue(tx, {
-          type: TIMER_JOB,
+          type,
           payload: { executionId: e.id, instanceId: e.instanceId, rootId: inst.rootId },
-          key: `${TIMER_JOB}:${e.id}`,
+          key: `${type}:${e.id}`,
           scopeId: inst.rootId,
           dueAt: e.dueAt ?? this.clock.now(),
+          ...(retries ? { maxAttempts: Math.max(1, Number(retries[1])) } : {}),
         });
       }
       return r;
@@ -332,8 +341,7 @@ export class Runtime {
     await this.command(async (s, x) => {
       x.transient = { ...transientVariables };
       const { inst, e } = await this.lockExecution(s, executionId);
-      if (!e.state.wait || e.state.wait === 'task' || e.state.wait === 'call')
-        throw badRequest(`Execution '${executionId}' is not waiting for a trigger`);
+      if (e.state.wait !== 'trigger') throw badRequest(`Execution '${executionId}' is not waiting for a trigger`);
       x.setVars(inst, e, variables);
       await x.trigger(inst, e);
     });
@@ -423,6 +431,22 @@ export class Runtime {
     }, q);
   }
 
+  /** Continues an execution waiting for its async continuation (job handler); false when it is gone. */
+  async continueAsync(executionId: string, q?: Queryable): Promise<boolean> {
+    return this.command(async (s, x) => {
+      const { rows } = await s.tx.query<{ instance_id: string }>(
+        "SELECT instance_id FROM wf_execution WHERE id = $1 AND event_type = 'async'",
+        [executionId],
+      );
+      if (!rows[0]) return false;
+      const inst = await this.lockInstance(s, rows[0].instance_id);
+      const e = inst.execs.get(executionId);
+      if (!e || e.eventType !== 'async') return false;
+      await x.trigger(inst, e);
+      return true;
+    }, q);
+  }
+
   /** The job handler for timers, for the JobExecutor. */
   timerJobHandler(): JobHandler<{ executionId: string }> {
     return async (job, ctx) => {
@@ -456,6 +480,9 @@ function runtimeInJob(ctx: { tx: Queryable; clock: Clock; ids: IdGenerator }): R
 export const runtimeJobHandlers: Record<string, JobHandler<any>> = {
   [TIMER_JOB]: async (job, ctx) => {
     await runtimeInJob(ctx).fireTimer(job.payload.executionId, ctx.tx);
+  },
+  [ASYNC_JOB]: async (job, ctx) => {
+    await runtimeInJob(ctx).continueAsync(job.payload.executionId, ctx.tx);
   },
   [MESSAGE_JOB]: async (job, ctx) => {
     await runtimeInJob(ctx).messageReceived(

@@ -191,6 +191,17 @@ export class Executor {
     e.activityId = n.id;
     this.s.touch(e);
     if (n.multiInstance && !e.state.miInner) return this.startMultiInstance(inst, e, n);
+    if (n.async && !e.state.asyncDone) {
+      // async continuation: a job continues from here in its own transaction
+      e.state.wait = 'async';
+      e.eventType = 'async';
+      e.eventName = null;
+      e.dueAt = this.s.now();
+      this.s.touch(e);
+      this.s.timersToSchedule.push(e);
+      return;
+    }
+    delete e.state.asyncDone;
     this.s.startActivity(inst, e, n.id, n.name ?? null, this.histType(n));
     switch (n.type) {
       case 'startEvent':
@@ -678,6 +689,15 @@ export class Executor {
   /** Continues a waiting execution (task completed, receive task triggered, message or timer arrived). */
   async trigger(inst: InstanceState, e: Exec): Promise<void> {
     const n = inst.graph.nodes[e.activityId!]!;
+    if (e.eventType === 'async') {
+      e.eventType = null;
+      e.dueAt = null;
+      delete e.state.wait;
+      e.state.asyncDone = true;
+      this.s.touch(e);
+      this.plan(() => this.enter(inst, e, n));
+      return;
+    }
     if (e.kind === 'boundary') return this.fireBoundary(inst, e, n);
     e.eventType = null;
     e.eventName = null;

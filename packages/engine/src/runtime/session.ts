@@ -281,7 +281,7 @@ export class Session {
       this.deletedVarScopes.add(e.id);
       this.dirtyVars.delete(e.id);
     }
-    if (e.eventType === 'timer') this.timersToCancel.add(e.id);
+    if (e.eventType === 'timer' || e.eventType === 'async') this.timersToCancel.add(e.id);
   }
 
   // --- variables

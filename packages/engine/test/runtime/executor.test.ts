@@ -425,4 +425,20 @@ describe.each(testStores())('durable executor on $name', (factory) => {
     await rt.claimTask(t!.id, 'b');
     expect((await tasks(db, r.id))[0]!.assignee).toBe('b');
   });
+
+  it('continues an async activity from a job, with the retries of failedJobRetryTimeCycle', async () => {
+    const { rt, db } = await setup(
+      bpmn(
+        `<startEvent id="s"/>${flow('f0', 's', 'w')}<scriptTask id="w" scriptFormat="javascript" activiti:async="true" activiti:failedJobRetryTimeCycle="R5/PT7M"><script>execution.setVariable('ran', true)</script></scriptTask>${flow('f1', 'w', 'e')}<endEvent id="e"/>`,
+      ),
+    );
+    const r = await rt.startInstance({ key: 'p' });
+    expect(r.ended).toBe(false);
+    expect((await vars(db, r.id)).ran).toBeUndefined();
+    const jobs = await rt.jobs.list(db, { scopeId: r.id });
+    expect(jobs.map((j) => [j.type, j.maxAttempts])).toEqual([['wf.async', 5]]);
+    expect(await rt.continueAsync((jobs[0]!.payload as { executionId: string }).executionId)).toBe(true);
+    expect(await running(db, r.id)).toBe(false);
+    expect((await vars(db, r.id)).ran).toBe(true);
+  });
 });
