@@ -14,6 +14,7 @@ export {
 } from './examples.js';
 export type { ExampleOperation, ExampleResponse, ExampleSpec } from './spec-types.js';
 export {
+  type ActionOf,
   createHttp,
   type HttpMethod,
   type OperationOf,
@@ -22,6 +23,7 @@ export {
   type PathsWithMethod,
   type RequestBodyOf,
   type ResponseBodyOf,
+  type TypedHandlerOptions,
   type TypedHttp,
   type TypedHttpMethod,
 } from './typed-http.js';

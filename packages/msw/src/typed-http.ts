@@ -9,6 +9,7 @@ import {
   type HttpHandler,
   type HttpResponseResolver,
   http,
+  matchRequestUrl,
   type RequestHandlerOptions,
 } from 'msw';
 import { toMswPath } from './examples.js';
@@ -58,6 +59,16 @@ export type ResponseBodyOf<O> = O extends { responses: infer R }
   ? { [S in keyof R]: ContentBody<R[S]> }[keyof R]
   : never;
 
+/** The documented `_action` values of the operation (CREST actions), or `never`. */
+export type ActionOf<O> = O extends { parameters: { query?: infer Q } }
+  ? NonNullable<Q> extends { _action?: infer A }
+    ? NonNullable<A>
+    : never
+  : never;
+
+/** MSW's handler options, plus `action`: handle only requests with this `_action` query value. */
+export type TypedHandlerOptions<O> = RequestHandlerOptions & { action?: ActionOf<O> };
+
 type AsBody<T> = [T] extends [never] ? DefaultBodyType : T extends DefaultBodyType ? T : DefaultBodyType;
 
 /** One typed method of {@link TypedHttp}. */
@@ -68,7 +79,7 @@ export type TypedHttpMethod<Paths, M extends HttpMethod> = <P extends PathsWithM
     AsBody<RequestBodyOf<OperationOf<Paths, P, M>>>,
     AsBody<ResponseBodyOf<OperationOf<Paths, P, M>>>
   >,
-  options?: RequestHandlerOptions,
+  options?: TypedHandlerOptions<OperationOf<Paths, P, M>>,
 ) => HttpHandler;
 
 export type TypedHttp<Paths> = { [M in HttpMethod]: TypedHttpMethod<Paths, M> } & {
@@ -81,8 +92,23 @@ export type TypedHttp<Paths> = { [M in HttpMethod]: TypedHttpMethod<Paths, M> } 
 /** MSW's `http`, typed by `Paths` and mounted on `baseUrl` (the SDK's base URL). */
 export function createHttp<Paths extends {}>(baseUrl: string): TypedHttp<Paths> {
   const method =
-    (m: HttpMethod) => (path: string, resolver: HttpResponseResolver<any, any, any>, options?: RequestHandlerOptions) =>
-      http[m](toMswPath(baseUrl, path), resolver, options);
+    (m: HttpMethod) =>
+    (path: string, resolver: HttpResponseResolver<any, any, any>, options?: TypedHandlerOptions<unknown>) => {
+      const url = toMswPath(baseUrl, path);
+      const { action, ...rest } = (options ?? {}) as RequestHandlerOptions & { action?: string };
+      if (!action) return http[m](url, resolver, rest);
+      // One `_action` of a CREST path: match the path, then the action.
+      return http[m](
+        ({ request }) => {
+          const requestUrl = new URL(request.url);
+          if (requestUrl.searchParams.get('_action') !== action) return false;
+          const match = matchRequestUrl(requestUrl, url);
+          return match.matches ? { matches: true, params: match.params ?? {} } : false;
+        },
+        resolver,
+        rest,
+      );
+    };
   return {
     baseUrl,
     url: (path: string) => toMswPath(baseUrl, path),

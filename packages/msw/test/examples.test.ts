@@ -1,7 +1,9 @@
+import type { paths as IdmPaths } from '@wfkit/idm';
 import { createKontentClient } from '@wfkit/kontent';
+import { HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { compareTemplates, exampleHandlers, specOperations, specs, toMswPath } from '../src/index.js';
+import { compareTemplates, createHttp, exampleHandlers, specOperations, specs, toMswPath } from '../src/index.js';
 
 const KONTENT = 'https://manage.kontent.ai/v2';
 const ENV = '11a3492b-cd32-0054-51d2-8234ec4244a6';
@@ -170,6 +172,25 @@ describe('exampleHandlers', () => {
     server.use(...exampleHandlers('flow'));
     const response = await fetch('https://api.uat.frankie.one/v2/workflowDefinitions');
     expect(response.status).toBe(200);
+  });
+});
+
+describe('createHttp', () => {
+  it('overrides one _action of a CREST path and leaves the others to the example handlers', async () => {
+    const idm = createHttp<IdmPaths>(IDM);
+    server.use(
+      idm.post(
+        '/openidm/workflow/taskinstance/{id}',
+        ({ params }) => HttpResponse.json({ overridden: params.id } as never),
+        {
+          action: 'complete',
+        },
+      ),
+    );
+    const task = (action: string) =>
+      fetch(`${IDM}/openidm/workflow/taskinstance/7?_action=${action}`, { method: 'POST', body: '{}' });
+    expect(await (await task('complete')).json()).toEqual({ overridden: '7' });
+    expect(await (await task('claim')).json()).toEqual(example('idm', 'taskInstanceAction', '200', 'claim'));
   });
 });
 

@@ -64,4 +64,11 @@ describe('createHttp<paths>', () => {
     // @ts-expect-error -- status must be 'ended' or 'suspended'
     idm.post('/openidm/workflow/processinstance', () => HttpResponse.json(wrong));
   });
+
+  it("narrows a CREST path to one documented _action, and refuses an action the path doesn't have", () => {
+    const idm = createHttp<IdmPaths>('http://localhost:8080');
+    idm.post('/openidm/workflow/taskinstance/{id}', () => undefined, { action: 'claim' });
+    // @ts-expect-error -- task instances have claim and complete, not approve
+    idm.post('/openidm/workflow/taskinstance/{id}', () => undefined, { action: 'approve' });
+  });
 });
