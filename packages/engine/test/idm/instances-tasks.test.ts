@@ -392,4 +392,49 @@ describe.each(testStores())('IDM executions and timers on $name', (factory) => {
     expect(hi.json.endTime).not.toBeNull();
     expect(hi.json.processVariables).toEqual({ amount: 10 });
   });
+
+  it('lists a failing async job, retries it into the dead letters and executes it again', async () => {
+    const FAILS = `<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:flowable="http://flowable.org/bpmn" targetNamespace="x">
+  <process id="fails" name="Fails" isExecutable="true">
+    <startEvent id="start"/><sequenceFlow id="f1" sourceRef="start" targetRef="s"/>
+    <scriptTask id="s" scriptFormat="javascript" flowable:async="true" flowable:failedJobRetryTimeCycle="R2/PT1M"><script>if (!execution.getVariable('ok')) throw new Error('boom'); execution.setVariable('done', true);</script></scriptTask>
+    <sequenceFlow id="f2" sourceRef="s" targetRef="end"/><endEvent id="end"/>
+  </process>
+</definitions>`;
+    const m = await call('POST', '/openidm/workflow/model', { name: 'Fails', bpmnXML: FAILS });
+    await call('POST', `/openidm/workflow/model/${m.json._id}?_action=deploy`);
+    const r = await call('POST', '/openidm/workflow/processinstance?_action=create', { _key: 'fails' });
+    expect(r.json.status).toBe('suspended');
+    const jobs = await call('GET', `/openidm/workflow/job?_queryId=filtered-query&processInstanceId=${r.json._id}`);
+    expect(jobs.json.result).toHaveLength(1);
+    const job = jobs.json.result[0];
+    expect(job).toMatchObject({ jobType: 'message', elementId: 's', retries: 2, exceptionMessage: null });
+    const ex = await call('POST', `/openidm/workflow/job/${job._id}?_action=execute`);
+    expect(ex.status).toBe(500);
+    expect(ex.json.message).toMatch(/boom/);
+    const st = await call('POST', `/openidm/workflow/job/${job._id}?_action=stacktrace`);
+    expect(st.json.stacktrace).toMatch(/Script task 's' failed: Error: boom/);
+    expect((await call('POST', `/openidm/workflow/job/${job._id}?_action=execute`)).status).toBe(500);
+    expect((await call('GET', `/openidm/workflow/job/${job._id}`)).status).toBe(404);
+    const dead = await call('GET', '/openidm/workflow/job/deadletter?_queryFilter=true');
+    expect(dead.json.result.map((d: { _id: string }) => d._id)).toContain(job._id);
+    const pi = await call(
+      'GET',
+      `/openidm/workflow/execution?_queryId=filtered-query&processInstanceId=${r.json._id}&activityId=s`,
+    );
+    expect(pi.json.resultCount).toBe(1);
+    expect((await call('GET', `/openidm/workflow/job/deadletter/${job._id}`)).json.exceptionMessage).toMatch(/boom/);
+    // fix the cause (the script reads `ok`), then run the dead letter again: it succeeds and the process ends
+    await store.db.query(
+      "INSERT INTO wf_variable (instance_id, scope_id, name, type, value) VALUES ($1, $1, 'ok', 'boolean', 'true'::jsonb)",
+      [r.json._id],
+    );
+    const again = await call('POST', `/openidm/workflow/job/deadletter/${job._id}?_action=execute`);
+    expect(again.json).toEqual({ 'Successfully executed dead letter job': job._id });
+    const hi = await call('GET', `/openidm/workflow/processinstance/history/${r.json._id}`);
+    expect(hi.json.endTime).not.toBeNull();
+    expect(hi.json.processVariables).toMatchObject({ done: true });
+    expect((await call('GET', `/openidm/workflow/job/deadletter/${job._id}`)).status).toBe(404);
+  });
 });

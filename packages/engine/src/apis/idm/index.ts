@@ -6,6 +6,7 @@ import { createIdmContext, type IdmOptions, type RegisterRoutes } from './contex
 import { errorShape } from './crest/errors.js';
 import { register as executions } from './routes/executions.js';
 import { register as history } from './routes/history.js';
+import { register as jobs } from './routes/jobs.js';
 import { register as models } from './routes/models.js';
 import { register as processDefinitions } from './routes/process-definitions.js';
 import { register as processInstances } from './routes/process-instances.js';
@@ -20,6 +21,7 @@ const ROUTE_FILES: RegisterRoutes[] = [
   taskInstances,
   history,
   executions,
+  jobs,
 ];
 
 export function createIdmApiModule(options: IdmOptions = {}): ApiModule<IdmPrincipal> {
