@@ -32,7 +32,7 @@ export function startPrism({ api, port, mode = 'mock', upstream, dynamic = false
   if (mode === 'proxy') {
     if (!upstream) throw new Error('startPrism: a proxy needs an upstream URL');
     // --errors turns every request or response violation into an error answer, so a contract test fails on it.
-    args.splice(3, 0, upstream, '--errors');
+    args.push(upstream, '--errors');
   }
   if (dynamic) args.push('--dynamic');
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });

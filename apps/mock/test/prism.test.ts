@@ -34,3 +34,37 @@ describe('Prism mock servers', () => {
     90_000,
   );
 });
+
+describe('Prism validating proxy', () => {
+  it('forwards a valid request upstream and refuses an invalid one', async () => {
+    const { createServer } = await import('node:http');
+    const upstream = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          result: [],
+          resultCount: 0,
+          pagedResultsCookie: null,
+          totalPagedResultsPolicy: 'NONE',
+          totalPagedResults: -1,
+          remainingPagedResults: -1,
+          seen: req.url,
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const port = (upstream.address() as { port: number }).port;
+    const proxy = await startPrism({ api: 'idm', port: 4720, mode: 'proxy', upstream: `http://127.0.0.1:${port}` });
+    try {
+      const headers = { 'X-OpenIDM-Username': 'openidm-admin', 'X-OpenIDM-Password': 'openidm-admin' };
+      const ok = await fetch(`${proxy.url}/openidm/workflow/processdefinition?_queryId=query-all-ids`, { headers });
+      expect(ok.status).toBe(200);
+      expect((await ok.json()).seen).toContain('query-all-ids');
+      const bad = await fetch(`${proxy.url}/openidm/workflow/processdefinition?_queryId=no-such-query`, { headers });
+      expect(bad.status).toBeGreaterThanOrEqual(400);
+    } finally {
+      await proxy.stop();
+      upstream.close();
+    }
+  }, 90_000);
+});
