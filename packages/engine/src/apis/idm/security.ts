@@ -3,9 +3,10 @@
  * (401 `Access Denied` when missing or wrong), `openidm-admin` may do everything, and the workflow access rules of
  * IDM's `process-access.json` and `router-authz.js` as functions the routes call (403 `Access denied`).
  */
-import { timingSafeEqual } from 'node:crypto';
+
 import type { WfkitConfig } from '../../config.js';
 import type { AuthRequest, AuthResult } from '../../http/api-module.js';
+import { sameSecret } from '../../runtime/digest.js';
 import { forbidden } from './crest/errors.js';
 
 export const ADMIN_ROLE = 'openidm-admin';
@@ -40,12 +41,6 @@ export function parseProcessAccess(json: unknown): ProcessAccessRule[] {
     new RegExp(c.matches);
     return { property: c.property, matches: c.matches, requiresRole: c.requiresRole };
   });
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** The module's authenticate(): both headers, a configured user, the right password. */

@@ -3,9 +3,10 @@
  * update (`If-Match`), delete, `validate_bpmn`, `deploy` (an unchanged model returns its existing definitions),
  * `list_deployments`. Admin only (IDM's router authorisation gives other users no access to models).
  */
-import { createHash } from 'node:crypto';
+
 import { type Problem, validateBpmn } from '../../../dialects/bpmn/index.js';
 import type { RequestContext } from '../../../http/api-module.js';
+import { sha256Hex } from '../../../runtime/digest.js';
 import type { IdmContext, IdmRouter } from '../context.js';
 import { badRequest, notFound, withRuntimeErrors } from '../crest/errors.js';
 import { fieldRequested, parseFields, projectFields } from '../crest/fields.js';
@@ -108,9 +109,9 @@ export function toProblem(p: Problem) {
   };
 }
 
-function contentHash(xml: string, resources: Record<string, string>): string {
+function contentHash(xml: string, resources: Record<string, string>): Promise<string> {
   const sorted = Object.fromEntries(Object.entries(resources).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return createHash('sha256').update(xml).update('\0').update(JSON.stringify(sorted)).digest('hex');
+  return sha256Hex(xml, JSON.stringify(sorted));
 }
 
 export function register(router: IdmRouter, idm: IdmContext): void {
@@ -221,7 +222,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     }
     // deploy
     const resources = model.resource_map ?? {};
-    const hash = contentHash(model.bpmn_xml, resources);
+    const hash = await contentHash(model.bpmn_xml, resources);
     const last = await repo.lastDeployment(idm.db, model.id);
     if (last && last.content_hash === hash) {
       const ids = await repo.definitionIdsOf(idm.db, last.deployment_id);
