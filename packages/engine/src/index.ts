@@ -54,4 +54,5 @@ export { type Migration, mergeMigrations, migrate } from './store/migrate.js';
 export { describeStore, openStore, type StoreOptions } from './store/open-store.js';
 export { openPglite, type PgliteDb, type PgliteStoreOptions } from './store/pglite.js';
 export { DatabaseUnreachableError, openPostgres, type PostgresStoreOptions } from './store/postgres.js';
+export { extractSnapshot, loadSnapshot } from './store/snapshot.js';
 export { type TestStore, type TestStoreFactory, testStores } from './store/test-stores.js';

@@ -103,14 +103,22 @@ function isJsonMedia(type: string): boolean {
 }
 
 export class SpecValidator {
-  private readonly params: ReturnType<typeof newAjv>;
-  private readonly bodies: ReturnType<typeof newAjv>;
+  private paramsAjv: ReturnType<typeof newAjv> | undefined;
+  private bodiesAjv: ReturnType<typeof newAjv> | undefined;
   private readonly plans = new Map<string, { params: ParamPlan[]; body: BodyPlan | undefined }>();
   private readonly responses = new Map<string, ValidateFunction>();
 
-  constructor(readonly spec: OpenApiDocument) {
-    this.params = newAjv(spec, true);
-    this.bodies = newAjv(spec, false);
+  constructor(readonly spec: OpenApiDocument) {}
+
+  // Created on first use: registering a spec walks all of it (about 50 ms per instance), which start-up needn't wait for.
+  private get params() {
+    this.paramsAjv ??= newAjv(this.spec, true);
+    return this.paramsAjv;
+  }
+
+  private get bodies() {
+    this.bodiesAjv ??= newAjv(this.spec, false);
+    return this.bodiesAjv;
   }
 
   private ref(pointer: string) {

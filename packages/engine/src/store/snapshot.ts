@@ -40,10 +40,10 @@ export async function extractSnapshot(tar: Uint8Array, dir: string): Promise<voi
     import('node:fs'),
     import('node:path'),
   ]);
+  const buf = Buffer.from(tar.buffer, tar.byteOffset, tar.byteLength);
   const text = (from: number, length: number) => {
-    let end = from;
-    while (end < from + length && tar[end] !== 0) end++;
-    return new TextDecoder().decode(tar.subarray(from, end));
+    const nul = buf.indexOf(0, from);
+    return buf.toString('utf8', from, nul === -1 || nul > from + length ? from + length : nul);
   };
   mkdirSync(dir, { recursive: true });
   // PG_VERSION marks a data directory as initialised (pglite.ts checks it): written last, so an interrupted
