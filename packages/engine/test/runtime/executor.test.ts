@@ -441,4 +441,85 @@ describe.each(testStores())('durable executor on $name', (factory) => {
     expect(await running(db, r.id)).toBe(false);
     expect((await vars(db, r.id)).ran).toBe(true);
   });
+
+  it('a boundary timer on a sub-process cancels everything inside it', async () => {
+    const { rt, db } = await setup(
+      bpmn(
+        `<startEvent id="s"/>${flow('f0', 's', 'sub')}
+         <subProcess id="sub"><startEvent id="ss"/>${flow('s1', 'ss', 'fork')}<parallelGateway id="fork"/>${flow('s2', 'fork', 'a')}${flow('s3', 'fork', 'b')}<userTask id="a"/><userTask id="b"/></subProcess>
+         <boundaryEvent id="late" attachedToRef="sub"><timerEventDefinition><timeDuration>P1D</timeDuration></timerEventDefinition></boundaryEvent>
+         ${flow('f1', 'late', 'esc')}<userTask id="esc"/>${flow('f2', 'sub', 'e')}<endEvent id="e"/>`,
+      ),
+    );
+    const r = await rt.startInstance({ key: 'p' });
+    expect((await tasks(db, r.id)).map((t) => t.task_def_key).sort()).toEqual(['a', 'b']);
+    const [job] = await rt.jobs.list(db, { scopeId: r.id });
+    await rt.fireTimer((job!.payload as { executionId: string }).executionId);
+    expect((await tasks(db, r.id)).map((t) => t.task_def_key)).toEqual(['esc']);
+    const execs = await db.query('SELECT kind, activity_id FROM wf_execution WHERE instance_id = $1', [r.id]);
+    expect(execs.rows).toEqual([{ kind: 'token', activity_id: 'esc' }]);
+  });
+
+  it('a non-interrupting message boundary starts a parallel path and keeps the task', async () => {
+    const { rt, db } = await setup(
+      bpmn(
+        `<startEvent id="s"/>${flow('f0', 's', 't')}<userTask id="t"/>${flow('f1', 't', 'e')}<endEvent id="e"/>
+         <boundaryEvent id="nudge" attachedToRef="t" cancelActivity="false"><messageEventDefinition messageRef="m"/></boundaryEvent>
+         ${flow('f2', 'nudge', 'n')}<userTask id="n"/>`,
+        { roots: '<message id="m" name="remind"/>' },
+      ),
+    );
+    const r = await rt.startInstance({ key: 'p' });
+    const hostExec = (
+      await db.query<{ id: string }>("SELECT id FROM wf_execution WHERE activity_id = 't' AND kind = 'token'")
+    ).rows[0]!.id;
+    await rt.messageReceived('remind', hostExec);
+    expect((await tasks(db, r.id)).map((t) => t.task_def_key).sort()).toEqual(['n', 't']);
+    await rt.messageReceived('remind', hostExec);
+    expect((await tasks(db, r.id)).map((t) => t.task_def_key).sort()).toEqual(['n', 'n', 't']);
+    const t = (await tasks(db, r.id)).find((x) => x.task_def_key === 't')!;
+    await rt.completeTask(t.id);
+    expect(await running(db, r.id)).toBe(true);
+    for (const x of await tasks(db, r.id)) await rt.completeTask(x.id);
+    expect(await running(db, r.id)).toBe(false);
+  });
+
+  it('passes all variables into and out of a called process with variables="all"', async () => {
+    const child = bpmn(
+      `<startEvent id="cs"/>${flow('c0', 'cs', 'cx')}<serviceTask id="cx" activiti:expression="\${a + b}" activiti:resultVariable="sum"/>${flow('c1', 'cx', 'ce')}<endEvent id="ce"/>`,
+      { id: 'child' },
+    );
+    const parent = bpmn(
+      `<startEvent id="s"/>${flow('f0', 's', 'call')}<callActivity id="call" calledElement="child"><extensionElements><activiti:in variables="all"/><activiti:out variables="all"/></extensionElements></callActivity>${flow('f1', 'call', 'e')}<endEvent id="e"/>`,
+      { id: 'parent' },
+    );
+    const { rt, db } = await setup(child, parent);
+    const r = await rt.startInstance({ key: 'parent', variables: { a: 2, b: 3 } });
+    expect(r.ended).toBe(true);
+    expect((await vars(db, r.id)).sum).toBe(5);
+  });
+
+  it('writes no history at history level none, and no task or variable history at level activity', async () => {
+    const xml = bpmn(
+      `<startEvent id="s"/>${flow('f0', 's', 't')}<userTask id="t"/>${flow('f1', 't', 'e')}<endEvent id="e"/>`,
+    );
+    const { db } = await setup(xml);
+    for (const level of ['none', 'activity'] as const) {
+      const rt = new Runtime({ db, history: level });
+      const r = await rt.startInstance({ key: 'p', variables: { x: 1 } });
+      const [t] = await tasks(db, r.id);
+      await rt.completeTask(t!.id, { y: 2 });
+      expect(await running(db, r.id)).toBe(false);
+      const count = async (table: string) =>
+        (
+          await db.query(`SELECT 1 FROM ${table} WHERE ${table === 'wf_hi_instance' ? 'id' : 'instance_id'} = $1`, [
+            r.id,
+          ])
+        ).rowCount;
+      expect([await count('wf_hi_instance'), await count('wf_hi_activity')]).toEqual(
+        level === 'none' ? [0, 0] : [1, 3],
+      );
+      expect([await count('wf_hi_task'), await count('wf_hi_variable')]).toEqual([0, 0]);
+    }
+  });
 });
