@@ -190,6 +190,9 @@ export class Runtime {
           [...s.timersToCancel].flatMap((id) => [`${TIMER_JOB}:${id}`, `${ASYNC_JOB}:${id}`]),
         ]);
       }
+      for (const signalName of s.signalsToThrow) {
+        await this.jobs.enqueue(tx, { type: SIGNAL_JOB, payload: { signalName, variables: {} } });
+      }
       for (const e of s.timersToSchedule) {
         const inst = s.instances.get(e.instanceId);
         if (!inst || inst.ended || !inst.execs.has(e.id) || !e.eventType) continue;

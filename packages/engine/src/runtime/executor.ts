@@ -204,9 +204,12 @@ export class Executor {
     delete e.state.asyncDone;
     this.s.startActivity(inst, e, n.id, n.name ?? null, this.histType(n));
     switch (n.type) {
+      case 'intermediateThrowEvent':
+        // a thrown signal reaches every execution waiting for it, through a job after this transaction commits
+        if (n.event?.kind === 'signal' && n.event.name) this.s.signalsToThrow.push(n.event.name);
+        return this.leave(inst, e, n);
       case 'startEvent':
       case 'task':
-      case 'intermediateThrowEvent':
         return this.leave(inst, e, n);
       case 'endEvent':
         this.s.endActivity(e);

@@ -123,6 +123,8 @@ export class Session {
   /** Timer jobs to schedule / cancel after the flush (execution id). */
   readonly timersToSchedule: Exec[] = [];
   readonly timersToCancel = new Set<string>();
+  /** Signals thrown by intermediate throw events, delivered by a job. */
+  readonly signalsToThrow: string[] = [];
 
   constructor(
     readonly tx: Queryable,

@@ -37,7 +37,10 @@ describe('BPMN compile', () => {
     expect(task.userTask?.formProperties[0]).toMatchObject({ writable: false, expression: '${displayName}' });
     expect(g.flows.acceptFlow?.condition).toBe("${decision=='accept'}");
     expect(g.nodes.approvalGateway?.outgoing).toEqual(['acceptFlow', 'rejectFlow']);
-    expect(g.nodes.notifyService?.service).toEqual({ expression: '${displayName.toUpperCase()}', resultVariable: 'notice' });
+    expect(g.nodes.notifyService?.service).toEqual({
+      expression: '${displayName.toUpperCase()}',
+      resultVariable: 'notice',
+    });
     expect(g.nodes.createUser?.script?.format).toBe('groovy');
   });
 
@@ -115,7 +118,9 @@ describe('BPMN validation', () => {
   });
 
   it('reports XML errors with their line', async () => {
-    const r = await validateBpmn('<?xml version="1.0"?>\n<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL">\n<process id="a">\n<task id="t"\n</process></definitions>');
+    const r = await validateBpmn(
+      '<?xml version="1.0"?>\n<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL">\n<process id="a">\n<task id="t"\n</process></definitions>',
+    );
     expect(r.valid).toBe(false);
     expect(r.problems[0]!.message).toMatch(/XML error/);
     expect(r.problems[0]!.line).toBe(5);
@@ -174,7 +179,9 @@ describe('BPMN validation', () => {
   });
 
   it('refuses unknown script languages', async () => {
-    const r = await validateBpmn(simple('<scriptTask id="t" scriptFormat="python"><script>x = 1</script></scriptTask>'));
+    const r = await validateBpmn(
+      simple('<scriptTask id="t" scriptFormat="python"><script>x = 1</script></scriptTask>'),
+    );
     expect(r.problems.map((p) => p.message)).toContain("Script format 'python' of 't' is not supported");
   });
 
@@ -194,5 +201,19 @@ describe('BPMN validation', () => {
 
   it('throws a BpmnValidationError listing the problems from compileBpmn', async () => {
     await expect(compileBpmn('not xml at all')).rejects.toBeInstanceOf(BpmnValidationError);
+  });
+
+  it('refuses cron timer cycles and warns that ISO cycles fire once', async () => {
+    const doc = (cycle: string) =>
+      bpmn(
+        `<startEvent id="s"/>${flow('f1', 's', 't')}<userTask id="t"/>${flow('f2', 't', 'e')}<endEvent id="e"/>
+         <boundaryEvent id="b" attachedToRef="t" cancelActivity="false"><timerEventDefinition><timeCycle>${cycle}</timeCycle></timerEventDefinition></boundaryEvent>${flow('f3', 'b', 'e2')}<endEvent id="e2"/>`,
+      );
+    const cron = await validateBpmn(doc('0 0/5 * * * ?'));
+    expect(cron.valid).toBe(false);
+    expect(cron.problems.some((p) => /no cron/.test(p.message))).toBe(true);
+    const iso = await validateBpmn(doc('R3/PT10H'));
+    expect(iso.valid).toBe(true);
+    expect(iso.problems.some((p) => p.severity === 'warning' && /fires once/.test(p.message))).toBe(true);
   });
 });

@@ -522,4 +522,24 @@ describe.each(testStores())('durable executor on $name', (factory) => {
       expect([await count('wf_hi_task'), await count('wf_hi_variable')]).toEqual([0, 0]);
     }
   });
+
+  it('a signal throw event wakes the executions waiting for that signal, through a job', async () => {
+    const roots = '<signal id="sig" name="go"/>';
+    const waiter = bpmn(
+      `<startEvent id="s"/>${flow('f0', 's', 'w')}<intermediateCatchEvent id="w"><signalEventDefinition signalRef="sig"/></intermediateCatchEvent>${flow('f1', 'w', 'e')}<endEvent id="e"/>`,
+      { id: 'waiter', roots },
+    );
+    const thrower = bpmn(
+      `<startEvent id="s"/>${flow('f0', 's', 't')}<intermediateThrowEvent id="t"><signalEventDefinition signalRef="sig"/></intermediateThrowEvent>${flow('f1', 't', 'e')}<endEvent id="e"/>`,
+      { id: 'thrower', roots },
+    );
+    const { rt, db } = await setup(waiter, thrower);
+    const w = await rt.startInstance({ key: 'waiter' });
+    const t = await rt.startInstance({ key: 'thrower' });
+    expect(t.ended).toBe(true);
+    const jobs = await rt.jobs.list(db, { type: 'wf.signal' });
+    expect(jobs.map((j) => j.payload)).toEqual([{ signalName: 'go', variables: {} }]);
+    expect(await rt.signalReceived('go')).toBe(1);
+    expect(await running(db, w.id)).toBe(false);
+  });
 });

@@ -277,7 +277,17 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
             const td = d.timeDuration ? 'duration' : d.timeDate ? 'date' : d.timeCycle ? 'cycle' : undefined;
             const body = (d.timeDuration ?? d.timeDate ?? d.timeCycle)?.body?.trim();
             if (!td || !body) err(el.id, `Timer event '${el.id}' needs a timeDuration, timeDate or timeCycle`);
-            else n.event = { kind: 'timer', timer: { type: td, value: body } };
+            else {
+              n.event = { kind: 'timer', timer: { type: td, value: body } };
+              if (td === 'cycle' && !/^[$#]\{/.test(body)) {
+                if (!/^R\d*\/P/.test(body))
+                  err(
+                    el.id,
+                    `Timer cycle '${body}' of '${el.id}' is not supported (only ISO 8601 R<n>/<duration>; no cron)`,
+                  );
+                else warn(el.id, `Timer cycle of '${el.id}' fires once: repetitions are not supported`);
+              }
+            }
           } else if (d.$type === 'bpmn:MessageEventDefinition') {
             const name = d.messageRef?.name ?? d.messageRef?.id;
             if (!name) err(el.id, `Message event '${el.id}' refers to no message`);
