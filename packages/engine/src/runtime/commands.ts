@@ -234,6 +234,8 @@ export class Runtime {
 
   // ------------------------------------------------------------------ commands
   async startInstance(opts: {
+    /** A definition row the caller has already read (saves a lookup). */
+    definition?: Pick<DefinitionRow, 'id' | 'key' | 'graph' | 'suspended'>;
     definitionId?: string;
     key?: string;
     businessKey?: string | null;
@@ -242,7 +244,10 @@ export class Runtime {
   }): Promise<StartResult> {
     return this.command(async (s, x) => {
       let def: { id: string; key: string; graph: ProcessGraph; suspended?: boolean } | undefined;
-      if (opts.definitionId) {
+      if (opts.definition) {
+        this.graphCache.set(opts.definition.id, { graph: opts.definition.graph, key: opts.definition.key });
+        def = opts.definition;
+      } else if (opts.definitionId) {
         const { rows } = await s.tx.query<DefinitionRow>('SELECT id, key, suspended FROM wf_definition WHERE id = $1', [
           opts.definitionId,
         ]);

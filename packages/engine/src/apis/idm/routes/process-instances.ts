@@ -143,7 +143,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     sec.assertMayStart(ctx.principal, toDefinition(def));
     const r = await withRuntimeErrors(() =>
       idm.runtime.startInstance({
-        definitionId: def.id,
+        definition: def,
         businessKey: businessKey === undefined || businessKey === null ? null : String(businessKey),
         variables: datesFromIso(body),
         startUserId: ctx.principal.username,

@@ -204,7 +204,13 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     const action = ctx.rawQuery.get('_action');
     const body = (ctx.body ?? {}) as Record<string, unknown>;
     if (action === 'claim') {
-      const row = await load(ctx);
+      const { rows } = await idm.db.query<Record<string, any>>(
+        'SELECT id, assignee, candidate_users, candidate_groups FROM wf_task WHERE id = $1',
+        [ctx.params.id!],
+      );
+      const row = rows[0];
+      if (!row) throw notFound();
+      if (!sec.maySeeTask(ctx.principal, facts(row))) throw forbidden();
       const userId = body.userId;
       if (typeof userId !== 'string' || !userId) throw badRequest('claim needs a userId.');
       if (!sec.isAdmin(ctx.principal) && userId !== ctx.principal.username) throw forbidden();
@@ -212,7 +218,11 @@ export function register(router: IdmRouter, idm: IdmContext): void {
       return crestReply(ctx, { 'Task action performed': 'claim' });
     }
     if (action === 'complete') {
-      const row = await getTaskRow(idm.db, ctx.params.id!);
+      const { rows } = await idm.db.query<Record<string, any>>(
+        'SELECT id, assignee, candidate_users, candidate_groups FROM wf_task WHERE id = $1',
+        [ctx.params.id!],
+      );
+      const row = rows[0];
       if (!row) throw notFound();
       sec.assertMayComplete(ctx.principal, facts(row));
       await withRuntimeErrors(() => idm.runtime.completeTask(row.id, body, { userId: ctx.principal.username }));
