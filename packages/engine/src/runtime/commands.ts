@@ -439,6 +439,97 @@ export class Runtime {
     }, q);
   }
 
+  /**
+   * Migrates a running instance to another definition (default: the latest of its key). Executions move to the
+   * activity with the same id, or as `activityMap` says; every active activity must exist in the target with the
+   * same type. `validateOnly` reports without changing anything. Returns the reasons it cannot be done (empty: done).
+   */
+  async migrateInstance(
+    instanceId: string,
+    opts: {
+      definitionId?: string;
+      variables?: Record<string, unknown>;
+      activityMap?: Record<string, { toActivityId?: string; localVariables?: Record<string, unknown> }>;
+      validateOnly?: boolean;
+    } = {},
+  ): Promise<{ messages: string[]; targetDefinitionId: string | null }> {
+    const run = async (s: Session, x: Executor) => {
+      const inst = await this.lockInstance(s, instanceId);
+      let target: DefinitionRow | undefined;
+      if (opts.definitionId) {
+        const { rows } = await s.tx.query<DefinitionRow>('SELECT * FROM wf_definition WHERE id = $1', [
+          opts.definitionId,
+        ]);
+        target = rows[0];
+        if (!target)
+          return { messages: [`Process definition '${opts.definitionId}' not found`], targetDefinitionId: null };
+      } else target = await this.latestDefinition(s.tx, inst.definitionKey);
+      if (!target) return { messages: ['No target process definition'], targetDefinitionId: null };
+      if (target.id === inst.definitionId)
+        return {
+          messages: [`Process instance '${instanceId}' already uses process definition '${target.id}'`],
+          targetDefinitionId: target.id,
+        };
+      const messages: string[] = [];
+      const moves = new Map<string, string>();
+      for (const e of inst.execs.values()) {
+        if (e.kind === 'root' || !e.activityId) continue;
+        const from = inst.graph.nodes[e.activityId];
+        const to = opts.activityMap?.[e.activityId]?.toActivityId ?? e.activityId;
+        const node = target.graph.nodes[to];
+        if (!node) {
+          messages.push(
+            opts.activityMap?.[e.activityId]
+              ? `Activity '${to}' (mapped from '${e.activityId}') does not exist in the new model`
+              : `Activity '${e.activityId}' does not exist in the new model. It must be mapped explicitly for migration (or all its child activities)`,
+          );
+          continue;
+        }
+        if (from && from.type !== node.type)
+          messages.push(`Activity '${e.activityId}' (${from.type}) cannot move to '${to}' (${node.type})`);
+        if (e.kind === 'mi-body' && !node.multiInstance)
+          messages.push(`Activity '${to}' is not multi-instance in the new model`);
+        moves.set(e.id, to);
+      }
+      const unique = [...new Set(messages)];
+      if (unique.length || opts.validateOnly) return { messages: unique, targetDefinitionId: target.id };
+      for (const [id, to] of moves) {
+        const e = inst.execs.get(id)!;
+        const mapping = opts.activityMap?.[e.activityId!];
+        e.activityId = to;
+        s.touch(e);
+        for (const [k, v] of Object.entries(mapping?.localVariables ?? {})) s.setVar(inst, e.id, k, v);
+      }
+      x.setVars(inst, undefined, opts.variables ?? {});
+      inst.graph = target.graph;
+      inst.definitionId = target.id;
+      this.graphCache.set(target.id, { graph: target.graph, key: target.key });
+      await s.tx.query('UPDATE wf_instance SET definition_id = $2, definition_key = $3 WHERE id = $1', [
+        instanceId,
+        target.id,
+        target.key,
+      ]);
+      await s.tx.query('UPDATE wf_hi_instance SET definition_id = $2, definition_key = $3 WHERE id = $1', [
+        instanceId,
+        target.id,
+        target.key,
+      ]);
+      for (const [table, col] of [
+        ['wf_task', 'execution_id'],
+        ['wf_hi_task', 'execution_id'],
+      ] as const) {
+        for (const [execId, to] of moves) {
+          await s.tx.query(
+            `UPDATE ${table} SET definition_id = $2, definition_key = $3, task_def_key = $4 WHERE ${col} = $1${table === 'wf_hi_task' ? ' AND end_time IS NULL' : ''}`,
+            [execId, target.id, target.key, to],
+          );
+        }
+      }
+      return { messages: [], targetDefinitionId: target.id };
+    };
+    return this.command(run);
+  }
+
   /** Continues an execution waiting for its async continuation (job handler); false when it is gone. */
   async continueAsync(executionId: string, q?: Queryable): Promise<boolean> {
     return this.command(async (s, x) => {

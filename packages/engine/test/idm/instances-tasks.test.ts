@@ -291,6 +291,44 @@ describe.each(testStores())('IDM process instances and tasks on $name', (factory
     expect(del.status).toBe(409);
   });
 
+  it('validates and migrates a running instance to a new version, mapping a renamed task', async () => {
+    const r = await startContractor({ tag: 'mig' });
+    const v2 = fixture('contractorOnboarding.bpmn20.xml').split('decideApprovalTask').join('approveContractor');
+    const [v2id] = await deploy(v2, 'v2');
+    const check = await call('POST', `/openidm/workflow/processinstance/${r.json._id}?_action=validateMigration`, {
+      body: { processDefinitionId: v2id },
+    });
+    expect(check.json.migrationValid).toBe(false);
+    expect(check.json.validationMessages[0]).toMatch(/Activity 'decideApprovalTask' does not exist in the new model/);
+    const refused = await call('POST', `/openidm/workflow/processinstance/${r.json._id}?_action=migrate`, {
+      body: { processDefinitionId: v2id },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.json.detail.validationMessages).toHaveLength(1);
+    const body = {
+      processDefinitionId: v2id,
+      variables: { migratedBy: 'openidm-admin' },
+      fromActivityIdMap: { decideApprovalTask: { toActivityId: 'approveContractor', localVariables: {} } },
+    };
+    const ok = await call('POST', `/openidm/workflow/processinstance/${r.json._id}?_action=validateMigration`, {
+      body,
+    });
+    expect(ok.json).toEqual({ migrationValid: true, validationMessages: [] });
+    const mig = await call('POST', `/openidm/workflow/processinstance/${r.json._id}?_action=migrate`, { body });
+    expect(mig.json).toEqual({ 'Successfully migrated process instance': r.json._id });
+    const task = await openTask(r.json._id);
+    const read = await call('GET', `/openidm/workflow/taskinstance/${task._id}`);
+    expect(read.json).toMatchObject({ taskDefinitionKey: 'approveContractor', processDefinitionId: v2id });
+    await call('POST', `/openidm/workflow/taskinstance/${task._id}?_action=complete`, { body: { decision: 'reject' } });
+    const hi = await call('GET', `/openidm/workflow/processinstance/history/${r.json._id}`);
+    expect(hi.json).toMatchObject({
+      processDefinitionId: v2id,
+      processVariables: { migratedBy: 'openidm-admin', outcome: 'rejected' },
+    });
+    const again = await call('POST', `/openidm/workflow/processinstance/${r.json._id}?_action=migrate`, { body: {} });
+    expect(again.status).toBe(404);
+  });
+
   it('deletes a running process instance with the IDM delete reason', async () => {
     const r = await startContractor();
     const del = await call('DELETE', `/openidm/workflow/processinstance/${r.json._id}`);

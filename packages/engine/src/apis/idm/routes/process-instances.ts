@@ -164,6 +164,33 @@ export function register(router: IdmRouter, idm: IdmContext): void {
   router.operation('queryProcessInstances', (ctx) => queryInstances(idm, ctx, true));
   router.operation('readProcessInstance', (ctx) => readInstance(idm, ctx, true));
 
+  router.operation('processInstanceAction', async (ctx) => {
+    sec.assertAdmin(ctx.principal);
+    const action = ctx.rawQuery.get('_action');
+    if (action !== 'migrate' && action !== 'validateMigration') throw badRequest(`Unknown action '${action}'.`);
+    const id = ctx.params.id!;
+    const row = await getInstanceRow(idm.db, id);
+    if (!row || row.end_time) throw notFound();
+    const body = (ctx.body ?? {}) as {
+      processDefinitionId?: string;
+      variables?: Record<string, unknown>;
+      fromActivityIdMap?: Record<string, { toActivityId?: string; localVariables?: Record<string, unknown> }>;
+    };
+    const r = await withRuntimeErrors(() =>
+      idm.runtime.migrateInstance(id, {
+        definitionId: body.processDefinitionId,
+        variables: body.variables,
+        activityMap: body.fromActivityIdMap,
+        validateOnly: action === 'validateMigration',
+      }),
+    );
+    if (action === 'validateMigration')
+      return crestReply(ctx, { migrationValid: r.messages.length === 0, validationMessages: r.messages });
+    if (r.messages.length)
+      throw badRequest(`Cannot migrate process instance '${id}': ${r.messages[0]}`, { validationMessages: r.messages });
+    return crestReply(ctx, { 'Successfully migrated process instance': id });
+  });
+
   router.operation('deleteProcessInstance', async (ctx) => {
     sec.assertAdmin(ctx.principal);
     const id = ctx.params.id!;
