@@ -2,15 +2,28 @@
  * Credentials for the four APIs, from environment variables. Dev-server defaults are fixed (not random), so a client
  * configured once keeps working across restarts; the server prints the values in effect at start.
  */
+import { type ProcessAccessRule, parseProcessAccess } from './apis/idm/process-access.js';
+
 export interface IdmUser {
   username: string;
   password: string;
   roles: string[];
 }
 
+/** A Kontent personal API key: the permissions of one role (a role id of `GET /roles`). */
+export interface KontentKey {
+  key: string;
+  roleId: string;
+}
+
+export interface RateLimit {
+  perSecond?: number;
+  perMinute?: number;
+}
+
 export interface WfkitConfig {
-  idm: { users: IdmUser[] };
-  kontent: { environmentId: string; apiKey: string };
+  idm: { users: IdmUser[]; processAccess?: ProcessAccessRule[] };
+  kontent: { environmentId: string; apiKey: string; keys?: KontentKey[]; rateLimit?: RateLimit };
   iga: { token: string };
   flow: { apiKey: string; customerId: string };
 }
@@ -22,6 +35,13 @@ export const CONFIG_DEFAULTS = {
   WFKIT_IGA_TOKEN: 'wfkit-dev-iga-token',
   WFKIT_FLOW_API_KEY: 'wfkit-dev-flow-api-key',
   WFKIT_FLOW_CUSTOMER_ID: '5a1f6c2e-3b4d-4e8f-9a0b-7c6d5e4f3a21',
+} as const;
+
+/** Optional settings, off when unset. */
+export const OPTIONAL_SETTINGS = {
+  WFKIT_IDM_PROCESS_ACCESS: 'IDM\'s process-access.json as JSON: {"workflowAccess":[{"propertiesCheck":{...}}]}',
+  WFKIT_KONTENT_KEYS: 'personal API keys with the role they act as: key:roleId[,key2:roleId2]',
+  WFKIT_KONTENT_RATE_LIMIT: 'requests allowed per API key window: 10/s, 600/min or both (10/s,600/min); over it a 429',
 } as const;
 
 export class ConfigError extends Error {
@@ -55,6 +75,41 @@ export function parseIdmUsers(value: string): IdmUser[] {
   return users;
 }
 
+/** `key:roleId[,key2:roleId2]`. */
+export function parseKontentKeys(value: string): KontentKey[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [key, roleId, ...rest] = entry.split(':');
+      if (!key || !roleId || rest.length > 0 || !UUID.test(roleId))
+        throw new ConfigError(`WFKIT_KONTENT_KEYS: "${entry}" is not key:roleId (a role id is a UUID, see GET /roles)`);
+      return { key, roleId: roleId.toLowerCase() };
+    });
+}
+
+/** `10/s`, `600/min` or `10/s,600/min`. */
+export function parseRateLimit(value: string): RateLimit {
+  const limit: RateLimit = {};
+  for (const part of value.split(',').map((s) => s.trim())) {
+    const m = /^(\d+)\s*\/\s*(s|sec|second|m|min|minute)$/i.exec(part);
+    if (!m || Number(m[1]) < 1)
+      throw new ConfigError(`WFKIT_KONTENT_RATE_LIMIT: "${part}" is not N/s or N/min (N >= 1)`);
+    if (m[2]!.toLowerCase().startsWith('s')) limit.perSecond = Number(m[1]);
+    else limit.perMinute = Number(m[1]);
+  }
+  return limit;
+}
+
+function parseProcessAccessSetting(value: string): ProcessAccessRule[] {
+  try {
+    return parseProcessAccess(JSON.parse(value));
+  } catch (e) {
+    throw new ConfigError(`WFKIT_IDM_PROCESS_ACCESS: ${(e as Error).message}`);
+  }
+}
+
 /** Reads the configuration from environment variables (defaults for what is unset); throws ConfigError when invalid. */
 export function parseConfig(env: Record<string, string | undefined> = {}): WfkitConfig {
   const get = (name: keyof typeof CONFIG_DEFAULTS) => {
@@ -71,9 +126,21 @@ export function parseConfig(env: Record<string, string | undefined> = {}): Wfkit
   if (!UUID.test(customerId)) {
     throw new ConfigError(`WFKIT_FLOW_CUSTOMER_ID must be a UUID (X-Frankie-CustomerID is one), got "${customerId}"`);
   }
+  const optional = (name: keyof typeof OPTIONAL_SETTINGS) => env[name]?.trim() || undefined;
+  const processAccess = optional('WFKIT_IDM_PROCESS_ACCESS');
+  const keys = optional('WFKIT_KONTENT_KEYS');
+  const rateLimit = optional('WFKIT_KONTENT_RATE_LIMIT');
   return {
-    idm: { users: parseIdmUsers(get('WFKIT_IDM_USERS')) },
-    kontent: { environmentId, apiKey: get('WFKIT_KONTENT_API_KEY') },
+    idm: {
+      users: parseIdmUsers(get('WFKIT_IDM_USERS')),
+      ...(processAccess ? { processAccess: parseProcessAccessSetting(processAccess) } : {}),
+    },
+    kontent: {
+      environmentId,
+      apiKey: get('WFKIT_KONTENT_API_KEY'),
+      ...(keys ? { keys: parseKontentKeys(keys) } : {}),
+      ...(rateLimit ? { rateLimit: parseRateLimit(rateLimit) } : {}),
+    },
     iga: { token: get('WFKIT_IGA_TOKEN') },
     flow: { apiKey: get('WFKIT_FLOW_API_KEY'), customerId },
   };
@@ -83,7 +150,11 @@ export function parseConfig(env: Record<string, string | undefined> = {}): Wfkit
 export function describeCredentials(config: WfkitConfig): Record<string, string> {
   return {
     idm: config.idm.users.map((u) => `${u.username}:${u.password} (${u.roles.join('|')})`).join(', '),
-    kontent: `environment id ${config.kontent.environmentId}, API key ${config.kontent.apiKey}`,
+    kontent: [
+      `environment id ${config.kontent.environmentId}, API key ${config.kontent.apiKey}`,
+      ...(config.kontent.keys ?? []).map((k) => `key ${k.key} (role ${k.roleId})`),
+      ...(config.kontent.rateLimit ? [`rate limit ${JSON.stringify(config.kontent.rateLimit)}`] : []),
+    ].join(', '),
     iga: `bearer token ${config.iga.token}`,
     flow: `api_key ${config.flow.apiKey}, X-Frankie-CustomerID ${config.flow.customerId}`,
   };

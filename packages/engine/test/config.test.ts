@@ -42,4 +42,34 @@ describe('configuration from the environment', () => {
     expect(c.iga.token).toBe('t');
     expect(c.flow).toEqual({ apiKey: 'f', customerId: '66666666-2222-4333-8444-555555555555' });
   });
+
+  it('reads the optional Kontent keys and rate limit, and IDM process-access rules', () => {
+    const c = parseConfig({
+      WFKIT_KONTENT_KEYS:
+        'reviewer-key:6E7F8A9B-0C1D-4E2F-9A3B-4C5D6E7F8A9B, pm-key:f58733b9-520b-406b-9d45-eb15a2baee96',
+      WFKIT_KONTENT_RATE_LIMIT: '10/s, 600/min',
+      WFKIT_IDM_PROCESS_ACCESS: JSON.stringify({
+        workflowAccess: [{ propertiesCheck: { property: 'key', matches: '^onboarding', requiresRole: 'hr' } }],
+      }),
+    });
+    expect(c.kontent.keys).toEqual([
+      { key: 'reviewer-key', roleId: '6e7f8a9b-0c1d-4e2f-9a3b-4c5d6e7f8a9b' },
+      { key: 'pm-key', roleId: 'f58733b9-520b-406b-9d45-eb15a2baee96' },
+    ]);
+    expect(c.kontent.rateLimit).toEqual({ perSecond: 10, perMinute: 600 });
+    expect(c.idm.processAccess).toEqual([{ property: 'key', matches: '^onboarding', requiresRole: 'hr' }]);
+    const plain = parseConfig({});
+    expect(plain.kontent.keys).toBeUndefined();
+    expect(plain.kontent.rateLimit).toBeUndefined();
+    expect(plain.idm.processAccess).toBeUndefined();
+  });
+
+  it('refuses malformed optional settings with the variable named', () => {
+    expect(() => parseConfig({ WFKIT_KONTENT_KEYS: 'justakey' })).toThrow(/WFKIT_KONTENT_KEYS/);
+    expect(() => parseConfig({ WFKIT_KONTENT_KEYS: 'k:not-a-uuid' })).toThrow(ConfigError);
+    expect(() => parseConfig({ WFKIT_KONTENT_RATE_LIMIT: 'fast' })).toThrow(/WFKIT_KONTENT_RATE_LIMIT/);
+    expect(() => parseConfig({ WFKIT_KONTENT_RATE_LIMIT: '0/s' })).toThrow(ConfigError);
+    expect(() => parseConfig({ WFKIT_IDM_PROCESS_ACCESS: '{not json' })).toThrow(/WFKIT_IDM_PROCESS_ACCESS/);
+    expect(() => parseConfig({ WFKIT_IDM_PROCESS_ACCESS: '{"workflowAccess":[{}]}' })).toThrow(ConfigError);
+  });
 });

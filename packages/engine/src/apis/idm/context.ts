@@ -20,7 +20,7 @@ export function createIdmContext(ctx: ApiContext, options: IdmOptions = {}): Idm
   return {
     ...ctx,
     runtime: new Runtime({ db: ctx.db, clock: ctx.clock, ids: ctx.ids }),
-    security: new IdmSecurity(options.processAccess),
+    security: new IdmSecurity(options.processAccess ?? ctx.config.idm.processAccess),
   };
 }
 

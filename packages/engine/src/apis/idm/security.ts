@@ -9,38 +9,19 @@ import type { AuthRequest, AuthResult } from '../../http/api-module.js';
 import { sameSecret } from '../../runtime/digest.js';
 import { forbidden } from './crest/errors.js';
 
-export const ADMIN_ROLE = 'openidm-admin';
-export const AUTHORIZED_ROLE = 'openidm-authorized';
+import { ADMIN_ROLE, AUTHORIZED_ROLE, DEFAULT_PROCESS_ACCESS, type ProcessAccessRule } from './process-access.js';
+
+export {
+  ADMIN_ROLE,
+  AUTHORIZED_ROLE,
+  DEFAULT_PROCESS_ACCESS,
+  type ProcessAccessRule,
+  parseProcessAccess,
+} from './process-access.js';
 
 export interface IdmPrincipal {
   username: string;
   roles: string[];
-}
-
-/** One rule of `process-access.json`: `definition[property]` matches the JS regex `matches` (unanchored, as IDM's `String.match`) and the user has `requiresRole`. */
-export interface ProcessAccessRule {
-  property: string;
-  matches: string;
-  requiresRole: string;
-}
-
-/** IDM's default `process-access.json`: every definition for `openidm-authorized` and for `openidm-admin`. */
-export const DEFAULT_PROCESS_ACCESS: readonly ProcessAccessRule[] = [
-  { property: '_id', matches: '.*', requiresRole: AUTHORIZED_ROLE },
-  { property: '_id', matches: '.*', requiresRole: ADMIN_ROLE },
-];
-
-/** Reads IDM's `process-access.json` shape `{workflowAccess: [{propertiesCheck: {property, matches, requiresRole}}]}`. */
-export function parseProcessAccess(json: unknown): ProcessAccessRule[] {
-  const list = (json as { workflowAccess?: unknown })?.workflowAccess;
-  if (!Array.isArray(list)) throw new Error('process-access: expected {"workflowAccess": [...]}');
-  return list.map((entry, i) => {
-    const c = (entry as { propertiesCheck?: Record<string, unknown> })?.propertiesCheck;
-    if (!c || typeof c.property !== 'string' || typeof c.matches !== 'string' || typeof c.requiresRole !== 'string')
-      throw new Error(`process-access: workflowAccess[${i}].propertiesCheck needs property, matches and requiresRole`);
-    new RegExp(c.matches);
-    return { property: c.property, matches: c.matches, requiresRole: c.requiresRole };
-  });
 }
 
 /** The module's authenticate(): both headers, a configured user, the right password. */

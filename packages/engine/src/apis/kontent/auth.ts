@@ -19,7 +19,7 @@ import type { Clock } from '../../runtime/clock.js';
 import { CODE, KontentError } from './errors.js';
 import type { Principal } from './variants.js';
 
-/** Optional Kontent settings beyond WfkitConfig's (keys with roles, rate limits, page size). */
+/** Kontent settings: keys with roles and rate limits come from the environment (WfkitConfig); page size from code. */
 export interface KontentExtras {
   keys?: { key: string; roleId: string }[];
   rateLimit?: { perSecond?: number; perMinute?: number };
