@@ -2,16 +2,18 @@
 /**
  * Benchmark: start → claim → complete of a one-user-task process.
  *   - wfkit runtime, durable, on PGlite (in memory) and on PostgreSQL (DATABASE_URL), 8 concurrent clients,
- *     through HTTP (app.fetch of the IDM API) when the IDM routes are present, and directly through the Runtime
+ *     through HTTP (the IDM API on a node:http socket, fetch clients), and directly through the Runtime
  *   - bpmn-engine (paed01) in memory, no persistence, 8 concurrent clients
  * Prints process instances per second and the ratio. Usage:
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bench/bpmn.mjs [seconds-per-run]
  */
 import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 
 // esbuild comes with tsup (a devDependency): bundle the TypeScript sources for this run without a build step.
 const requireFromTsup = createRequire(createRequire(import.meta.url).resolve('tsup'));
@@ -31,6 +33,36 @@ const XML = `<?xml version="1.0" encoding="UTF-8"?>
     <endEvent id="end"/>
   </process>
 </definitions>`;
+
+const CLIENT_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { base, seconds, clients, headers } = workerData;
+async function call(method, path, body) {
+  const res = await fetch(base + '/openidm/workflow/' + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const json = await res.json();
+  if (res.status >= 300) throw new Error(method + ' ' + path + ': ' + res.status + ' ' + JSON.stringify(json));
+  return json;
+}
+async function once() {
+  const pi = await call('POST', 'processinstance?_action=create', { _key: 'oneTask' });
+  const q = await call('GET', 'taskinstance?_queryId=filtered-query&processInstanceId=' + pi._id);
+  const id = q.result[0]._id;
+  await call('POST', 'taskinstance/' + id + '?_action=claim', { userId: 'openidm-admin' });
+  await call('POST', 'taskinstance/' + id + '?_action=complete', {});
+}
+(async () => {
+  for (let i = 0; i < 20; i++) await once();
+  let done = 0, errors = 0, firstError, stop = false;
+  const t0 = performance.now();
+  setTimeout(() => { stop = true; }, seconds * 1000);
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (!stop) {
+      try { await once(); done++; } catch (e) { errors++; firstError ??= e.message; if (errors > 5) stop = true; }
+    }
+  }));
+  parentPort.postMessage({ done, secs: (performance.now() - t0) / 1000, errors, firstError });
+})();
+`;
 
 async function loadSources() {
   // inside the package, so the bundle resolves the package's dependencies
@@ -128,9 +160,31 @@ async function benchRuntime(mod, label, db) {
   });
 }
 
+/** Serves app.fetch on a real socket (node:http), so the HTTP run includes sockets, parsing and keep-alive. */
+async function listen(app) {
+  const server = http.createServer(async (req, res) => {
+    const chunks = [];
+    for await (const c of req) chunks.push(c);
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && chunks.length > 0;
+    const r = await app.fetch(
+      new Request(`http://127.0.0.1${req.url}`, {
+        method: req.method,
+        headers: req.headers,
+        ...(hasBody ? { body: Buffer.concat(chunks) } : {}),
+      }),
+    );
+    res.writeHead(r.status, Object.fromEntries(r.headers));
+    res.end(Buffer.from(await r.arrayBuffer()));
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, base: `http://127.0.0.1:${server.address().port}` };
+}
+
 async function benchHttp(mod, label, db) {
   const app = mod.createApp({ store: db, jobs: { start: false }, docs: false });
   await app.ready;
+  const { server, base } = await listen(app);
   const H = {
     'X-OpenIDM-Username': 'openidm-admin',
     'X-OpenIDM-Password': 'openidm-admin',
@@ -138,26 +192,45 @@ async function benchHttp(mod, label, db) {
     'Content-Type': 'application/json',
   };
   const call = async (method, path, body) => {
-    const res = await app.fetch(
-      new Request(`http://localhost:8080/openidm/workflow/${path}`, {
-        method,
-        headers: H,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      }),
-    );
+    const res = await fetch(`${base}/openidm/workflow/${path}`, {
+      method,
+      headers: H,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const json = await res.json();
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
     return json;
   };
   const model = await call('POST', 'model?_action=create', { name: 'One task', bpmnXML: XML });
   await call('POST', `model/${encodeURIComponent(model._id)}?_action=deploy`, {});
-  const rate = await timed(label, async () => {
-    const pi = await call('POST', 'processinstance?_action=create', { _key: 'oneTask' });
-    const q = await call('GET', `taskinstance?_queryId=filtered-query&processInstanceId=${pi._id}`);
-    const id = q.result[0]._id;
-    await call('POST', `taskinstance/${id}?_action=claim`, { userId: 'openidm-admin' });
-    await call('POST', `taskinstance/${id}?_action=complete`, {});
-  });
+  // BENCH_WORKER_CLIENTS=1: the 8 clients run in a worker thread (their own event loop), as separate client
+  // processes would; default: in this process, like the bpmn-engine run.
+  const rate = process.env.BENCH_WORKER_CLIENTS
+    ? await inWorker()
+    : await timed(label, async () => {
+        const pi = await call('POST', 'processinstance?_action=create', { _key: 'oneTask' });
+        const q = await call('GET', `taskinstance?_queryId=filtered-query&processInstanceId=${pi._id}`);
+        const id = q.result[0]._id;
+        await call('POST', `taskinstance/${id}?_action=claim`, { userId: 'openidm-admin' });
+        await call('POST', `taskinstance/${id}?_action=complete`, {});
+      });
+  function inWorker() {
+    return new Promise((resolve, reject) => {
+      const w = new Worker(CLIENT_WORKER, {
+        eval: true,
+        workerData: { base, seconds: SECONDS, clients: CLIENTS, headers: H },
+      });
+      w.once('message', ({ done, secs, errors, firstError }) => {
+        const r = done / secs;
+        console.log(
+          `${label.padEnd(56)} ${r.toFixed(1).padStart(8)} PI/s  (${done} in ${secs.toFixed(1)} s${errors ? `, ${errors} errors: ${firstError}` : ''})`,
+        );
+        resolve(r);
+      });
+      w.once('error', reject);
+    });
+  }
+  await new Promise((resolve) => server.close(resolve));
   await app.close();
   return rate;
 }
@@ -175,7 +248,7 @@ results.pgliteDirect = await benchRuntime(mod, 'wfkit runtime (direct), PGlite i
 await pg1.close();
 if (hasIdm) {
   const pg2 = await mod.openPglite();
-  results.pgliteHttp = await benchHttp(mod, 'wfkit IDM API over HTTP (app.fetch), PGlite', pg2);
+  results.pgliteHttp = await benchHttp(mod, 'wfkit IDM API over HTTP (node:http socket), PGlite', pg2);
   await pg2.close();
 }
 const url = process.env.DATABASE_URL;
@@ -186,7 +259,7 @@ if (url) {
   await admin.close();
   const pg = await mod.openPostgres({ databaseUrl: url, schema, max: CLIENTS + 2 });
   results.pgDirect = await benchRuntime(mod, 'wfkit runtime (direct), PostgreSQL', pg);
-  if (hasIdm) results.pgHttp = await benchHttp(mod, 'wfkit IDM API over HTTP (app.fetch), PostgreSQL', pg);
+  if (hasIdm) results.pgHttp = await benchHttp(mod, 'wfkit IDM API over HTTP (node:http socket), PostgreSQL', pg);
   await pg.close();
   const admin2 = await mod.openPostgres({ databaseUrl: url });
   await admin2.query(`DROP SCHEMA ${schema} CASCADE`);
