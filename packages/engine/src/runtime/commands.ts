@@ -2,7 +2,6 @@
  * The runtime's commands. Each runs in one transaction: lock the root process instance row, load state, advance
  * tokens until every path waits, write runtime and history rows, commit. Dialect- and API-neutral.
  */
-import { createHash } from 'node:crypto';
 import type { Db, Queryable } from '../store/db.js';
 import { type Clock, systemClock } from './clock.js';
 import { badRequest, conflict, notFound, RuntimeError } from './errors.js';
@@ -42,6 +41,12 @@ export interface StartResult {
   definitionId: string;
   businessKey: string | null;
   ended: boolean;
+}
+
+/** SHA-256 with Web Crypto (Node and browsers). */
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export const TIMER_JOB = 'wf.timer';
@@ -106,7 +111,7 @@ export class Runtime {
     dedupe?: boolean;
     tenantId?: string;
   }): Promise<{ deploymentId: string; definitions: DefinitionRow[]; duplicate: boolean }> {
-    const hash = opts.source ? createHash('sha256').update(opts.source).digest('hex') : null;
+    const hash = opts.source ? await sha256Hex(opts.source) : null;
     return this.db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock(4040)');
       if (opts.dedupe && hash) {

@@ -2,15 +2,48 @@
  * Validation of BPMN documents: XML errors, bpmnlint rules that fit this engine, unsupported elements (from the
  * compiler), and expressions and scripts that don't parse. Every problem names the element and, where known, the line.
  */
-import { createRequire } from 'node:module';
+
+import { Linter as BpmnLinter } from 'bpmnlint';
+import StaticResolver from 'bpmnlint/lib/resolver/static-resolver.js';
+import ruleConditionalFlows from 'bpmnlint/rules/conditional-flows.js';
+import ruleEndEventRequired from 'bpmnlint/rules/end-event-required.js';
+import ruleFakeJoin from 'bpmnlint/rules/fake-join.js';
+import ruleLinkEvent from 'bpmnlint/rules/link-event.js';
+import ruleNoDisconnected from 'bpmnlint/rules/no-disconnected.js';
+import ruleNoDuplicateSequenceFlows from 'bpmnlint/rules/no-duplicate-sequence-flows.js';
+import ruleNoGatewayJoinFork from 'bpmnlint/rules/no-gateway-join-fork.js';
+import ruleNoImplicitEnd from 'bpmnlint/rules/no-implicit-end.js';
+import ruleNoImplicitSplit from 'bpmnlint/rules/no-implicit-split.js';
+import ruleNoImplicitStart from 'bpmnlint/rules/no-implicit-start.js';
+import ruleSingleBlankStartEvent from 'bpmnlint/rules/single-blank-start-event.js';
+import ruleSingleEventDefinition from 'bpmnlint/rules/single-event-definition.js';
+import ruleStartEventRequired from 'bpmnlint/rules/start-event-required.js';
+import ruleSubProcessBlankStartEvent from 'bpmnlint/rules/sub-process-blank-start-event.js';
+import ruleSuperfluousGateway from 'bpmnlint/rules/superfluous-gateway.js';
 import { ExpressionError, parseTemplate } from '../../runtime/expressions/index.js';
 import type { ProcessGraph } from '../../runtime/graph.js';
 import { checkScriptSyntax } from '../../runtime/script-sandbox.js';
 import { compileDefinitions, type ModdleElement, type ParsedBpmn, type Problem, parseBpmn } from './compile.js';
 
-const require = createRequire(import.meta.url);
-
 /** bpmnlint rules that fit this engine, with the severity we report them at. */
+const RULE_FACTORIES: Record<string, unknown> = {
+  'start-event-required': ruleStartEventRequired,
+  'end-event-required': ruleEndEventRequired,
+  'no-disconnected': ruleNoDisconnected,
+  'no-duplicate-sequence-flows': ruleNoDuplicateSequenceFlows,
+  'single-blank-start-event': ruleSingleBlankStartEvent,
+  'sub-process-blank-start-event': ruleSubProcessBlankStartEvent,
+  'single-event-definition': ruleSingleEventDefinition,
+  'link-event': ruleLinkEvent,
+  'fake-join': ruleFakeJoin,
+  'superfluous-gateway': ruleSuperfluousGateway,
+  'no-gateway-join-fork': ruleNoGatewayJoinFork,
+  'no-implicit-split': ruleNoImplicitSplit,
+  'conditional-flows': ruleConditionalFlows,
+  'no-implicit-end': ruleNoImplicitEnd,
+  'no-implicit-start': ruleNoImplicitStart,
+};
+
 const LINT_RULES: Record<string, 'error' | 'warning'> = {
   'start-event-required': 'error',
   'end-event-required': 'warning',
@@ -33,15 +66,13 @@ type Linter = { lint(defs: ModdleElement): Promise<Record<string, { id?: string;
 
 /** A fresh linter per run: some bpmnlint rules keep state in their closure. */
 function getLinter(): Linter {
-  const { Linter } = require('bpmnlint');
-  const StaticResolver = require('bpmnlint/lib/resolver/static-resolver');
   const rules: Record<string, unknown> = {};
   const cfg: Record<string, string> = {};
   for (const name of Object.keys(LINT_RULES)) {
-    rules[`rule:bpmnlint/${name}`] = require(`bpmnlint/rules/${name}`);
+    rules[`rule:bpmnlint/${name}`] = RULE_FACTORIES[name];
     cfg[name] = 'error';
   }
-  return new Linter({ config: { rules: cfg }, resolver: new StaticResolver(rules) });
+  return new BpmnLinter({ config: { rules: cfg }, resolver: new StaticResolver(rules) }) as Linter;
 }
 
 async function lint(parsed: ParsedBpmn): Promise<Problem[]> {
