@@ -8,6 +8,13 @@ export {
   parseIdmUsers,
   type WfkitConfig,
 } from './config.js';
+export {
+  BpmnValidationError,
+  compileBpmn,
+  type Problem as BpmnProblem,
+  type ValidationResult as BpmnValidationResult,
+  validateBpmn,
+} from './dialects/bpmn/index.js';
 export { apiModules } from './generated/api-modules.js';
 export { bundledMigrations } from './generated/migrations.js';
 export { specs } from './generated/specs.js';
@@ -35,6 +42,21 @@ export { checkResponse, expectMatchesSpec } from './http/response-check.js';
 export { pointerToField, SpecValidator, toIssues } from './http/validate.js';
 export { jsonLogger, type LogFields, type Logger, type LogLevel, memoryLogger, silentLogger } from './logger.js';
 export { type Clock, systemClock, TestClock } from './runtime/clock.js';
+export {
+  type DefinitionRow,
+  Runtime,
+  type RuntimeOptions,
+  runtimeJobHandlers,
+  type StartResult,
+} from './runtime/commands.js';
+export { RuntimeError, type RuntimeErrorKind } from './runtime/errors.js';
+export {
+  ExpressionError,
+  evaluate as evaluateExpression,
+  evaluateCondition,
+  HostObject,
+} from './runtime/expressions/index.js';
+export type { FormProperty, GraphFlow, GraphNode, NodeType, ProcessGraph } from './runtime/graph.js';
 export { defaultIds, type IdGenerator, sequentialIds } from './runtime/ids.js';
 export {
   type DeadLetterJob,
@@ -48,6 +70,7 @@ export {
   JobQueue,
   type RunReport,
 } from './runtime/jobs.js';
+export { checkScriptSyntax, runScript, ScriptError, type ScriptLimits } from './runtime/script-sandbox.js';
 export { DataDirLockedError } from './store/data-dir-lock.js';
 export type { Db, Queryable, QueryResult } from './store/db.js';
 export { type Migration, mergeMigrations, migrate } from './store/migrate.js';
