@@ -216,4 +216,24 @@ describe('BPMN validation', () => {
     expect(iso.valid).toBe(true);
     expect(iso.problems.some((p) => p.severity === 'warning' && /fires once/.test(p.message))).toBe(true);
   });
+
+  it('names the attributes it ignores as warnings', async () => {
+    const r = await validateBpmn(
+      simple(
+        '<scriptTask id="t" scriptFormat="javascript" activiti:autoStoreVariables="true" activiti:skipExpression="${skip}"><script>var x = 1;</script></scriptTask>',
+      ),
+    );
+    expect(r.valid).toBe(true);
+    const msgs = r.problems.filter((p) => p.severity === 'warning').map((p) => p.message);
+    expect(msgs).toContain("skipExpression on 't' is not supported and is ignored");
+    expect(msgs).toContain("autoStoreVariables on 't' is not supported: set variables with execution.setVariable");
+    const unknown = await validateBpmn(simple('<userTask id="t" activiti:madeUp="1"/>'));
+    expect(unknown.problems).toContainEqual(
+      expect.objectContaining({
+        severity: 'warning',
+        elementId: 't',
+        message: "Attribute activiti:madeUp on 't' is not supported and is ignored",
+      }),
+    );
+  });
 });

@@ -78,7 +78,19 @@ export async function parseBpmn(xml: string): Promise<ParsedBpmn> {
     const r = await getModdle().fromXML(normalized, 'bpmn:Definitions');
     for (const w of r.warnings ?? []) {
       const msg = String((w as { message?: string }).message ?? w);
-      problems.push({ severity: 'error', message: cleanMessage(msg), ...posOf(msg) });
+      const el = (w as { element?: { id?: string } }).element;
+      const attr = /^unknown attribute <(.+)>$/.exec(msg);
+      if (attr && el?.id) {
+        problems.push({
+          severity: 'warning',
+          message: `Attribute ${attr[1]} on '${el.id}' is not supported and is ignored`,
+          elementId: el.id,
+          line: lines.get(el.id),
+        });
+      } else {
+        const at = el?.id ? { elementId: el.id, line: lines.get(el.id) } : {};
+        problems.push({ severity: 'error', message: cleanMessage(msg), ...posOf(msg), ...at });
+      }
     }
     linkFlows(r.rootElement);
     return { definitions: r.rootElement, problems, lines };
@@ -260,6 +272,11 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
         if (el.exclusive === false) n.exclusive = false;
         const retry = el.failedJobRetryTimeCycle ?? extValues(el, 'activiti:FailedJobRetryTimeCycle')[0]?.body;
         if (retry) n.failedJobRetryTimeCycle = String(retry).trim();
+        if (el.skipExpression) warn(el.id, `skipExpression on '${el.id}' is not supported and is ignored`);
+        if (t === 'bpmn:ScriptTask' && String(el.autoStoreVariables).toLowerCase() === 'true')
+          warn(el.id, `autoStoreVariables on '${el.id}' is not supported: set variables with execution.setVariable`);
+        if (el.ioSpecification || el.dataInputAssociations?.length || el.dataOutputAssociations?.length)
+          warn(el.id, `Data inputs/outputs of '${el.id}' are not supported and are ignored`);
         for (const l of extValues(el, 'activiti:ExecutionListener')) {
           err(el.id, `Execution listener (event '${l.event ?? ''}') on '${el.id}' is not supported`);
         }
@@ -459,6 +476,11 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
         }
       }
     }
+    if (proc.candidateStarterUsers || proc.candidateStarterGroups)
+      warn(
+        proc.id,
+        `candidateStarterUsers/Groups of '${proc.id}' are not enforced by the runtime; an API decides who may start`,
+      );
     if (proc.isExecutable === false) warn(proc.id, `Process '${proc.id}' is marked isExecutable="false"`);
     graphs.push({
       id: proc.id,

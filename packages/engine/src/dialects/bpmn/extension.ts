@@ -34,6 +34,7 @@ function descriptor(prefix: string, uri: string) {
           bool('asyncAfter'),
           bool('exclusive'),
           str('failedJobRetryTimeCycle'),
+          str('skipExpression'),
         ],
       },
       {
@@ -49,7 +50,6 @@ function descriptor(prefix: string, uri: string) {
           str('priority'),
           str('formKey'),
           str('category'),
-          str('skipExpression'),
         ],
       },
       {
@@ -63,7 +63,6 @@ function descriptor(prefix: string, uri: string) {
           str('type'),
           str('resultVariable'),
           str('resultVariableName'),
-          str('skipExpression'),
         ],
       },
       {
