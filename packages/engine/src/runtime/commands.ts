@@ -494,6 +494,11 @@ export class Runtime {
           messages.push(`Activity '${e.activityId}' (${from.type}) cannot move to '${to}' (${node.type})`);
         if (e.kind === 'mi-body' && !node.multiInstance)
           messages.push(`Activity '${to}' is not multi-instance in the new model`);
+        const fromParent = from?.parent ?? null;
+        const expectedParent =
+          fromParent === null ? null : (opts.activityMap?.[fromParent]?.toActivityId ?? fromParent);
+        if ((node.parent ?? null) !== expectedParent)
+          messages.push(`Activity '${to}' is not in the same scope in the new model as '${e.activityId}'`);
         moves.set(e.id, to);
       }
       const unique = [...new Set(messages)];

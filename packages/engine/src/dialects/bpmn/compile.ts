@@ -269,6 +269,7 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
         if (el.default?.id) n.defaultFlow = el.default.id;
         if (el.async) n.async = true;
         if (el.asyncBefore) n.async = true;
+        if (el.asyncAfter) err(el.id, `asyncAfter on '${el.id}' is not supported (use async, which continues before)`);
         if (el.exclusive === false) n.exclusive = false;
         const retry = el.failedJobRetryTimeCycle ?? extValues(el, 'activiti:FailedJobRetryTimeCycle')[0]?.body;
         if (retry) n.failedJobRetryTimeCycle = String(retry).trim();
