@@ -43,6 +43,7 @@ export interface Operation {
   deprecated?: boolean;
   /** `{ <_action value>: { $ref } }`: the body schema for that action instead of the operation's anyOf. */
   'x-wfkit-action-bodies'?: Record<string, Record<string, unknown>>;
+  'x-wfkit-default-action'?: string;
   [k: string]: unknown;
 }
 

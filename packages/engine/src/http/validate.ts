@@ -89,6 +89,7 @@ interface BodyPlan {
   /** Validator for the operation's schema, and per `_action` value. */
   validate: ValidateFunction | undefined;
   actions: Map<string, ValidateFunction>;
+  defaultAction: string | undefined;
 }
 
 export interface ValidatedRequest {
@@ -178,6 +179,7 @@ export class SpecValidator {
             ? this.bodies.compile(this.ref(`${base}/content/${escapePointer(jsonType)}/schema`))
             : undefined,
         actions: new Map(),
+        defaultAction: entry.operation['x-wfkit-default-action'],
       };
       for (const action of Object.keys(entry.operation['x-wfkit-action-bodies'] ?? {})) {
         body.actions.set(
@@ -262,7 +264,8 @@ export class SpecValidator {
           issues.push({ in: 'body', field: '', pointer: '', message: 'the body is not valid JSON', keyword: 'parse' });
         }
         if (body !== undefined) {
-          const action = url.searchParams.get('_action');
+          // Without `_action`, the operation's default action (IDM: create) decides the body's schema.
+          const action = url.searchParams.get('_action') ?? plan.body.defaultAction;
           const validate = (action && plan.body.actions.get(action)) || plan.body.validate;
           if (validate && !validate(body)) issues.push(...toIssues(validate.errors, 'body'));
         }

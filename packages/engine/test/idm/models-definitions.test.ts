@@ -115,6 +115,16 @@ describe.each(testStores())('IDM models and process definitions on $name', (fact
     expect(wrong.status).toBe(401);
   });
 
+  it('validates a create without _action as create: a model needs a name (400, nothing stored)', async () => {
+    const before = await call('GET', '/openidm/workflow/model?_queryFilter=true');
+    const r = await call('POST', '/openidm/workflow/model', { body: { bpmnXML: '<definitions/>' } });
+    expect(r.status).toBe(400);
+    expect(r.json).toMatchObject({ code: 400, reason: 'Bad Request' });
+    expect(r.json.message).toContain('name');
+    const after = await call('GET', '/openidm/workflow/model?_queryFilter=true');
+    expect(after.json.resultCount).toBe(before.json.resultCount);
+  });
+
   it('creates a template model when bpmnXML is absent, and deploys it', async () => {
     const r = await call('POST', '/openidm/workflow/model', { body: { name: 'Badge request' } });
     expect(r.status).toBe(201);
