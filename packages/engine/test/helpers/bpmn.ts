@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 
 /** Wraps process content in a BPMN definitions document with the activiti namespace. */
-export function bpmn(body: string, opts: { id?: string; name?: string; ns?: 'activiti' | 'flowable'; roots?: string } = {}): string {
+export function bpmn(
+  body: string,
+  opts: { id?: string; name?: string; ns?: 'activiti' | 'flowable'; roots?: string } = {},
+): string {
   const ns = opts.ns ?? 'activiti';
   const uri = ns === 'activiti' ? 'http://activiti.org/bpmn' : 'http://flowable.org/bpmn';
   return `<?xml version="1.0" encoding="UTF-8"?>

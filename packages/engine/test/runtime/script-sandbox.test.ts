@@ -30,7 +30,10 @@ describe('script sandbox', () => {
 
   it('passes objects in and out as JSON', async () => {
     const { v, exec } = vars({ user: { name: 'x', roles: ['a'] } });
-    await runScript("var u = execution.getVariable('user'); u.roles.push('b'); execution.setVariable('user2', u);", exec);
+    await runScript(
+      "var u = execution.getVariable('user'); u.roles.push('b'); execution.setVariable('user2', u);",
+      exec,
+    );
     expect(v.user2).toEqual({ name: 'x', roles: ['a', 'b'] });
     expect(v.user).toEqual({ name: 'x', roles: ['a'] });
   });
