@@ -62,6 +62,20 @@ export {
   searchAfterPaging,
 } from './pagination.js';
 export {
+  type BindOptions,
+  type Body,
+  bindResources,
+  type CallOptions,
+  type ItemOf,
+  type Loosen,
+  type Ok,
+  type Params,
+  type PathParam,
+  type Spec,
+  type SpecFlags,
+  type StrategyFactory,
+} from './resources.js';
+export {
   abortableSleep,
   backoffDelay,
   createRetryingFetch,

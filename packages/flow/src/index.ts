@@ -8,6 +8,7 @@ import {
   type ApiClient,
   type ApiClientOptions,
   type ApiError,
+  bindResources,
   createApiClient,
   type ErrorBodyParser,
   headerAuth,
@@ -17,9 +18,9 @@ import {
 } from '@wfkit/client';
 import type { Client } from 'openapi-fetch';
 import { type FlowResources, resources } from './generated/resources.js';
-import { bindResources } from './generated/runtime.js';
 import type { components, paths } from './schema.js';
 
+export type { CallOptions } from '@wfkit/client';
 export {
   ApiError,
   AuthenticationError,
@@ -37,7 +38,6 @@ export {
   WfkitError,
 } from '@wfkit/client';
 export type { FlowResources } from './generated/resources.js';
-export type { CallOptions } from './generated/runtime.js';
 export type { components, operations, paths } from './schema.js';
 
 /** FrankieOne's error object: `{ errorCode, errorMsg, details, requestId }`. */

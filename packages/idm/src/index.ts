@@ -8,6 +8,7 @@ import {
   type ApiClient,
   type ApiClientOptions,
   type ApiError,
+  bindResources,
   createApiClient,
   crestPaging,
   type ErrorBodyParser,
@@ -15,9 +16,9 @@ import {
 } from '@wfkit/client';
 import type { Client } from 'openapi-fetch';
 import { type IdmResources, resources } from './generated/resources.js';
-import { bindResources } from './generated/runtime.js';
 import type { components, paths } from './schema.js';
 
+export type { CallOptions } from '@wfkit/client';
 export {
   ApiError,
   AuthenticationError,
@@ -35,7 +36,6 @@ export {
   WfkitError,
 } from '@wfkit/client';
 export type { IdmResources } from './generated/resources.js';
-export type { CallOptions } from './generated/runtime.js';
 export type { components, operations, paths } from './schema.js';
 
 /** The CREST error body: `{ code, reason, message, detail }`. */

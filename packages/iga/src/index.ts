@@ -11,6 +11,7 @@ import {
   type ApiError,
   type BearerAuthOptions,
   bearerAuth,
+  bindResources,
   createApiClient,
   type ErrorBodyParser,
   offsetPaging,
@@ -19,10 +20,9 @@ import {
 } from '@wfkit/client';
 import type { Client } from 'openapi-fetch';
 import { type IgaResources, resources } from './generated/resources.js';
-import { bindResources } from './generated/runtime.js';
 import type { components, paths } from './schema.js';
 
-export type { TokenProvider } from '@wfkit/client';
+export type { CallOptions, TokenProvider } from '@wfkit/client';
 export {
   ApiError,
   AuthenticationError,
@@ -40,7 +40,6 @@ export {
   WfkitError,
 } from '@wfkit/client';
 export type { IgaResources } from './generated/resources.js';
-export type { CallOptions } from './generated/runtime.js';
 export type { components, operations, paths } from './schema.js';
 
 /** The IGA error body: `{ message }` always, plus `code`, `reason` and validation `errors`. */

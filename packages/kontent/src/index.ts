@@ -9,6 +9,7 @@ import {
   type ApiClientOptions,
   type ApiError,
   bearerAuth,
+  bindResources,
   continuationPaging,
   createApiClient,
   type ErrorBodyParser,
@@ -16,9 +17,9 @@ import {
 } from '@wfkit/client';
 import type { Client } from 'openapi-fetch';
 import { type KontentResources, resources } from './generated/resources.js';
-import { bindResources } from './generated/runtime.js';
 import type { components, paths } from './schema.js';
 
+export type { CallOptions } from '@wfkit/client';
 export {
   ApiError,
   AuthenticationError,
@@ -36,7 +37,6 @@ export {
   WfkitError,
 } from '@wfkit/client';
 export type { KontentResources } from './generated/resources.js';
-export type { CallOptions } from './generated/runtime.js';
 export type { components, operations, paths } from './schema.js';
 
 /** Kontent.ai's error body: `{ request_id, error_code, message, validation_errors }`. */

@@ -1,18 +1,13 @@
 /**
- * The resource-layer runtime of the wfkit SDKs. `scripts/generate-sdk.mjs` copies this file verbatim into each SDK as
- * `src/generated/runtime.ts`; edit it here and run the SDKs' `generate` scripts.
+ * The resource layer of the wfkit SDKs: `scripts/generate-sdk.mjs` writes each SDK's typed method table
+ * (`src/generated/resources.ts`), and this turns it into methods.
  *
  * A method is described by a compact spec (`[method, path, flags]`, see {@link Spec}); `bindResources` turns a table
  * of specs into functions that call the typed openapi-fetch client through `@wfkit/client`'s `call()`.
  */
-import {
-  type ApiClient,
-  type PageStrategy,
-  type Paginated,
-  paginate,
-  type RequestControls,
-  type RetryOptions,
-} from '@wfkit/client';
+import type { ApiClient } from './client.js';
+import { type PageStrategy, type Paginated, paginate } from './pagination.js';
+import type { RequestControls, RetryOptions } from './retry.js';
 
 /** Per-call options of every resource method. */
 export interface CallOptions {
@@ -60,7 +55,6 @@ export type PathParam<O, K extends string> = O extends { parameters: { path: inf
     ? P[K]
     : string
   : string;
-export type { Paginated };
 
 /** Flags of a method spec. */
 export interface SpecFlags {
