@@ -91,6 +91,11 @@ for (const [path, item] of Object.entries(spec.paths ?? {})) {
       const excluded = params.filter((p) => p.in === 'header' && clientHeaders.has(p.name)).map((p) => p.name);
       const requestBody = deref(op.requestBody);
       const actionBody = action && bodies?.[action]?.$ref ? bodies[action].$ref.split('/').pop() : undefined;
+      // The answer of this `_action` (x-wfkit-action-responses), so `validateBpmn()` is not typed as the union of every action's.
+      const answers = op['x-wfkit-action-responses'];
+      // IDM writes `{action: {$ref}}`, IGA `{action: {status, schema: {$ref}}}`.
+      const answerRef = action ? (answers?.[action]?.$ref ?? answers?.[action]?.schema?.$ref) : undefined;
+      const actionResponse = answerRef?.startsWith('#/components/schemas/') ? answerRef.split('/').pop() : undefined;
       const pathParams = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).filter((n) => !fixedPath.has(n));
       const first = pathParams[0];
       const before = first
@@ -111,6 +116,7 @@ for (const [path, item] of Object.entries(spec.paths ?? {})) {
         excluded,
         requestBody,
         actionBody,
+        actionResponse,
         pathParams,
         form,
       };
@@ -182,7 +188,7 @@ for (const { resource, method, variants } of methods.values()) {
       args[i].type = `${args[i].type} | undefined`;
     }
   }
-  let returns = `Promise<Ok<${O}>>`;
+  let returns = base.actionResponse ? `Promise<components['schemas']['${base.actionResponse}']>` : `Promise<Ok<${O}>>`;
   if (entry.paging) {
     flagsObj.p = entry.paging;
     returns = `Paginated<ItemOf<Ok<${O}>, '${entry.paging[1]}'>, Ok<${O}>>`;

@@ -9,6 +9,9 @@ describe('idm types', () => {
     expectTypeOf(idm.tasks.get('t1')).resolves.toEqualTypeOf<S['TaskInstance']>();
     expectTypeOf(idm.processInstances.create({ _key: 'k' })).resolves.toEqualTypeOf<S['ProcessInstanceCreated']>();
     expectTypeOf(idm.tasks.claim('t1', 'u')).resolves.toEqualTypeOf<S['TaskActionResult']>();
+    // Each CREST action answers its own schema (x-wfkit-action-responses), not the union of the operation's.
+    expectTypeOf(idm.models.validateBpmn({ bpmnXML: '<x/>' })).resolves.toEqualTypeOf<S['BpmnValidationResult']>();
+    expectTypeOf(idm.models.deploy('m1')).resolves.toEqualTypeOf<S['ModelDeployResult']>();
     for await (const t of idm.tasks.list({ assignee: 'x' })) expectTypeOf(t).toEqualTypeOf<S['TaskInstance']>();
     expectTypeOf<IdmApiError['body']>().toEqualTypeOf<S['CrestError'] | undefined>();
   });

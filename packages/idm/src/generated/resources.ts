@@ -32,7 +32,7 @@ export interface IdmResources {
      *
      * `POST /openidm/workflow/model?_action=create`
      */
-    create(body: components['schemas']['ModelCreateRequest'], params?: Params<operations['createOrValidateModel']>, options?: CallOptions): Promise<Ok<operations['createOrValidateModel']>>;
+    create(body: components['schemas']['ModelCreateRequest'], params?: Params<operations['createOrValidateModel']>, options?: CallOptions): Promise<components['schemas']['Model']>;
     /**
      * Create a model, or validate BPMN
      *
@@ -47,7 +47,7 @@ export interface IdmResources {
      *
      * `POST /openidm/workflow/model?_action=validate_bpmn`
      */
-    validateBpmn(body: components['schemas']['BpmnValidationRequest'], params?: Params<operations['createOrValidateModel']>, options?: CallOptions): Promise<Ok<operations['createOrValidateModel']>>;
+    validateBpmn(body: components['schemas']['BpmnValidationRequest'], params?: Params<operations['createOrValidateModel']>, options?: CallOptions): Promise<components['schemas']['BpmnValidationResult']>;
     /**
      * Read a model
      *
@@ -80,7 +80,7 @@ export interface IdmResources {
      *
      * `POST /openidm/workflow/model/{id}?_action=deploy`
      */
-    deploy(id: PathParam<operations['modelAction'], 'id'>, params?: Params<operations['modelAction']>, options?: CallOptions): Promise<Ok<operations['modelAction']>>;
+    deploy(id: PathParam<operations['modelAction'], 'id'>, params?: Params<operations['modelAction']>, options?: CallOptions): Promise<components['schemas']['ModelDeployResult']>;
     /**
      * Deploy a model, or list its deployments
      *
@@ -95,7 +95,7 @@ export interface IdmResources {
      *
      * `POST /openidm/workflow/model/{id}?_action=list_deployments`
      */
-    listDeployments(id: PathParam<operations['modelAction'], 'id'>, params?: Params<operations['modelAction']>, options?: CallOptions): Promise<Ok<operations['modelAction']>>;
+    listDeployments(id: PathParam<operations['modelAction'], 'id'>, params?: Params<operations['modelAction']>, options?: CallOptions): Promise<components['schemas']['ModelDeploymentList']>;
     /**
      * Delete a model
      *
@@ -201,7 +201,7 @@ export interface IdmResources {
      *
      * `POST /openidm/workflow/processinstance?_action=create`
      */
-    create(body: components['schemas']['ProcessInstanceCreateRequest'], params?: Params<operations['createProcessInstance']>, options?: CallOptions): Promise<Ok<operations['createProcessInstance']>>;
+    create(body: components['schemas']['ProcessInstanceCreateRequest'], params?: Params<operations['createProcessInstance']>, options?: CallOptions): Promise<components['schemas']['ProcessInstanceCreated']>;
     /**
      * Read a process instance
      *
@@ -228,7 +228,7 @@ export interface IdmResources {
      *
      * `POST /openidm/workflow/processinstance/{id}?_action=migrate`
      */
-    migrate(id: PathParam<operations['processInstanceAction'], 'id'>, body?: components['schemas']['ProcessInstanceMigrateRequest'], params?: Params<operations['processInstanceAction']>, options?: CallOptions): Promise<Ok<operations['processInstanceAction']>>;
+    migrate(id: PathParam<operations['processInstanceAction'], 'id'>, body?: components['schemas']['ProcessInstanceMigrateRequest'], params?: Params<operations['processInstanceAction']>, options?: CallOptions): Promise<components['schemas']['ProcessInstanceMigrated']>;
     /**
      * Migrate a process instance, or simulate the migration
      *
@@ -244,7 +244,7 @@ export interface IdmResources {
      *
      * `POST /openidm/workflow/processinstance/{id}?_action=validateMigration`
      */
-    validateMigration(id: PathParam<operations['processInstanceAction'], 'id'>, body?: components['schemas']['ProcessInstanceValidateMigrationRequest'], params?: Params<operations['processInstanceAction']>, options?: CallOptions): Promise<Ok<operations['processInstanceAction']>>;
+    validateMigration(id: PathParam<operations['processInstanceAction'], 'id'>, body?: components['schemas']['ProcessInstanceValidateMigrationRequest'], params?: Params<operations['processInstanceAction']>, options?: CallOptions): Promise<components['schemas']['ProcessInstanceMigrationValidation']>;
     /**
      * Delete a process instance
      *
@@ -348,7 +348,7 @@ export interface IdmResources {
      *
      * `POST /openidm/workflow/taskinstance/{id}?_action=claim`
      */
-    claim(id: PathParam<operations['taskInstanceAction'], 'id'>, userId: NonNullable<components['schemas']['TaskClaimRequest']>['userId'], params?: Params<operations['taskInstanceAction']>, options?: CallOptions): Promise<Ok<operations['taskInstanceAction']>>;
+    claim(id: PathParam<operations['taskInstanceAction'], 'id'>, userId: NonNullable<components['schemas']['TaskClaimRequest']>['userId'], params?: Params<operations['taskInstanceAction']>, options?: CallOptions): Promise<components['schemas']['TaskActionResult']>;
     /**
      * Claim or complete a task instance
      *
@@ -364,7 +364,7 @@ export interface IdmResources {
      *
      * `POST /openidm/workflow/taskinstance/{id}?_action=complete`
      */
-    complete(id: PathParam<operations['taskInstanceAction'], 'id'>, body: components['schemas']['TaskCompleteRequest'], params?: Params<operations['taskInstanceAction']>, options?: CallOptions): Promise<Ok<operations['taskInstanceAction']>>;
+    complete(id: PathParam<operations['taskInstanceAction'], 'id'>, body: components['schemas']['TaskCompleteRequest'], params?: Params<operations['taskInstanceAction']>, options?: CallOptions): Promise<components['schemas']['TaskActionResult']>;
     /**
      * Delete a task instance
      *
@@ -442,7 +442,7 @@ export interface IdmResources {
      *
      * `POST /openidm/workflow/execution?_action=message`
      */
-    message(body: components['schemas']['ExecutionMessageRequest'], params?: Params<operations['executionAction']>, options?: CallOptions): Promise<Ok<operations['executionAction']>>;
+    message(body: components['schemas']['ExecutionMessageRequest'], params?: Params<operations['executionAction']>, options?: CallOptions): Promise<components['schemas']['ExecutionActionResult']>;
     /**
      * Send a message, a signal or a trigger
      *
@@ -460,7 +460,7 @@ export interface IdmResources {
      *
      * `POST /openidm/workflow/execution?_action=signal`
      */
-    signal(body: components['schemas']['ExecutionSignalRequest'], params?: Params<operations['executionAction']>, options?: CallOptions): Promise<Ok<operations['executionAction']>>;
+    signal(body: components['schemas']['ExecutionSignalRequest'], params?: Params<operations['executionAction']>, options?: CallOptions): Promise<components['schemas']['ExecutionActionResult']>;
     /**
      * Send a message, a signal or a trigger
      *
@@ -478,7 +478,7 @@ export interface IdmResources {
      *
      * `POST /openidm/workflow/execution?_action=trigger`
      */
-    trigger(body: components['schemas']['ExecutionTriggerRequest'], params?: Params<operations['executionAction']>, options?: CallOptions): Promise<Ok<operations['executionAction']>>;
+    trigger(body: components['schemas']['ExecutionTriggerRequest'], params?: Params<operations['executionAction']>, options?: CallOptions): Promise<components['schemas']['ExecutionActionResult']>;
   };
   /** Jobs (timers, async continuations). */
   readonly jobs: {
@@ -517,7 +517,7 @@ export interface IdmResources {
      *
      * `POST /openidm/workflow/job/{id}?_action=execute`
      */
-    execute(id: PathParam<operations['jobAction'], 'id'>, params?: Params<operations['jobAction']>, options?: CallOptions): Promise<Ok<operations['jobAction']>>;
+    execute(id: PathParam<operations['jobAction'], 'id'>, params?: Params<operations['jobAction']>, options?: CallOptions): Promise<components['schemas']['JobExecuted']>;
     /**
      * Execute a job, or read its stack trace
      *
@@ -531,7 +531,7 @@ export interface IdmResources {
      *
      * `POST /openidm/workflow/job/{id}?_action=stacktrace`
      */
-    stacktrace(id: PathParam<operations['jobAction'], 'id'>, params?: Params<operations['jobAction']>, options?: CallOptions): Promise<Ok<operations['jobAction']>>;
+    stacktrace(id: PathParam<operations['jobAction'], 'id'>, params?: Params<operations['jobAction']>, options?: CallOptions): Promise<components['schemas']['JobStacktrace']>;
     /**
      * Delete a job
      *
@@ -579,7 +579,7 @@ export interface IdmResources {
      *
      * `POST /openidm/workflow/job/deadletter/{id}?_action=execute`
      */
-    execute(id: PathParam<operations['deadLetterJobAction'], 'id'>, params?: Params<operations['deadLetterJobAction']>, options?: CallOptions): Promise<Ok<operations['deadLetterJobAction']>>;
+    execute(id: PathParam<operations['deadLetterJobAction'], 'id'>, params?: Params<operations['deadLetterJobAction']>, options?: CallOptions): Promise<components['schemas']['DeadLetterJobExecuted']>;
     /**
      * Execute a dead-letter job, or read its stack trace
      *
@@ -593,7 +593,7 @@ export interface IdmResources {
      *
      * `POST /openidm/workflow/job/deadletter/{id}?_action=stacktrace`
      */
-    stacktrace(id: PathParam<operations['deadLetterJobAction'], 'id'>, params?: Params<operations['deadLetterJobAction']>, options?: CallOptions): Promise<Ok<operations['deadLetterJobAction']>>;
+    stacktrace(id: PathParam<operations['deadLetterJobAction'], 'id'>, params?: Params<operations['deadLetterJobAction']>, options?: CallOptions): Promise<components['schemas']['JobStacktrace']>;
     /**
      * Delete a dead-letter job
      *

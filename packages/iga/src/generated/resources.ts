@@ -29,7 +29,7 @@ export interface IgaResources {
      *
      * `POST /auto/orchestration/definition?_action=create`
      */
-    create(body: components['schemas']['WorkflowDefinitionInput'], options?: CallOptions): Promise<Ok<operations['orchestrationDefinitionAction']>>;
+    create(body: components['schemas']['WorkflowDefinitionInput'], options?: CallOptions): Promise<components['schemas']['WorkflowDefinition']>;
     /**
      * Create a draft, validate, or publish a workflow definition
      *
@@ -43,7 +43,7 @@ export interface IgaResources {
      *
      * `POST /auto/orchestration/definition?_action=validate`
      */
-    validate(body: components['schemas']['WorkflowDefinitionInput'], options?: CallOptions): Promise<Ok<operations['orchestrationDefinitionAction']>>;
+    validate(body: components['schemas']['WorkflowDefinitionInput'], options?: CallOptions): Promise<components['schemas']['ValidationResult']>;
     /**
      * Create a draft, validate, or publish a workflow definition
      *
@@ -57,7 +57,7 @@ export interface IgaResources {
      *
      * `POST /auto/orchestration/definition?_action=publish`
      */
-    publish(body: components['schemas']['PublishDefinitionBody'], options?: CallOptions): Promise<Ok<operations['orchestrationDefinitionAction']>>;
+    publish(body: components['schemas']['PublishDefinitionBody'], options?: CallOptions): Promise<components['schemas']['WorkflowDefinition']>;
     /**
      * Update the draft of a workflow definition
      *
@@ -149,7 +149,7 @@ export interface IgaResources {
      *
      * `POST /iga/governance/workflow?_action=create`
      */
-    create(body: components['schemas']['WorkflowDefinitionInput'], options?: CallOptions): Promise<Ok<operations['workflowAction']>>;
+    create(body: components['schemas']['WorkflowDefinitionInput'], options?: CallOptions): Promise<components['schemas']['WorkflowDefinition']>;
     /**
      * Create a draft, validate, or publish a workflow definition (governance)
      *
@@ -163,7 +163,7 @@ export interface IgaResources {
      *
      * `POST /iga/governance/workflow?_action=validate`
      */
-    validate(body: components['schemas']['WorkflowDefinitionInput'], options?: CallOptions): Promise<Ok<operations['workflowAction']>>;
+    validate(body: components['schemas']['WorkflowDefinitionInput'], options?: CallOptions): Promise<components['schemas']['ValidationResult']>;
     /**
      * Create a draft, validate, or publish a workflow definition (governance)
      *
@@ -177,7 +177,7 @@ export interface IgaResources {
      *
      * `POST /iga/governance/workflow?_action=publish`
      */
-    publish(body: components['schemas']['PublishDefinitionBody'], options?: CallOptions): Promise<Ok<operations['workflowAction']>>;
+    publish(body: components['schemas']['PublishDefinitionBody'], options?: CallOptions): Promise<components['schemas']['WorkflowDefinition']>;
     /**
      * Update the draft of a workflow definition (governance)
      *
@@ -270,7 +270,7 @@ export interface IgaResources {
      *
      * `POST /iga/governance/requests?_action=create`
      */
-    create(body: components['schemas']['CreateRequestsBody'], options?: CallOptions): Promise<Ok<operations['requestsAction']>>;
+    create(body: components['schemas']['CreateRequestsBody'], options?: CallOptions): Promise<components['schemas']['CreateRequestsResult']>;
     /**
      * Create or validate access requests
      *
@@ -279,7 +279,7 @@ export interface IgaResources {
      *
      * `POST /iga/governance/requests?_action=validate`
      */
-    validate(body: components['schemas']['CreateRequestsBody'], options?: CallOptions): Promise<Ok<operations['requestsAction']>>;
+    validate(body: components['schemas']['CreateRequestsBody'], options?: CallOptions): Promise<components['schemas']['ValidateRequestsResult']>;
     /**
      * Search access requests with a target filter
      *
