@@ -6,9 +6,20 @@
 //   src/generated/pgdata.tgz      a freshly initialised PGlite data directory with the migrations applied (initdb
 //                                 takes seconds; loading this does not)
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { parse } from 'yaml';
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -100,33 +111,105 @@ const snapshotDir = out;
 const pglitePkg = JSON.parse(
   readFileSync(join(pkg, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8'),
 );
+// v2: the data directory of a clean shutdown, without template0/template1 and with no old WAL (see below).
 const fingerprint = createHash('sha256')
+  .update('pgdata v2')
   .update(pglitePkg.version)
   .update(JSON.stringify(migrations.map((m) => [m.id, m.sql])))
   .digest('hex');
 const stamp = join(snapshotDir, 'pgdata.version');
 if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== fingerprint || !existsSync(join(snapshotDir, 'pgdata.tgz'))) {
   const { PGlite } = await import('@electric-sql/pglite');
-  const db = await PGlite.create();
-  await db.exec(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
-  );
-  for (const m of migrations) {
-    try {
-      await db.transaction(async (tx) => {
-        await tx.exec(m.sql);
-        await tx.query('INSERT INTO schema_migrations (id) VALUES ($1)', [m.id]);
-      });
-    } catch (e) {
-      throw new Error(`migration ${m.source} fails on a fresh database: ${e.message}`);
+  const tmp = mkdtempSync(join(tmpdir(), 'wfkit-pgdata-'));
+  try {
+    const dataDir = join(tmp, 'pgdata');
+    const db = await PGlite.create({ dataDir });
+    await db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    for (const m of migrations) {
+      try {
+        await db.transaction(async (tx) => {
+          await tx.exec(m.sql);
+          await tx.query('INSERT INTO schema_migrations (id) VALUES ($1)', [m.id]);
+        });
+      } catch (e) {
+        await db.close();
+        throw new Error(`migration ${m.source} fails on a fresh database: ${e.message}`);
+      }
     }
+    // What a new store has to write matters most for its start (creating ~1100 files costs more than PGlite's own
+    // start on some disks): the template databases are 600 of those files, and an embedded store never creates a
+    // database. VACUUM FULL leaves the catalogs compact and without free-space/visibility maps.
+    await db.exec("UPDATE pg_database SET datistemplate = false WHERE datname IN ('template0', 'template1')");
+    await db.exec('DROP DATABASE template0');
+    await db.exec('DROP DATABASE template1');
+    await db.exec('VACUUM FULL');
+    // A new WAL segment and a checkpoint in it: the old segment (initdb's and the migrations' records, ~8 MB) is
+    // no longer needed.
+    await db.query('SELECT pg_switch_wal()');
+    await db.query('CHECKPOINT');
+    // A clean shutdown: a new store starts without crash recovery, and keeps the relation cache files.
+    await db.close();
+    const control = readFileSync(join(dataDir, 'global', 'pg_control'));
+    if (control.readUInt32LE(16) !== 1) throw new Error('PGlite did not shut down cleanly; no snapshot made');
+    // The segment holding the shutdown checkpoint (ControlFileData.checkPoint, an LSN at offset 32) is the one
+    // PostgreSQL reads at start; every other one (recycled, full of old records) goes. 16 MB segments.
+    const checkpoint = control.readBigUInt64LE(32);
+    const segment =
+      `${(checkpoint >> 32n).toString(16).padStart(8, '0')}${((checkpoint & 0xffffffffn) >> 24n).toString(16).padStart(8, '0')}`.toUpperCase();
+    const walDir = join(dataDir, 'pg_wal');
+    for (const f of readdirSync(walDir)) {
+      if (/^[0-9A-F]{24}$/.test(f) && f.slice(8) !== segment) rmSync(join(walDir, f));
+    }
+    if (!readdirSync(walDir).some((f) => f.slice(8) === segment)) throw new Error(`WAL segment ${segment} is missing`);
+    mkdirSync(snapshotDir, { recursive: true });
+    writeFileSync(join(snapshotDir, 'pgdata.tgz'), gzipSync(tarDirectory(dataDir), { level: 9 }));
+    writeFileSync(stamp, fingerprint);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
-  await db.query('CHECKPOINT');
-  const blob = await db.dumpDataDir('gzip');
-  await db.close();
-  mkdirSync(snapshotDir, { recursive: true });
-  writeFileSync(join(snapshotDir, 'pgdata.tgz'), Buffer.from(await blob.arrayBuffer()));
-  writeFileSync(stamp, fingerprint);
+}
+
+/** A ustar archive of a folder (directories and regular files, sorted, no timestamps): what snapshot.ts reads. */
+function tarDirectory(root) {
+  const blocks = [];
+  const header = (name, size, type, mode) => {
+    if (Buffer.byteLength(name) > 100) throw new Error(`path too long for the snapshot tar: ${name}`);
+    const h = Buffer.alloc(512);
+    h.write(name, 0, 100, 'utf8');
+    h.write(`${mode.toString(8).padStart(7, '0')}\0`, 100);
+    h.write('0000000\0', 108); // uid
+    h.write('0000000\0', 116); // gid
+    h.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
+    h.write('00000000000\0', 136); // mtime
+    h.write('        ', 148); // checksum placeholder
+    h.write(type, 156);
+    h.write('ustar\0', 257);
+    h.write('00', 263);
+    let sum = 0;
+    for (const b of h) sum += b;
+    h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+    blocks.push(h);
+  };
+  const walkDir = (rel) => {
+    for (const name of readdirSync(rel ? join(root, rel) : root).sort()) {
+      const path = rel ? `${rel}/${name}` : name;
+      const st = statSync(join(root, path));
+      if (st.isDirectory()) {
+        header(`${path}/`, 0, '5', 0o700);
+        walkDir(path);
+      } else if (st.isFile() && name !== 'postmaster.pid') {
+        const data = readFileSync(join(root, path));
+        header(path, data.length, '0', 0o600);
+        blocks.push(data);
+        if (data.length % 512) blocks.push(Buffer.alloc(512 - (data.length % 512)));
+      }
+    }
+  };
+  walkDir('');
+  blocks.push(Buffer.alloc(1024));
+  return Buffer.concat(blocks);
 }
 
 console.log(
