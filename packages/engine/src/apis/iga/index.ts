@@ -1,7 +1,7 @@
 /**
  * The IGA API (specs/iga.yaml): workflow definitions (both families, `/auto/orchestration/definition` and
- * `/iga/governance/workflow`, on one store), request types and their binding, script validation. Requests and request
- * actions are not served yet (they run on the shared runtime later): the framework answers 501 in IgaError's shape.
+ * `/iga/governance/workflow`, on one store), request types and their binding, script validation, and access requests
+ * with their actions, which run on the shared runtime (requests.ts).
  */
 
 import { compileIgaDefinition } from '../../dialects/iga/compile.js';
@@ -16,6 +16,7 @@ import { igaSpec } from '../../generated/specs.js';
 import { ApiError, defineApiModule, type ErrorShape, type RequestContext } from '../../http/api-module.js';
 import { parseQueryFilter, pickFields, QueryError, sortBy } from './query.js';
 import * as repo from './repository.js';
+import { registerRequestRoutes } from './requests.js';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -344,5 +345,9 @@ export const apiModule = defineApiModule({
         return { body: await repo.updateRequestType(tx, id, changes) };
       });
     });
+
+    registerRequestRoutes(router, (status, message, errors) =>
+      igaError(status, message, errors as ValidationProblem[] | undefined),
+    );
   },
 });

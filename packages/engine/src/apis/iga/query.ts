@@ -1,7 +1,7 @@
 /**
  * CREST `_queryFilter`, `_sortKeys` and `_fields` over JSON objects (definitions and request types are few: filtered in
  * memory). Grammar: or / and / `!` / parentheses, `<pointer> (eq|co|sw|gt|ge|lt|le) <value>`, `<pointer> pr`, `true`,
- * `false`; pointers as `a/b` or `/a/b`; values "string", 'string', numbers, true, false, null.
+ * `false`; pointers as `a/b`, `/a/b` or `a.b`; values "string", 'string', numbers, true, false, null.
  */
 
 export class QueryError extends Error {}
@@ -82,7 +82,7 @@ export function parseQueryFilter(src: string): (obj: unknown) => boolean {
     ) {
       return { t: 'lit', v: tok.v === 'true' };
     }
-    const path = tok.v.replace(/^\//, '').split('/').filter(Boolean);
+    const path = tok.v.replace(/^\//, '').split(/[/.]/).filter(Boolean);
     if (path.length === 0) throw new QueryError(`expected a field at ${tok.pos}`);
     const op = tokens[p];
     if (op?.k !== 'word') throw new QueryError(`expected an operator after "${tok.v}"`);

@@ -1,0 +1,602 @@
+/**
+ * IGA access requests (specs/iga.yaml, tag Requests) on the shared runtime. Creating a request resolves its request
+ * type (`<catalog type>Grant|Remove`) → the bound published workflow, deploys that definition's graph (compiled, made
+ * runnable by runnable.ts) once per definition `_rev` and body (deploy dedupe), starts an instance with the request as
+ * variables and stores the request with its instance id, all in one transaction. The request's phases follow the
+ * instance's open user tasks; approve / reject / fulfill / deny complete the phase's task with the matching outcome.
+ *
+ * The caller: the IGA API has one bearer token and no user behind it, so the caller acts as an admin (an actor of
+ * every phase, allowed to cancel); comments and decisions are recorded under `managed/user/iga-admin`.
+ */
+
+import { compileIgaDefinition } from '../../dialects/iga/compile.js';
+import type { ApiRouter, RequestContext } from '../../http/api-module.js';
+import { Runtime } from '../../runtime/commands.js';
+import { RuntimeError } from '../../runtime/errors.js';
+import type { Db, Queryable } from '../../store/db.js';
+import { parseQueryFilter, pickFields, QueryError, sortBy } from './query.js';
+import * as repo from './repository.js';
+import { runnableGraph } from './runnable.js';
+
+type IgaErrorFn = (status: number, message: string, errors?: unknown[]) => Error;
+
+export const CALLER = { id: 'managed/user/iga-admin', userName: 'iga-admin' };
+
+interface Phase {
+  name: string;
+  displayName?: string;
+  type: string;
+  status: 'in-progress' | 'complete';
+  decision: string | null;
+  startDate: string;
+  completionDate: string | null;
+  workflowTaskId?: string;
+}
+
+interface Actor {
+  id: string;
+  phase?: string;
+  permissions: Record<string, boolean>;
+}
+
+export interface RequestDoc {
+  id: string;
+  requestType: string;
+  request: { common: Record<string, unknown>; custom?: Record<string, unknown> };
+  requester: Record<string, unknown>;
+  user: Record<string, unknown>;
+  application?: Record<string, unknown>;
+  entitlement?: Record<string, unknown>;
+  role?: Record<string, unknown>;
+  workflow: { id: string; instanceId?: string };
+  decision: {
+    status: 'in-progress' | 'complete' | 'cancelled' | 'suspended';
+    decision: 'approved' | 'rejected' | null;
+    outcome: string | null;
+    startDate: string;
+    completionDate: string | null;
+    deadline: string | null;
+    failure?: boolean;
+    comments: Record<string, unknown>[];
+    actors: { active: Actor[]; inactive: Actor[] };
+    phases: Phase[];
+  };
+  metadata: { createdDate: string; modifiedDate: string };
+}
+
+const PERMISSIONS = ['approve', 'reject', 'reassign', 'modify', 'comment', 'fulfill', 'deny', 'cancel'] as const;
+const ACTOR_ID = /^managed\/(user|role)\/[^/\s]+$/;
+
+/** A runtime whose commands run inside the caller's transaction (one request = one transaction). */
+function runtimeIn(tx: Queryable, c: RequestContext): Runtime {
+  const db: Db = {
+    kind: c.db.kind,
+    query: (sql, params) => tx.query(sql, params),
+    exec: async (sql) => {
+      await tx.query(sql);
+    },
+    transaction: (fn) => fn(tx),
+    close: async () => {},
+  } as Db;
+  return new Runtime({ db, clock: c.clock, ids: c.ids });
+}
+
+// --- storage -----------------------------------------------------------------------------------------------------------
+
+interface RequestRow {
+  id: string;
+  body: RequestDoc | string;
+}
+const toDoc = (r: RequestRow): RequestDoc => (typeof r.body === 'string' ? JSON.parse(r.body) : r.body);
+
+async function insertRequest(tx: Queryable, doc: RequestDoc): Promise<void> {
+  await tx.query(
+    `INSERT INTO iga_requests (id, request_type, workflow_id, status, created_at, body, instance_id, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $5)`,
+    [
+      doc.id,
+      doc.requestType,
+      doc.workflow.id,
+      doc.decision.status,
+      doc.metadata.createdDate,
+      JSON.stringify(doc),
+      doc.workflow.instanceId ?? null,
+    ],
+  );
+}
+
+async function saveRequest(tx: Queryable, doc: RequestDoc): Promise<void> {
+  await tx.query('UPDATE iga_requests SET status = $2, body = $3, updated_at = $4 WHERE id = $1', [
+    doc.id,
+    doc.decision.status,
+    JSON.stringify(doc),
+    doc.metadata.modifiedDate,
+  ]);
+}
+
+async function readRequest(q: Queryable, id: string, lock = false): Promise<RequestDoc | undefined> {
+  const { rows } = await q.query<RequestRow>(
+    `SELECT id, body FROM iga_requests WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
+  return rows[0] ? toDoc(rows[0]) : undefined;
+}
+
+async function allRequests(q: Queryable): Promise<RequestDoc[]> {
+  const { rows } = await q.query<RequestRow>(
+    `SELECT id, body FROM iga_requests WHERE body <> '{}'::jsonb ORDER BY created_at, id`,
+  );
+  return rows.map(toDoc);
+}
+
+// --- runtime state → request -------------------------------------------------------------------------------------------
+
+async function instanceVariables(q: Queryable, instanceId: string): Promise<Record<string, unknown>> {
+  const { rows } = await q.query<{ name: string; value: unknown }>(
+    'SELECT name, value FROM wf_hi_variable WHERE instance_id = $1 AND scope_id = $1',
+    [instanceId],
+  );
+  const out: Record<string, unknown> = {};
+  for (const r of rows) out[r.name] = typeof r.value === 'string' && r.name.startsWith('__') ? r.value : r.value;
+  return out;
+}
+
+/** Brings the request's phases, actors and status up to date with its instance. */
+async function sync(tx: Queryable, doc: RequestDoc, now: string): Promise<void> {
+  const instanceId = doc.workflow.instanceId;
+  if (!instanceId) return;
+  const d = doc.decision;
+  const { rows: open } = await tx.query<{ id: string; task_def_key: string; name: string | null; create_time: Date }>(
+    'SELECT id, task_def_key, name, create_time FROM wf_task WHERE instance_id = $1 ORDER BY create_time, id',
+    [instanceId],
+  );
+  const openIds = new Set(open.map((t) => t.id));
+  for (const p of d.phases) {
+    if (p.status === 'in-progress' && (!p.workflowTaskId || !openIds.has(p.workflowTaskId))) {
+      p.status = 'complete';
+      p.completionDate = now;
+    }
+  }
+  for (const t of open) {
+    if (d.phases.some((p) => p.workflowTaskId === t.id)) continue;
+    d.phases.push({
+      name: t.task_def_key,
+      ...(t.name ? { displayName: t.name } : {}),
+      type: 'request',
+      status: 'in-progress',
+      decision: null,
+      startDate: new Date(t.create_time).toISOString(),
+      completionDate: null,
+      workflowTaskId: t.id,
+    });
+  }
+  const vars = await instanceVariables(tx, instanceId);
+  const active: Actor[] = [];
+  for (const p of d.phases) {
+    if (p.status !== 'in-progress') continue;
+    const actors = (vars[`__actors_${p.name}`] ?? []) as Actor[];
+    for (const a of actors) {
+      if (typeof a?.id !== 'string' || !ACTOR_ID.test(a.id)) continue;
+      const permissions: Record<string, boolean> = {};
+      for (const k of PERMISSIONS) if (k !== 'cancel') permissions[k] = a.permissions?.[k] === true;
+      active.push({ id: a.id, phase: p.name, permissions });
+    }
+  }
+  d.actors = { active, inactive: [] };
+
+  const set = (vars.requestDecision ?? null) as Record<string, unknown> | null;
+  if (set && typeof set === 'object') {
+    if (set.status === 'complete' || set.status === 'in-progress' || set.status === 'suspended')
+      d.status = set.status as RequestDoc['decision']['status'];
+    if (set.decision === 'approved' || set.decision === 'rejected') d.decision = set.decision;
+    if (typeof set.outcome === 'string') d.outcome = set.outcome;
+    if (set.failure === true) d.failure = true;
+    if (typeof set.comment === 'string' && !d.comments.some((x) => x.action === 'system' && x.comment === set.comment))
+      d.comments.push({ timeStamp: now, user: CALLER, action: 'system', comment: set.comment });
+  }
+  const running = (await tx.query('SELECT 1 FROM wf_instance WHERE id = $1', [instanceId])).rowCount > 0;
+  if (!running && d.status === 'in-progress') d.status = 'complete';
+  if (d.status === 'complete') {
+    if (d.decision === null) {
+      const last = [...d.phases].reverse().find((p) => p.decision === 'approved' || p.decision === 'rejected');
+      d.decision = (last?.decision as 'approved' | 'rejected' | undefined) ?? null;
+    }
+    d.completionDate ??= now;
+    d.actors.active = [];
+  }
+  doc.metadata.modifiedDate = now;
+}
+
+// --- routes -----------------------------------------------------------------------------------------------------------
+
+interface CreateBody {
+  users: string[];
+  catalogs: { type: 'application' | 'entitlement' | 'role'; id: string }[];
+  accessModifier: 'add' | 'remove';
+  priority?: string;
+  justification?: string;
+  externalRequestId?: string;
+  startDate?: string;
+  endDate?: string;
+  expiryDate?: string;
+  context?: Record<string, unknown>;
+}
+
+const typeOf = (catalogType: string, modifier: string) => `${catalogType}${modifier === 'add' ? 'Grant' : 'Remove'}`;
+
+function pageOf<T>(c: RequestContext, items: T[]) {
+  const size = (c.query._pageSize as number | undefined) ?? 100;
+  const offset = (c.query._pagedResultsOffset as number | undefined) ?? 0;
+  const slice = items.slice(offset, offset + size);
+  const next = offset + slice.length;
+  return { slice, searchAfterKey: next < items.length ? Buffer.from(String(next)).toString('base64url') : null };
+}
+
+interface TargetFilter {
+  operator: string;
+  operand: { targetName: string; targetValue?: unknown } | TargetFilter[];
+}
+
+const getPath = (obj: unknown, path: string) =>
+  path
+    .split(/[./]/)
+    .filter(Boolean)
+    .reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
+
+function matchesTarget(f: TargetFilter | undefined, doc: unknown, fail: (m: string) => Error): boolean {
+  if (!f) return true;
+  const op = f.operator;
+  if (op === 'AND' || op === 'OR' || op === 'NOT') {
+    if (!Array.isArray(f.operand)) throw fail(`targetFilter: ${op} takes a list of filters`);
+    const subs = f.operand as TargetFilter[];
+    if (op === 'AND') return subs.every((s) => matchesTarget(s, doc, fail));
+    if (op === 'OR') return subs.some((s) => matchesTarget(s, doc, fail));
+    return !subs.every((s) => matchesTarget(s, doc, fail));
+  }
+  if (Array.isArray(f.operand) || !f.operand || typeof f.operand.targetName !== 'string')
+    throw fail(`targetFilter: ${op} takes {targetName, targetValue}`);
+  const v = getPath(doc, f.operand.targetName);
+  const want = f.operand.targetValue;
+  const values = Array.isArray(v) ? v : [v];
+  return values.some((x) => {
+    switch (op) {
+      case 'EXISTS':
+        return x !== undefined && x !== null;
+      case 'EQUALS':
+        return typeof x === 'string' && typeof want === 'string' ? x.toLowerCase() === want.toLowerCase() : x === want;
+      case 'CONTAINS':
+        return typeof x === 'string' && typeof want === 'string' && x.toLowerCase().includes(want.toLowerCase());
+      case 'STARTS_WITH':
+        return typeof x === 'string' && typeof want === 'string' && x.toLowerCase().startsWith(want.toLowerCase());
+      default: {
+        if (x === undefined || x === null || want === undefined || want === null) return false;
+        const cmp = x < want ? -1 : x > want ? 1 : 0;
+        return op === 'GT' ? cmp > 0 : op === 'GTE' ? cmp >= 0 : op === 'LT' ? cmp < 0 : cmp <= 0;
+      }
+    }
+  });
+}
+
+export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): void {
+  const now = (c: RequestContext) => c.clock.now().toISOString();
+
+  const runtimeErrors = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof RuntimeError) {
+        const status =
+          e.kind === 'not-found' ? 404 : e.kind === 'conflict' ? 409 : e.kind === 'bad-request' ? 400 : 500;
+        throw igaError(status, e.message);
+      }
+      throw e;
+    }
+  };
+
+  /** Why each pair would be refused: a request of the same type for the same user and item still in progress. */
+  const problems = async (q: Queryable, body: CreateBody) => {
+    const pending = (await allRequests(q)).filter(
+      (r) => r.decision.status === 'in-progress' || r.decision.status === 'suspended',
+    );
+    const errors: { userId: string; catalogId: string; error: string }[] = [];
+    for (const userId of body.users) {
+      for (const item of body.catalogs) {
+        const type = typeOf(item.type, body.accessModifier);
+        const dup = pending.find(
+          (r) =>
+            r.requestType === type &&
+            r.user.id === userId &&
+            (r[item.type] as { id?: string } | undefined)?.id === item.id,
+        );
+        if (dup)
+          errors.push({
+            userId,
+            catalogId: item.id,
+            error: `A pending request (${dup.id}) already asks for ${item.type} ${item.id} for user ${userId}`,
+          });
+      }
+    }
+    return errors;
+  };
+
+  const create = async (c: RequestContext) => {
+    const body = c.body as CreateBody;
+    return c.db.transaction(async (tx) => {
+      const at = now(c);
+      const rt = runtimeIn(tx, c);
+      const types = new Map<string, { workflowId: string; deployed: { id: string; key: string; graph: never } }>();
+      for (const item of body.catalogs) {
+        const typeId = typeOf(item.type, body.accessModifier);
+        if (types.has(typeId)) continue;
+        const t = await repo.readRequestType(tx, typeId);
+        if (!t)
+          throw igaError(400, `Unknown request type ${typeId}`, [
+            { step: null, field: '/catalogs', rule: 'schema', message: `request type ${typeId} does not exist` },
+          ]);
+        const wf = t.workflow.id;
+        // FOR SHARE: a forced delete of the definition waits for this transaction, then sees its requests.
+        if (!wf || !(await repo.sharePublished(tx, wf)))
+          throw igaError(409, `Request type ${typeId} is not bound to a published workflow`);
+        const def = (await repo.read(tx, wf, 'published'))!;
+        const graph = runnableGraph(compileIgaDefinition(def), `iga_${def.id}`);
+        const { definitions } = await runtimeErrors(() =>
+          rt.deploy({
+            graphs: [graph],
+            name: `iga ${def.id} rev ${def._rev}`,
+            source: JSON.stringify({ iga: def.id, rev: def._rev, body: repo.bodyOf(def) }),
+            category: 'iga',
+            dedupe: true,
+          }),
+        );
+        const d = definitions[0]!;
+        types.set(typeId, { workflowId: wf, deployed: { id: d.id, key: d.key, graph: d.graph as never } });
+      }
+      const errors = await problems(tx, body);
+      if (errors.length > 0) throw igaError(409, errors.map((e) => e.error).join('; '));
+      const common: Record<string, unknown> = { priority: body.priority ?? 'low', isDraft: false };
+      for (const k of ['justification', 'externalRequestId', 'startDate', 'endDate', 'expiryDate'] as const)
+        if (body[k] !== undefined) common[k] = body[k];
+      common.context = body.context ?? { type: 'request' };
+      const created: RequestDoc[] = [];
+      for (const userId of body.users) {
+        for (const item of body.catalogs) {
+          const typeId = typeOf(item.type, body.accessModifier);
+          const t = types.get(typeId)!;
+          const doc: RequestDoc = {
+            id: c.ids.uuid(),
+            requestType: typeId,
+            request: { common: structuredClone(common) },
+            requester: { ...CALLER },
+            user: { id: userId },
+            [item.type]: { id: item.id },
+            workflow: { id: t.workflowId },
+            decision: {
+              status: 'in-progress',
+              decision: null,
+              outcome: null,
+              startDate: at,
+              completionDate: null,
+              deadline: null,
+              comments: [],
+              actors: { active: [], inactive: [] },
+              phases: [],
+            },
+            metadata: { createdDate: at, modifiedDate: at },
+          };
+          const { decision: _d, metadata: _m, workflow: _w, ...asked } = doc;
+          const started = await runtimeErrors(() =>
+            rt.startInstance({
+              definition: { ...t.deployed, suspended: false },
+              businessKey: doc.id,
+              variables: {
+                id: doc.id,
+                requestId: doc.id,
+                request: { ...asked, workflow: doc.workflow },
+                requestIndex: asked,
+              },
+              startUserId: CALLER.id,
+            }),
+          );
+          doc.workflow.instanceId = started.id;
+          await sync(tx, doc, at);
+          await insertRequest(tx, doc);
+          created.push(doc);
+        }
+      }
+      return { status: 201, body: { result: created, resultCount: created.length } };
+    });
+  };
+
+  router.operation('requestsAction', async (c) => {
+    if (c.query._action === 'create') return create(c);
+    return { body: { errors: await problems(c.db, c.body as CreateBody) } };
+  });
+
+  router.operation('readRequest', async (c) => {
+    const doc = await readRequest(c.db, c.params.requestId!);
+    if (!doc) throw igaError(404, `Request with id: ${c.params.requestId} was not found`);
+    return { body: doc };
+  });
+
+  const list = (c: RequestContext, docs: RequestDoc[]) => {
+    const sorted = sortBy(docs, c.query._sortKeys as string | undefined, 'metadata.createdDate,id');
+    const { slice, searchAfterKey } = pageOf(c, sorted);
+    const fields = c.query._fields as string | undefined;
+    return {
+      body: {
+        result: slice.map((d) => pickFields(d, fields, ['id'])),
+        searchAfterKey,
+        resultCount: slice.length,
+        totalCount: docs.length,
+      },
+    };
+  };
+
+  router.operation('queryRequests', async (c) => {
+    const f = c.query._queryFilter as string | undefined;
+    let match: (o: unknown) => boolean = () => true;
+    if (f !== undefined) {
+      try {
+        match = parseQueryFilter(f);
+      } catch (e) {
+        if (e instanceof QueryError) throw igaError(400, `Invalid _queryFilter '${f}': ${e.message}`);
+        throw e;
+      }
+    }
+    return list(
+      c,
+      (await allRequests(c.db)).filter((d) => match(d)),
+    );
+  });
+
+  const search = async (c: RequestContext, scope: (d: RequestDoc) => boolean) => {
+    const tf = (c.body as { targetFilter?: TargetFilter } | undefined)?.targetFilter;
+    const fail = (m: string) => igaError(400, m);
+    return list(
+      c,
+      (await allRequests(c.db)).filter((d) => scope(d) && matchesTarget(tf, d, fail)),
+    );
+  };
+  const isUser = (ref: unknown, userId: string) =>
+    typeof ref === 'string' && (ref === userId || ref === `managed/user/${userId}`);
+
+  router.operation('searchRequests', (c) => search(c, () => true));
+  router.operation('searchUserRequests', (c) =>
+    search(c, (d) => isUser(d.requester.id, c.params.userId!) || isUser(d.user.id, c.params.userId!)),
+  );
+  router.operation('searchUserTasks', (c) =>
+    search(c, (d) => d.decision.actors.active.some((a) => isUser(a.id, c.params.userId!))),
+  );
+
+  // --- actions ---------------------------------------------------------------------------------------------------------
+
+  const OUTCOMES: Record<string, { outcome: string; decision: string; category: string }> = {
+    approve: { outcome: 'APPROVE', decision: 'approved', category: 'approvalTask' },
+    reject: { outcome: 'REJECT', decision: 'rejected', category: 'approvalTask' },
+    fulfill: { outcome: 'FULFILL', decision: 'fulfilled', category: 'fulfillmentTask' },
+    deny: { outcome: 'DENY', decision: 'denied', category: 'fulfillmentTask' },
+  };
+
+  router.operation('requestAction', async (c) => {
+    const action = c.query._action as string;
+    const id = c.params.requestId!;
+    const body = (c.body ?? {}) as Record<string, unknown>;
+    if (!['approve', 'reject', 'fulfill', 'deny', 'cancel', 'comment', 'reassign', 'modify'].includes(action))
+      throw igaError(501, `_action=${action} is not implemented by this wfkit engine yet`);
+    return c.db.transaction(async (tx) => {
+      const doc = await readRequest(tx, id, true);
+      if (!doc) throw igaError(404, `Request with id: ${id} was not found`);
+      const at = now(c);
+      const rt = runtimeIn(tx, c);
+      const d = doc.decision;
+      const comment = (text: unknown, act: string, phase?: string) => {
+        if (typeof text === 'string' && text !== '')
+          d.comments.push({ timeStamp: at, user: CALLER, action: act, ...(phase ? { phase } : {}), comment: text });
+      };
+      const inProgress = () => {
+        if (d.status !== 'in-progress' && d.status !== 'suspended')
+          throw igaError(409, `Request ${id} is ${d.status}: it can't be acted on`);
+      };
+      /** The active phase the action is for: `phaseName`, or the only active one (the caller acts on every phase). */
+      const phase = () => {
+        const active = d.phases.filter((p) => p.status === 'in-progress');
+        const name = c.query.phaseName as string | undefined;
+        if (name !== undefined) {
+          const p = active.find((x) => x.name === name);
+          if (!p) throw igaError(409, `Request ${id} has no active phase ${name}`);
+          return p;
+        }
+        if (active.length === 0) throw igaError(409, `Request ${id} has no active phase`);
+        if (active.length > 1)
+          throw igaError(
+            400,
+            `The caller is an actor of ${active.length} active phases of this request; give phaseName`,
+            [
+              {
+                step: null,
+                field: '',
+                rule: 'schema',
+                message: 'query parameter phaseName is required when the caller acts on several phases',
+              },
+            ],
+          );
+        return active[0]!;
+      };
+
+      switch (action) {
+        case 'approve':
+        case 'reject':
+        case 'fulfill':
+        case 'deny': {
+          inProgress();
+          const p = phase();
+          const spec = OUTCOMES[action]!;
+          const { rows } = await tx.query<{ category: string | null }>('SELECT category FROM wf_task WHERE id = $1', [
+            p.workflowTaskId,
+          ]);
+          if (rows[0]?.category !== spec.category)
+            throw igaError(
+              409,
+              `Can't ${action} phase ${p.name}: it is not a ${spec.category === 'approvalTask' ? 'approval' : 'fulfillment'} phase`,
+            );
+          comment(body.justification ?? body.comment, action, p.name);
+          p.decision = spec.decision;
+          await runtimeErrors(() =>
+            rt.completeTask(p.workflowTaskId!, { outcome: spec.outcome }, { userId: CALLER.id }),
+          );
+          break;
+        }
+        case 'cancel': {
+          inProgress();
+          comment(body.comment, 'cancel');
+          await runtimeErrors(() => rt.deleteInstance(doc.workflow.instanceId!, 'cancelled'));
+          for (const p of d.phases)
+            if (p.status === 'in-progress') {
+              p.status = 'complete';
+              p.decision = 'cancelled';
+              p.completionDate = at;
+            }
+          d.status = 'cancelled';
+          d.outcome = 'cancelled';
+          d.completionDate = at;
+          d.actors = { active: [], inactive: [] };
+          doc.metadata.modifiedDate = at;
+          await saveRequest(tx, doc);
+          return { body: doc };
+        }
+        case 'comment': {
+          const name = c.query.phaseName as string | undefined;
+          comment(body.comment, 'comment', name);
+          doc.metadata.modifiedDate = at;
+          await saveRequest(tx, doc);
+          return { body: doc };
+        }
+        case 'reassign': {
+          inProgress();
+          const p = phase();
+          const updated = body.updatedActors as { id: string[]; permissions: Record<string, boolean> }[];
+          const actors = updated.flatMap((u) => u.id.map((aid) => ({ id: aid, permissions: u.permissions })));
+          comment(body.comment, 'reassign', p.name);
+          await runtimeErrors(() => rt.setVariables(doc.workflow.instanceId!, { [`__actors_${p.name}`]: actors }));
+          break;
+        }
+        case 'modify': {
+          inProgress();
+          const p = phase();
+          const change = body.request as { common?: Record<string, unknown>; custom?: Record<string, unknown> };
+          doc.request.common = { ...doc.request.common, ...(change.common ?? {}) };
+          if (change.custom) doc.request.custom = { ...(doc.request.custom ?? {}), ...change.custom };
+          comment(body.comment, 'modify', p.name);
+          const { decision: _d, metadata: _m, ...asked } = doc;
+          await runtimeErrors(() => rt.setVariables(doc.workflow.instanceId!, { request: asked, requestIndex: asked }));
+          break;
+        }
+        default:
+          throw igaError(501, `_action=${action} is not implemented by this wfkit engine yet`);
+      }
+      await sync(tx, doc, at);
+      await saveRequest(tx, doc);
+      return { body: doc };
+    });
+  });
+}

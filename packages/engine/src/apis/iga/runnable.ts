@@ -1,0 +1,144 @@
+/**
+ * Makes a compiled IGA graph (dialects/iga/compile.ts) runnable on the shared runtime without changing the runtime:
+ *
+ * - the runtime evaluates flow conditions as JUEL, while IGA conditions are JavaScript: before every conditional
+ *   gateway a script task `<gateway>__eval` evaluates each outgoing flow's JavaScript condition in the sandbox (with
+ *   the process variables in scope) into the variable `__cond`, and the flow's condition becomes `${__cond.<flow>}`;
+ * - scripts get a prelude: `logger`, an `openidm` that answers the calls the built-in workflows make
+ *   (`iga/governance/requests/<id>` GET → the request, `_action=update` → the `requestDecision` variable; other calls
+ *   are recorded in `openidmCalls`) and `execution.getVariables().get(name)` as in the Java map scripts expect;
+ * - before every human step a script task `<step>__prepare` resolves the step's actors (static ids and expressions)
+ *   into `__actors_<step>` (the request reads the phase's actors from it);
+ * - the expiration boundary timers are dropped (their dates are JavaScript; expiration is not run yet), and email
+ *   steps end with outcome SUCCESS.
+ */
+
+import type { IgaProcessGraph } from '../../dialects/iga/compile.js';
+import { bodyOf } from '../../dialects/iga/types.js';
+import type { GraphFlow, GraphNode } from '../../runtime/graph.js';
+
+export const PRELUDE = `var logger = { info: function () {}, warn: function () {}, error: function () {}, debug: function () {} };
+(function () {
+  var gv = execution.getVariables;
+  execution.getVariables = function () {
+    var v = gv();
+    Object.defineProperty(v, 'get', { value: function (k) { return v[k] === undefined ? null : v[k]; }, enumerable: false });
+    return v;
+  };
+})();
+var openidm = (function () {
+  function record(call) {
+    var calls = execution.getVariable('openidmCalls') || [];
+    calls.push(call);
+    execution.setVariable('openidmCalls', calls);
+  }
+  return {
+    action: function (path, method, body, params) {
+      var m = /^iga\\/governance\\/requests\\/([^/]+)$/.exec(String(path));
+      if (m && m[1] === execution.getVariable('id')) {
+        if (params && params._action === 'update') {
+          var d = execution.getVariable('requestDecision') || {};
+          for (var k in body) d[k] = body[k];
+          execution.setVariable('requestDecision', d);
+          return {};
+        }
+        if (String(method).toUpperCase() === 'GET') return execution.getVariable('request');
+      }
+      record({ path: String(path), method: String(method), body: body || null, params: params || null });
+      return {};
+    },
+    read: function (path) {
+      var parts = String(path).split('/');
+      return { _id: parts[parts.length - 1] };
+    },
+    create: function (path, id, body) { record({ path: String(path), method: 'create', body: body || null }); return body || {}; },
+    patch: function (path) { record({ path: String(path), method: 'patch' }); return {}; },
+    update: function (path) { record({ path: String(path), method: 'update' }); return {}; },
+    query: function () { return { result: [] }; }
+  };
+})();
+`;
+
+const HUMAN = new Set(['approvalTask', 'fulfillmentTask', 'violationTask']);
+
+export function runnableGraph(compiled: IgaProcessGraph, processId: string): IgaProcessGraph {
+  const g: IgaProcessGraph = JSON.parse(JSON.stringify(compiled));
+  g.id = processId;
+  let n = 0;
+  const newFlow = (source: string, target: string): string => {
+    const id = `flow_x${++n}`;
+    g.flows[id] = { id, source, target } as GraphFlow;
+    g.nodes[source]!.outgoing.push(id);
+    g.nodes[target]!.incoming.push(id);
+    return id;
+  };
+  /** A script task placed in front of `target`: every flow into target now enters the script. */
+  const inFront = (target: string, id: string, source: string) => {
+    const t = g.nodes[target]!;
+    const node: GraphNode = {
+      id,
+      type: 'scriptTask',
+      parent: null,
+      incoming: [...t.incoming],
+      outgoing: [],
+      script: { format: 'javascript', source },
+    } as GraphNode;
+    g.nodes[id] = node;
+    for (const f of t.incoming) g.flows[f]!.target = id;
+    t.incoming = [];
+    newFlow(id, target);
+  };
+
+  // Expiration timers: dropped.
+  for (const node of Object.values(g.nodes)) {
+    if (node.type !== 'boundaryEvent') continue;
+    for (const f of node.outgoing) {
+      const flow = g.flows[f]!;
+      const t = g.nodes[flow.target]!;
+      t.incoming = t.incoming.filter((x) => x !== f);
+      delete g.flows[f];
+    }
+    const host = g.nodes[node.attachedTo!];
+    if (host) delete host.boundaryEvents;
+    delete g.nodes[node.id];
+  }
+
+  for (const node of Object.values({ ...g.nodes })) {
+    if (node.type === 'scriptTask' && node.script) node.script.source = PRELUDE + node.script.source;
+    if (node.type === 'serviceTask') {
+      node.type = 'scriptTask';
+      node.script = { format: 'javascript', source: "execution.setVariable('outcome', 'SUCCESS');" };
+      delete node.service;
+    }
+  }
+
+  for (const node of Object.values({ ...g.nodes })) {
+    if (node.type !== 'exclusiveGateway' && node.type !== 'inclusiveGateway') continue;
+    const conds = node.outgoing.map((f) => [f, g.flows[f]!.condition] as const).filter(([, c]) => c !== undefined);
+    if (conds.length === 0) continue;
+    const lines = conds.map(
+      ([f, c]) =>
+        `try { with (v) { r[${JSON.stringify(f)}] = !!(${c}); } } catch (e) { r[${JSON.stringify(f)}] = false; }`,
+    );
+    const source = `var v = execution.getVariables(); if (v.outcome === undefined) v.outcome = null; var r = {};\n${lines.join('\n')}\nexecution.setVariable('__cond', r);`;
+    for (const [f] of conds) g.flows[f]!.condition = `\${__cond.${f}}`;
+    inFront(node.id, `${node.id}__eval`, source);
+  }
+
+  for (const node of Object.values({ ...g.nodes })) {
+    const step = (node as { igaStep?: { type: string } }).igaStep;
+    if (!step || !HUMAN.has(step.type) || node.type !== 'userTask') continue;
+    const actors = (bodyOf(step as never)?.actors ?? []) as { id: unknown; permissions?: Record<string, boolean> }[];
+    const lines = actors.map((a) => {
+      const perms = JSON.stringify(a.permissions ?? {});
+      const id = a.id as string | { isExpression?: boolean; value?: string };
+      if (typeof id === 'string') return `out.push({ id: ${JSON.stringify(id)}, permissions: ${perms} });`;
+      if (id && typeof id === 'object' && id.isExpression && typeof id.value === 'string')
+        return `try { with (v) { out.push({ id: String(${id.value}), permissions: ${perms} }); } } catch (e) {}`;
+      return '';
+    });
+    const source = `var v = execution.getVariables(); var out = [];\n${lines.join('\n')}\nexecution.setVariable(${JSON.stringify(`__actors_${node.id}`)}, out);`;
+    inFront(node.id, `${node.id}__prepare`, source);
+  }
+  return g;
+}
