@@ -3,6 +3,7 @@
  * tokens until every path waits, write runtime and history rows, commit. Dialect- and API-neutral.
  */
 import type { Db, Queryable } from '../store/db.js';
+import { registeredServiceBehaviour, type ServiceBehaviour } from './behaviours.js';
 import { type Clock, systemClock } from './clock.js';
 import { badRequest, conflict, notFound, RuntimeError } from './errors.js';
 import { Executor, type ExecutorHooks } from './executor.js';
@@ -19,6 +20,8 @@ export interface RuntimeOptions {
   history?: HistoryLevel;
   scriptLimits?: ScriptLimits;
   expressionGlobals?: Record<string, unknown>;
+  /** Service behaviours of this Runtime, over the ones registered process-wide (runtime/behaviours.ts). */
+  serviceBehaviours?: Record<string, ServiceBehaviour>;
 }
 
 export interface DefinitionRow {
@@ -74,6 +77,10 @@ export class Runtime {
       },
       scriptLimits: opts.scriptLimits,
       expressionGlobals: opts.expressionGlobals,
+      serviceBehaviour: (name) =>
+        (opts.serviceBehaviours && Object.hasOwn(opts.serviceBehaviours, name)
+          ? opts.serviceBehaviours[name]
+          : undefined) ?? registeredServiceBehaviour(name),
     };
   }
 

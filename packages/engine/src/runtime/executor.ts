@@ -5,6 +5,7 @@
  */
 
 import type { Queryable } from '../store/db.js';
+import type { ServiceBehaviour } from './behaviours.js';
 import { RuntimeError } from './errors.js';
 import { type ExpressionContext, evaluate, evaluateCondition, HostObject } from './expressions/index.js';
 import { canReach, type GraphNode, type ProcessGraph } from './graph.js';
@@ -17,6 +18,8 @@ export interface ExecutorHooks {
   scriptLimits?: ScriptLimits;
   /** Extra values visible to expressions (host objects). */
   expressionGlobals?: Record<string, unknown>;
+  /** Finds a named service behaviour (runtime/behaviours.ts). */
+  serviceBehaviour?(name: string): ServiceBehaviour | undefined;
 }
 
 type Op = () => Promise<void> | void;
@@ -230,7 +233,9 @@ export class Executor {
         await this.runScriptTask(inst, e, n);
         return this.leave(inst, e, n);
       case 'serviceTask': {
-        const v = this.evalIn(inst, e, n.service!.expression, `the expression of service task '${n.id}'`);
+        const v = n.service!.behaviour
+          ? await this.runBehaviour(inst, e, n)
+          : this.evalIn(inst, e, n.service!.expression, `the expression of service task '${n.id}'`);
         if (n.service!.resultVariable) this.setVar(inst, e, n.service!.resultVariable, v ?? null);
         return this.leave(inst, e, n);
       }
@@ -253,6 +258,23 @@ export class Executor {
       case 'boundaryEvent':
         return this.leave(inst, e, n);
     }
+  }
+
+  private async runBehaviour(inst: InstanceState, e: Exec, n: GraphNode): Promise<unknown> {
+    const name = n.service!.behaviour!;
+    const behaviour = this.hooks.serviceBehaviour?.(name);
+    if (!behaviour) throw new RuntimeError('failed', `Service task '${n.id}': no service behaviour '${name}'`);
+    return behaviour({
+      tx: this.s.tx,
+      node: n,
+      instanceId: inst.id,
+      rootInstanceId: inst.rootId,
+      businessKey: inst.businessKey,
+      now: this.s.now(),
+      getVariable: (name) => this.getVar(inst, e, name).value,
+      setVariable: (name, v) => this.setVar(inst, e, name, v),
+      variables: () => this.allVars(inst, e),
+    });
   }
 
   private async runScriptTask(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {

@@ -86,7 +86,8 @@ export interface GraphNode {
   startForm?: { formKey?: string; initiator?: string; formProperties: FormProperty[] };
   userTask?: UserTaskDef;
   script?: { format: string; source: string; resultVariable?: string };
-  service?: { expression: string; resultVariable?: string };
+  /** `behaviour`: a named service behaviour (runtime/behaviours.ts) run instead of evaluating `expression`. */
+  service?: { expression: string; resultVariable?: string; behaviour?: string };
   callActivity?: {
     calledElement: string;
     inMappings: VariableMapping[];

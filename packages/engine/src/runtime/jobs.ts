@@ -241,6 +241,8 @@ export class JobExecutor {
   }
 
   register(type: string, handler: JobHandler): void {
+    // The same handler registered twice (two API modules sharing the runtime's handlers) is one registration.
+    if (this.handlers.get(type) === handler) return;
     if (this.handlers.has(type)) throw new Error(`A handler for job type "${type}" is already registered`);
     this.handlers.set(type, handler);
   }

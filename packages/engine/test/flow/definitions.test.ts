@@ -523,13 +523,6 @@ describe.each(testStores())('FLOW workflow definitions on $name', (factory) => {
     });
   });
 
-  it("leaves executions unimplemented for now (501 in FrankieOne's error shape)", async () => {
-    const r = await h.call('GET', '/v2/executions', { check: false });
-    expect(r.status).toBe(501);
-    expect(r.body).toMatchObject({ errorCode: 'SYS-500', details: [] });
-    expect(r.body.requestId).toMatch(ULID);
-  });
-
   describe('concurrency', () => {
     it('numbers concurrent publishes 1..n without skipping or repeating', async () => {
       const n = 12;

@@ -32,14 +32,14 @@ export interface FlowHarness {
   close(): Promise<void>;
 }
 
-export async function flowHarness(factory: TestStoreFactory): Promise<FlowHarness> {
+export async function flowHarness(factory: TestStoreFactory, module = flow): Promise<FlowHarness> {
   const store = await factory.create();
   const clock = new TestClock('2025-03-01T10:00:00.000Z');
   const app = createApp({
     store: store.db,
     clock,
     ids: defaultIds(clock),
-    apis: [flow],
+    apis: [module],
     jobs: { start: false },
     docs: false,
   });
@@ -63,7 +63,7 @@ export async function flowHarness(factory: TestStoreFactory): Promise<FlowHarnes
             : {}),
       });
       const response = await app.fetch(request.clone());
-      if (options.check !== false) await expectMatchesSpec(flow, request, response);
+      if (options.check !== false) await expectMatchesSpec(module, request, response);
       const text = await response.text();
       return { status: response.status, body: text ? JSON.parse(text) : undefined };
     },

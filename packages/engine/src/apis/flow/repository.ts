@@ -394,3 +394,17 @@ export async function readSaveRecord(q: Queryable, s: Scope, id: string, version
   );
   return rows[0];
 }
+
+/** The snapshot with this versionId (a published version or the current draft), or undefined. */
+export async function readVersionById(
+  q: Queryable,
+  s: Scope,
+  id: string,
+  versionId: string,
+): Promise<Snapshot | undefined> {
+  const { rows } = await q.query<SnapshotRow>(
+    `${SNAPSHOT_SELECT} WHERE v.customer_id = $1 AND v.child_id = $2 AND v.definition_id = $3 AND v.version_id = $4`,
+    [s.customerId, s.childId, id, versionId],
+  );
+  return rows[0] ? toSnapshot(rows[0]) : undefined;
+}

@@ -1,0 +1,36 @@
+/**
+ * Service behaviours: named host functions a service task can run instead of evaluating its expression
+ * (`service.behaviour` on the node). A dialect registers its behaviours once (they must work in any Runtime,
+ * including the ones the job handlers create); `RuntimeOptions.serviceBehaviours` adds or overrides per Runtime.
+ * The runtime knows nothing of what they do: it passes the command's transaction and the token's context and
+ * stores the result in `service.resultVariable` when one is set. A thrown error fails the command as a failing
+ * expression would.
+ */
+import type { Queryable } from '../store/db.js';
+import type { GraphNode } from './graph.js';
+
+export interface ServiceBehaviourContext {
+  /** The command's transaction (the root instance row is locked). */
+  tx: Queryable;
+  node: GraphNode;
+  instanceId: string;
+  rootInstanceId: string;
+  businessKey: string | null;
+  now: Date;
+  getVariable(name: string): unknown;
+  setVariable(name: string, value: unknown): void;
+  variables(): Record<string, unknown>;
+}
+
+export type ServiceBehaviour = (ctx: ServiceBehaviourContext) => Promise<unknown> | unknown;
+
+const registry = new Map<string, ServiceBehaviour>();
+
+/** Registers (or replaces) a behaviour for every Runtime of this process. */
+export function registerServiceBehaviour(name: string, behaviour: ServiceBehaviour): void {
+  registry.set(name, behaviour);
+}
+
+export function registeredServiceBehaviour(name: string): ServiceBehaviour | undefined {
+  return registry.get(name);
+}
