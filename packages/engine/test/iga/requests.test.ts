@@ -55,6 +55,40 @@ function twoStep(id: string): any {
   });
 }
 
+/** A wait until the request's start date, then a fulfillment step (FULFILL → end, DENY → end). */
+function waitThenFulfil(id: string): any {
+  return definition(id, {
+    steps: [
+      {
+        name: 'waitTask-000000000001',
+        displayName: 'Wait for the start date',
+        type: 'waitTask',
+        waitTask: {
+          nextStep: [{ condition: 'true', outcome: 'COMPLETE', step: 'fulfillmentTask-000000000002' }],
+          resumeDate: { isExpression: true, value: 'requestIndex.request.common.startDate' },
+        },
+      },
+      {
+        name: 'fulfillmentTask-000000000002',
+        displayName: 'Fulfil',
+        type: 'fulfillmentTask',
+        fulfillmentTask: {
+          nextStep: [
+            { condition: null, outcome: 'FULFILL', step: null },
+            { condition: null, outcome: 'DENY', step: null },
+          ],
+          actors: [{ id: 'managed/user/fred', permissions: { fulfill: true, deny: true, comment: true } }],
+        },
+      },
+    ],
+    staticNodes: {
+      startNode: { id: 'startNode', x: 70, y: 140, connections: { start: 'waitTask-000000000001' } },
+      endNode: { id: 'endNode', x: 1000, y: 140, connections: null },
+      uiConfig: {},
+    },
+  });
+}
+
 describe.each(testStores())('IGA access requests on $name', (factory) => {
   let h: IgaHarness;
   beforeAll(async () => {
@@ -295,6 +329,64 @@ describe.each(testStores())('IGA access requests on $name', (factory) => {
     expect(mine.body.result.map((x: any) => x.requestType)).toEqual(['applicationGrant']);
     const all = await h.call('POST', '/iga/governance/user/u-m2/requests?_action=search', { body: {} });
     expect(all.body.totalCount).toBe(2);
+  });
+
+  it('suspends at a wait step until its timer fires, then fulfils or denies at a fulfillment step', async () => {
+    await h.call('POST', `${GOV}?_action=create`, { body: waitThenFulfil('waitFulfil') });
+    expect((await h.call('POST', `${GOV}?_action=publish`, { body: { id: 'waitFulfil' } })).status).toBe(200);
+    await h.call('PATCH', '/iga/governance/requestTypes/roleGrant', {
+      body: [{ operation: 'replace', field: '/workflow/id', value: 'waitFulfil' }],
+    });
+    const a = await createOne('u-wait', { type: 'role', id: 'role-w' }, { startDate: '2025-02-01T00:00:00.000Z' });
+    const b = await createOne('u-wait2', { type: 'role', id: 'role-w' }, { startDate: '2025-02-01T00:00:00.000Z' });
+    expect(a.decision.status).toBe('suspended');
+    expect(a.decision.phases).toEqual([
+      expect.objectContaining({
+        name: 'waitTask-000000000001',
+        status: 'in-progress',
+        resumeDate: '2025-02-01T00:00:00.000Z',
+      }),
+    ]);
+    await h.app.runDueJobs();
+    const r = await h.call('GET', `${REQ}/${a.id}`);
+    expect(r.body.decision.status).toBe('in-progress');
+    expect(r.body.decision.phases.map((p: any) => [p.name, p.status])).toEqual([
+      ['waitTask-000000000001', 'complete'],
+      ['fulfillmentTask-000000000002', 'in-progress'],
+    ]);
+    expect(r.body.decision.actors.active).toEqual([
+      expect.objectContaining({ id: 'managed/user/fred', permissions: expect.objectContaining({ fulfill: true }) }),
+    ]);
+    expect((await h.call('POST', `${REQ}/${a.id}?_action=approve`, { body: {} })).status).toBe(409);
+    const f = await h.call('POST', `${REQ}/${a.id}?_action=fulfill`, { body: {} });
+    expect(f.status).toBe(200);
+    expect(f.body.decision.status).toBe('complete');
+    expect(f.body.decision.phases[1]).toMatchObject({ status: 'complete', decision: 'fulfilled' });
+    const d = await h.call('POST', `${REQ}/${b.id}?_action=deny`, { body: { comment: 'no stock' } });
+    expect(d.status).toBe(200);
+    expect(d.body.decision.status).toBe('complete');
+    expect(d.body.decision.phases[1]).toMatchObject({ status: 'complete', decision: 'denied' });
+    await h.call('PATCH', '/iga/governance/requestTypes/roleGrant', {
+      body: [{ operation: 'replace', field: '/workflow/id', value: 'BasicRoleGrant' }],
+    });
+  });
+
+  it('rejects at the first of two approval steps: the second never starts', async () => {
+    await h.call('POST', `${GOV}?_action=create`, { body: twoStep('twoStepR') });
+    await h.call('POST', `${GOV}?_action=publish`, { body: { id: 'twoStepR' } });
+    await h.call('PATCH', '/iga/governance/requestTypes/applicationRemove', {
+      body: [{ operation: 'replace', field: '/workflow/id', value: 'twoStepR' }],
+    });
+    const r = await h.call('POST', `${REQ}?_action=create`, {
+      body: { users: ['u-rm'], catalogs: [{ type: 'application', id: 'app-rm' }], accessModifier: 'remove' },
+    });
+    expect(r.body.result[0]).toMatchObject({ requestType: 'applicationRemove', workflow: { id: 'twoStepR' } });
+    const x = await h.call('POST', `${REQ}/${r.body.result[0].id}?_action=reject`, { body: {} });
+    expect(x.body.decision).toMatchObject({ status: 'complete', decision: 'rejected', outcome: null });
+    expect(x.body.decision.phases.map((p: any) => p.name)).toEqual(['approvalTask-000000000001']);
+    await h.call('PATCH', '/iga/governance/requestTypes/applicationRemove', {
+      body: [{ operation: 'replace', field: '/workflow/id', value: 'BasicApplicationRemove' }],
+    });
   });
 
   it('answers 404 for an unknown request', async () => {

@@ -30,6 +30,7 @@ interface Phase {
   decision: string | null;
   startDate: string;
   completionDate: string | null;
+  resumeDate?: string;
   workflowTaskId?: string;
 }
 
@@ -150,7 +151,12 @@ async function sync(tx: Queryable, doc: RequestDoc, now: string): Promise<void> 
     'SELECT id, task_def_key, name, create_time FROM wf_task WHERE instance_id = $1 ORDER BY create_time, id',
     [instanceId],
   );
-  const openIds = new Set(open.map((t) => t.id));
+  const { rows: waits } = await tx.query<{ id: string; activity_id: string; due_at: Date; created_at: Date }>(
+    `SELECT id, activity_id, due_at, created_at FROM wf_execution WHERE instance_id = $1 AND event_type = 'timer'
+     ORDER BY created_at, id`,
+    [instanceId],
+  );
+  const openIds = new Set([...open.map((t) => t.id), ...waits.map((w) => w.id)]);
   for (const p of d.phases) {
     if (p.status === 'in-progress' && (!p.workflowTaskId || !openIds.has(p.workflowTaskId))) {
       p.status = 'complete';
@@ -168,6 +174,24 @@ async function sync(tx: Queryable, doc: RequestDoc, now: string): Promise<void> 
       startDate: new Date(t.create_time).toISOString(),
       completionDate: null,
       workflowTaskId: t.id,
+    });
+  }
+  for (const w of waits) {
+    const resumeDate = new Date(w.due_at).toISOString();
+    const known = d.phases.find((p) => p.workflowTaskId === w.id);
+    if (known) {
+      known.resumeDate = resumeDate;
+      continue;
+    }
+    d.phases.push({
+      name: w.activity_id,
+      type: 'request',
+      status: 'in-progress',
+      decision: null,
+      startDate: new Date(w.created_at).toISOString(),
+      completionDate: null,
+      resumeDate,
+      workflowTaskId: w.id,
     });
   }
   const vars = await instanceVariables(tx, instanceId);
@@ -195,7 +219,9 @@ async function sync(tx: Queryable, doc: RequestDoc, now: string): Promise<void> 
       d.comments.push({ timeStamp: now, user: CALLER, action: 'system', comment: set.comment });
   }
   const running = (await tx.query('SELECT 1 FROM wf_instance WHERE id = $1', [instanceId])).rowCount > 0;
-  if (!running && d.status === 'in-progress') d.status = 'complete';
+  if (running && (d.status === 'in-progress' || d.status === 'suspended'))
+    d.status = waits.length > 0 && open.length === 0 ? 'suspended' : 'in-progress';
+  if (!running && (d.status === 'in-progress' || d.status === 'suspended')) d.status = 'complete';
   if (d.status === 'complete') {
     if (d.decision === null) {
       const last = [...d.phases].reverse().find((p) => p.decision === 'approved' || p.decision === 'rejected');
@@ -412,10 +438,30 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
     return { body: { errors: await problems(c.db, c.body as CreateBody) } };
   });
 
+  /** Requests as they are now: an open request is synced with its instance (a timer may have moved it on). */
+  const current = async (c: RequestContext, docs: RequestDoc[]): Promise<RequestDoc[]> => {
+    const open = docs.filter((d) => d.decision?.status === 'in-progress' || d.decision?.status === 'suspended');
+    if (open.length === 0) return docs;
+    const fresh = new Map<string, RequestDoc>();
+    await c.db.transaction(async (tx) => {
+      for (const stale of open) {
+        const doc = await readRequest(tx, stale.id, true);
+        if (!doc) continue;
+        const before = JSON.stringify(doc.decision);
+        const modified = doc.metadata.modifiedDate;
+        await sync(tx, doc, now(c));
+        if (JSON.stringify(doc.decision) !== before) await saveRequest(tx, doc);
+        else doc.metadata.modifiedDate = modified;
+        fresh.set(doc.id, doc);
+      }
+    });
+    return docs.map((d) => fresh.get(d.id) ?? d);
+  };
+
   router.operation('readRequest', async (c) => {
     const doc = await readRequest(c.db, c.params.requestId!);
     if (!doc) throw igaError(404, `Request with id: ${c.params.requestId} was not found`);
-    return { body: doc };
+    return { body: (await current(c, [doc]))[0] };
   });
 
   const list = (c: RequestContext, docs: RequestDoc[]) => {
@@ -454,7 +500,7 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
     const fail = (m: string) => igaError(400, m);
     return list(
       c,
-      (await allRequests(c.db)).filter((d) => scope(d) && matchesTarget(tf, d, fail)),
+      (await current(c, await allRequests(c.db))).filter((d) => scope(d) && matchesTarget(tf, d, fail)),
     );
   };
   const isUser = (ref: unknown, userId: string) =>
@@ -488,6 +534,8 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
       if (!doc) throw igaError(404, `Request with id: ${id} was not found`);
       const at = now(c);
       const rt = runtimeIn(tx, c);
+      // A timer may have moved the instance on since the request was last stored.
+      if (doc.decision.status === 'in-progress' || doc.decision.status === 'suspended') await sync(tx, doc, at);
       const d = doc.decision;
       const comment = (text: unknown, act: string, phase?: string) => {
         if (typeof text === 'string' && text !== '')

@@ -9,6 +9,7 @@
  *   are recorded in `openidmCalls`) and `execution.getVariables().get(name)` as in the Java map scripts expect;
  * - before every human step a script task `<step>__prepare` resolves the step's actors (static ids and expressions)
  *   into `__actors_<step>` (the request reads the phase's actors from it);
+ * - a wait step's resume date (JavaScript) is worked out by `<step>__prepare` into `__resume_<step>`, the timer's date;
  * - the expiration boundary timers are dropped (their dates are JavaScript; expiration is not run yet), and email
  *   steps end with outcome SUCCESS.
  */
@@ -138,6 +139,19 @@ export function runnableGraph(compiled: IgaProcessGraph, processId: string): Iga
       return '';
     });
     const source = `var v = execution.getVariables(); var out = [];\n${lines.join('\n')}\nexecution.setVariable(${JSON.stringify(`__actors_${node.id}`)}, out);`;
+    inFront(node.id, `${node.id}__prepare`, source);
+  }
+
+  // Wait steps: the resume date is JavaScript; a script works it out into `__resume_<step>` for the timer.
+  for (const node of Object.values({ ...g.nodes })) {
+    const step = (node as { igaStep?: { type: string } }).igaStep;
+    if (step?.type !== 'waitTask' || node.type !== 'intermediateCatchEvent') continue;
+    const rd = (bodyOf(step as never) as { resumeDate?: { isExpression?: boolean; value?: unknown } } | undefined)
+      ?.resumeDate;
+    const expr = rd?.isExpression && typeof rd.value === 'string' ? rd.value : JSON.stringify(String(rd?.value ?? ''));
+    const variable = `__resume_${node.id.replace(/\W/g, '_')}`;
+    const source = `var v = execution.getVariables(); var r = null;\ntry { with (v) { r = (${expr}); } } catch (e) { r = null; }\nif (r instanceof Date) r = r.toISOString();\nexecution.setVariable(${JSON.stringify(variable)}, r === null ? new Date().toISOString() : String(r));`;
+    node.event = { kind: 'timer', timer: { type: 'date', value: `\${${variable}}` } };
     inFront(node.id, `${node.id}__prepare`, source);
   }
   return g;
