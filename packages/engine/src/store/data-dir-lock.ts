@@ -3,9 +3,7 @@
  * lock file in the folder (with its pid) and refuses a second start. A lock left by a process that is gone is taken
  * over.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { importNodeOnly } from './node-only.js';
 
 export const LOCK_FILE = 'wfkit.lock';
 
@@ -37,7 +35,13 @@ function alive(pid: number): boolean {
 }
 
 /** Takes the lock; returns its release function. Throws DataDirLockedError when a live process holds it. */
-export function lockDataDir(dataDir: string): () => void {
+export async function lockDataDir(dataDir: string): Promise<() => void> {
+  const [{ closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync }, { hostname }, { join }] =
+    await Promise.all([
+      importNodeOnly<typeof import('node:fs')>('node:fs'),
+      importNodeOnly<typeof import('node:os')>('node:os'),
+      importNodeOnly<typeof import('node:path')>('node:path'),
+    ]);
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, LOCK_FILE);
   const me: LockInfo = { pid: process.pid, host: hostname() };

@@ -1,6 +1,7 @@
 /** The embedded store: PGlite (PostgreSQL in WASM), in a data folder or in memory. */
 import type { PGliteInterface, Transaction } from '@electric-sql/pglite';
 import type { Db, Queryable, QueryResult } from './db.js';
+import { importNodeOnly } from './node-only.js';
 import { extractSnapshot, loadSnapshot } from './snapshot.js';
 
 export interface PgliteStoreOptions {
@@ -40,10 +41,10 @@ export async function openPglite(options: PgliteStoreOptions = {}): Promise<Pgli
   if (options.dataDir) {
     const [{ lockDataDir }, { existsSync }, { join }] = await Promise.all([
       import('./data-dir-lock.js'),
-      import('node:fs'),
-      import('node:path'),
+      importNodeOnly<typeof import('node:fs')>('node:fs'),
+      importNodeOnly<typeof import('node:path')>('node:path'),
     ]);
-    release = lockDataDir(options.dataDir);
+    release = await lockDataDir(options.dataDir);
     fresh = !existsSync(join(options.dataDir, 'PG_VERSION'));
   }
   try {

@@ -1,5 +1,7 @@
 /** PostgreSQL through a node-postgres pool, for DATABASE_URL: several nodes can share one database. */
+
 import type { Db, Queryable, QueryResult } from './db.js';
+import { importNodeOnly } from './node-only.js';
 
 export interface PostgresStoreOptions {
   databaseUrl: string;
@@ -24,7 +26,7 @@ function redact(url: string): string {
 }
 
 export async function openPostgres(options: PostgresStoreOptions): Promise<Db> {
-  const pgModule = await import('pg');
+  const pgModule = await importNodeOnly<typeof import('pg') & { default?: typeof import('pg') }>('pg');
   const pg = (pgModule.default ?? pgModule) as typeof import('pg');
   // bigint as a JS number, as PGlite does, so both stores return the same shapes (our counters stay far below 2^53).
   const types = {

@@ -4,6 +4,8 @@
  * build ships it next to the bundle. Outside Node (a browser under MSW) pass it yourself (`openStore({ snapshot })`)
  * or pay for initdb.
  */
+import { importNodeOnly } from './node-only.js';
+
 let cached: Promise<Uint8Array | undefined> | undefined;
 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
@@ -17,10 +19,10 @@ export function loadSnapshot(): Promise<Uint8Array | undefined> {
 async function readSnapshot(): Promise<Uint8Array | undefined> {
   if (!isNode) return undefined;
   const [{ existsSync, readFileSync }, { dirname, join }, { fileURLToPath }, { gunzipSync }] = await Promise.all([
-    import('node:fs'),
-    import('node:path'),
-    import('node:url'),
-    import('node:zlib'),
+    importNodeOnly<typeof import('node:fs')>('node:fs'),
+    importNodeOnly<typeof import('node:path')>('node:path'),
+    importNodeOnly<typeof import('node:url')>('node:url'),
+    importNodeOnly<typeof import('node:zlib')>('node:zlib'),
   ]);
   // dist/index.js has it beside it; src/store/snapshot.ts (tests) finds it in src/generated/.
   const here = dirname(fileURLToPath(import.meta.url));
@@ -37,8 +39,8 @@ async function readSnapshot(): Promise<Uint8Array | undefined> {
  */
 export async function extractSnapshot(tar: Uint8Array, dir: string): Promise<void> {
   const [{ closeSync, ftruncateSync, mkdirSync, openSync, writeFileSync, writeSync }, { join }] = await Promise.all([
-    import('node:fs'),
-    import('node:path'),
+    importNodeOnly<typeof import('node:fs')>('node:fs'),
+    importNodeOnly<typeof import('node:path')>('node:path'),
   ]);
   const buf = Buffer.from(tar.buffer, tar.byteOffset, tar.byteLength);
   const text = (from: number, length: number) => {
