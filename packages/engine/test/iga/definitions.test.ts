@@ -282,14 +282,5 @@ describe.each(testStores())('IGA workflow definitions on $name', (factory) => {
       expect(d.headers.get('content-type')).toContain('text/plain');
       expect(d.body).toMatch(/^\/\*\nScript nodes are used to invoke APIs or execute business logic\.[\s\S]*\*\/$/);
     });
-
-    it('leaves changeResumeDate unimplemented (501 in IgaError shape)', async () => {
-      const r = await h.call('POST', '/iga/governance/requests/r1?_action=changeResumeDate', {
-        body: { resumeDate: '2026-01-01T00:00:00.000Z' },
-        check: false,
-      });
-      expect(r.status).toBe(501);
-      expect(r.body).toMatchObject({ code: 501, message: expect.any(String) });
-    });
   });
 });

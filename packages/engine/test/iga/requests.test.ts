@@ -371,6 +371,53 @@ describe.each(testStores())('IGA access requests on $name', (factory) => {
     });
   });
 
+  it('moves the resume date of a wait phase (changeResumeDate)', async () => {
+    await h.call('PATCH', '/iga/governance/requestTypes/roleRemove', {
+      body: [{ operation: 'replace', field: '/workflow/id', value: 'waitFulfil' }],
+    });
+    const r = await h.call('POST', `${REQ}?_action=create`, {
+      body: {
+        users: ['u-later'],
+        catalogs: [{ type: 'role', id: 'role-l' }],
+        accessModifier: 'remove',
+        startDate: '2025-06-01T00:00:00.000Z',
+      },
+    });
+    const id = r.body.result[0].id;
+    expect(r.body.result[0].decision.status).toBe('suspended');
+    await h.app.runDueJobs();
+    expect((await h.call('GET', `${REQ}/${id}`)).body.decision.status).toBe('suspended');
+    expect((await h.call('POST', `${REQ}/${id}?_action=approve`, { body: {} })).status).toBe(409);
+    const m = await h.call('POST', `${REQ}/${id}?_action=changeResumeDate`, {
+      body: { resumeDate: '2025-02-15T00:00:00.000Z', comment: 'sooner' },
+    });
+    expect(m.status).toBe(200);
+    expect(m.body.decision.phases[0]).toMatchObject({
+      name: 'waitTask-000000000001',
+      resumeDate: '2025-02-15T00:00:00.000Z',
+    });
+    expect(m.body.decision.comments).toEqual([
+      expect.objectContaining({ action: 'changeResumeDate', comment: 'sooner' }),
+    ]);
+    await h.app.runDueJobs();
+    const after = await h.call('GET', `${REQ}/${id}`);
+    expect(after.body.decision.status).toBe('in-progress');
+    expect(after.body.decision.phases.map((p: any) => p.name)).toEqual([
+      'waitTask-000000000001',
+      'fulfillmentTask-000000000002',
+    ]);
+    expect(
+      (
+        await h.call('POST', `${REQ}/${id}?_action=changeResumeDate`, {
+          body: { resumeDate: '2025-02-16T00:00:00.000Z' },
+        })
+      ).status,
+    ).toBe(409);
+    await h.call('PATCH', '/iga/governance/requestTypes/roleRemove', {
+      body: [{ operation: 'replace', field: '/workflow/id', value: 'BasicRoleRemove' }],
+    });
+  });
+
   it('rejects at the first of two approval steps: the second never starts', async () => {
     await h.call('POST', `${GOV}?_action=create`, { body: twoStep('twoStepR') });
     await h.call('POST', `${GOV}?_action=publish`, { body: { id: 'twoStepR' } });

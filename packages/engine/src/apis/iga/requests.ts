@@ -11,7 +11,7 @@
 
 import { compileIgaDefinition } from '../../dialects/iga/compile.js';
 import type { ApiRouter, RequestContext } from '../../http/api-module.js';
-import { Runtime } from '../../runtime/commands.js';
+import { Runtime, TIMER_JOB } from '../../runtime/commands.js';
 import { RuntimeError } from '../../runtime/errors.js';
 import type { Db, Queryable } from '../../store/db.js';
 import { parseQueryFilter, pickFields, QueryError, sortBy } from './query.js';
@@ -527,8 +527,6 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
     const action = c.query._action as string;
     const id = c.params.requestId!;
     const body = (c.body ?? {}) as Record<string, unknown>;
-    if (!['approve', 'reject', 'fulfill', 'deny', 'cancel', 'comment', 'reassign', 'modify'].includes(action))
-      throw igaError(501, `_action=${action} is not implemented by this wfkit engine yet`);
     return c.db.transaction(async (tx) => {
       const doc = await readRequest(tx, id, true);
       if (!doc) throw igaError(404, `Request with id: ${id} was not found`);
@@ -639,8 +637,23 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
           await runtimeErrors(() => rt.setVariables(doc.workflow.instanceId!, { request: asked, requestIndex: asked }));
           break;
         }
+        case 'changeResumeDate': {
+          inProgress();
+          const p = phase();
+          const { rows } = await tx.query<{ id: string }>(
+            `SELECT id FROM wf_execution WHERE id = $1 AND event_type = 'timer'`,
+            [p.workflowTaskId],
+          );
+          if (!rows[0]) throw igaError(409, `Can't changeResumeDate of phase ${p.name}: it is not a wait phase`);
+          // The runtime has no command to move a timer: its execution's due date and its job move together here.
+          const when = new Date(body.resumeDate as string);
+          await tx.query('UPDATE wf_execution SET due_at = $2 WHERE id = $1', [p.workflowTaskId, when]);
+          await tx.query('UPDATE jobs SET due_at = $2 WHERE key = $1', [`${TIMER_JOB}:${p.workflowTaskId}`, when]);
+          comment(body.comment, 'changeResumeDate', p.name);
+          break;
+        }
         default:
-          throw igaError(501, `_action=${action} is not implemented by this wfkit engine yet`);
+          throw igaError(400, `Unknown _action ${action}`);
       }
       await sync(tx, doc, at);
       await saveRequest(tx, doc);
