@@ -218,6 +218,29 @@ describe.each(testStores())('FLOW workflow executions on $name', (factory) => {
     expect(task(done, 'pause')).toMatchObject({ status: 'COMPLETED' });
   });
 
+  it('a WAIT until a templated date-time, and timeoutMs ending an execution as TIMEOUT', async () => {
+    await publish('until', {
+      variables: [{ name: 'at', type: 'STRING', required: true }],
+      tasks: [{ id: 'hold', configuration: { type: 'WAIT', until: '{{variables.at}}' } }],
+    });
+    const at = new Date(h.clock.now().getTime() + 3_600_000).toISOString();
+    const r = await execute('until', { input: { at }, timeoutMs: 60_000 });
+    expect(task(r, 'hold')).toMatchObject({ status: 'WAITING' });
+    h.clock.advance(61_000);
+    const late = await h.call('GET', `/v2/executions/${r.body.workflowExecution.workflowExecutionId}`);
+    expect(late.body.workflowExecution).toMatchObject({
+      workflowExecutionState: 'TIMEOUT',
+      failure: { taskId: null, errorType: 'EXECUTION_TIMEOUT' },
+      steps: { incomplete: ['hold'] },
+    });
+    expect(task(late, 'hold')).toMatchObject({ status: 'CANCELLED' });
+    const ok = await execute('until', { input: { at: new Date(h.clock.now().getTime() + 1000).toISOString() } });
+    h.clock.advance(1000);
+    await h.app.runDueJobs();
+    const done = await h.call('GET', `/v2/executions/${ok.body.workflowExecution.workflowExecutionId}`);
+    expect(done.body.workflowExecution.workflowExecutionState).toBe('COMPLETED');
+  });
+
   it('HTTP tasks call the URL with templates; a failing one retries with backoff, then fails the execution', async () => {
     await publish('calls', {
       variables: [{ name: 'base', type: 'STRING', required: true }],

@@ -524,7 +524,6 @@ export function flowBehaviours(o: FlowRunOptions = {}): Record<string, ServiceBe
           rec.errorIgnored = true;
           Object.assign(e.data, eh.fallbackState);
         } else {
-          rec.endedAt = new Date(Math.max(now.getTime(), Date.parse(rec.startedAt))).toISOString();
           endExecution(e, 'ERROR', now, { taskId: t.id, errorType: err.error.errorType, message: err.error.message });
         }
         break;

@@ -335,6 +335,7 @@ export function createFlowModule(options: FlowModuleOptions = {}) {
       router.operation('listWorkflowExecutions', async (c) => {
         const p = paging(c);
         const sortFields = (c.query.sortFields as string[] | undefined) ?? ['startedAt'];
+        const now = c.clock.now();
         const found = await exec.listExecutions(c.db, scopeOf(c), {
           ...p,
           sortFields,
@@ -344,6 +345,7 @@ export function createFlowModule(options: FlowModuleOptions = {}) {
           ...(c.query.version !== undefined ? { version: c.query.version as number } : {}),
           ...(c.query.workflowExecutionState !== undefined ? { state: c.query.workflowExecutionState as string } : {}),
         });
+        for (const row of found.items) if (exec.expireIfDue(row, now)) await exec.saveExecution(c.db, row);
         return {
           body: {
             meta: {
