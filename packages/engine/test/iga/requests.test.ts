@@ -418,6 +418,36 @@ describe.each(testStores())('IGA access requests on $name', (factory) => {
     });
   });
 
+  it('expires an approval phase when its expiration date passes', async () => {
+    const def = definition('expiring');
+    def.steps[2].approvalTask.events.expiration.date.value = 'requestIndex.request.common.startDate';
+    await h.call('POST', `${GOV}?_action=create`, { body: def });
+    expect((await h.call('POST', `${GOV}?_action=publish`, { body: { id: 'expiring' } })).status).toBe(200);
+    await h.call('PATCH', '/iga/governance/requestTypes/entitlementRemove', {
+      body: [{ operation: 'replace', field: '/workflow/id', value: 'expiring' }],
+    });
+    const r = await h.call('POST', `${REQ}?_action=create`, {
+      body: {
+        users: ['u-exp'],
+        catalogs: [{ type: 'entitlement', id: 'ent-x' }],
+        accessModifier: 'remove',
+        startDate: '2025-02-20T00:00:00.000Z',
+      },
+    });
+    const req = r.body.result[0];
+    expect(req.decision).toMatchObject({ status: 'in-progress', deadline: '2025-02-20T00:00:00.000Z' });
+    expect(req.decision.actors.active).toEqual([expect.objectContaining({ id: 'managed/role/approvers' })]);
+    await h.app.runDueJobs();
+    const after = await h.call('GET', `${REQ}/${req.id}`);
+    expect(after.body.decision).toMatchObject({ status: 'complete', deadline: null });
+    expect(after.body.decision.phases).toEqual([
+      expect.objectContaining({ name: 'approvalTask-000000000003', status: 'complete', decision: 'expired' }),
+    ]);
+    await h.call('PATCH', '/iga/governance/requestTypes/entitlementRemove', {
+      body: [{ operation: 'replace', field: '/workflow/id', value: 'BasicEntitlementRemove' }],
+    });
+  });
+
   it('rejects at the first of two approval steps: the second never starts', async () => {
     await h.call('POST', `${GOV}?_action=create`, { body: twoStep('twoStepR') });
     await h.call('POST', `${GOV}?_action=publish`, { body: { id: 'twoStepR' } });

@@ -151,11 +151,14 @@ async function sync(tx: Queryable, doc: RequestDoc, now: string): Promise<void> 
     'SELECT id, task_def_key, name, create_time FROM wf_task WHERE instance_id = $1 ORDER BY create_time, id',
     [instanceId],
   );
-  const { rows: waits } = await tx.query<{ id: string; activity_id: string; due_at: Date; created_at: Date }>(
-    `SELECT id, activity_id, due_at, created_at FROM wf_execution WHERE instance_id = $1 AND event_type = 'timer'
-     ORDER BY created_at, id`,
-    [instanceId],
-  );
+  // Wait steps' timers (an approval's expiration timer, `<step>__expiration`, is not a phase of its own).
+  const waits = (
+    await tx.query<{ id: string; activity_id: string; due_at: Date; created_at: Date }>(
+      `SELECT id, activity_id, due_at, created_at FROM wf_execution WHERE instance_id = $1 AND event_type = 'timer'
+       ORDER BY created_at, id`,
+      [instanceId],
+    )
+  ).rows.filter((w) => !w.activity_id.endsWith('__expiration'));
   const openIds = new Set([...open.map((t) => t.id), ...waits.map((w) => w.id)]);
   for (const p of d.phases) {
     if (p.status === 'in-progress' && (!p.workflowTaskId || !openIds.has(p.workflowTaskId))) {
@@ -195,6 +198,14 @@ async function sync(tx: Queryable, doc: RequestDoc, now: string): Promise<void> 
     });
   }
   const vars = await instanceVariables(tx, instanceId);
+  for (const p of d.phases)
+    if (p.status === 'complete' && p.decision === null && vars[`__expired_${p.name}`] === true) p.decision = 'expired';
+  const deadlines = d.phases
+    .filter((p) => p.status === 'in-progress' && typeof vars[`__deadline_${p.name}`] === 'string')
+    .map((p) => vars[`__deadline_${p.name}`] as string)
+    .filter((x) => !x.startsWith('9999'))
+    .sort();
+  d.deadline = deadlines[0] ?? null;
   const active: Actor[] = [];
   for (const p of d.phases) {
     if (p.status !== 'in-progress') continue;

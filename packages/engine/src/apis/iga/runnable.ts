@@ -10,11 +10,12 @@
  * - before every human step a script task `<step>__prepare` resolves the step's actors (static ids and expressions)
  *   into `__actors_<step>` (the request reads the phase's actors from it);
  * - a wait step's resume date (JavaScript) is worked out by `<step>__prepare` into `__resume_<step>`, the timer's date;
- * - the expiration boundary timers are dropped (their dates are JavaScript; expiration is not run yet), and email
- *   steps end with outcome SUCCESS.
+ * - an expiration boundary timer's date (JavaScript) is worked out by `<step>__prepare` too (`__due_<step>`); when it
+ *   fires, `<boundary>__expired` sets the outcome (EXPIRATION, or the expiration's action) and `__expired_<step>`;
+ * - email steps end with outcome SUCCESS.
  */
 
-import type { IgaProcessGraph } from '../../dialects/iga/compile.js';
+import type { IgaGraphNode, IgaProcessGraph } from '../../dialects/iga/compile.js';
 import { bodyOf } from '../../dialects/iga/types.js';
 import type { GraphFlow, GraphNode } from '../../runtime/graph.js';
 
@@ -90,18 +91,46 @@ export function runnableGraph(compiled: IgaProcessGraph, processId: string): Iga
     newFlow(id, target);
   };
 
-  // Expiration timers: dropped.
-  for (const node of Object.values(g.nodes)) {
+  // Expiration timers: the date (JavaScript) is worked out by the step's `__prepare` script into `__due_<step>`; when
+  // the timer fires, a script sets the outcome (EXPIRATION when the step has that transition, else the expiration's
+  // action) and marks the phase expired before the outcome gateway.
+  const dueVars = new Map<string, { variable: string; expr: string }>();
+  for (const node of Object.values({ ...g.nodes })) {
     if (node.type !== 'boundaryEvent') continue;
+    const host = g.nodes[node.attachedTo!] as IgaGraphNode | undefined;
+    const step = host?.igaStep;
+    const body = step ? bodyOf(step) : undefined;
+    const date = body?.events?.expiration?.date as { isExpression?: boolean; value?: unknown } | undefined;
+    const variable = `__due_${host!.id.replace(/\W/g, '_')}`;
+    dueVars.set(host!.id, {
+      variable,
+      expr:
+        date?.isExpression && typeof date.value === 'string' ? date.value : JSON.stringify(String(date?.value ?? '')),
+    });
+    node.event = { kind: 'timer', timer: { type: 'date', value: `\${${variable}}` } };
+    const hasExpiration = (body?.nextStep ?? []).some((n) => n.outcome === 'EXPIRATION');
+    const action = String(body?.events?.expiration?.action ?? '').toUpperCase();
+    const outcome = hasExpiration ? 'EXPIRATION' : action || 'EXPIRATION';
+    const script = `${node.id}__expired`;
+    g.nodes[script] = {
+      id: script,
+      type: 'scriptTask',
+      parent: null,
+      incoming: [],
+      outgoing: [],
+      script: {
+        format: 'javascript',
+        source: `execution.setVariable('outcome', ${JSON.stringify(outcome)}); execution.setVariable(${JSON.stringify(`__expired_${host!.id}`)}, true);`,
+      },
+    } as GraphNode;
     for (const f of node.outgoing) {
       const flow = g.flows[f]!;
       const t = g.nodes[flow.target]!;
       t.incoming = t.incoming.filter((x) => x !== f);
-      delete g.flows[f];
+      flow.target = script;
+      g.nodes[script]!.incoming.push(f);
+      newFlow(script, t.id);
     }
-    const host = g.nodes[node.attachedTo!];
-    if (host) delete host.boundaryEvents;
-    delete g.nodes[node.id];
   }
 
   for (const node of Object.values({ ...g.nodes })) {
@@ -138,6 +167,11 @@ export function runnableGraph(compiled: IgaProcessGraph, processId: string): Iga
         return `try { with (v) { out.push({ id: String(${id.value}), permissions: ${perms} }); } } catch (e) {}`;
       return '';
     });
+    const due = dueVars.get(node.id);
+    if (due)
+      lines.push(
+        `var d = null; try { with (v) { d = (${due.expr}); } } catch (e) { d = null; }\nif (d instanceof Date) d = d.toISOString();\nif (d === null || isNaN(new Date(String(d)).getTime())) d = '9999-12-31T00:00:00.000Z';\nexecution.setVariable(${JSON.stringify(due.variable)}, String(d));\nexecution.setVariable(${JSON.stringify(`__deadline_${node.id}`)}, String(d));`,
+      );
     const source = `var v = execution.getVariables(); var out = [];\n${lines.join('\n')}\nexecution.setVariable(${JSON.stringify(`__actors_${node.id}`)}, out);`;
     inFront(node.id, `${node.id}__prepare`, source);
   }
