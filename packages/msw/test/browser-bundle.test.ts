@@ -7,8 +7,12 @@ import { describe, expect, it } from 'vitest';
 // bundler notes say; nothing else may be.
 const require = createRequire(import.meta.url);
 
-async function loadEsbuild(): Promise<typeof import('esbuild')> {
-  // esbuild comes with tsup, our build tool.
+/** The part of esbuild's API this test uses (esbuild is tsup's dependency, not ours: no types here). */
+interface Esbuild {
+  build(options: Record<string, unknown>): Promise<{ errors: unknown[]; outputFiles: { contents: Uint8Array }[] }>;
+}
+
+async function loadEsbuild(): Promise<Esbuild> {
   const tsup = require.resolve('tsup/package.json');
   return import(pathToFileURL(createRequire(tsup).resolve('esbuild')).href);
 }
