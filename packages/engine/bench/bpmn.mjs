@@ -8,20 +8,12 @@
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bench/bpmn.mjs [seconds-per-run]
  */
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-
-// esbuild comes with tsup (a devDependency): bundle the TypeScript sources for this run without a build step.
-const requireFromTsup = createRequire(createRequire(import.meta.url).resolve('tsup'));
-const { build } = requireFromTsup('esbuild');
+import { loadEngineSources } from './engine-sources.mjs';
 
 const SECONDS = Number(process.argv[2] ?? 5);
 const CLIENTS = 8;
-const here = fileURLToPath(new URL('.', import.meta.url));
 
 const XML = `<?xml version="1.0" encoding="UTF-8"?>
 <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:activiti="http://activiti.org/bpmn" targetNamespace="bench">
@@ -64,13 +56,8 @@ async function once() {
 })();
 `;
 
-async function loadSources() {
-  // inside the package, so the bundle resolves the package's dependencies
-  const dir = mkdtempSync(join(here, '.bench-'));
-  const out = join(dir, 'bench-entry.mjs');
-  await build({
-    stdin: {
-      contents: `
+function loadSources() {
+  return loadEngineSources(`
         export { Runtime } from './src/runtime/commands.ts';
         export { compileBpmn } from './src/dialects/bpmn/index.ts';
         export { createApp } from './src/app.ts';
@@ -80,20 +67,7 @@ async function loadSources() {
         export { migrate } from './src/store/migrate.ts';
         export { bundledMigrations } from './src/generated/migrations.ts';
         export { apiModules } from './src/generated/api-modules.ts';
-      `,
-      resolveDir: join(here, '..'),
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    outfile: out,
-    logLevel: 'error',
-  });
-  const mod = await import(pathToFileURL(out).href);
-  rmSync(dir, { recursive: true, force: true });
-  return mod;
+      `);
 }
 
 async function timed(label, once) {

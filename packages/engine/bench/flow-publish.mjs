@@ -2,35 +2,13 @@
 // Publishes per second of a 20-task FLOW definition through the engine's fetch handler (no HTTP socket), on PGlite in
 // memory, and on PostgreSQL too when DATABASE_URL is set (in a schema of its own, dropped afterwards).
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bench/flow-publish.mjs [seconds=5] [concurrency=8]
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadEngineSources } from './engine-sources.mjs';
 
-// esbuild comes with tsup (a devDependency): bundle the TypeScript sources for this run without a build step.
-const { build } = createRequire(createRequire(import.meta.url).resolve('tsup'))('esbuild');
-const here = fileURLToPath(new URL('.', import.meta.url));
-const dir = mkdtempSync(join(here, '.bench-flow-'));
-const out = join(dir, 'entry.mjs');
-await build({
-  stdin: {
-    contents: `
+const { createApp, flow, openPostgres } = await loadEngineSources(`
       export { createApp } from './src/app.ts';
       export { apiModule as flow } from './src/apis/flow/index.ts';
       export { openPostgres } from './src/store/postgres.ts';
-    `,
-    resolveDir: join(here, '..'),
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  packages: 'external',
-  outfile: out,
-  logLevel: 'error',
-});
-const { createApp, flow, openPostgres } = await import(pathToFileURL(out).href);
-rmSync(dir, { recursive: true, force: true });
+    `);
 
 const seconds = Number(process.argv[2] ?? 5);
 const concurrency = Number(process.argv[3] ?? 8);

@@ -3,35 +3,13 @@
 // same app, in the same run, through the engine's fetch handler (no HTTP socket), on PGlite in memory (and PostgreSQL
 // too when DATABASE_URL is set). Prints both figures and their ratio.
 //   node bench/kontent.mjs [seconds=3] [concurrency=8]
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadEngineSources } from './engine-sources.mjs';
 
-// esbuild comes with tsup (a devDependency): bundle the TypeScript sources for this run without a build step.
-const { build } = createRequire(createRequire(import.meta.url).resolve('tsup'))('esbuild');
-const here = fileURLToPath(new URL('.', import.meta.url));
-const dir = mkdtempSync(join(here, '.bench-kontent-'));
-const out = join(dir, 'entry.mjs');
-await build({
-  stdin: {
-    contents: `
+const { createApp, kontent, openPostgres } = await loadEngineSources(`
       export { createApp } from './src/app.ts';
       export { apiModule as kontent } from './src/apis/kontent/index.ts';
       export { openPostgres } from './src/store/postgres.ts';
-    `,
-    resolveDir: join(here, '..'),
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  packages: 'external',
-  outfile: out,
-  logLevel: 'error',
-});
-const { createApp, kontent, openPostgres } = await import(pathToFileURL(out).href);
-rmSync(dir, { recursive: true, force: true });
+    `);
 
 const seconds = Number(process.argv[2] ?? 3);
 const concurrency = Number(process.argv[3] ?? 8);
