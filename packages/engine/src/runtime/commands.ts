@@ -557,7 +557,7 @@ export class Runtime {
       if (!rows[0]) return false;
       const inst = await this.lockInstance(s, rows[0].instance_id);
       const e = inst.execs.get(executionId);
-      if (!e || e.eventType !== 'async') return false;
+      if (e?.eventType !== 'async') return false;
       await x.trigger(inst, e);
       return true;
     }, q);

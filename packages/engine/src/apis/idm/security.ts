@@ -9,7 +9,7 @@ import type { AuthRequest, AuthResult } from '../../http/api-module.js';
 import { sameSecret } from '../../runtime/digest.js';
 import { forbidden } from './crest/errors.js';
 
-import { ADMIN_ROLE, AUTHORIZED_ROLE, DEFAULT_PROCESS_ACCESS, type ProcessAccessRule } from './process-access.js';
+import { ADMIN_ROLE, DEFAULT_PROCESS_ACCESS, type ProcessAccessRule } from './process-access.js';
 
 export {
   ADMIN_ROLE,
