@@ -1,3 +1,4 @@
+export { ApiPromise, type WithResponse } from './api-promise.js';
 export {
   type BearerAuthOptions,
   bearerAuth,
@@ -38,6 +39,8 @@ export {
   RateLimitError,
   TimeoutError,
   UnexpectedStatusError,
+  UnprocessableEntityError,
+  requestIdOf,
   UserAbortError,
   type ValidationIssue,
   WfkitError,
@@ -61,6 +64,7 @@ export {
   type SearchAfterPagingOptions,
   searchAfterPaging,
 } from './pagination.js';
+export { type Logger, type LoggingOptions, type LogLevel } from './logger.js';
 export {
   type BindOptions,
   type Body,
