@@ -40,7 +40,10 @@ export function describeGeneratedCode(api: string, testFileUrl: string): void {
       const bin = join(pkg, 'node_modules', 'openapi-typescript', 'bin', 'cli.js');
       let fresh: string;
       try {
-        execFileSync(process.execPath, [bin, join(root, 'specs', `${api}.yaml`), '-o', out], { cwd: pkg, stdio: 'pipe' });
+        execFileSync(process.execPath, [bin, join(root, 'specs', `${api}.yaml`), '-o', out], {
+          cwd: pkg,
+          stdio: 'pipe',
+        });
         fresh = readFileSync(out, 'utf8');
       } finally {
         rmSync(dir, { recursive: true, force: true });

@@ -44,15 +44,14 @@ export class ApiPromise<T> extends Promise<T> {
     return this.#data;
   }
 
+  // biome-ignore lint/suspicious/noThenProperty: a Promise subclass; the data promise is derived on first await
   override then<A = T, B = never>(
     onfulfilled?: ((value: T) => A | PromiseLike<A>) | null,
-    // biome-ignore lint/suspicious/noExplicitAny: Promise's own signature
     onrejected?: ((reason: any) => B | PromiseLike<B>) | null,
   ): Promise<A | B> {
     return this.#parsed().then(onfulfilled, onrejected);
   }
 
-  // biome-ignore lint/suspicious/noExplicitAny: Promise's own signature
   override catch<B = never>(onrejected?: ((reason: any) => B | PromiseLike<B>) | null): Promise<T | B> {
     return this.#parsed().catch(onrejected);
   }

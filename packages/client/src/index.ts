@@ -37,14 +37,15 @@ export {
   PreconditionFailedError,
   parseRetryAfter,
   RateLimitError,
+  requestIdOf,
   TimeoutError,
   UnexpectedStatusError,
   UnprocessableEntityError,
-  requestIdOf,
   UserAbortError,
   type ValidationIssue,
   WfkitError,
 } from './errors.js';
+export type { Logger, LoggingOptions, LogLevel } from './logger.js';
 export {
   type ContinuationCursor,
   type ContinuationPage,
@@ -64,7 +65,6 @@ export {
   type SearchAfterPagingOptions,
   searchAfterPaging,
 } from './pagination.js';
-export { type Logger, type LoggingOptions, type LogLevel } from './logger.js';
 export {
   type BindOptions,
   type Body,

@@ -191,11 +191,16 @@ function bind(api: ApiClient<any, any>, spec: Spec, options: BindOptions): (...a
       for (const key in params) {
         const value = params[key];
         if (value === undefined || value === null) continue;
-        if (headerNames?.has(key)) (header ??= {})[key] = String(value);
-        else (query ??= {})[key] = value;
+        if (headerNames?.has(key)) {
+          header ??= {};
+          header[key] = String(value);
+        } else {
+          query ??= {};
+          query[key] = value;
+        }
       }
     }
-    if (action) (query ??= {})._action = action;
+    if (action) query = { ...query, _action: action };
     let signal: AbortSignal | undefined;
     let init: RequestControls = {};
     if (callOptions) {

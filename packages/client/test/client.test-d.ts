@@ -1,8 +1,8 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   type AnyApiError,
-  type ApiPromise,
   type ApiError,
+  type ApiPromise,
   createApiClient,
   crestPaging,
   errorFromResponse,
