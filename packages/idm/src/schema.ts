@@ -156,8 +156,10 @@ export interface paths {
          * Read a process definition
          * @description Reads a process definition with its form-related fields: `formProperties` (the start form),
          *     `formResourceKey` and `formGenerationTemplate` when the start event has a `formKey`. `diagram` (a base64 PNG)
-         *     is returned only when `_fields` asks for it, e.g. `_fields=,diagram` (all fields plus the diagram), and
-         *     only when the BPMN has diagram interchange (otherwise it is left out).
+         *     is returned only when `_fields` asks for it, e.g. `_fields=,diagram` (all fields plus the diagram).
+         *     wfkit: the diagram is drawn from the BPMN's diagram interchange (BPMNDI); a file without DI is laid out
+         *     automatically (as the bpmn.io modeler does) instead of having no diagram. `_fields=diagramSvg` returns the
+         *     same drawing as SVG text. Both are left out for a definition not deployed from BPMN.
          */
         get: operations["readProcessDefinition"];
         put?: never;
@@ -314,8 +316,9 @@ export interface paths {
         /**
          * Read a process instance
          * @description Reads a running process instance, with `tasks` (its user tasks, open and finished). `diagram` (a base64 PNG
-         *     with the active activities highlighted) is returned only when requested in `_fields` (e.g. `_fields=,diagram`)
-         *     and when the BPMN has diagram interchange. An ended instance is a 404 here (read it from
+         *     with the active activities outlined in red, as Flowable draws them) is returned only when requested in
+         *     `_fields` (e.g. `_fields=,diagram`). wfkit: drawn from the BPMNDI, or laid out automatically when the file has
+         *     none; `_fields=diagramSvg` returns the same drawing as SVG text. An ended instance is a 404 here (read it from
          *     `processinstance/history`).
          */
         get: operations["readProcessInstance"];
@@ -398,8 +401,9 @@ export interface paths {
         };
         /**
          * Read a process instance from the history
-         * @description Reads a process instance, running or ended, with `tasks`. `diagram` is returned only when requested in
-         *     `_fields` and when the BPMN has diagram interchange.
+         * @description Reads a process instance, running or ended, with `tasks`. `diagram` (base64 PNG, active activities outlined
+         *     in red; an ended instance has none) and `diagramSvg` (wfkit: the same as SVG text) are returned only when
+         *     requested in `_fields`.
          */
         get: operations["readProcessInstanceHistory"];
         put?: never;
@@ -1054,6 +1058,8 @@ export interface components {
             /** @description The process `documentation`. */
             description?: string | null;
             diagram?: components["schemas"]["Base64Png"];
+            /** @description wfkit: only when `_fields` names it. The diagram of `diagram` as SVG text (`image/svg+xml`). */
+            diagramSvg?: string;
             /** @description Read only, when the start event has a `formKey`. The text of the form resource. */
             formGenerationTemplate?: string | null;
             /** @description Read only. The start form's properties. */
@@ -1174,6 +1180,8 @@ export interface components {
             deploymentId?: string | null;
             description?: string | null;
             diagram?: components["schemas"]["Base64Png"];
+            /** @description wfkit: only when `_fields` names it. The diagram of `diagram` as SVG text (`image/svg+xml`). */
+            diagramSvg?: string;
             /** @description `null` while running. */
             durationInMillis?: number | null;
             endActivityId?: string | null;
@@ -1681,8 +1689,8 @@ export interface components {
         /**
          * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
          *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-         *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-         *     models in queries) must be named here. A malformed pointer is a 400.
+         *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+         *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
          * @example _id,name,key
          */
         Fields: string;
@@ -2133,8 +2141,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2177,8 +2185,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2233,8 +2241,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2283,8 +2291,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2388,8 +2396,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2536,8 +2544,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2578,8 +2586,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2627,8 +2635,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2726,8 +2734,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2775,8 +2783,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2940,8 +2948,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2984,8 +2992,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3032,8 +3040,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3128,8 +3136,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3296,8 +3304,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3338,8 +3346,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3387,8 +3395,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3562,8 +3570,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3604,8 +3612,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3760,8 +3768,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3950,8 +3958,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3992,8 +4000,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -4185,8 +4193,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -4358,8 +4366,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -4400,8 +4408,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -4492,8 +4500,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -4641,8 +4649,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -4683,8 +4691,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -4775,8 +4783,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
