@@ -1164,10 +1164,91 @@ export interface IdmResources {
      */
     delete(id: PathParam<operations['deleteDeadLetterJob'], 'id'>, params?: Params<operations['deleteDeadLetterJob']>, options?: CallOptions): ApiPromise<Ok<operations['deleteDeadLetterJob']>>;
   };
+  /** Managed objects (users, roles, assignments, applications, entitlements): CREST create, read, update, patch, delete, query. */
+  readonly managed: {
+    /**
+     * Query managed objects
+     *
+     * Queries the managed objects of a type (`user`, `role`, `assignment`, `application`, `entitlement`, or a type
+     * the server's managed object configuration adds) with a CREST `_queryFilter` (e.g. `userName eq "bjensen"`,
+     * `manager/_refResourceId eq "<id>"`) or `_queryId=query-all-ids`. Any property may be a sort key.
+     * Relationship properties (`roles`, `manager`, ...) and private ones (`password`) are left out unless `_fields`
+     * names them (private ones never appear). An unknown type is a 404.
+     * wfkit: admin only (IDM's default `access.js` gives end users only their own user object).
+     *
+     * Pages through every result (crest paging): `for await (const x of …)`, `.pages()`, `.toArray({ limit })`.
+     *
+     * `GET /openidm/managed/{type}`
+     */
+    list(type: PathParam<operations['queryManagedObjects'], 'type'>, params?: Params<operations['queryManagedObjects']>, options?: CallOptions): Paginated<ItemOf<Ok<operations['queryManagedObjects']>, 'result'>, Ok<operations['queryManagedObjects']>>;
+    /**
+     * Create a managed object
+     *
+     * CREST create (`?_action=create`, or a `POST` without `_action`): the server assigns the `_id` (a UUID)
+     * unless the body gives one. Answers 201 with `Location` and the object. Relationship properties take
+     * references, `{"_ref": "managed/role/<id>"}` (a list for `roles`, one for `manager`); a reference to a managed
+     * object that does not exist is a 400. A body that breaks the type's policies (a required property missing,
+     * a value of the wrong type, a `userName` already taken) is IDM's 403 `Policy validation failed` with
+     * `detail.failedPolicyRequirements`. Admin only.
+     *
+     * `POST /openidm/managed/{type}?_action=create`
+     */
+    create(type: PathParam<operations['createManagedObject'], 'type'>, body: Body<operations['createManagedObject']>, params?: Params<operations['createManagedObject']>, options?: CallOptions): Promise<Ok<operations['createManagedObject']>>;
+    /**
+     * Read a managed object
+     *
+     * Reads an object. `_fields=roles` (or `*,roles`) adds a relationship as references
+     * `{_ref, _refResourceCollection, _refResourceId, _refProperties: {_id, _rev}}`; a deeper pointer expands the
+     * referenced objects (`manager/userName`, `roles/*`). Admin, or a user reading the user object whose
+     * `userName` is their own.
+     *
+     * `GET /openidm/managed/{type}/{id}`
+     */
+    get(type: PathParam<operations['readManagedObject'], 'type'>, id: PathParam<operations['readManagedObject'], 'id'>, params?: Params<operations['readManagedObject']>, options?: CallOptions): Promise<Ok<operations['readManagedObject']>>;
+    /**
+     * Create or replace a managed object
+     *
+     * CREST `PUT`: with `If-None-Match: *` it creates the object under this id (201; 412 when it exists); with
+     * `If-Match` it replaces an existing one (404 when absent, 412 on a revision mismatch); with neither it creates
+     * the object, or replaces it when it exists. Replacing sets every plain property from the body (absent ones are
+     * removed); relationship properties in the body replace those relationships, absent ones are kept. Policies as
+     * for create. Admin only.
+     *
+     * `PUT /openidm/managed/{type}/{id}`
+     */
+    update(type: PathParam<operations['updateManagedObject'], 'type'>, id: PathParam<operations['updateManagedObject'], 'id'>, body: Body<operations['updateManagedObject']>, params?: Params<operations['updateManagedObject']>, options?: CallOptions): Promise<Ok<operations['updateManagedObject']>>;
+    /**
+     * Patch a managed object (action form)
+     *
+     * `_action=patch`: the same as `PATCH` on the object, for clients that cannot send `PATCH`.
+     *
+     * `POST /openidm/managed/{type}/{id}?_action=patch`
+     */
+    patchWithAction(type: PathParam<operations['managedObjectAction'], 'type'>, id: PathParam<operations['managedObjectAction'], 'id'>, body: Body<operations['managedObjectAction']>, params?: Params<operations['managedObjectAction']>, options?: CallOptions): Promise<Ok<operations['managedObjectAction']>>;
+    /**
+     * Delete a managed object
+     *
+     * Deletes an object and its relationships (both ends) and answers with the object. Admin only.
+     *
+     * `DELETE /openidm/managed/{type}/{id}`
+     */
+    delete(type: PathParam<operations['deleteManagedObject'], 'type'>, id: PathParam<operations['deleteManagedObject'], 'id'>, params?: Params<operations['deleteManagedObject']>, options?: CallOptions): Promise<Ok<operations['deleteManagedObject']>>;
+    /**
+     * Patch a managed object
+     *
+     * CREST patch: a list of operations applied in order — `add` (appends to a list: `/roles/-` or the list itself;
+     * sets a single value), `remove` (a field, or the list elements equal to `value`; references match by `_ref`),
+     * `replace`, `increment`, `copy` and `move` (with `from`). `transform` needs a script and is a 400 here
+     * (wfkit). A bad operation is a 400 and nothing changes; policies as for create. Admin only.
+     *
+     * `PATCH /openidm/managed/{type}/{id}`
+     */
+    patch(type: PathParam<operations['patchManagedObject'], 'type'>, id: PathParam<operations['patchManagedObject'], 'id'>, body: Body<operations['patchManagedObject']>, params?: Params<operations['patchManagedObject']>, options?: CallOptions): Promise<Ok<operations['patchManagedObject']>>;
+  };
 }
 
 /** The method table behind {@link IdmResources} (`[method, path, flags]`). */
-export const resources: Record<string, Record<string, Spec>> = {"models":{"list":["GET","/openidm/workflow/model",{"q":1,"h":["Accept-API-Version"],"p":["crest","result"]}],"create":["POST","/openidm/workflow/model",{"a":"create","b":1,"q":1,"h":["Accept-API-Version"]}],"validateBpmn":["POST","/openidm/workflow/model",{"a":"validate_bpmn","b":1,"q":1,"h":["Accept-API-Version"]}],"get":["GET","/openidm/workflow/model/{id}",{"q":1,"h":["Accept-API-Version"]}],"update":["PUT","/openidm/workflow/model/{id}",{"b":1,"q":1,"h":["Accept-API-Version","If-Match"]}],"deploy":["POST","/openidm/workflow/model/{id}",{"a":"deploy","q":1,"h":["Accept-API-Version"]}],"listDeployments":["POST","/openidm/workflow/model/{id}",{"a":"list_deployments","q":1,"h":["Accept-API-Version"]}],"delete":["DELETE","/openidm/workflow/model/{id}",{"q":1,"h":["Accept-API-Version","If-Match"]}]},"processDefinitions":{"list":["GET","/openidm/workflow/processdefinition",{"q":1,"h":["Accept-API-Version"],"p":["crest","result"]}],"get":["GET","/openidm/workflow/processdefinition/{id}",{"q":1,"h":["Accept-API-Version"]}],"delete":["DELETE","/openidm/workflow/processdefinition/{id}",{"q":1,"h":["Accept-API-Version","If-Match"]}]},"taskDefinitions":{"list":["GET","/openidm/workflow/processdefinition/{procdefid}/taskdefinition",{"q":1,"h":["Accept-API-Version"],"p":["crest","result"]}],"get":["GET","/openidm/workflow/processdefinition/{procdefid}/taskdefinition/{id}",{"q":1,"h":["Accept-API-Version"]}]},"processInstances":{"list":["GET","/openidm/workflow/processinstance",{"q":1,"h":["Accept-API-Version"],"p":["crest","result"]}],"create":["POST","/openidm/workflow/processinstance",{"a":"create","b":1,"q":1,"h":["Accept-API-Version"]}],"get":["GET","/openidm/workflow/processinstance/{id}",{"q":1,"h":["Accept-API-Version"]}],"migrate":["POST","/openidm/workflow/processinstance/{id}",{"a":"migrate","b":1,"q":1,"h":["Accept-API-Version"]}],"validateMigration":["POST","/openidm/workflow/processinstance/{id}",{"a":"validateMigration","b":1,"q":1,"h":["Accept-API-Version"]}],"delete":["DELETE","/openidm/workflow/processinstance/{id}",{"q":1,"h":["Accept-API-Version","If-Match"]}]},"processInstanceHistory":{"list":["GET","/openidm/workflow/processinstance/history",{"q":1,"h":["Accept-API-Version"],"p":["crest","result"]}],"get":["GET","/openidm/workflow/processinstance/history/{id}",{"q":1,"h":["Accept-API-Version"]}],"delete":["DELETE","/openidm/workflow/processinstance/history/{id}",{"q":1,"h":["Accept-API-Version","If-Match"]}]},"tasks":{"list":["GET","/openidm/workflow/taskinstance",{"q":1,"h":["Accept-API-Version"],"p":["crest","result"]}],"get":["GET","/openidm/workflow/taskinstance/{id}",{"q":1,"h":["Accept-API-Version"]}],"update":["PUT","/openidm/workflow/taskinstance/{id}",{"b":1,"q":1,"h":["Accept-API-Version","If-Match"]}],"claim":["POST","/openidm/workflow/taskinstance/{id}",{"a":"claim","bf":"userId","q":1,"h":["Accept-API-Version"]}],"complete":["POST","/openidm/workflow/taskinstance/{id}",{"a":"complete","b":1,"q":1,"h":["Accept-API-Version"]}],"delete":["DELETE","/openidm/workflow/taskinstance/{id}",{"q":1,"h":["Accept-API-Version","If-Match"]}]},"taskHistory":{"list":["GET","/openidm/workflow/taskinstance/history",{"q":1,"h":["Accept-API-Version"],"p":["crest","result"]}],"get":["GET","/openidm/workflow/taskinstance/history/{id}",{"q":1,"h":["Accept-API-Version"]}]},"executions":{"list":["GET","/openidm/workflow/execution",{"q":1,"h":["Accept-API-Version"],"p":["crest","result"]}],"message":["POST","/openidm/workflow/execution",{"a":"message","b":1,"q":1,"h":["Accept-API-Version"]}],"signal":["POST","/openidm/workflow/execution",{"a":"signal","b":1,"q":1,"h":["Accept-API-Version"]}],"trigger":["POST","/openidm/workflow/execution",{"a":"trigger","b":1,"q":1,"h":["Accept-API-Version"]}]},"jobs":{"list":["GET","/openidm/workflow/job",{"q":1,"h":["Accept-API-Version"],"p":["crest","result"]}],"get":["GET","/openidm/workflow/job/{id}",{"q":1,"h":["Accept-API-Version"]}],"execute":["POST","/openidm/workflow/job/{id}",{"a":"execute","q":1,"h":["Accept-API-Version"]}],"stacktrace":["POST","/openidm/workflow/job/{id}",{"a":"stacktrace","q":1,"h":["Accept-API-Version"]}],"delete":["DELETE","/openidm/workflow/job/{id}",{"q":1,"h":["Accept-API-Version","If-Match"]}]},"deadLetterJobs":{"list":["GET","/openidm/workflow/job/deadletter",{"q":1,"h":["Accept-API-Version"],"p":["crest","result"]}],"get":["GET","/openidm/workflow/job/deadletter/{id}",{"q":1,"h":["Accept-API-Version"]}],"execute":["POST","/openidm/workflow/job/deadletter/{id}",{"a":"execute","q":1,"h":["Accept-API-Version"]}],"stacktrace":["POST","/openidm/workflow/job/deadletter/{id}",{"a":"stacktrace","q":1,"h":["Accept-API-Version"]}],"delete":["DELETE","/openidm/workflow/job/deadletter/{id}",{"q":1,"h":["Accept-API-Version","If-Match"]}]}};
+export const resources: Record<string, Record<string, Spec>> = {"models":{"list":["GET","/openidm/workflow/model",{"q":1,"h":["Accept-API-Version"],"p":["crest","result"]}],"create":["POST","/openidm/workflow/model",{"a":"create","b":1,"q":1,"h":["Accept-API-Version"]}],"validateBpmn":["POST","/openidm/workflow/model",{"a":"validate_bpmn","b":1,"q":1,"h":["Accept-API-Version"]}],"get":["GET","/openidm/workflow/model/{id}",{"q":1,"h":["Accept-API-Version"]}],"update":["PUT","/openidm/workflow/model/{id}",{"b":1,"q":1,"h":["Accept-API-Version","If-Match"]}],"deploy":["POST","/openidm/workflow/model/{id}",{"a":"deploy","q":1,"h":["Accept-API-Version"]}],"listDeployments":["POST","/openidm/workflow/model/{id}",{"a":"list_deployments","q":1,"h":["Accept-API-Version"]}],"delete":["DELETE","/openidm/workflow/model/{id}",{"q":1,"h":["Accept-API-Version","If-Match"]}]},"processDefinitions":{"list":["GET","/openidm/workflow/processdefinition",{"q":1,"h":["Accept-API-Version"],"p":["crest","result"]}],"get":["GET","/openidm/workflow/processdefinition/{id}",{"q":1,"h":["Accept-API-Version"]}],"delete":["DELETE","/openidm/workflow/processdefinition/{id}",{"q":1,"h":["Accept-API-Version","If-Match"]}]},"taskDefinitions":{"list":["GET","/openidm/workflow/processdefinition/{procdefid}/taskdefinition",{"q":1,"h":["Accept-API-Version"],"p":["crest","result"]}],"get":["GET","/openidm/workflow/processdefinition/{procdefid}/taskdefinition/{id}",{"q":1,"h":["Accept-API-Version"]}]},"processInstances":{"list":["GET","/openidm/workflow/processinstance",{"q":1,"h":["Accept-API-Version"],"p":["crest","result"]}],"create":["POST","/openidm/workflow/processinstance",{"a":"create","b":1,"q":1,"h":["Accept-API-Version"]}],"get":["GET","/openidm/workflow/processinstance/{id}",{"q":1,"h":["Accept-API-Version"]}],"migrate":["POST","/openidm/workflow/processinstance/{id}",{"a":"migrate","b":1,"q":1,"h":["Accept-API-Version"]}],"validateMigration":["POST","/openidm/workflow/processinstance/{id}",{"a":"validateMigration","b":1,"q":1,"h":["Accept-API-Version"]}],"delete":["DELETE","/openidm/workflow/processinstance/{id}",{"q":1,"h":["Accept-API-Version","If-Match"]}]},"processInstanceHistory":{"list":["GET","/openidm/workflow/processinstance/history",{"q":1,"h":["Accept-API-Version"],"p":["crest","result"]}],"get":["GET","/openidm/workflow/processinstance/history/{id}",{"q":1,"h":["Accept-API-Version"]}],"delete":["DELETE","/openidm/workflow/processinstance/history/{id}",{"q":1,"h":["Accept-API-Version","If-Match"]}]},"tasks":{"list":["GET","/openidm/workflow/taskinstance",{"q":1,"h":["Accept-API-Version"],"p":["crest","result"]}],"get":["GET","/openidm/workflow/taskinstance/{id}",{"q":1,"h":["Accept-API-Version"]}],"update":["PUT","/openidm/workflow/taskinstance/{id}",{"b":1,"q":1,"h":["Accept-API-Version","If-Match"]}],"claim":["POST","/openidm/workflow/taskinstance/{id}",{"a":"claim","bf":"userId","q":1,"h":["Accept-API-Version"]}],"complete":["POST","/openidm/workflow/taskinstance/{id}",{"a":"complete","b":1,"q":1,"h":["Accept-API-Version"]}],"delete":["DELETE","/openidm/workflow/taskinstance/{id}",{"q":1,"h":["Accept-API-Version","If-Match"]}]},"taskHistory":{"list":["GET","/openidm/workflow/taskinstance/history",{"q":1,"h":["Accept-API-Version"],"p":["crest","result"]}],"get":["GET","/openidm/workflow/taskinstance/history/{id}",{"q":1,"h":["Accept-API-Version"]}]},"executions":{"list":["GET","/openidm/workflow/execution",{"q":1,"h":["Accept-API-Version"],"p":["crest","result"]}],"message":["POST","/openidm/workflow/execution",{"a":"message","b":1,"q":1,"h":["Accept-API-Version"]}],"signal":["POST","/openidm/workflow/execution",{"a":"signal","b":1,"q":1,"h":["Accept-API-Version"]}],"trigger":["POST","/openidm/workflow/execution",{"a":"trigger","b":1,"q":1,"h":["Accept-API-Version"]}]},"jobs":{"list":["GET","/openidm/workflow/job",{"q":1,"h":["Accept-API-Version"],"p":["crest","result"]}],"get":["GET","/openidm/workflow/job/{id}",{"q":1,"h":["Accept-API-Version"]}],"execute":["POST","/openidm/workflow/job/{id}",{"a":"execute","q":1,"h":["Accept-API-Version"]}],"stacktrace":["POST","/openidm/workflow/job/{id}",{"a":"stacktrace","q":1,"h":["Accept-API-Version"]}],"delete":["DELETE","/openidm/workflow/job/{id}",{"q":1,"h":["Accept-API-Version","If-Match"]}]},"deadLetterJobs":{"list":["GET","/openidm/workflow/job/deadletter",{"q":1,"h":["Accept-API-Version"],"p":["crest","result"]}],"get":["GET","/openidm/workflow/job/deadletter/{id}",{"q":1,"h":["Accept-API-Version"]}],"execute":["POST","/openidm/workflow/job/deadletter/{id}",{"a":"execute","q":1,"h":["Accept-API-Version"]}],"stacktrace":["POST","/openidm/workflow/job/deadletter/{id}",{"a":"stacktrace","q":1,"h":["Accept-API-Version"]}],"delete":["DELETE","/openidm/workflow/job/deadletter/{id}",{"q":1,"h":["Accept-API-Version","If-Match"]}]},"managed":{"list":["GET","/openidm/managed/{type}",{"q":1,"h":["Accept-API-Version"],"p":["crest","result"]}],"create":["POST","/openidm/managed/{type}",{"a":"create","b":1,"q":1,"h":["Accept-API-Version"]}],"get":["GET","/openidm/managed/{type}/{id}",{"q":1,"h":["Accept-API-Version"]}],"update":["PUT","/openidm/managed/{type}/{id}",{"b":1,"q":1,"h":["Accept-API-Version","If-Match","If-None-Match"]}],"patchWithAction":["POST","/openidm/managed/{type}/{id}",{"a":"patch","b":1,"q":1,"h":["Accept-API-Version","If-Match"]}],"delete":["DELETE","/openidm/managed/{type}/{id}",{"q":1,"h":["Accept-API-Version","If-Match"]}],"patch":["PATCH","/openidm/managed/{type}/{id}",{"b":1,"q":1,"h":["Accept-API-Version","If-Match"]}]}};
 
 /** Number of resource methods and of operations they cover. */
-export const coverage = { methods: 44, operations: 44 } as const;
+export const coverage = { methods: 51, operations: 51 } as const;
