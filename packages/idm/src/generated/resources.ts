@@ -1180,6 +1180,21 @@ export interface IdmResources {
      *
      * `GET /openidm/managed/{type}`
      */
+    list(type: PathParam<operations['queryManagedObjects'], 'type'>, options?: CallOptions): Paginated<ItemOf<Ok<operations['queryManagedObjects']>, 'result'>, Ok<operations['queryManagedObjects']>>;
+    /**
+     * Query managed objects
+     *
+     * Queries the managed objects of a type (`user`, `role`, `assignment`, `application`, `entitlement`, or a type
+     * the server's managed object configuration adds) with a CREST `_queryFilter` (e.g. `userName eq "bjensen"`,
+     * `manager/_refResourceId eq "<id>"`) or `_queryId=query-all-ids`. Any property may be a sort key.
+     * Relationship properties (`roles`, `manager`, ...) and private ones (`password`) are left out unless `_fields`
+     * names them (private ones never appear). An unknown type is a 404.
+     * wfkit: admin only (IDM's default `access.js` gives end users only their own user object).
+     *
+     * Pages through every result (crest paging): `for await (const x of …)`, `.pages()`, `.toArray({ limit })`.
+     *
+     * `GET /openidm/managed/{type}`
+     */
     list(type: PathParam<operations['queryManagedObjects'], 'type'>, params?: Params<operations['queryManagedObjects']>, options?: CallOptions): Paginated<ItemOf<Ok<operations['queryManagedObjects']>, 'result'>, Ok<operations['queryManagedObjects']>>;
     /**
      * Create a managed object
@@ -1193,7 +1208,20 @@ export interface IdmResources {
      *
      * `POST /openidm/managed/{type}?_action=create`
      */
-    create(type: PathParam<operations['createManagedObject'], 'type'>, body: Body<operations['createManagedObject']>, params?: Params<operations['createManagedObject']>, options?: CallOptions): Promise<Ok<operations['createManagedObject']>>;
+    create(type: PathParam<operations['createManagedObject'], 'type'>, body: Body<operations['createManagedObject']>, options?: CallOptions): ApiPromise<Ok<operations['createManagedObject']>>;
+    /**
+     * Create a managed object
+     *
+     * CREST create (`?_action=create`, or a `POST` without `_action`): the server assigns the `_id` (a UUID)
+     * unless the body gives one. Answers 201 with `Location` and the object. Relationship properties take
+     * references, `{"_ref": "managed/role/<id>"}` (a list for `roles`, one for `manager`); a reference to a managed
+     * object that does not exist is a 400. A body that breaks the type's policies (a required property missing,
+     * a value of the wrong type, a `userName` already taken) is IDM's 403 `Policy validation failed` with
+     * `detail.failedPolicyRequirements`. Admin only.
+     *
+     * `POST /openidm/managed/{type}?_action=create`
+     */
+    create(type: PathParam<operations['createManagedObject'], 'type'>, body: Body<operations['createManagedObject']>, params?: Params<operations['createManagedObject']>, options?: CallOptions): ApiPromise<Ok<operations['createManagedObject']>>;
     /**
      * Read a managed object
      *
@@ -1204,7 +1232,18 @@ export interface IdmResources {
      *
      * `GET /openidm/managed/{type}/{id}`
      */
-    get(type: PathParam<operations['readManagedObject'], 'type'>, id: PathParam<operations['readManagedObject'], 'id'>, params?: Params<operations['readManagedObject']>, options?: CallOptions): Promise<Ok<operations['readManagedObject']>>;
+    get(type: PathParam<operations['readManagedObject'], 'type'>, id: PathParam<operations['readManagedObject'], 'id'>, options?: CallOptions): ApiPromise<Ok<operations['readManagedObject']>>;
+    /**
+     * Read a managed object
+     *
+     * Reads an object. `_fields=roles` (or `*,roles`) adds a relationship as references
+     * `{_ref, _refResourceCollection, _refResourceId, _refProperties: {_id, _rev}}`; a deeper pointer expands the
+     * referenced objects (`manager/userName`, `roles/*`). Admin, or a user reading the user object whose
+     * `userName` is their own.
+     *
+     * `GET /openidm/managed/{type}/{id}`
+     */
+    get(type: PathParam<operations['readManagedObject'], 'type'>, id: PathParam<operations['readManagedObject'], 'id'>, params?: Params<operations['readManagedObject']>, options?: CallOptions): ApiPromise<Ok<operations['readManagedObject']>>;
     /**
      * Create or replace a managed object
      *
@@ -1216,7 +1255,19 @@ export interface IdmResources {
      *
      * `PUT /openidm/managed/{type}/{id}`
      */
-    update(type: PathParam<operations['updateManagedObject'], 'type'>, id: PathParam<operations['updateManagedObject'], 'id'>, body: Body<operations['updateManagedObject']>, params?: Params<operations['updateManagedObject']>, options?: CallOptions): Promise<Ok<operations['updateManagedObject']>>;
+    update(type: PathParam<operations['updateManagedObject'], 'type'>, id: PathParam<operations['updateManagedObject'], 'id'>, body: Body<operations['updateManagedObject']>, options?: CallOptions): ApiPromise<Ok<operations['updateManagedObject']>>;
+    /**
+     * Create or replace a managed object
+     *
+     * CREST `PUT`: with `If-None-Match: *` it creates the object under this id (201; 412 when it exists); with
+     * `If-Match` it replaces an existing one (404 when absent, 412 on a revision mismatch); with neither it creates
+     * the object, or replaces it when it exists. Replacing sets every plain property from the body (absent ones are
+     * removed); relationship properties in the body replace those relationships, absent ones are kept. Policies as
+     * for create. Admin only.
+     *
+     * `PUT /openidm/managed/{type}/{id}`
+     */
+    update(type: PathParam<operations['updateManagedObject'], 'type'>, id: PathParam<operations['updateManagedObject'], 'id'>, body: Body<operations['updateManagedObject']>, params?: Params<operations['updateManagedObject']>, options?: CallOptions): ApiPromise<Ok<operations['updateManagedObject']>>;
     /**
      * Patch a managed object (action form)
      *
@@ -1224,7 +1275,15 @@ export interface IdmResources {
      *
      * `POST /openidm/managed/{type}/{id}?_action=patch`
      */
-    patchWithAction(type: PathParam<operations['managedObjectAction'], 'type'>, id: PathParam<operations['managedObjectAction'], 'id'>, body: Body<operations['managedObjectAction']>, params?: Params<operations['managedObjectAction']>, options?: CallOptions): Promise<Ok<operations['managedObjectAction']>>;
+    patchWithAction(type: PathParam<operations['managedObjectAction'], 'type'>, id: PathParam<operations['managedObjectAction'], 'id'>, body: Body<operations['managedObjectAction']>, options?: CallOptions): ApiPromise<Ok<operations['managedObjectAction']>>;
+    /**
+     * Patch a managed object (action form)
+     *
+     * `_action=patch`: the same as `PATCH` on the object, for clients that cannot send `PATCH`.
+     *
+     * `POST /openidm/managed/{type}/{id}?_action=patch`
+     */
+    patchWithAction(type: PathParam<operations['managedObjectAction'], 'type'>, id: PathParam<operations['managedObjectAction'], 'id'>, body: Body<operations['managedObjectAction']>, params?: Params<operations['managedObjectAction']>, options?: CallOptions): ApiPromise<Ok<operations['managedObjectAction']>>;
     /**
      * Delete a managed object
      *
@@ -1232,7 +1291,15 @@ export interface IdmResources {
      *
      * `DELETE /openidm/managed/{type}/{id}`
      */
-    delete(type: PathParam<operations['deleteManagedObject'], 'type'>, id: PathParam<operations['deleteManagedObject'], 'id'>, params?: Params<operations['deleteManagedObject']>, options?: CallOptions): Promise<Ok<operations['deleteManagedObject']>>;
+    delete(type: PathParam<operations['deleteManagedObject'], 'type'>, id: PathParam<operations['deleteManagedObject'], 'id'>, options?: CallOptions): ApiPromise<Ok<operations['deleteManagedObject']>>;
+    /**
+     * Delete a managed object
+     *
+     * Deletes an object and its relationships (both ends) and answers with the object. Admin only.
+     *
+     * `DELETE /openidm/managed/{type}/{id}`
+     */
+    delete(type: PathParam<operations['deleteManagedObject'], 'type'>, id: PathParam<operations['deleteManagedObject'], 'id'>, params?: Params<operations['deleteManagedObject']>, options?: CallOptions): ApiPromise<Ok<operations['deleteManagedObject']>>;
     /**
      * Patch a managed object
      *
@@ -1243,7 +1310,18 @@ export interface IdmResources {
      *
      * `PATCH /openidm/managed/{type}/{id}`
      */
-    patch(type: PathParam<operations['patchManagedObject'], 'type'>, id: PathParam<operations['patchManagedObject'], 'id'>, body: Body<operations['patchManagedObject']>, params?: Params<operations['patchManagedObject']>, options?: CallOptions): Promise<Ok<operations['patchManagedObject']>>;
+    patch(type: PathParam<operations['patchManagedObject'], 'type'>, id: PathParam<operations['patchManagedObject'], 'id'>, body: Body<operations['patchManagedObject']>, options?: CallOptions): ApiPromise<Ok<operations['patchManagedObject']>>;
+    /**
+     * Patch a managed object
+     *
+     * CREST patch: a list of operations applied in order — `add` (appends to a list: `/roles/-` or the list itself;
+     * sets a single value), `remove` (a field, or the list elements equal to `value`; references match by `_ref`),
+     * `replace`, `increment`, `copy` and `move` (with `from`). `transform` needs a script and is a 400 here
+     * (wfkit). A bad operation is a 400 and nothing changes; policies as for create. Admin only.
+     *
+     * `PATCH /openidm/managed/{type}/{id}`
+     */
+    patch(type: PathParam<operations['patchManagedObject'], 'type'>, id: PathParam<operations['patchManagedObject'], 'id'>, body: Body<operations['patchManagedObject']>, params?: Params<operations['patchManagedObject']>, options?: CallOptions): ApiPromise<Ok<operations['patchManagedObject']>>;
   };
 }
 
