@@ -5059,8 +5059,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -5110,8 +5110,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -5166,8 +5166,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -5221,8 +5221,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -5304,8 +5304,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -5372,8 +5372,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -5434,8 +5434,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
