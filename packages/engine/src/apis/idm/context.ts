@@ -29,7 +29,7 @@ export function createIdmContext(ctx: ApiContext, options: IdmOptions = {}): Idm
   const managed = new ManagedObjects(managedSchema(ctx.config.idm.managed), ctx.ids, ctx.clock);
   return {
     ...ctx,
-    runtime: new Runtime({ db: ctx.db, clock: ctx.clock, ids: ctx.ids }),
+    runtime: new Runtime({ db: ctx.db, clock: ctx.clock, ids: ctx.ids, jobs: ctx.jobs }),
     security: new IdmSecurity(options.processAccess ?? ctx.config.idm.processAccess),
     managed,
     openidm: new OpenidmRouter()
