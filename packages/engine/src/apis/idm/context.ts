@@ -1,6 +1,6 @@
 /** What every route file of the IDM module receives: the engine context, the shared runtime, security. */
 import type { ApiContext, ApiRouter } from '../../http/api-module.js';
-import { Runtime } from '../../runtime/commands.js';
+import type { Runtime } from '../../runtime/commands.js';
 import { type IdmPrincipal, IdmSecurity, type ProcessAccessRule } from './security.js';
 
 export type IdmRouter = ApiRouter<IdmPrincipal>;
@@ -11,15 +11,18 @@ export interface IdmOptions {
 }
 
 export interface IdmContext extends ApiContext {
-  /** One runtime per app (it caches compiled graphs). */
+  /** The app's Runtime scoped to IDM: it sees and changes only IDM's processes. */
   runtime: Runtime;
   security: IdmSecurity;
 }
 
+/** IDM owns its deployments, with no tenants (runtime/owner.ts). */
+export const IDM_SCOPE = { api: 'idm', tenant: '' } as const;
+
 export function createIdmContext(ctx: ApiContext, options: IdmOptions = {}): IdmContext {
   return {
     ...ctx,
-    runtime: new Runtime({ db: ctx.db, clock: ctx.clock, ids: ctx.ids }),
+    runtime: ctx.runtime.scoped(IDM_SCOPE),
     security: new IdmSecurity(options.processAccess ?? ctx.config.idm.processAccess),
   };
 }
