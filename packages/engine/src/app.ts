@@ -90,7 +90,9 @@ export function createApp(options: AppOptions = {}): WfkitApp {
     } else {
       db = await openStore({ ...options.store, migrations });
     }
-    runtime = new Runtime({ ...options.runtime, db, clock, ids });
+    // Jobs enqueued through the app wake its executor (after their transaction commits, a moment later).
+    const jobs = new JobQueue(clock, ids, (dueAt) => executor?.wake(dueAt));
+    runtime = new Runtime({ ...options.runtime, db, clock, ids, jobs });
     executor = new JobExecutor({
       db,
       clock,
@@ -102,7 +104,7 @@ export function createApp(options: AppOptions = {}): WfkitApp {
       ...(options.jobs?.owner ? { owner: options.jobs.owner } : {}),
       ...(options.jobs?.lockMs ? { lockMs: options.jobs.lockMs } : {}),
     });
-    const ctx: ApiContext = { db, clock, ids, logger, config, jobs: new JobQueue(clock, ids), runtime, executor };
+    const ctx: ApiContext = { db, clock, ids, logger, config, jobs, runtime, executor };
     servers = apis.map((m) => new ModuleServer(m, ctx, logger));
     for (const m of apis)
       for (const [type, handler] of Object.entries(m.jobHandlers ?? {})) executor.register(type, handler);

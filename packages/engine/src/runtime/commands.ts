@@ -30,6 +30,8 @@ export interface RuntimeOptions {
   serviceBehaviours?: Record<string, ServiceBehaviour>;
   /** The owner an unscoped Runtime deploys as; default IDM's (the BPMN API). */
   defaultOwner?: Owner;
+  /** The queue its jobs go through; the app's wakes the app's job executor. Default a queue of its own. */
+  jobs?: JobQueue;
 }
 
 export interface DefinitionRow {
@@ -85,9 +87,9 @@ export class Runtime {
     this.clock = opts.clock ?? systemClock;
     this.ids = opts.ids ?? defaultIds(this.clock);
     this.history = opts.history ?? 'audit';
-    this.jobs = new JobQueue(this.clock, this.ids);
     this.defaultOwner = opts.defaultOwner ?? { api: 'idm', tenant: '' };
     for (const [name, b] of Object.entries(opts.serviceBehaviours ?? {})) this.behaviours.set(name, b);
+    this.jobs = opts.jobs ?? new JobQueue(this.clock, this.ids);
     this.hooks = {
       latestDefinition: async (key, q, owner) => {
         const d = await this.latestIn(q, key, owner);
