@@ -48,7 +48,8 @@ const LINT_RULES: Record<string, 'error' | 'warning'> = {
   'start-event-required': 'error',
   'end-event-required': 'warning',
   'no-disconnected': 'warning',
-  'no-duplicate-sequence-flows': 'error',
+  // Flowable runs two flows between the same nodes as two flows: worth a warning, not a refusal.
+  'no-duplicate-sequence-flows': 'warning',
   'single-blank-start-event': 'error',
   'sub-process-blank-start-event': 'error',
   'single-event-definition': 'error',
