@@ -23,7 +23,7 @@ export interface IdmContext extends ApiContext {
 export function createIdmContext(ctx: ApiContext, options: IdmOptions = {}): IdmContext {
   return {
     ...ctx,
-    runtime: new Runtime({ db: ctx.db, clock: ctx.clock, ids: ctx.ids }),
+    runtime: new Runtime({ db: ctx.db, clock: ctx.clock, ids: ctx.ids, jobs: ctx.jobs }),
     security: new IdmSecurity(options.processAccess ?? ctx.config.idm.processAccess),
     managed: new ManagedObjects(managedSchema(ctx.config.idm.managed), ctx.ids, ctx.clock),
   };
