@@ -36,6 +36,19 @@ function matches(rev: string, ifMatch: string | undefined): boolean {
   return values.includes('*') || values.includes(rev);
 }
 
+/** Sets a nested value, creating the objects on the way. */
+function setAt(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let cur = target;
+  for (const seg of path.slice(0, -1)) {
+    if (cur[seg] === null || typeof cur[seg] !== 'object') cur[seg] = {};
+    cur = cur[seg] as Record<string, unknown>;
+  }
+  cur[path[path.length - 1]!] = value;
+}
+
+/** `alpha_user` → `user`: PingOne AIC's realm prefix. */
+export const realmless = (type: string) => type.replace(/^(alpha|bravo)_/, '');
+
 interface Loaded {
   row: repo.ObjectRow;
   spec: ObjectSpec;
@@ -48,15 +61,19 @@ export class ManagedObjects {
     private readonly clock: Clock,
   ) {}
 
-  /** The type's spec; an unknown type is a 404 (IDM: no such managed object type). */
+  /**
+   * The type's spec; an unknown type is a 404 (IDM: no such managed object type). A realm-prefixed name
+   * (`alpha_user`, `bravo_role`: PingOne AIC's names, which IGA's scripts use) is the same type as the plain one.
+   */
   spec(type: string): ObjectSpec {
-    const s = this.schema.get(type);
+    const s = this.schema.get(type) ?? this.schema.get(realmless(type));
     if (!s) throw notFound(`Managed object type '${type}' is not defined.`);
     return s;
   }
 
   /** Creates an object; `id` given (PUT, or a body `_id`) must be free, else a 412 as CREST's `If-None-Match: *`. */
   async create(q: Queryable, type: string, body: Record<string, unknown>, id?: string): Promise<ManagedObject> {
+    type = this.spec(type).name;
     const spec = this.spec(type);
     const newId = id ?? (typeof body._id === 'string' && body._id ? body._id : this.ids.uuid());
     if (!/^[^/\0]{1,255}$/.test(newId)) throw badRequest(`'${newId}' is not a valid managed object id.`);
@@ -72,6 +89,7 @@ export class ManagedObjects {
 
   /** The object as IDM answers it (default fields, or `_fields`), or null. */
   async read(q: Queryable, type: string, id: string, fields?: FieldList): Promise<ManagedObject | null> {
+    type = this.spec(type).name;
     const spec = this.spec(type);
     const row = await repo.getObject(q, type, id);
     return row ? this.present(q, spec, row, fields) : null;
@@ -85,6 +103,7 @@ export class ManagedObjects {
     body: Record<string, unknown>,
     pre: Preconditions = {},
   ): Promise<ManagedObject> {
+    type = this.spec(type).name;
     const { row, spec } = await this.load(q, type, id, pre);
     const { plain, relationships } = this.split(spec, body);
     checkPolicies(spec, { ...plain, ...relationships }, false);
@@ -102,11 +121,22 @@ export class ManagedObjects {
     operations: readonly PatchOperation[],
     pre: Preconditions = {},
   ): Promise<ManagedObject> {
+    type = this.spec(type).name;
     const { row, spec } = await this.load(q, type, id, pre);
     // Relationships the patch names are loaded so `/roles/-` appends to the current list.
-    const named = new Set(operations.flatMap((o) => [o.field, o.from ?? ''].map((f) => f.replace(/^\//, '').split('/')[0]!)));
+    const named = new Set(
+      operations.flatMap((o) => [o.field, o.from ?? ''].map((f) => f.replace(/^\//, '').split('/')[0]!)),
+    );
     const relProps = [...spec.properties.values()].filter((p) => p.relationship && named.has(p.name));
-    const current: Record<string, unknown> = { ...row.body, ...(await this.relationshipsOf(q, spec, row, relProps.map((p) => p.name))) };
+    const current: Record<string, unknown> = {
+      ...row.body,
+      ...(await this.relationshipsOf(
+        q,
+        spec,
+        row,
+        relProps.map((p) => p.name),
+      )),
+    };
     const next = applyPatch(current, operations);
     const { plain, relationships } = this.split(spec, next);
     for (const p of relProps) if (!(p.name in relationships)) relationships[p.name] = p.many ? [] : null;
@@ -118,6 +148,7 @@ export class ManagedObjects {
   }
 
   async delete(q: Queryable, type: string, id: string, pre: Preconditions = {}): Promise<ManagedObject> {
+    type = this.spec(type).name;
     const { row, spec } = await this.load(q, type, id, pre);
     const before = await this.present(q, spec, row, { all: true, fields: [] });
     await repo.deleteObject(q, type, id);
@@ -125,6 +156,7 @@ export class ManagedObjects {
   }
 
   async query(q: Queryable, type: string, request: QueryRequest): Promise<QueryEnvelope<object>> {
+    type = this.spec(type).name;
     const spec = this.spec(type);
     const params = new SqlParams([type]);
     const r = await queryInSql<repo.ObjectRow>(q, request, {
@@ -185,9 +217,7 @@ export class ManagedObjects {
       if (value === undefined || value === null) continue;
       const holder = await repo.claimUnique(q, { type: spec.name, property: p.name, value: String(value), id });
       if (holder !== null)
-        throw policyError([
-          { property: p.name, policyRequirements: [{ policyRequirement: 'UNIQUE' }] },
-        ]);
+        throw policyError([{ property: p.name, policyRequirements: [{ policyRequirement: 'UNIQUE' }] }]);
     }
   }
 
@@ -263,12 +293,12 @@ export class ManagedObjects {
     const defaults: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(row.body)) if (visible(k)) defaults[k] = v;
     const relNames = [
-      ...new Set(
-        [
-          ...named.map((f) => f[0]!).filter((n) => spec.properties.get(n)?.relationship),
-          ...(wantsAll ? [...spec.properties.values()].filter((p) => p.relationship && p.returnByDefault).map((p) => p.name) : []),
-        ],
-      ),
+      ...new Set([
+        ...named.map((f) => f[0]!).filter((n) => spec.properties.get(n)?.relationship),
+        ...(wantsAll
+          ? [...spec.properties.values()].filter((p) => p.relationship && p.returnByDefault).map((p) => p.name)
+          : []),
+      ]),
     ];
     const rels = await this.relationshipsOf(q, spec, row, relNames);
     const out: Record<string, unknown> = wantsAll ? { ...base, ...defaults } : { ...base };
@@ -285,9 +315,7 @@ export class ManagedObjects {
         let v: unknown = defaults;
         for (const seg of path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[seg] : undefined;
         if (v === undefined) continue;
-        let target = out;
-        for (const seg of path.slice(0, -1)) target = (target[seg] ??= {}) as Record<string, unknown>;
-        target[path[path.length - 1]!] = v;
+        setAt(out, path, v);
         continue;
       }
       const value = rels[head];
@@ -307,16 +335,15 @@ export class ManagedObjects {
         let v: unknown = merged;
         for (const seg of rest) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[seg] : undefined;
         if (v === undefined) return picked;
-        let at = picked;
-        for (const seg of rest.slice(0, -1)) at = (at[seg] ??= {}) as Record<string, unknown>;
-        at[rest[rest.length - 1]!] = v;
+        setAt(picked, rest, v);
         return picked;
       };
       if (Array.isArray(value)) {
         const prev = Array.isArray(out[head]) ? (out[head] as Record<string, unknown>[]) : [];
         const expanded = await Promise.all((value as Record<string, unknown>[]).map(expand));
         out[head] = expanded.map((e, i) => ({ ...(prev[i] ?? {}), ...e }));
-      } else if (value) out[head] = { ...((out[head] as object) ?? {}), ...(await expand(value as Record<string, unknown>)) };
+      } else if (value)
+        out[head] = { ...((out[head] as object) ?? {}), ...(await expand(value as Record<string, unknown>)) };
       else out[head] = null;
     }
     return out as ManagedObject;
