@@ -92,3 +92,32 @@ describe.each(testStores())('the openidm script object on $name', (factory) => {
     expect(await idm.openidm.bind(store.db, 'system').read('managed/role/ghost')).toBeNull();
   });
 });
+
+describe('realm-prefixed managed object names (PingOne AIC)', () => {
+  it('reads and writes managed/alpha_user and alpha_role refs as the plain types', async () => {
+    const [factory] = testStores();
+    const store = await factory!.create();
+    const ids = defaultIds(systemClock);
+    const idm = createIdmContext({
+      db: store.db,
+      clock: systemClock,
+      ids,
+      logger: silentLogger,
+      config: parseConfig({}),
+      jobs: new JobQueue(systemClock, ids),
+    });
+    const openidm = idm.openidm.bind(store.db, 'system');
+    const role = (await openidm.create('managed/alpha_role', 'r1', { name: 'Sales' })) as { _id: string };
+    await openidm.create('managed/alpha_user', 'u1', {
+      userName: 'u1',
+      givenName: 'U',
+      sn: 'One',
+      mail: 'u1@example.com',
+      roles: [{ _ref: `managed/alpha_role/${role._id}` }],
+    });
+    expect(await openidm.read('managed/user/u1', null, ['roles/name'])).toMatchObject({
+      roles: [{ _ref: 'managed/role/r1', name: 'Sales' }],
+    });
+    await store.close();
+  });
+});
