@@ -8,7 +8,7 @@ import { apiModules as registeredModules } from './generated/api-modules.js';
 import { bundledMigrations } from './generated/migrations.js';
 import { specs as bundledSpecs } from './generated/specs.js';
 import type { ApiContext, ApiModule } from './http/api-module.js';
-import { ModuleServer, toResponse } from './http/dispatch.js';
+import { DEFAULT_MAX_BODY_BYTES, ModuleServer, toResponse } from './http/dispatch.js';
 import { renderDocsPage } from './http/docs-page.js';
 import { type OpenApiDocument, serverBasePath } from './http/openapi.js';
 import { type Logger, silentLogger } from './logger.js';
@@ -35,6 +35,11 @@ export interface AppOptions {
   docs?: boolean;
   /** Log one line per request (default true when a logger is given). */
   logRequests?: boolean;
+  /**
+   * Request limits. `maxBodyBytes`: the largest request body, for every API or per API name
+   * (`{ idm: 10_000_000 }`, the others keep the default of 5 MiB); a larger body is a 413 in the API's error shape.
+   */
+  limits?: { maxBodyBytes?: number | Partial<Record<string, number>> };
 }
 
 export interface WfkitApp {
@@ -85,7 +90,14 @@ export function createApp(options: AppOptions = {}): WfkitApp {
       db = await openStore({ ...options.store, migrations });
     }
     const ctx: ApiContext = { db, clock, ids, logger, config, jobs: new JobQueue(clock, ids) };
-    servers = apis.map((m) => new ModuleServer(m, ctx, logger));
+    const bodyLimit = options.limits?.maxBodyBytes;
+    servers = apis.map(
+      (m) =>
+        new ModuleServer(m, ctx, logger, {
+          maxBodyBytes:
+            (typeof bodyLimit === 'number' ? bodyLimit : bodyLimit?.[m.name]) ?? DEFAULT_MAX_BODY_BYTES,
+        }),
+    );
     executor = new JobExecutor({
       db,
       clock,
