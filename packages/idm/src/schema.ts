@@ -1701,6 +1701,7 @@ export interface components {
         QueryFilter: string;
         /**
          * @description Results per page. `0` (or absent) returns every result in one page with a `null` `pagedResultsCookie`.
+         *     wfkit: at most 1000 per page (IDM is silent; a larger `_pageSize` is a 400 rather than an answer of any size).
          * @example 20
          */
         PageSize: number;
@@ -2104,6 +2105,7 @@ export interface operations {
                 _queryFilter: string;
                 /**
                  * @description Results per page. `0` (or absent) returns every result in one page with a `null` `pagedResultsCookie`.
+                 *     wfkit: at most 1000 per page (IDM is silent; a larger `_pageSize` is a 400 rather than an answer of any size).
                  * @example 20
                  */
                 _pageSize?: components["parameters"]["PageSize"];
@@ -2507,6 +2509,7 @@ export interface operations {
                 processDefinitionResourceNameLike?: components["parameters"]["FilterProcessDefinitionResourceNameLike"];
                 /**
                  * @description Results per page. `0` (or absent) returns every result in one page with a `null` `pagedResultsCookie`.
+                 *     wfkit: at most 1000 per page (IDM is silent; a larger `_pageSize` is a 400 rather than an answer of any size).
                  * @example 20
                  */
                 _pageSize?: components["parameters"]["PageSize"];
@@ -2697,6 +2700,7 @@ export interface operations {
                 _queryFilter?: components["parameters"]["QueryFilter"];
                 /**
                  * @description Results per page. `0` (or absent) returns every result in one page with a `null` `pagedResultsCookie`.
+                 *     wfkit: at most 1000 per page (IDM is silent; a larger `_pageSize` is a 400 rather than an answer of any size).
                  * @example 20
                  */
                 _pageSize?: components["parameters"]["PageSize"];
@@ -2911,6 +2915,7 @@ export interface operations {
                 finishedBefore?: components["parameters"]["FilterFinishedBefore"];
                 /**
                  * @description Results per page. `0` (or absent) returns every result in one page with a `null` `pagedResultsCookie`.
+                 *     wfkit: at most 1000 per page (IDM is silent; a larger `_pageSize` is a 400 rather than an answer of any size).
                  * @example 20
                  */
                 _pageSize?: components["parameters"]["PageSize"];
@@ -3267,6 +3272,7 @@ export interface operations {
                 finishedBefore?: components["parameters"]["FilterFinishedBefore"];
                 /**
                  * @description Results per page. `0` (or absent) returns every result in one page with a `null` `pagedResultsCookie`.
+                 *     wfkit: at most 1000 per page (IDM is silent; a larger `_pageSize` is a 400 rather than an answer of any size).
                  * @example 20
                  */
                 _pageSize?: components["parameters"]["PageSize"];
@@ -3533,6 +3539,7 @@ export interface operations {
                 tenantId?: components["parameters"]["FilterTenantId"];
                 /**
                  * @description Results per page. `0` (or absent) returns every result in one page with a `null` `pagedResultsCookie`.
+                 *     wfkit: at most 1000 per page (IDM is silent; a larger `_pageSize` is a 400 rather than an answer of any size).
                  * @example 20
                  */
                 _pageSize?: components["parameters"]["PageSize"];
@@ -3921,6 +3928,7 @@ export interface operations {
                 tenantId?: components["parameters"]["FilterTenantId"];
                 /**
                  * @description Results per page. `0` (or absent) returns every result in one page with a `null` `pagedResultsCookie`.
+                 *     wfkit: at most 1000 per page (IDM is silent; a larger `_pageSize` is a 400 rather than an answer of any size).
                  * @example 20
                  */
                 _pageSize?: components["parameters"]["PageSize"];
@@ -4156,6 +4164,7 @@ export interface operations {
                 variableOperator?: components["parameters"]["FilterVariableOperator"];
                 /**
                  * @description Results per page. `0` (or absent) returns every result in one page with a `null` `pagedResultsCookie`.
+                 *     wfkit: at most 1000 per page (IDM is silent; a larger `_pageSize` is a 400 rather than an answer of any size).
                  * @example 20
                  */
                 _pageSize?: components["parameters"]["PageSize"];
@@ -4329,6 +4338,7 @@ export interface operations {
                 dueBefore?: components["parameters"]["FilterDueBefore"];
                 /**
                  * @description Results per page. `0` (or absent) returns every result in one page with a `null` `pagedResultsCookie`.
+                 *     wfkit: at most 1000 per page (IDM is silent; a larger `_pageSize` is a 400 rather than an answer of any size).
                  * @example 20
                  */
                 _pageSize?: components["parameters"]["PageSize"];
@@ -4612,6 +4622,7 @@ export interface operations {
                 dueBefore?: components["parameters"]["FilterDueBefore"];
                 /**
                  * @description Results per page. `0` (or absent) returns every result in one page with a `null` `pagedResultsCookie`.
+                 *     wfkit: at most 1000 per page (IDM is silent; a larger `_pageSize` is a 400 rather than an answer of any size).
                  * @example 20
                  */
                 _pageSize?: components["parameters"]["PageSize"];
