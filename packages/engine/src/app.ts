@@ -94,8 +94,7 @@ export function createApp(options: AppOptions = {}): WfkitApp {
     servers = apis.map(
       (m) =>
         new ModuleServer(m, ctx, logger, {
-          maxBodyBytes:
-            (typeof bodyLimit === 'number' ? bodyLimit : bodyLimit?.[m.name]) ?? DEFAULT_MAX_BODY_BYTES,
+          maxBodyBytes: (typeof bodyLimit === 'number' ? bodyLimit : bodyLimit?.[m.name]) ?? DEFAULT_MAX_BODY_BYTES,
         }),
     );
     executor = new JobExecutor({

@@ -144,7 +144,8 @@ export class ModuleServer {
           status,
         };
         // A body over the limit is left unread: close the connection rather than read the rest of it.
-        const headers: Record<string, string> = status === 413 ? { connection: 'close', ...r.headers } : { ...r.headers };
+        const headers: Record<string, string> =
+          status === 413 ? { connection: 'close', ...r.headers } : { ...r.headers };
         return reply({ ...r, headers }, status);
       }
       if (validated.issues.length > 0) return reply(errors.validation(validated.issues, ectx), 400);

@@ -11,6 +11,7 @@ import type { ValidationIssue } from './api-module.js';
 export const MAX_JSON_DEPTH = 64;
 
 // Tested first so well-formed text costs one regex pass.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is what it looks for.
 const SUSPECT = /[\u0000\ud800-\udfff]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -46,7 +47,13 @@ export function unsafeValueIssues(
   const issue = (pointer: string, message: string, keyword: string) => {
     const rel = toField(pointer.slice(prefix.length) || '');
     const field =
-      fieldPrefix === undefined ? toField(pointer) : !rel ? fieldPrefix : rel.startsWith('[') ? fieldPrefix + rel : `${fieldPrefix}.${rel}`;
+      fieldPrefix === undefined
+        ? toField(pointer)
+        : !rel
+          ? fieldPrefix
+          : rel.startsWith('[')
+            ? fieldPrefix + rel
+            : `${fieldPrefix}.${rel}`;
     issues.push({ in: location, field, pointer, message, keyword });
   };
   const stack: { v: unknown; pointer: string; depth: number }[] = [{ v: value, pointer: prefix, depth: 0 }];

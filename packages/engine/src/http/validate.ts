@@ -231,11 +231,24 @@ export class SpecValidator {
     for (const [name, value] of url.searchParams) {
       const reason = unsafeStringReason(name) ?? unsafeStringReason(value);
       if (reason && issues.length < 10)
-        issues.push({ in: 'query', field: name, pointer: `/${escapePointer(name)}`, message: reason, keyword: 'unsafe-string' });
+        issues.push({
+          in: 'query',
+          field: name,
+          pointer: `/${escapePointer(name)}`,
+          message: reason,
+          keyword: 'unsafe-string',
+        });
     }
     for (const [name, value] of Object.entries(pathParams)) {
       const reason = unsafeStringReason(value);
-      if (reason) issues.push({ in: 'path', field: name, pointer: `/${escapePointer(name)}`, message: reason, keyword: 'unsafe-string' });
+      if (reason)
+        issues.push({
+          in: 'path',
+          field: name,
+          pointer: `/${escapePointer(name)}`,
+          message: reason,
+          keyword: 'unsafe-string',
+        });
     }
     for (const p of plan.params) {
       let value: unknown;

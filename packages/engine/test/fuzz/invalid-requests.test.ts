@@ -39,7 +39,9 @@ async function fingerprint(app: WfkitApp, sql: { text?: string }): Promise<Recor
         WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1`,
     );
     sql.text = tables.rows
-      .map(({ name }) => `SELECT '${name}' AS name, md5(string_agg(t::text, '|' ORDER BY t::text)) AS h FROM "${name}" t`)
+      .map(
+        ({ name }) => `SELECT '${name}' AS name, md5(string_agg(t::text, '|' ORDER BY t::text)) AS h FROM "${name}" t`,
+      )
       .join(' UNION ALL ');
   }
   const r = await db.query<{ name: string; h: string | null }>(sql.text);
@@ -86,7 +88,14 @@ describe.each(APIS)('invalid requests to every %s operation', (api) => {
     const sql = {};
     let before = await fingerprint(app, sql);
     for (const op of operationsOf(module.spec)) {
-      for (const c of invalidRequests(module.spec, basePath, op, { pathValues: PATH_VALUES[api] ?? {} }, CASES, random)) {
+      for (const c of invalidRequests(
+        module.spec,
+        basePath,
+        op,
+        { pathValues: PATH_VALUES[api] ?? {} },
+        CASES,
+        random,
+      )) {
         const headers: Record<string, string> = { ...AUTH[api] };
         if (c.contentType) headers['content-type'] = c.contentType;
         const what = `${c.method} ${op.path} [${c.kind}]`;

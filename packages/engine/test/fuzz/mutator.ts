@@ -112,8 +112,9 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** Every path of a JSON value to a leaf (strings, numbers, ...), and of every array and object. */
 function places(v: unknown, at: (string | number)[] = [], out: { path: (string | number)[]; value: unknown }[] = []) {
   out.push({ path: at, value: v });
-  if (Array.isArray(v)) v.forEach((x, i) => places(x, [...at, i], out));
-  else if (isObject(v)) for (const [k, x] of Object.entries(v)) places(x, [...at, k], out);
+  if (Array.isArray(v)) {
+    for (const [i, x] of v.entries()) places(x, [...at, i], out);
+  } else if (isObject(v)) for (const [k, x] of Object.entries(v)) places(x, [...at, k], out);
   return out;
 }
 
@@ -157,7 +158,13 @@ function basePathAndQuery(spec: OpenApiDocument, op: FuzzOperation, ctx: Request
   return { path, query };
 }
 
-function buildUrl(basePath: string, template: string, path: Record<string, string>, query: Record<string, string>, raw = new Set<string>()) {
+function buildUrl(
+  basePath: string,
+  template: string,
+  path: Record<string, string>,
+  query: Record<string, string>,
+  raw = new Set<string>(),
+) {
   const p = template.replace(/\{([^}]+)\}/g, (_m, name: string) =>
     raw.has(`path:${name}`) ? path[name]! : encodeURIComponent(path[name] ?? 'x'),
   );
@@ -182,11 +189,17 @@ export function invalidRequests(
   const json = 'application/json';
   // Built only when chosen: a 100k-item body per place would cost more than sending the chosen few.
   const cases: (() => FuzzRequest)[] = [];
-  const withPath = (name: string, bad: string) => buildUrl(basePath, op.path, { ...path, [name]: bad }, query, new Set([`path:${name}`]));
+  const withPath = (name: string, bad: string) =>
+    buildUrl(basePath, op.path, { ...path, [name]: bad }, query, new Set([`path:${name}`]));
   const withQuery = (name: string, bad: string) =>
     buildUrl(basePath, op.path, path, { ...query, [name]: bad }, new Set([`query:${name}`]));
   const url = buildUrl(basePath, op.path, path, query);
-  const send = (kind: string, u: string, b: string | (() => string) | undefined = bodyText, contentType?: string | null) =>
+  const send = (
+    kind: string,
+    u: string,
+    b: string | (() => string) | undefined = bodyText,
+    contentType?: string | null,
+  ) =>
     cases.push(() => {
       const text = typeof b === 'function' ? b() : b;
       const type = contentType === undefined ? (text === undefined ? undefined : json) : (contentType ?? undefined);
@@ -203,7 +216,11 @@ export function invalidRequests(
     send('text/plain body', url, text, 'text/plain');
     send('untyped body', url, text, null);
     send('not JSON', url, '{"a":', json);
-    send('__proto__ key', url, text.startsWith('{') && text !== '{}' ? `{"__proto__":{"x":1},${text.slice(1)}` : '{"__proto__":{"x":1}}');
+    send(
+      '__proto__ key',
+      url,
+      text.startsWith('{') && text !== '{}' ? `{"__proto__":{"x":1},${text.slice(1)}` : '{"__proto__":{"x":1}}',
+    );
     send('deep nesting', url, `${'['.repeat(5000)}${']'.repeat(5000)}`);
     send('top-level array', url, '[1,2,3]');
     send('huge integer', url, '99999999999999999999999');
@@ -211,14 +228,20 @@ export function invalidRequests(
       const at = place.path.join('.') || '$';
       const v = place.value;
       if (typeof v === 'string') {
-        for (const bad of BAD_STRINGS)
-          send(`body ${at} = "${bad}"`, url, () => withRaw(body, place.path, `"${bad}"`));
+        for (const bad of BAD_STRINGS) send(`body ${at} = "${bad}"`, url, () => withRaw(body, place.path, `"${bad}"`));
         send(`body ${at} long`, url, () => JSON.stringify(setAt(body, place.path, 'x'.repeat(200_000))));
       } else if (typeof v === 'number') {
-        for (const bad of BAD_NUMBERS)
-          send(`body ${at} = ${bad}`, url, () => withRaw(body, place.path, bad));
+        for (const bad of BAD_NUMBERS) send(`body ${at} = ${bad}`, url, () => withRaw(body, place.path, bad));
       } else if (Array.isArray(v)) {
-        send(`body ${at} 100k items`, url, () => JSON.stringify(setAt(body, place.path, Array.from({ length: 100_000 }, () => v[0] ?? 'x'))));
+        send(`body ${at} 100k items`, url, () =>
+          JSON.stringify(
+            setAt(
+              body,
+              place.path,
+              Array.from({ length: 100_000 }, () => v[0] ?? 'x'),
+            ),
+          ),
+        );
       } else if (isObject(v)) {
         send(`body ${at} __proto__`, url, () => withRaw(body, place.path, '{"__proto__":{"polluted":true}}'));
         send(`body ${at} wrong type`, url, () => JSON.stringify(setAt(body, place.path, 'not-an-object')));
@@ -229,6 +252,7 @@ export function invalidRequests(
   if (cases.length <= count) return cases.map((make) => make());
   const chosen: FuzzRequest[] = [];
   const pool = [...cases];
-  while (chosen.length < count && pool.length > 0) chosen.push(pool.splice(Math.floor(random.next() * pool.length), 1)[0]!());
+  while (chosen.length < count && pool.length > 0)
+    chosen.push(pool.splice(Math.floor(random.next() * pool.length), 1)[0]!());
   return chosen;
 }
