@@ -1,4 +1,4 @@
-/** The engine over HTTP on Node: one port, every API module at its real paths, /health, /docs. */
+/** The engine over HTTP on Node: one port, every API module at its real paths, /health, /docs, `GET /`. */
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import {
@@ -10,6 +10,7 @@ import {
   type WfkitApp,
 } from '@wfkit/engine';
 import { parseLimits, type ServerSettings } from './env.js';
+import { createSite, type SiteOptions } from './site/index.js';
 
 export interface RunningServer {
   url: string;
@@ -23,6 +24,7 @@ export async function startServer(
   logger: Logger,
   /** The API modules to serve; default the engine's registry. */
   apis?: readonly ApiModule<any>[],
+  site: SiteOptions = {},
 ): Promise<RunningServer> {
   const store = settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : { dataDir: settings.dataDir };
   const limits = settings.limits ?? parseLimits({});
@@ -33,9 +35,11 @@ export async function startServer(
     limits: { maxBodyBytes: limits.maxBodyBytes },
     ...(apis ? { apis } : {}),
   });
+  const pages = createSite(app, site);
+  const fetch = async (request: Request) => (await pages(request)) ?? app.fetch(request);
   // Listen first, so /health answers 503 while the store opens and migrates.
   const server = createAdaptorServer({
-    fetch: app.fetch,
+    fetch,
     ...(settings.host ? { hostname: settings.host } : {}),
     // How often Node checks headers/request timeouts: often enough for the header timeout to mean what it says.
     serverOptions: { connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs) },

@@ -2,12 +2,19 @@
  * Credentials for the four APIs, from environment variables. Dev-server defaults are fixed (not random), so a client
  * configured once keeps working across restarts; the server prints the values in effect at start.
  */
+import { ManagedSchemaError, managedSchema } from './apis/idm/managed/schema.js';
 import { type ProcessAccessRule, parseProcessAccess } from './apis/idm/process-access.js';
 
 export interface IdmUser {
   username: string;
   password: string;
   roles: string[];
+}
+
+/** An IGA bearer token that acts as one user (the id of a `managed/user`). */
+export interface IgaUser {
+  token: string;
+  userId: string;
 }
 
 /** A Kontent personal API key: the permissions of one role (a role id of `GET /roles`). */
@@ -22,9 +29,11 @@ export interface RateLimit {
 }
 
 export interface WfkitConfig {
-  idm: { users: IdmUser[]; processAccess?: ProcessAccessRule[] };
+  /** `managed`: extra managed object types in IDM's managed.json format (`{objects: [...]}`), checked at parse. */
+  idm: { users: IdmUser[]; processAccess?: ProcessAccessRule[]; managed?: unknown };
   kontent: { environmentId: string; apiKey: string; keys?: KontentKey[]; rateLimit?: RateLimit };
-  iga: { token: string };
+  /** `token`: the admin token (acts on every phase); `users`: tokens that act as a managed user (`managed/user/<id>`). */
+  iga: { token: string; users?: IgaUser[] };
   flow: { apiKey: string; customerId: string };
 }
 
@@ -40,6 +49,10 @@ export const CONFIG_DEFAULTS = {
 /** Optional settings, off when unset. */
 export const OPTIONAL_SETTINGS = {
   WFKIT_IDM_PROCESS_ACCESS: 'IDM\'s process-access.json as JSON: {"workflowAccess":[{"propertiesCheck":{...}}]}',
+  WFKIT_IDM_MANAGED:
+    'managed object types to add or override, IDM\'s managed.json as JSON: {"objects":[{"name":"device","schema":{...}}]}',
+  WFKIT_IGA_USERS:
+    'IGA bearer tokens that act as users (approvers, requesters): token:userId[,token2:userId2]; userId is a managed/user id',
   WFKIT_KONTENT_KEYS: 'personal API keys with the role they act as: key:roleId[,key2:roleId2]',
   WFKIT_KONTENT_RATE_LIMIT: 'requests allowed per API key window: 10/s, 600/min or both (10/s,600/min); over it a 429',
 } as const;
@@ -89,6 +102,23 @@ export function parseKontentKeys(value: string): KontentKey[] {
     });
 }
 
+/** `token:userId[,token2:userId2]`. */
+export function parseIgaUsers(value: string, adminToken: string): IgaUser[] {
+  const users: IgaUser[] = [];
+  for (const entry of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const [token, userId, ...rest] = entry.split(':');
+    if (!token || !userId || rest.length > 0)
+      throw new ConfigError(`WFKIT_IGA_USERS: "${entry.split(':')[0]}:…" is not token:userId (a token may not contain ':' or ',')`);
+    if (token === adminToken) throw new ConfigError('WFKIT_IGA_USERS: a user token may not be the admin token WFKIT_IGA_TOKEN');
+    if (users.some((u) => u.token === token)) throw new ConfigError(`WFKIT_IGA_USERS: token ${token} is listed twice`);
+    users.push({ token, userId });
+  }
+  return users;
+}
+
 /** `10/s`, `600/min` or `10/s,600/min`. */
 export function parseRateLimit(value: string): RateLimit {
   const limit: RateLimit = {};
@@ -100,6 +130,18 @@ export function parseRateLimit(value: string): RateLimit {
     else limit.perMinute = Number(m[1]);
   }
   return limit;
+}
+
+function parseManagedSetting(value: string): unknown {
+  try {
+    const parsed = JSON.parse(value);
+    managedSchema(parsed);
+    return parsed;
+  } catch (e) {
+    if (e instanceof SyntaxError || e instanceof ManagedSchemaError)
+      throw new ConfigError(`WFKIT_IDM_MANAGED: ${(e as Error).message}`);
+    throw e;
+  }
 }
 
 function parseProcessAccessSetting(value: string): ProcessAccessRule[] {
@@ -128,12 +170,14 @@ export function parseConfig(env: Record<string, string | undefined> = {}): Wfkit
   }
   const optional = (name: keyof typeof OPTIONAL_SETTINGS) => env[name]?.trim() || undefined;
   const processAccess = optional('WFKIT_IDM_PROCESS_ACCESS');
+  const managed = optional('WFKIT_IDM_MANAGED');
   const keys = optional('WFKIT_KONTENT_KEYS');
   const rateLimit = optional('WFKIT_KONTENT_RATE_LIMIT');
   return {
     idm: {
       users: parseIdmUsers(get('WFKIT_IDM_USERS')),
       ...(processAccess ? { processAccess: parseProcessAccessSetting(processAccess) } : {}),
+      ...(managed ? { managed: parseManagedSetting(managed) } : {}),
     },
     kontent: {
       environmentId,
@@ -141,7 +185,10 @@ export function parseConfig(env: Record<string, string | undefined> = {}): Wfkit
       ...(keys ? { keys: parseKontentKeys(keys) } : {}),
       ...(rateLimit ? { rateLimit: parseRateLimit(rateLimit) } : {}),
     },
-    iga: { token: get('WFKIT_IGA_TOKEN') },
+    iga: {
+      token: get('WFKIT_IGA_TOKEN'),
+      ...(optional('WFKIT_IGA_USERS') ? { users: parseIgaUsers(optional('WFKIT_IGA_USERS')!, get('WFKIT_IGA_TOKEN')) } : {}),
+    },
     flow: { apiKey: get('WFKIT_FLOW_API_KEY'), customerId },
   };
 }
@@ -155,7 +202,10 @@ export function describeCredentials(config: WfkitConfig): Record<string, string>
       ...(config.kontent.keys ?? []).map((k) => `key ${k.key} (role ${k.roleId})`),
       ...(config.kontent.rateLimit ? [`rate limit ${JSON.stringify(config.kontent.rateLimit)}`] : []),
     ].join(', '),
-    iga: `bearer token ${config.iga.token}`,
+    iga: [
+      `bearer token ${config.iga.token} (admin)`,
+      ...(config.iga.users ?? []).map((u) => `bearer token ${u.token} (user ${u.userId})`),
+    ].join(', '),
     flow: `api_key ${config.flow.apiKey}, X-Frankie-CustomerID ${config.flow.customerId}`,
   };
 }

@@ -1,12 +1,12 @@
 /** The PingIDM workflow API (specs/idm.yaml, /openidm/workflow) on the wfkit engine. See README.md. */
 import { idmSpec } from '../../generated/specs.js';
 import { type ApiModule, defineApiModule } from '../../http/api-module.js';
-import { runtimeJobHandlers } from '../../runtime/commands.js';
 import { createIdmContext, type IdmOptions, type RegisterRoutes } from './context.js';
 import { errorShape } from './crest/errors.js';
 import { register as executions } from './routes/executions.js';
 import { register as history } from './routes/history.js';
 import { register as jobs } from './routes/jobs.js';
+import { register as managed } from './routes/managed.js';
 import { register as models } from './routes/models.js';
 import { register as processDefinitions } from './routes/process-definitions.js';
 import { register as processInstances } from './routes/process-instances.js';
@@ -22,6 +22,7 @@ const ROUTE_FILES: RegisterRoutes[] = [
   history,
   executions,
   jobs,
+  managed,
 ];
 
 export function createIdmApiModule(options: IdmOptions = {}): ApiModule<IdmPrincipal> {
@@ -30,7 +31,6 @@ export function createIdmApiModule(options: IdmOptions = {}): ApiModule<IdmPrinc
     spec: idmSpec,
     errors: errorShape,
     authenticate,
-    jobHandlers: runtimeJobHandlers,
     routes(router, ctx) {
       const idm = createIdmContext(ctx, options);
       for (const register of ROUTE_FILES) register(router, idm);

@@ -14,7 +14,6 @@ import {
 } from '../../dialects/iga/validate.js';
 import { igaSpec } from '../../generated/specs.js';
 import { ApiError, defineApiModule, type ErrorShape, type RequestContext } from '../../http/api-module.js';
-import { runtimeJobHandlers } from '../../runtime/commands.js';
 import { sameSecret } from '../../runtime/digest.js';
 import { parseQueryFilter, pickFields, QueryError, sortBy } from './query.js';
 import * as repo from './repository.js';
@@ -134,7 +133,6 @@ export const apiModule = defineApiModule({
   basePath: '',
   errors: igaErrors,
   // Requests run on the shared runtime: its timers (wait steps) are jobs.
-  jobHandlers: runtimeJobHandlers,
   authenticate(req, config) {
     const auth = req.headers.get('authorization') ?? '';
     const m = /^Bearer\s+(.+)$/i.exec(auth);

@@ -11,9 +11,9 @@
 
 import { compileIgaDefinition } from '../../dialects/iga/compile.js';
 import type { ApiRouter, RequestContext } from '../../http/api-module.js';
-import { Runtime, TIMER_JOB } from '../../runtime/commands.js';
+import { type Runtime, TIMER_JOB } from '../../runtime/commands.js';
 import { RuntimeError } from '../../runtime/errors.js';
-import type { Db, Queryable } from '../../store/db.js';
+import type { Queryable } from '../../store/db.js';
 import { parseQueryFilter, pickFields, QueryError, sortBy } from './query.js';
 import * as repo from './repository.js';
 import { runnableGraph } from './runnable.js';
@@ -68,18 +68,12 @@ export interface RequestDoc {
 const PERMISSIONS = ['approve', 'reject', 'reassign', 'modify', 'comment', 'fulfill', 'deny', 'cancel'] as const;
 const ACTOR_ID = /^managed\/(user|role)\/[^/\s]+$/;
 
-/** A runtime whose commands run inside the caller's transaction (one request = one transaction). */
+/** IGA owns its request workflows, with no tenants (runtime/owner.ts). */
+const IGA_SCOPE = { api: 'iga', tenant: '' } as const;
+
+/** The app's Runtime, scoped to IGA, its commands inside the caller's transaction (one request = one transaction). */
 function runtimeIn(tx: Queryable, c: RequestContext): Runtime {
-  const db: Db = {
-    kind: c.db.kind,
-    query: (sql, params) => tx.query(sql, params),
-    exec: async (sql) => {
-      await tx.query(sql);
-    },
-    transaction: (fn) => fn(tx),
-    close: async () => {},
-  } as Db;
-  return new Runtime({ db, clock: c.clock, ids: c.ids });
+  return c.runtime.scoped(IGA_SCOPE).in(tx);
 }
 
 // --- storage -----------------------------------------------------------------------------------------------------------
@@ -361,7 +355,7 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
     return c.db.transaction(async (tx) => {
       const at = now(c);
       const rt = runtimeIn(tx, c);
-      const types = new Map<string, { workflowId: string; deployed: { id: string; key: string; graph: never } }>();
+      const types = new Map<string, { workflowId: string; deployed: { id: string; key: string; graph: never; owner_api: string; tenant: string } }>();
       for (const item of body.catalogs) {
         const typeId = typeOf(item.type, body.accessModifier);
         if (types.has(typeId)) continue;
@@ -386,7 +380,10 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
           }),
         );
         const d = definitions[0]!;
-        types.set(typeId, { workflowId: wf, deployed: { id: d.id, key: d.key, graph: d.graph as never } });
+        types.set(typeId, {
+          workflowId: wf,
+          deployed: { id: d.id, key: d.key, graph: d.graph as never, owner_api: d.owner_api, tenant: d.tenant },
+        });
       }
       const errors = await problems(tx, body);
       if (errors.length > 0) throw igaError(409, errors.map((e) => e.error).join('; '));
