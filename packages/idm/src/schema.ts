@@ -5041,6 +5041,7 @@ export interface operations {
                 _queryId?: "query-all-ids";
                 /**
                  * @description Results per page. `0` (or absent) returns every result in one page with a `null` `pagedResultsCookie`.
+                 *     wfkit: at most 1000 per page (IDM is silent; a larger `_pageSize` is a 400 rather than an answer of any size).
                  * @example 20
                  */
                 _pageSize?: components["parameters"]["PageSize"];
