@@ -3,6 +3,7 @@ import type { PGliteInterface, Transaction } from '@electric-sql/pglite';
 import type { Db, Queryable, QueryResult } from './db.js';
 import { importNodeOnly } from './node-only.js';
 import { extractSnapshot, loadSnapshot } from './snapshot.js';
+import { onNode, pgliteBrowserOptions } from './wasm-assets.js';
 
 export interface PgliteStoreOptions {
   /** A folder for the data; omitted: in memory. */
@@ -59,6 +60,7 @@ export async function openPglite(options: PgliteStoreOptions = {}): Promise<Pgli
       else if (tar) snapshot = new Blob([tar as Uint8Array<ArrayBuffer>]);
     }
     const pg = await PGlite.create({
+      ...(onNode ? {} : await pgliteBrowserOptions()),
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       ...(snapshot ? { loadDataDir: snapshot } : {}),
     });

@@ -9,6 +9,7 @@
  * every phase, allowed to cancel); comments and decisions are recorded under `managed/user/iga-admin`.
  */
 
+import { encodeBase64Url } from '../../base64url.js';
 import { compileIgaDefinition } from '../../dialects/iga/compile.js';
 import type { ApiRouter, RequestContext } from '../../http/api-module.js';
 import { type Runtime, TIMER_JOB } from '../../runtime/commands.js';
@@ -260,7 +261,7 @@ function pageOf<T>(c: RequestContext, items: T[]) {
   const offset = (c.query._pagedResultsOffset as number | undefined) ?? 0;
   const slice = items.slice(offset, offset + size);
   const next = offset + slice.length;
-  return { slice, searchAfterKey: next < items.length ? Buffer.from(String(next)).toString('base64url') : null };
+  return { slice, searchAfterKey: next < items.length ? encodeBase64Url(String(next)) : null };
 }
 
 interface TargetFilter {
