@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import {
   type ApiModule,
+  configureScripts,
   createApp,
   describeCredentials,
   describeStore,
@@ -28,6 +29,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const store = settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : { dataDir: settings.dataDir };
   const limits = settings.limits ?? parseLimits({});
+  configureScripts({ maxTimeoutMs: limits.scriptMaxTimeoutMs, workers: limits.scriptWorkers });
   const app = createApp({
     store,
     config: settings.config,

@@ -11,6 +11,7 @@ import { parseFields, projectFields } from '../crest/fields.js';
 import { parseQueryRequest, queryEnvelope, queryInSql } from '../crest/query.js';
 import { checkIfMatch, crestReply, ordered } from '../crest/resource.js';
 import { SqlParams } from '../crest/sql.js';
+import { idmRows } from '../repository/owned.js';
 import type { IdmPrincipal } from '../security.js';
 import {
   formPropertyValues,
@@ -23,7 +24,6 @@ import {
   taskVariables,
   toTask,
 } from './runtime-shapes.js';
-import { idmRows } from '../repository/owned.js';
 
 type Ctx = RequestContext<IdmPrincipal>;
 
