@@ -115,13 +115,9 @@ describe.each(testStores())('ownership across the four APIs on $name', (factory)
 
   it("IDM can neither read nor change IGA's and FLOW's processes: each is a 404 in CREST's shape", async () => {
     const runtime = app.runtime();
-    const foreignDefs = (
-      await app
-        .db()
-        .query<{ id: string; owner_api: string }>(
-          "SELECT id, owner_api FROM wf_definition WHERE owner_api <> 'idm' ORDER BY owner_api",
-        )
-    ).rows;
+    const foreignDefs = (await app.db().query<{ id: string; owner_api: string }>(
+      "SELECT id, owner_api FROM wf_definition WHERE owner_api <> 'idm' ORDER BY owner_api",
+    )).rows;
     expect(foreignDefs.map((d) => d.owner_api)).toEqual(['flow', 'iga']);
     for (const d of foreignDefs) {
       const read = await idm('GET', `/processdefinition/${encodeURIComponent(d.id)}`);
@@ -167,8 +163,9 @@ describe.each(testStores())('ownership across the four APIs on $name', (factory)
 
   it("the runtime refuses another owner's ids to a scoped view, as not found", async () => {
     const db = app.db();
-    const [idmTask] = (await db.query<{ id: string }>('SELECT id FROM wf_task WHERE instance_id = $1', [idmInstanceId]))
-      .rows;
+    const [idmTask] = (
+      await db.query<{ id: string }>('SELECT id FROM wf_task WHERE instance_id = $1', [idmInstanceId])
+    ).rows;
     for (const api of ['iga', 'flow']) {
       const rt = app.runtime().scoped({ api });
       const notFound = expect.objectContaining({ kind: 'not-found' });

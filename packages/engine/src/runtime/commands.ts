@@ -346,14 +346,7 @@ export class Runtime {
     startUserId?: string | null;
   }): Promise<StartResult> {
     return this.command(async (s, x) => {
-      type Def = {
-        id: string;
-        key: string;
-        graph: ProcessGraph;
-        suspended?: boolean;
-        owner_api: string;
-        tenant: string;
-      };
+      type Def = { id: string; key: string; graph: ProcessGraph; suspended?: boolean; owner_api: string; tenant: string };
       let def: Def | undefined;
       if (opts.definition) {
         if (!this.owns(opts.definition)) throw notFound(`No process definition found for id '${opts.definition.id}'`);
@@ -376,14 +369,11 @@ export class Runtime {
       } else throw badRequest('A process definition id or key is required');
       if (def.suspended) throw conflict(`Process definition '${def.id}' is suspended`);
       const owner = { api: def.owner_api, tenant: def.tenant };
-      const inst = x.startInstance(
-        { ...def, owner },
-        {
-          businessKey: opts.businessKey ?? null,
-          startUserId: opts.startUserId ?? null,
-          variables: opts.variables,
-        },
-      );
+      const inst = x.startInstance({ ...def, owner }, {
+        businessKey: opts.businessKey ?? null,
+        startUserId: opts.startUserId ?? null,
+        variables: opts.variables,
+      });
       await x.run();
       return inst;
     }).then((inst) => ({
@@ -585,8 +575,7 @@ export class Runtime {
           opts.definitionId,
         ]);
         // Only the instance's own owner's definitions are candidates.
-        target =
-          rows[0] && rows[0].owner_api === inst.owner.api && rows[0].tenant === inst.owner.tenant ? rows[0] : undefined;
+        target = rows[0] && rows[0].owner_api === inst.owner.api && rows[0].tenant === inst.owner.tenant ? rows[0] : undefined;
         if (!target)
           return { messages: [`Process definition '${opts.definitionId}' not found`], targetDefinitionId: null };
       } else target = await this.latestIn(s.tx, inst.definitionKey, inst.owner);

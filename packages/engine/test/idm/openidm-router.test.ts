@@ -4,8 +4,8 @@ import { OpenidmError } from '../../src/apis/idm/openidm/router.js';
 import { parseConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 import { systemClock } from '../../src/runtime/clock.js';
-import { Runtime } from '../../src/runtime/commands.js';
 import { defaultIds } from '../../src/runtime/ids.js';
+import { Runtime } from '../../src/runtime/commands.js';
 import { JobExecutor, JobQueue } from '../../src/runtime/jobs.js';
 import { type TestStore, testStores } from '../../src/store/test-stores.js';
 

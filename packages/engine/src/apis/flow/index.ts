@@ -168,8 +168,7 @@ export function createFlowModule(options: FlowModuleOptions = {}) {
     routes(router, ctx) {
       nextId = () => ctx.ids.ulid();
       // On the app's Runtime, so its job handlers (timers) find them too.
-      for (const [name, b] of Object.entries(exec.flowBehaviours(options.run)))
-        ctx.runtime.registerServiceBehaviour(name, b);
+      for (const [name, b] of Object.entries(exec.flowBehaviours(options.run))) ctx.runtime.registerServiceBehaviour(name, b);
       // FLOW's tenant: the customer and child (runtime/owner.ts).
       const runtimeOf = (scope: { customerId: string; childId: string }) =>
         ctx.runtime.scoped({ api: 'flow', tenant: `${scope.customerId}/${scope.childId}` });
@@ -328,10 +327,7 @@ export function createFlowModule(options: FlowModuleOptions = {}) {
         if (!row) throw executionNotFound(id);
         if (exec.expireIfDue(row, c.clock.now())) {
           await exec.saveExecution(c.db, row);
-          if (row.instanceId)
-            await runtimeOf(row.scope)
-              .deleteInstance(row.instanceId, 'TIMEOUT')
-              .catch(() => undefined);
+          if (row.instanceId) await runtimeOf(row.scope).deleteInstance(row.instanceId, 'TIMEOUT').catch(() => undefined);
         }
         return { body: { requestId: nextId(), workflowExecution: exec.renderExecution(row) } };
       });

@@ -356,10 +356,7 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
     return c.db.transaction(async (tx) => {
       const at = now(c);
       const rt = runtimeIn(tx, c);
-      const types = new Map<
-        string,
-        { workflowId: string; deployed: { id: string; key: string; graph: never; owner_api: string; tenant: string } }
-      >();
+      const types = new Map<string, { workflowId: string; deployed: { id: string; key: string; graph: never; owner_api: string; tenant: string } }>();
       for (const item of body.catalogs) {
         const typeId = typeOf(item.type, body.accessModifier);
         if (types.has(typeId)) continue;

@@ -11,7 +11,6 @@ import { parseFields, projectFields } from '../crest/fields.js';
 import { parseQueryRequest, queryEnvelope, queryInSql } from '../crest/query.js';
 import { checkIfMatch, crestReply, ordered } from '../crest/resource.js';
 import { SqlParams } from '../crest/sql.js';
-import { idmRows } from '../repository/owned.js';
 import type { IdmPrincipal } from '../security.js';
 import {
   formPropertyValues,
@@ -24,6 +23,7 @@ import {
   taskVariables,
   toTask,
 } from './runtime-shapes.js';
+import { idmRows } from '../repository/owned.js';
 
 type Ctx = RequestContext<IdmPrincipal>;
 
