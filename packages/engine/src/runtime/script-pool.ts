@@ -33,6 +33,8 @@ export interface PoolOutcome {
 
 /** Time a worker gets beyond the script's limit before it is terminated (its own interrupt should stop it first). */
 const GRACE_MS = 1000;
+/** Time a fresh worker gets to start and load QuickJS (a busy machine can take seconds). */
+const STARTUP_MS = 60_000;
 
 interface Slot {
   worker: Worker;
@@ -116,7 +118,21 @@ export class ScriptPool {
 
   private start(slot: Slot, run: PoolRun, resolve: (o: PoolOutcome) => void) {
     const id = nextId++;
-    const timer = setTimeout(() => {
+    slot.job = { id, run, resolve, timer: this.deadline(slot, id, run, STARTUP_MS) };
+    slot.worker.postMessage({
+      type: 'run',
+      id,
+      source: run.source,
+      globals: run.globals,
+      functions: Object.keys(run.functions),
+      limits: run.limits,
+      nowMs: run.nowMs,
+    });
+  }
+
+  /** Terminates and replaces the worker if the job is still running after `ms`. */
+  private deadline(slot: Slot, id: number, run: PoolRun, ms: number) {
+    return setTimeout(() => {
       // Its interrupt handler should have stopped it: the worker is stuck (e.g. in a host call); replace it.
       if (slot.job?.id !== id) return;
       const i = this.slots.indexOf(slot);
@@ -127,17 +143,7 @@ export class ScriptPool {
       });
       void slot.worker.terminate();
       void this.pump();
-    }, run.limits.timeoutMs + GRACE_MS);
-    slot.job = { id, run, resolve, timer };
-    slot.worker.postMessage({
-      type: 'run',
-      id,
-      source: run.source,
-      globals: run.globals,
-      functions: Object.keys(run.functions),
-      limits: run.limits,
-      nowMs: run.nowMs,
-    });
+    }, ms);
   }
 
   private finish(slot: Slot, outcome: PoolOutcome) {
@@ -154,6 +160,11 @@ export class ScriptPool {
     if (m.type === 'done') {
       this.finish(slot, m as unknown as PoolOutcome);
       void this.pump();
+      return;
+    }
+    if (m.type === 'started') {
+      clearTimeout(job.timer);
+      job.timer = this.deadline(slot, job.id, job.run, job.run.limits.timeoutMs + GRACE_MS);
       return;
     }
     if (m.type !== 'call') return;

@@ -40,6 +40,8 @@ const DATE_PRELUDE = ${JSON.stringify(DATE_PRELUDE)};
 
 async function run(msg) {
   const QuickJS = await mod();
+  // The host's hard deadline starts now: loading QuickJS in a fresh worker is not the script's time.
+  parentPort.postMessage({ type: 'started', id: msg.id });
   const L = msg.limits;
   const rt = QuickJS.newRuntime();
   rt.setMemoryLimit(L.memoryBytes);

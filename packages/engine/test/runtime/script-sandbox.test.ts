@@ -111,8 +111,9 @@ describe('script sandbox: hostile scripts and the host', () => {
     await expect(
       runScript('for (;;) console.log("flood flood flood flood");', exec, { timeoutMs: 300, maxLogBytes: 1000 }),
     ).rejects.toMatchObject({ limit: 'time' });
-    const r = await runScript('for (var i = 0; i < 10000; i++) console.log("line " + i); "ok"', exec, {
+    const r = await runScript('for (var i = 0; i < 2000; i++) console.log("line " + i); "ok"', exec, {
       maxLogBytes: 1000,
+      timeoutMs: 10_000,
     });
     expect(r.logs.join('').length).toBeLessThanOrEqual(1000);
     expect(r.result).toBe('ok');
