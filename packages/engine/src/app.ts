@@ -84,7 +84,15 @@ export function createApp(options: AppOptions = {}): WfkitApp {
     } else {
       db = await openStore({ ...options.store, migrations });
     }
-    const ctx: ApiContext = { db, clock, ids, logger, config, jobs: new JobQueue(clock, ids) };
+    const ctx: ApiContext = {
+      db,
+      clock,
+      ids,
+      logger,
+      config,
+      jobs: new JobQueue(clock, ids),
+      runJobs: (filter) => executor!.runDueJobs(100, filter),
+    };
     servers = apis.map((m) => new ModuleServer(m, ctx, logger));
     executor = new JobExecutor({
       db,

@@ -7,7 +7,7 @@ import type { WfkitConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../runtime/clock.js';
 import type { IdGenerator } from '../runtime/ids.js';
-import type { JobHandler, JobQueue } from '../runtime/jobs.js';
+import type { JobHandler, JobQueue, RunFilter, RunReport } from '../runtime/jobs.js';
 import type { Db } from '../store/db.js';
 import type { Migration } from '../store/migrate.js';
 import type { OpenApiDocument, Operation } from './openapi.js';
@@ -80,6 +80,11 @@ export interface ApiContext {
   logger: Logger;
   config: WfkitConfig;
   jobs: JobQueue;
+  /**
+   * Runs due jobs through the app's job executor (its own run/retry/dead-letter path), e.g. the jobs of one process
+   * instance a request waits for.
+   */
+  runJobs(filter?: RunFilter): Promise<RunReport>;
 }
 
 export interface RequestContext<P = unknown> extends ApiContext {

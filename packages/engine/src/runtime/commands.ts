@@ -7,6 +7,14 @@ import { registeredServiceBehaviour, type ServiceBehaviour } from './behaviours.
 import { type Clock, systemClock } from './clock.js';
 import { badRequest, conflict, notFound, RuntimeError } from './errors.js';
 import { Executor, type ExecutorHooks } from './executor.js';
+import {
+  EXTERNAL_JOB,
+  type ExternalJobPayload,
+  type ExternalOutcome,
+  type ExternalServiceBehaviour,
+  externalJobHandler,
+  isExternalBehaviour,
+} from './external-tasks.js';
 import type { ProcessGraph } from './graph.js';
 import { defaultIds, type IdGenerator } from './ids.js';
 import { type JobHandler, JobQueue } from './jobs.js';
@@ -199,7 +207,7 @@ export class Runtime {
       await s.flush();
       if (s.timersToCancel.size) {
         await tx.query('DELETE FROM jobs WHERE key = ANY($1)', [
-          [...s.timersToCancel].flatMap((id) => [`${TIMER_JOB}:${id}`, `${ASYNC_JOB}:${id}`]),
+          [...s.timersToCancel].flatMap((id) => [`${TIMER_JOB}:${id}`, `${ASYNC_JOB}:${id}`, `${EXTERNAL_JOB}:${id}`]),
         ]);
       }
       for (const signalName of s.signalsToThrow) {
@@ -218,6 +226,17 @@ export class Runtime {
           scopeId: inst.rootId,
           dueAt: e.dueAt ?? this.clock.now(),
           ...(retries ? { maxAttempts: Math.max(1, Number(retries[1])) } : {}),
+        });
+      }
+      for (const c of x.externalCalls) {
+        const inst = s.instances.get(c.payload.instanceId);
+        if (!inst || inst.ended || inst.execs.get(c.executionId)?.eventType !== 'external') continue;
+        await this.jobs.enqueue<ExternalJobPayload>(tx, {
+          type: EXTERNAL_JOB,
+          payload: c.payload,
+          key: `${EXTERNAL_JOB}:${c.executionId}`,
+          scopeId: inst.rootId,
+          maxAttempts: c.maxAttempts,
         });
       }
       return r;
@@ -253,6 +272,8 @@ export class Runtime {
     businessKey?: string | null;
     variables?: Record<string, unknown>;
     startUserId?: string | null;
+    /** Run inside this transaction (the caller's), so the instance commits with the caller's own rows. */
+    tx?: Queryable;
   }): Promise<StartResult> {
     return this.command(async (s, x) => {
       let def: { id: string; key: string; graph: ProcessGraph; suspended?: boolean } | undefined;
@@ -280,7 +301,7 @@ export class Runtime {
       });
       await x.run();
       return inst;
-    }).then((inst) => ({
+    }, opts.tx).then((inst) => ({
       id: inst.id,
       definitionId: inst.definitionId,
       businessKey: inst.businessKey,
@@ -561,6 +582,38 @@ export class Runtime {
       await x.trigger(inst, e);
       return true;
     }, q);
+  }
+
+  /** Completes an execution waiting for an external call (job handler); false when it is gone. */
+  async completeExternal(
+    executionId: string,
+    behaviour: ExternalServiceBehaviour,
+    outcome: ExternalOutcome,
+    q?: Queryable,
+  ): Promise<boolean> {
+    return this.command(async (s, x) => {
+      const { rows } = await s.tx.query<{ instance_id: string }>(
+        "SELECT instance_id FROM wf_execution WHERE id = $1 AND event_type = 'external'",
+        [executionId],
+      );
+      if (!rows[0]) return false;
+      const inst = await this.lockInstance(s, rows[0].instance_id);
+      const e = inst.execs.get(executionId);
+      if (e?.eventType !== 'external') return false;
+      await x.completeExternal(inst, e, behaviour, outcome);
+      return true;
+    }, q);
+  }
+
+  /** The `wf.external` job handler bound to this Runtime and its behaviours (runtime/external-tasks.ts). */
+  externalJobHandler(): JobHandler<ExternalJobPayload> {
+    return externalJobHandler(
+      (name) => {
+        const b = this.hooks.serviceBehaviour?.(name);
+        return isExternalBehaviour(b) ? b : undefined;
+      },
+      (executionId, behaviour, outcome, tx) => this.completeExternal(executionId, behaviour, outcome, tx),
+    );
   }
 
   /** The job handler for timers, for the JobExecutor. */
