@@ -82,9 +82,9 @@ export interface ApiContext {
   jobs: JobQueue;
   /**
    * Runs due jobs through the app's job executor (its own run/retry/dead-letter path), e.g. the jobs of one process
-   * instance a request waits for.
+   * instance a request waits for. Absent outside an app (a context built by hand).
    */
-  runJobs(filter?: RunFilter): Promise<RunReport>;
+  runJobs?(filter?: RunFilter): Promise<RunReport>;
 }
 
 export interface RequestContext<P = unknown> extends ApiContext {

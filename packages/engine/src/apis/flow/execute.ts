@@ -206,6 +206,7 @@ export class ExecutionRunner {
    * only timers are left, or `budgetMs` has passed; waits for a retry that falls due within the budget.
    */
   async settle(ctx: ApiContext, executionId: string, instanceId: string, budgetMs = 30_000): Promise<void> {
+    if (!ctx.runJobs) return;
     const deadline = ctx.clock.now().getTime() + budgetMs;
     for (;;) {
       await ctx.runJobs({ scopeId: instanceId });
