@@ -5,12 +5,12 @@
 //   node bench/run.mjs [figure ...]    figures: bpmn roundtrips history timers start sdk (default all)
 //   BENCH_ROUNDS=3 BENCH_SECONDS=5 BENCH_TIMERS=2000
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp, openPostgres } from '@wfkit/engine';
-import { memoryMb, median, quantile, startServer } from './lib.mjs';
+import { median, memoryMb, quantile, startServer } from './lib.mjs';
 import { deploy, idmCaller, oneInstance } from './sides/bpmn.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -105,7 +105,10 @@ function spawnJsonLines(script, args = [], env = {}) {
   });
   return {
     child,
-    next: () => (lines.length ? Promise.resolve(lines.shift()) : new Promise((resolve, reject) => waiters.push({ resolve, reject }))),
+    next: () =>
+      lines.length
+        ? Promise.resolve(lines.shift())
+        : new Promise((resolve, reject) => waiters.push({ resolve, reject })),
     kill() {
       if (child.exitCode === null) child.kill('SIGTERM');
     },
@@ -184,10 +187,27 @@ async function bpmnFigure() {
   const ratios = (name) => rates[name].map((v, i) => v / base[i]);
   for (const name of names.slice(1)) log(`  ${name}: median ${median(rates[name]).toFixed(1)} PI/s`);
   log(`  bpmn-engine in memory: median ${median(base).toFixed(1)} PI/s`);
-  ratioRow('BPMN PI/s bare node:http / bpmn-engine (ceiling)', ratios('bare node:http JSON server'), '(reference)', () => true);
+  ratioRow(
+    'BPMN PI/s bare node:http / bpmn-engine (ceiling)',
+    ratios('bare node:http JSON server'),
+    '(reference)',
+    () => true,
+  );
   if (pgUrl)
-    ratioRow('BPMN PI/s HTTP PostgreSQL / bpmn-engine', ratios('wfkit over HTTP, PostgreSQL'), '≥ 1.5×', (m) => m >= 1.5);
-  else table.push({ figure: 'BPMN PI/s HTTP PostgreSQL / bpmn-engine', value: 'n/a (no DATABASE_URL)', spread: '', goal: '≥ 1.5×', met: false });
+    ratioRow(
+      'BPMN PI/s HTTP PostgreSQL / bpmn-engine',
+      ratios('wfkit over HTTP, PostgreSQL'),
+      '≥ 1.5×',
+      (m) => m >= 1.5,
+    );
+  else
+    table.push({
+      figure: 'BPMN PI/s HTTP PostgreSQL / bpmn-engine',
+      value: 'n/a (no DATABASE_URL)',
+      spread: '',
+      goal: '≥ 1.5×',
+      met: false,
+    });
   ratioRow('BPMN PI/s HTTP PGlite / bpmn-engine', ratios('wfkit over HTTP, PGlite'), '≥ 1.0×', (m) => m >= 1.0);
 }
 
@@ -242,7 +262,9 @@ async function roundTripsFigure() {
   };
   for (let i = 0; i < 20; i++) {
     const pi = await measure('start', () => call('POST', 'processinstance?_action=create', { _key: 'oneTask' }));
-    const q = await measure('lookup', () => call('GET', `taskinstance?_queryId=filtered-query&processInstanceId=${pi._id}`));
+    const q = await measure('lookup', () =>
+      call('GET', `taskinstance?_queryId=filtered-query&processInstanceId=${pi._id}`),
+    );
     const id = q.result[0]._id;
     await measure('claim', () => call('POST', `taskinstance/${id}?_action=claim`, { userId: 'openidm-admin' }));
     await measure('complete', () => call('POST', `taskinstance/${id}?_action=complete`, {}));
@@ -313,14 +335,20 @@ async function historyFigure(storeName) {
       for (let i = 0; i < 60; i++) {
         const key = `bk-${1 + Math.floor(Math.random() * (n - 1))}`;
         const t0 = performance.now();
-        const r = await call('GET', `processinstance/history?_queryFilter=${encodeURIComponent(`businessKey eq "${key}"`)}`);
+        const r = await call(
+          'GET',
+          `processinstance/history?_queryFilter=${encodeURIComponent(`businessKey eq "${key}"`)}`,
+        );
         times.push(performance.now() - t0);
         if (r.result.length !== 1) throw new Error(`expected one instance for ${key}, got ${r.result.length}`);
       }
       return median(times.slice(10));
     };
     for (let r = 0; r < ROUNDS; r++) {
-      const [a, b] = r % 2 ? [await sample(large, sizes[1]), await sample(small, sizes[0])].reverse() : [await sample(small, sizes[0]), await sample(large, sizes[1])];
+      const [a, b] =
+        r % 2
+          ? [await sample(large, sizes[1]), await sample(small, sizes[0])].reverse()
+          : [await sample(small, sizes[0]), await sample(large, sizes[1])];
       ratios.push(b / a);
       log(`  round ${r + 1}: p50 ${a.toFixed(2)} ms at 1k, ${b.toFixed(2)} ms at 50k  load ${load()}`);
     }
@@ -365,8 +393,20 @@ async function timersFigure(storeName) {
           `p99 ${p99.toFixed(1)} ms, max ${Math.max(...health).toFixed(1)} ms (${health.length} probes)  load ${load()}`,
       );
       const goal = storeName === 'PostgreSQL' ? 1000 : 300;
-      table.push({ figure: `overdue timers fired per second, ${storeName}`, value: rate.toFixed(0), spread: '1 run', goal: `≥ ${goal}`, met: rate >= goal });
-      table.push({ figure: `/health p99 while ${TIMERS} timers drain, ${storeName}`, value: `${p99.toFixed(1)} ms`, spread: `${health.length} probes`, goal: '< 50 ms', met: p99 < 50 });
+      table.push({
+        figure: `overdue timers fired per second, ${storeName}`,
+        value: rate.toFixed(0),
+        spread: '1 run',
+        goal: `≥ ${goal}`,
+        met: rate >= goal,
+      });
+      table.push({
+        figure: `/health p99 while ${TIMERS} timers drain, ${storeName}`,
+        value: `${p99.toFixed(1)} ms`,
+        spread: `${health.length} probes`,
+        goal: '< 50 ms',
+        met: p99 < 50,
+      });
     } finally {
       s.kill();
     }
@@ -418,13 +458,23 @@ async function startFigure() {
     );
   }
   rmSync(seeded, { recursive: true, force: true });
-  log(`  medians: bare ${median(ms.bare).toFixed(0)} ms, fresh ${median(ms.fresh).toFixed(0)} ms, 10k ${median(ms.tenK).toFixed(0)} ms`);
+  log(
+    `  medians: bare ${median(ms.bare).toFixed(0)} ms, fresh ${median(ms.fresh).toFixed(0)} ms, 10k ${median(ms.tenK).toFixed(0)} ms`,
+  );
   ratioRow('cold start, fresh data folder / bare node:http', ratios.fresh, '≤ 2×', (m) => m <= 2);
   ratioRow('restart on 10k instances / bare node:http', ratios.tenK, '(reported)', () => true);
   if (rss.length) {
     const idle = median(rss.map((m) => m.rss));
-    log(`  idle RSS 3 s after start (PGlite): ${rss.map((m) => `${m.rss.toFixed(0)} MB (peak ${m.peak.toFixed(0)})`).join(', ')}`);
-    table.push({ figure: 'idle RSS on PGlite', value: `${idle.toFixed(0)} MB`, spread: `peak ${median(rss.map((m) => m.peak)).toFixed(0)} MB`, goal: '≤ 200 MB', met: idle <= 200 });
+    log(
+      `  idle RSS 3 s after start (PGlite): ${rss.map((m) => `${m.rss.toFixed(0)} MB (peak ${m.peak.toFixed(0)})`).join(', ')}`,
+    );
+    table.push({
+      figure: 'idle RSS on PGlite',
+      value: `${idle.toFixed(0)} MB`,
+      spread: `peak ${median(rss.map((m) => m.peak)).toFixed(0)} MB`,
+      goal: '≤ 200 MB',
+      met: idle <= 200,
+    });
   }
 }
 
@@ -455,8 +505,9 @@ async function sdkFigure() {
 // ---------------------------------------------------------------------------------------------------------------
 const started = performance.now();
 log(
-  `wfkit bench: Node ${process.version}, ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}, ` +
-    `stores: ${stores.join(', ')}${pgUrl ? '' : ' (set DATABASE_URL to measure PostgreSQL)'}`,
+  `wfkit bench: Node ${process.version}, ${availableParallelism()} cores, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}, ` + `stores: ${stores.join(', ')}${pgUrl ? '' : ' (set DATABASE_URL to measure PostgreSQL)'}`,
 );
 if (wanted('bpmn')) await bpmnFigure();
 if (wanted('roundtrips')) await roundTripsFigure();
@@ -468,7 +519,9 @@ if (wanted('sdk')) await sdkFigure();
 const cols = ['figure', 'value', 'goal', 'met', 'spread'];
 const rows = table.map((r) => ({ ...r, met: r.goal.startsWith('(') ? '' : r.met ? 'met' : 'NOT MET' }));
 const width = (k) => Math.max(k.length, ...rows.map((r) => String(r[k]).length));
-log(`\n## goals (${((performance.now() - started) / 1000).toFixed(0)} s; load average during the run ${fmt(Math.min(...loads), 1)}–${fmt(Math.max(...loads), 1)}, now ${loadavg()[0].toFixed(1)})`);
+log(
+  `\n## goals (${((performance.now() - started) / 1000).toFixed(0)} s; load average during the run ${fmt(Math.min(...loads), 1)}–${fmt(Math.max(...loads), 1)}, now ${loadavg()[0].toFixed(1)})`,
+);
 log(`| ${cols.map((c) => c.padEnd(width(c))).join(' | ')} |`);
 log(`|${cols.map((c) => '-'.repeat(width(c) + 2)).join('|')}|`);
 for (const r of rows) log(`| ${cols.map((c) => String(r[c]).padEnd(width(c))).join(' | ')} |`);

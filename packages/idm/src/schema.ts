@@ -156,8 +156,10 @@ export interface paths {
          * Read a process definition
          * @description Reads a process definition with its form-related fields: `formProperties` (the start form),
          *     `formResourceKey` and `formGenerationTemplate` when the start event has a `formKey`. `diagram` (a base64 PNG)
-         *     is returned only when `_fields` asks for it, e.g. `_fields=,diagram` (all fields plus the diagram), and
-         *     only when the BPMN has diagram interchange (otherwise it is left out).
+         *     is returned only when `_fields` asks for it, e.g. `_fields=,diagram` (all fields plus the diagram).
+         *     wfkit: the diagram is drawn from the BPMN's diagram interchange (BPMNDI); a file without DI is laid out
+         *     automatically (as the bpmn.io modeler does) instead of having no diagram. `_fields=diagramSvg` returns the
+         *     same drawing as SVG text. Both are left out for a definition not deployed from BPMN.
          */
         get: operations["readProcessDefinition"];
         put?: never;
@@ -314,8 +316,9 @@ export interface paths {
         /**
          * Read a process instance
          * @description Reads a running process instance, with `tasks` (its user tasks, open and finished). `diagram` (a base64 PNG
-         *     with the active activities highlighted) is returned only when requested in `_fields` (e.g. `_fields=,diagram`)
-         *     and when the BPMN has diagram interchange. An ended instance is a 404 here (read it from
+         *     with the active activities outlined in red, as Flowable draws them) is returned only when requested in
+         *     `_fields` (e.g. `_fields=,diagram`). wfkit: drawn from the BPMNDI, or laid out automatically when the file has
+         *     none; `_fields=diagramSvg` returns the same drawing as SVG text. An ended instance is a 404 here (read it from
          *     `processinstance/history`).
          */
         get: operations["readProcessInstance"];
@@ -398,8 +401,9 @@ export interface paths {
         };
         /**
          * Read a process instance from the history
-         * @description Reads a process instance, running or ended, with `tasks`. `diagram` is returned only when requested in
-         *     `_fields` and when the BPMN has diagram interchange.
+         * @description Reads a process instance, running or ended, with `tasks`. `diagram` (base64 PNG, active activities outlined
+         *     in red; an ended instance has none) and `diagramSvg` (wfkit: the same as SVG text) are returned only when
+         *     requested in `_fields`.
          */
         get: operations["readProcessInstanceHistory"];
         put?: never;
@@ -1213,6 +1217,8 @@ export interface components {
             /** @description The process `documentation`. */
             description?: string | null;
             diagram?: components["schemas"]["Base64Png"];
+            /** @description wfkit: only when `_fields` names it. The diagram of `diagram` as SVG text (`image/svg+xml`). */
+            diagramSvg?: string;
             /** @description Read only, when the start event has a `formKey`. The text of the form resource. */
             formGenerationTemplate?: string | null;
             /** @description Read only. The start form's properties. */
@@ -1333,6 +1339,8 @@ export interface components {
             deploymentId?: string | null;
             description?: string | null;
             diagram?: components["schemas"]["Base64Png"];
+            /** @description wfkit: only when `_fields` names it. The diagram of `diagram` as SVG text (`image/svg+xml`). */
+            diagramSvg?: string;
             /** @description `null` while running. */
             durationInMillis?: number | null;
             endActivityId?: string | null;
@@ -1853,8 +1861,8 @@ export interface components {
         /**
          * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
          *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-         *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-         *     models in queries) must be named here. A malformed pointer is a 400.
+         *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+         *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
          * @example _id,name,key
          */
         Fields: string;
@@ -2317,8 +2325,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2361,8 +2369,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2417,8 +2425,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2467,8 +2475,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2572,8 +2580,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2720,8 +2728,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2762,8 +2770,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2811,8 +2819,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2910,8 +2918,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2959,8 +2967,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3124,8 +3132,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3168,8 +3176,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3216,8 +3224,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3312,8 +3320,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3480,8 +3488,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3522,8 +3530,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3571,8 +3579,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3746,8 +3754,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3788,8 +3796,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3944,8 +3952,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -4134,8 +4142,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -4176,8 +4184,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -4369,8 +4377,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -4542,8 +4550,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -4584,8 +4592,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -4676,8 +4684,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -4825,8 +4833,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -4867,8 +4875,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -4959,8 +4967,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -5051,8 +5059,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -5102,8 +5110,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -5158,8 +5166,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -5213,8 +5221,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -5296,8 +5304,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -5364,8 +5372,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -5426,8 +5434,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];

@@ -1,7 +1,7 @@
 // bpmn-engine (paed01) in memory, no persistence: `node bpmn-engine.mjs <seconds> <clients>`; prints { rate, ... }.
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
-import { XML, timedLoop } from './bpmn.mjs';
+import { timedLoop, XML } from './bpmn.mjs';
 
 // bpmn-engine is a devDependency of the engine package (its tests compare against it).
 const require = createRequire(new URL('../../../../packages/engine/package.json', import.meta.url));

@@ -9,7 +9,15 @@ const BASE = 'http://localhost:8080';
 const config = parseConfig({
   WFKIT_IDM_USERS: 'openidm-admin:openidm-admin:openidm-admin,bjensen:bjpw',
   WFKIT_IDM_MANAGED: JSON.stringify({
-    objects: [{ name: 'device', schema: { required: ['serial'], properties: { serial: { type: 'string', policies: [{ policyId: 'unique' }] } } } }],
+    objects: [
+      {
+        name: 'device',
+        schema: {
+          required: ['serial'],
+          properties: { serial: { type: 'string', policies: [{ policyId: 'unique' }] } },
+        },
+      },
+    ],
   }),
 });
 const ADMIN = { 'X-OpenIDM-Username': 'openidm-admin', 'X-OpenIDM-Password': 'openidm-admin' };
@@ -63,7 +71,9 @@ describe.each(testStores())('IDM managed objects on $name', (factory) => {
   });
 
   it('creates a user (201, Location, ETag, default accountStatus) and reads it back without its password', async () => {
-    const r = await call('POST', '/openidm/managed/user?_action=create', { body: user('alice', { password: 's3cret' }) });
+    const r = await call('POST', '/openidm/managed/user?_action=create', {
+      body: user('alice', { password: 's3cret' }),
+    });
     expect(r.status).toBe(201);
     expect(r.headers.get('location')).toBe(`/openidm/managed/user/${r.json._id}`);
     expect(r.headers.get('etag')).toBe('"1"');
@@ -77,23 +87,35 @@ describe.each(testStores())('IDM managed objects on $name', (factory) => {
   it('refuses a user without required properties or with a taken userName (403 policy), storing nothing', async () => {
     await create('user', user('taken'));
     const before = await count('user');
-    const missing = await call('POST', '/openidm/managed/user', { body: { userName: 'nosn', givenName: 'x', mail: 'x@y' } });
+    const missing = await call('POST', '/openidm/managed/user', {
+      body: { userName: 'nosn', givenName: 'x', mail: 'x@y' },
+    });
     expect(missing.status).toBe(403);
     expect(missing.json).toMatchObject({
       message: 'Policy validation failed',
-      detail: { result: false, failedPolicyRequirements: [{ property: 'sn', policyRequirements: [{ policyRequirement: 'REQUIRED' }] }] },
+      detail: {
+        result: false,
+        failedPolicyRequirements: [{ property: 'sn', policyRequirements: [{ policyRequirement: 'REQUIRED' }] }],
+      },
     });
     const dup = await call('POST', '/openidm/managed/user', { body: user('taken') });
     expect(dup.status).toBe(403);
-    expect(dup.json.detail.failedPolicyRequirements[0]).toMatchObject({ property: 'userName', policyRequirements: [{ policyRequirement: 'UNIQUE' }] });
+    expect(dup.json.detail.failedPolicyRequirements[0]).toMatchObject({
+      property: 'userName',
+      policyRequirements: [{ policyRequirement: 'UNIQUE' }],
+    });
     const wrongType = await call('POST', '/openidm/managed/user', { body: user('typed', { sn: 42 }) });
     expect(wrongType.status).toBe(403);
-    expect(wrongType.json.detail.failedPolicyRequirements[0].policyRequirements[0].policyRequirement).toBe('VALID_TYPE');
+    expect(wrongType.json.detail.failedPolicyRequirements[0].policyRequirements[0].policyRequirement).toBe(
+      'VALID_TYPE',
+    );
     expect(await count('user')).toBe(before);
   });
 
   it('lets a concurrent pair of creates with one userName produce exactly one user', async () => {
-    const results = await Promise.all([0, 1, 2].map(() => call('POST', '/openidm/managed/user', { body: user('racer') })));
+    const results = await Promise.all(
+      [0, 1, 2].map(() => call('POST', '/openidm/managed/user', { body: user('racer') })),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([201, 403, 403]);
     expect((await call('GET', '/openidm/managed/user?_queryFilter=userName eq "racer"')).json.resultCount).toBe(1);
   });
@@ -101,11 +123,18 @@ describe.each(testStores())('IDM managed objects on $name', (factory) => {
   it('keeps relationships readable from both ends: manager ↔ reports, roles ↔ members', async () => {
     const boss = await create('user', user('boss'));
     const role = await create('role', { name: 'Contractors' });
-    const emp = await create('user', user('emp', { manager: { _ref: `managed/user/${boss._id}` }, roles: [{ _ref: `managed/role/${role._id}` }] }));
+    const emp = await create(
+      'user',
+      user('emp', { manager: { _ref: `managed/user/${boss._id}` }, roles: [{ _ref: `managed/role/${role._id}` }] }),
+    );
     expect(emp).not.toHaveProperty('manager');
     const withRels = await call('GET', `/openidm/managed/user/${emp._id}?_fields=*,manager,roles`);
     expect(withRels.json.userName).toBe('emp');
-    expect(withRels.json.manager).toMatchObject({ _ref: `managed/user/${boss._id}`, _refResourceCollection: 'managed/user', _refResourceId: boss._id });
+    expect(withRels.json.manager).toMatchObject({
+      _ref: `managed/user/${boss._id}`,
+      _refResourceCollection: 'managed/user',
+      _refResourceId: boss._id,
+    });
     expect(withRels.json.manager._refProperties).toHaveProperty('_id');
     expect(withRels.json.roles.map((r: { _ref: string }) => r._ref)).toEqual([`managed/role/${role._id}`]);
     const reports = await call('GET', `/openidm/managed/user/${boss._id}?_fields=reports`);
@@ -114,8 +143,11 @@ describe.each(testStores())('IDM managed objects on $name', (factory) => {
     expect(members.json.members).toEqual([expect.objectContaining({ _refResourceId: emp._id, userName: 'emp' })]);
     const expanded = await call('GET', `/openidm/managed/user/${emp._id}?_fields=manager/userName`);
     expect(expanded.json.manager.userName).toBe('boss');
-    const byManager = await call('GET', `/openidm/managed/user?_queryFilter=${encodeURIComponent(`manager/_refResourceId eq "${boss._id}"`)}&_fields=userName`);
-    expect(byManager.json.result).toEqual([{ _id: emp._id, _rev: "1", userName: "emp" }]);
+    const byManager = await call(
+      'GET',
+      `/openidm/managed/user?_queryFilter=${encodeURIComponent(`manager/_refResourceId eq "${boss._id}"`)}&_fields=userName`,
+    );
+    expect(byManager.json.result).toEqual([{ _id: emp._id, _rev: '1', userName: 'emp' }]);
   });
 
   it('patches roles in and out (add /roles/-, remove by _ref), bumping _rev', async () => {
@@ -143,9 +175,18 @@ describe.each(testStores())('IDM managed objects on $name', (factory) => {
 
   it('refuses a patch to a missing object, a bad operation or a dangling reference without changing anything', async () => {
     const u = await create('user', user('steady'));
-    expect((await call('PATCH', '/openidm/managed/user/nope', { body: [{ operation: 'replace', field: '/sn', value: 'x' }] })).status).toBe(404);
+    expect(
+      (
+        await call('PATCH', '/openidm/managed/user/nope', {
+          body: [{ operation: 'replace', field: '/sn', value: 'x' }],
+        })
+      ).status,
+    ).toBe(404);
     const bad = await call('PATCH', `/openidm/managed/user/${u._id}`, {
-      body: [{ operation: 'replace', field: '/sn', value: 'changed' }, { operation: 'transform', field: '/sn', value: {} }],
+      body: [
+        { operation: 'replace', field: '/sn', value: 'changed' },
+        { operation: 'transform', field: '/sn', value: {} },
+      ],
     });
     expect(bad.status).toBe(400);
     const dangling = await call('PATCH', `/openidm/managed/user/${u._id}`, {
@@ -157,17 +198,31 @@ describe.each(testStores())('IDM managed objects on $name', (factory) => {
   });
 
   it('PUT creates with If-None-Match: *, replaces with If-Match, and refuses a stale revision (412)', async () => {
-    const created = await call('PUT', '/openidm/managed/role/admins', { body: { name: 'Admins' }, headers: { 'If-None-Match': '*' } });
+    const created = await call('PUT', '/openidm/managed/role/admins', {
+      body: { name: 'Admins' },
+      headers: { 'If-None-Match': '*' },
+    });
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ _id: 'admins', _rev: '1', name: 'Admins' });
-    const again = await call('PUT', '/openidm/managed/role/admins', { body: { name: 'Admins' }, headers: { 'If-None-Match': '*' } });
+    const again = await call('PUT', '/openidm/managed/role/admins', {
+      body: { name: 'Admins' },
+      headers: { 'If-None-Match': '*' },
+    });
     expect(again.status).toBe(412);
-    const replaced = await call('PUT', '/openidm/managed/role/admins', { body: { name: 'Administrators' }, headers: { 'If-Match': '"1"' } });
+    const replaced = await call('PUT', '/openidm/managed/role/admins', {
+      body: { name: 'Administrators' },
+      headers: { 'If-Match': '"1"' },
+    });
     expect(replaced.status).toBe(200);
     expect(replaced.json).toEqual({ _id: 'admins', _rev: '2', name: 'Administrators' });
-    const stale = await call('PUT', '/openidm/managed/role/admins', { body: { name: 'X' }, headers: { 'If-Match': '1' } });
+    const stale = await call('PUT', '/openidm/managed/role/admins', {
+      body: { name: 'X' },
+      headers: { 'If-Match': '1' },
+    });
     expect(stale.status).toBe(412);
-    expect((await call('PUT', '/openidm/managed/role/ghost', { body: { name: 'G' }, headers: { 'If-Match': '*' } })).status).toBe(404);
+    expect(
+      (await call('PUT', '/openidm/managed/role/ghost', { body: { name: 'G' }, headers: { 'If-Match': '*' } })).status,
+    ).toBe(404);
   });
 
   it('deletes an object with its relationships at both ends', async () => {
@@ -184,7 +239,10 @@ describe.each(testStores())('IDM managed objects on $name', (factory) => {
 
   it('queries with filters, sorting, paging and _fields; unknown types are a 404', async () => {
     for (const n of ['q-c', 'q-a', 'q-b']) await create('user', user(n, { city: 'Oslo' }));
-    const page = await call('GET', `/openidm/managed/user?_queryFilter=${encodeURIComponent('userName sw "q-"')}&_sortKeys=-userName&_pageSize=2&_fields=userName&_totalPagedResultsPolicy=EXACT`);
+    const page = await call(
+      'GET',
+      `/openidm/managed/user?_queryFilter=${encodeURIComponent('userName sw "q-"')}&_sortKeys=-userName&_pageSize=2&_fields=userName&_totalPagedResultsPolicy=EXACT`,
+    );
     expect(page.json.result.map((u: { userName: string }) => u.userName)).toEqual(['q-c', 'q-b']);
     expect(page.json.totalPagedResults).toBe(3);
     expect(page.json.pagedResultsCookie).toBe('2');
@@ -196,7 +254,9 @@ describe.each(testStores())('IDM managed objects on $name', (factory) => {
   it('serves operator-defined types from WFKIT_IDM_MANAGED with their policies', async () => {
     await create('device', { serial: 'SN-1' });
     expect((await call('POST', '/openidm/managed/device', { body: { serial: 'SN-1' } })).status).toBe(403);
-    expect(() => parseConfig({ WFKIT_IDM_MANAGED: '{"objects":[{"name":"x","schema":{"required":["y"]}}]}' })).toThrow(ConfigError);
+    expect(() => parseConfig({ WFKIT_IDM_MANAGED: '{"objects":[{"name":"x","schema":{"required":["y"]}}]}' })).toThrow(
+      ConfigError,
+    );
   });
 
   it('lets a user read only their own user object; writes need an admin', async () => {
@@ -205,14 +265,28 @@ describe.each(testStores())('IDM managed objects on $name', (factory) => {
     expect((await call('GET', `/openidm/managed/user/${own._id}`, { user: BJENSEN })).status).toBe(200);
     expect((await call('GET', `/openidm/managed/user/${other._id}`, { user: BJENSEN })).status).toBe(403);
     expect((await call('GET', '/openidm/managed/user?_queryFilter=true', { user: BJENSEN })).status).toBe(403);
-    expect((await call('PATCH', `/openidm/managed/user/${own._id}`, { user: BJENSEN, body: [{ operation: 'replace', field: '/sn', value: 'x' }] })).status).toBe(403);
+    expect(
+      (
+        await call('PATCH', `/openidm/managed/user/${own._id}`, {
+          user: BJENSEN,
+          body: [{ operation: 'replace', field: '/sn', value: 'x' }],
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('leaves no object behind when the surrounding transaction rolls back', async () => {
     const before = await count('role');
     const idm = app as unknown as { db(): import('../../src/store/db.js').Db };
     const { createIdmContext } = await import('../../src/apis/idm/context.js');
-    const ctx = createIdmContext({ db: idm.db(), clock: app.clock, ids: app.ids, config, logger: console as never, jobs: undefined as never });
+    const ctx = createIdmContext({
+      db: idm.db(),
+      clock: app.clock,
+      ids: app.ids,
+      config,
+      logger: console as never,
+      jobs: undefined as never,
+    });
     await expect(
       idm.db().transaction(async (tx) => {
         await ctx.managed.create(tx, 'role', { name: 'Ephemeral' });

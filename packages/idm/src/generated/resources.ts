@@ -232,8 +232,10 @@ export interface IdmResources {
      *
      * Reads a process definition with its form-related fields: `formProperties` (the start form),
      * `formResourceKey` and `formGenerationTemplate` when the start event has a `formKey`. `diagram` (a base64 PNG)
-     * is returned only when `_fields` asks for it, e.g. `_fields=,diagram` (all fields plus the diagram), and
-     * only when the BPMN has diagram interchange (otherwise it is left out).
+     * is returned only when `_fields` asks for it, e.g. `_fields=,diagram` (all fields plus the diagram).
+     * wfkit: the diagram is drawn from the BPMN's diagram interchange (BPMNDI); a file without DI is laid out
+     * automatically (as the bpmn.io modeler does) instead of having no diagram. `_fields=diagramSvg` returns the
+     * same drawing as SVG text. Both are left out for a definition not deployed from BPMN.
      *
      * `GET /openidm/workflow/processdefinition/{id}`
      */
@@ -243,8 +245,10 @@ export interface IdmResources {
      *
      * Reads a process definition with its form-related fields: `formProperties` (the start form),
      * `formResourceKey` and `formGenerationTemplate` when the start event has a `formKey`. `diagram` (a base64 PNG)
-     * is returned only when `_fields` asks for it, e.g. `_fields=,diagram` (all fields plus the diagram), and
-     * only when the BPMN has diagram interchange (otherwise it is left out).
+     * is returned only when `_fields` asks for it, e.g. `_fields=,diagram` (all fields plus the diagram).
+     * wfkit: the diagram is drawn from the BPMN's diagram interchange (BPMNDI); a file without DI is laid out
+     * automatically (as the bpmn.io modeler does) instead of having no diagram. `_fields=diagramSvg` returns the
+     * same drawing as SVG text. Both are left out for a definition not deployed from BPMN.
      *
      * `GET /openidm/workflow/processdefinition/{id}`
      */
@@ -381,8 +385,9 @@ export interface IdmResources {
      * Read a process instance
      *
      * Reads a running process instance, with `tasks` (its user tasks, open and finished). `diagram` (a base64 PNG
-     * with the active activities highlighted) is returned only when requested in `_fields` (e.g. `_fields=,diagram`)
-     * and when the BPMN has diagram interchange. An ended instance is a 404 here (read it from
+     * with the active activities outlined in red, as Flowable draws them) is returned only when requested in
+     * `_fields` (e.g. `_fields=,diagram`). wfkit: drawn from the BPMNDI, or laid out automatically when the file has
+     * none; `_fields=diagramSvg` returns the same drawing as SVG text. An ended instance is a 404 here (read it from
      * `processinstance/history`).
      *
      * `GET /openidm/workflow/processinstance/{id}`
@@ -392,8 +397,9 @@ export interface IdmResources {
      * Read a process instance
      *
      * Reads a running process instance, with `tasks` (its user tasks, open and finished). `diagram` (a base64 PNG
-     * with the active activities highlighted) is returned only when requested in `_fields` (e.g. `_fields=,diagram`)
-     * and when the BPMN has diagram interchange. An ended instance is a 404 here (read it from
+     * with the active activities outlined in red, as Flowable draws them) is returned only when requested in
+     * `_fields` (e.g. `_fields=,diagram`). wfkit: drawn from the BPMNDI, or laid out automatically when the file has
+     * none; `_fields=diagramSvg` returns the same drawing as SVG text. An ended instance is a 404 here (read it from
      * `processinstance/history`).
      *
      * `GET /openidm/workflow/processinstance/{id}`
@@ -517,8 +523,9 @@ export interface IdmResources {
     /**
      * Read a process instance from the history
      *
-     * Reads a process instance, running or ended, with `tasks`. `diagram` is returned only when requested in
-     * `_fields` and when the BPMN has diagram interchange.
+     * Reads a process instance, running or ended, with `tasks`. `diagram` (base64 PNG, active activities outlined
+     * in red; an ended instance has none) and `diagramSvg` (wfkit: the same as SVG text) are returned only when
+     * requested in `_fields`.
      *
      * `GET /openidm/workflow/processinstance/history/{id}`
      */
@@ -526,8 +533,9 @@ export interface IdmResources {
     /**
      * Read a process instance from the history
      *
-     * Reads a process instance, running or ended, with `tasks`. `diagram` is returned only when requested in
-     * `_fields` and when the BPMN has diagram interchange.
+     * Reads a process instance, running or ended, with `tasks`. `diagram` (base64 PNG, active activities outlined
+     * in red; an ended instance has none) and `diagramSvg` (wfkit: the same as SVG text) are returned only when
+     * requested in `_fields`.
      *
      * `GET /openidm/workflow/processinstance/history/{id}`
      */

@@ -58,7 +58,13 @@ export function createFlowModule(options: FlowModuleOptions = {}) {
       nextId = () => ctx.ids.ulid();
       // Also process-wide: the runtime's timer and async job handlers build their own Runtime and must find them.
       for (const [name, b] of Object.entries(behaviours)) registerServiceBehaviour(name, b);
-      runtime = new Runtime({ db: ctx.db, clock: ctx.clock, ids: ctx.ids, serviceBehaviours: behaviours });
+      runtime = new Runtime({
+        db: ctx.db,
+        clock: ctx.clock,
+        ids: ctx.ids,
+        jobs: ctx.jobs,
+        serviceBehaviours: behaviours,
+      });
       routes(router, ctx, { runner: new ExecutionRunner(runtime, options.run?.sleep ?? sleepFor), nextId });
     },
   });

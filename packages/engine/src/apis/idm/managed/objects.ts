@@ -36,6 +36,16 @@ function matches(rev: string, ifMatch: string | undefined): boolean {
   return values.includes('*') || values.includes(rev);
 }
 
+/** Sets a nested value, creating the objects on the way. */
+function setAt(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let cur = target;
+  for (const seg of path.slice(0, -1)) {
+    if (cur[seg] === null || typeof cur[seg] !== 'object') cur[seg] = {};
+    cur = cur[seg] as Record<string, unknown>;
+  }
+  cur[path[path.length - 1]!] = value;
+}
+
 interface Loaded {
   row: repo.ObjectRow;
   spec: ObjectSpec;
@@ -104,9 +114,19 @@ export class ManagedObjects {
   ): Promise<ManagedObject> {
     const { row, spec } = await this.load(q, type, id, pre);
     // Relationships the patch names are loaded so `/roles/-` appends to the current list.
-    const named = new Set(operations.flatMap((o) => [o.field, o.from ?? ''].map((f) => f.replace(/^\//, '').split('/')[0]!)));
+    const named = new Set(
+      operations.flatMap((o) => [o.field, o.from ?? ''].map((f) => f.replace(/^\//, '').split('/')[0]!)),
+    );
     const relProps = [...spec.properties.values()].filter((p) => p.relationship && named.has(p.name));
-    const current: Record<string, unknown> = { ...row.body, ...(await this.relationshipsOf(q, spec, row, relProps.map((p) => p.name))) };
+    const current: Record<string, unknown> = {
+      ...row.body,
+      ...(await this.relationshipsOf(
+        q,
+        spec,
+        row,
+        relProps.map((p) => p.name),
+      )),
+    };
     const next = applyPatch(current, operations);
     const { plain, relationships } = this.split(spec, next);
     for (const p of relProps) if (!(p.name in relationships)) relationships[p.name] = p.many ? [] : null;
@@ -185,9 +205,7 @@ export class ManagedObjects {
       if (value === undefined || value === null) continue;
       const holder = await repo.claimUnique(q, { type: spec.name, property: p.name, value: String(value), id });
       if (holder !== null)
-        throw policyError([
-          { property: p.name, policyRequirements: [{ policyRequirement: 'UNIQUE' }] },
-        ]);
+        throw policyError([{ property: p.name, policyRequirements: [{ policyRequirement: 'UNIQUE' }] }]);
     }
   }
 
@@ -263,12 +281,12 @@ export class ManagedObjects {
     const defaults: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(row.body)) if (visible(k)) defaults[k] = v;
     const relNames = [
-      ...new Set(
-        [
-          ...named.map((f) => f[0]!).filter((n) => spec.properties.get(n)?.relationship),
-          ...(wantsAll ? [...spec.properties.values()].filter((p) => p.relationship && p.returnByDefault).map((p) => p.name) : []),
-        ],
-      ),
+      ...new Set([
+        ...named.map((f) => f[0]!).filter((n) => spec.properties.get(n)?.relationship),
+        ...(wantsAll
+          ? [...spec.properties.values()].filter((p) => p.relationship && p.returnByDefault).map((p) => p.name)
+          : []),
+      ]),
     ];
     const rels = await this.relationshipsOf(q, spec, row, relNames);
     const out: Record<string, unknown> = wantsAll ? { ...base, ...defaults } : { ...base };
@@ -285,9 +303,7 @@ export class ManagedObjects {
         let v: unknown = defaults;
         for (const seg of path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[seg] : undefined;
         if (v === undefined) continue;
-        let target = out;
-        for (const seg of path.slice(0, -1)) target = (target[seg] ??= {}) as Record<string, unknown>;
-        target[path[path.length - 1]!] = v;
+        setAt(out, path, v);
         continue;
       }
       const value = rels[head];
@@ -307,16 +323,15 @@ export class ManagedObjects {
         let v: unknown = merged;
         for (const seg of rest) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[seg] : undefined;
         if (v === undefined) return picked;
-        let at = picked;
-        for (const seg of rest.slice(0, -1)) at = (at[seg] ??= {}) as Record<string, unknown>;
-        at[rest[rest.length - 1]!] = v;
+        setAt(picked, rest, v);
         return picked;
       };
       if (Array.isArray(value)) {
         const prev = Array.isArray(out[head]) ? (out[head] as Record<string, unknown>[]) : [];
         const expanded = await Promise.all((value as Record<string, unknown>[]).map(expand));
         out[head] = expanded.map((e, i) => ({ ...(prev[i] ?? {}), ...e }));
-      } else if (value) out[head] = { ...((out[head] as object) ?? {}), ...(await expand(value as Record<string, unknown>)) };
+      } else if (value)
+        out[head] = { ...((out[head] as object) ?? {}), ...(await expand(value as Record<string, unknown>)) };
       else out[head] = null;
     }
     return out as ManagedObject;

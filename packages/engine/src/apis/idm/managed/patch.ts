@@ -95,7 +95,10 @@ function remove(doc: Doc, path: string[], value: unknown, hasValue: boolean): vo
 }
 
 function replace(doc: Doc, path: string[], value: unknown, hasValue: boolean): void {
-  if (!hasValue) return remove(doc, path, undefined, false);
+  if (!hasValue) {
+    remove(doc, path, undefined, false);
+    return;
+  }
   const parent = parentOf(doc, path, true);
   const last = path[path.length - 1]!;
   if (Array.isArray(parent)) {

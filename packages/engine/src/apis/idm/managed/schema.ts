@@ -38,8 +38,21 @@ export type ManagedSchema = Map<string, ObjectSpec>;
 
 const rel = (collection: string | string[], reverse: string | null, many: boolean) => ({
   ...(many
-    ? { type: 'array', items: { type: 'relationship', reverseRelationship: reverse !== null, reversePropertyName: reverse ?? undefined, resourceCollection: [collection].flat().map((path) => ({ path })) } }
-    : { type: 'relationship', reverseRelationship: reverse !== null, reversePropertyName: reverse ?? undefined, resourceCollection: [collection].flat().map((path) => ({ path })) }),
+    ? {
+        type: 'array',
+        items: {
+          type: 'relationship',
+          reverseRelationship: reverse !== null,
+          reversePropertyName: reverse ?? undefined,
+          resourceCollection: [collection].flat().map((path) => ({ path })),
+        },
+      }
+    : {
+        type: 'relationship',
+        reverseRelationship: reverse !== null,
+        reversePropertyName: reverse ?? undefined,
+        resourceCollection: [collection].flat().map((path) => ({ path })),
+      }),
   returnByDefault: false,
 });
 
@@ -165,15 +178,28 @@ function parseProperty(type: string, name: string, raw: unknown): PropertySpec {
   const def = raw as Record<string, unknown>;
   const base = {
     name,
-    unique: Array.isArray(def.policies) && def.policies.some((p) => (p as { policyId?: unknown })?.policyId === 'unique'),
+    unique:
+      Array.isArray(def.policies) && def.policies.some((p) => (p as { policyId?: unknown })?.policyId === 'unique'),
     private: def.scope === 'private',
     ...(def.default !== undefined ? { default: def.default } : {}),
   };
   const items = def.items as Record<string, unknown> | undefined;
   if (def.type === 'relationship')
-    return { ...base, types: [], relationship: parseRelationship(where, def), many: false, returnByDefault: def.returnByDefault === true };
+    return {
+      ...base,
+      types: [],
+      relationship: parseRelationship(where, def),
+      many: false,
+      returnByDefault: def.returnByDefault === true,
+    };
   if (def.type === 'array' && items?.type === 'relationship')
-    return { ...base, types: [], relationship: parseRelationship(where, items), many: true, returnByDefault: def.returnByDefault === true };
+    return {
+      ...base,
+      types: [],
+      relationship: parseRelationship(where, items),
+      many: true,
+      returnByDefault: def.returnByDefault === true,
+    };
   const types = (Array.isArray(def.type) ? def.type : [def.type ?? 'string']) as JsonType[];
   for (const t of types) if (!JSON_TYPES.has(t)) throw new ManagedSchemaError(`${where}: unknown type '${String(t)}'`);
   if (def.nullable === true && !types.includes('null')) types.push('null');
@@ -187,7 +213,8 @@ export function parseManagedSchema(config: unknown, base?: ManagedSchema): Manag
   if (!Array.isArray(objects)) throw new ManagedSchemaError('managed objects: expected {"objects": [...]}');
   for (const o of objects) {
     const name = (o as { name?: unknown })?.name;
-    if (typeof name !== 'string' || !NAME.test(name)) throw new ManagedSchemaError('managed objects: every object needs a name');
+    if (typeof name !== 'string' || !NAME.test(name))
+      throw new ManagedSchemaError('managed objects: every object needs a name');
     const s = ((o as { schema?: unknown }).schema ?? {}) as { required?: unknown; properties?: unknown };
     const properties = new Map<string, PropertySpec>();
     for (const [p, def] of Object.entries((s.properties ?? {}) as Record<string, unknown>))

@@ -23,8 +23,7 @@ function fieldsOf(ctx: Ctx): FieldList | undefined {
 export function register(router: IdmRouter, idm: IdmContext): void {
   const objects = idm.managed;
   const admin = (ctx: Ctx) => idm.security.assertAdmin(ctx.principal);
-  const reply = (ctx: Ctx, o: ManagedObject, status = 200) =>
-    crestReply(ctx, o, { status, rev: o._rev });
+  const reply = (ctx: Ctx, o: ManagedObject, status = 200) => crestReply(ctx, o, { status, rev: o._rev });
   /** The answer of a write: the object as read with the request's `_fields`. */
   const reread = async (ctx: Ctx, type: string, id: string) => {
     const o = await objects.read(idm.db, type, id, fieldsOf(ctx));
@@ -71,7 +70,9 @@ export function register(router: IdmRouter, idm: IdmContext): void {
       return { created: false, o: await objects.update(tx, type, id, body, { ifMatch }) };
     });
     const answer = fieldsOf(ctx) ? await reread(ctx, type, id) : result.o;
-    return result.created ? created(ctx, answer, id, { rev: result.o._rev, collectionPath: `/openidm/managed/${type}` }) : reply(ctx, answer);
+    return result.created
+      ? created(ctx, answer, id, { rev: result.o._rev, collectionPath: `/openidm/managed/${type}` })
+      : reply(ctx, answer);
   });
 
   const patch = async (ctx: Ctx) => {
