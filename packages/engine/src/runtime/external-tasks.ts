@@ -14,7 +14,7 @@
  * flight then finds nothing to complete and is dropped.
  */
 import type { ServiceBehaviourContext } from './behaviours.js';
-import { type JobHandler, RetryJobLater } from './jobs.js';
+import { type JobContext, type JobHandler, RetryJobLater } from './jobs.js';
 
 export const EXTERNAL_JOB = 'wf.external';
 
@@ -68,33 +68,33 @@ const describe = (b: ExternalServiceBehaviour, err: unknown) =>
   b.describeError ? b.describeError(err) : { message: err instanceof Error ? err.message : String(err) };
 
 /**
- * The `wf.external` job handler of one Runtime: `find` names its behaviours, `complete` is its command that
- * continues the waiting execution (false when it is gone).
+ * The `wf.external` job handler: `find` names a behaviour of the app's Runtime (the job context's), `complete` is the
+ * Runtime's command that continues the waiting execution inside the job's transaction (false when it is gone).
  */
 export function externalJobHandler(
-  find: (name: string) => ExternalServiceBehaviour | undefined,
+  find: (ctx: Omit<JobContext, 'tx' | 'prepared'>, name: string) => ExternalServiceBehaviour | undefined,
   complete: (
+    ctx: JobContext,
     executionId: string,
     behaviour: ExternalServiceBehaviour,
     outcome: ExternalOutcome,
-    tx: import('../store/db.js').Queryable,
   ) => Promise<boolean>,
 ): JobHandler<ExternalJobPayload> {
-  const behaviourOf = (name: string) => {
-    const b = find(name);
+  const behaviourOf = (ctx: Omit<JobContext, 'tx' | 'prepared'>, name: string) => {
+    const b = find(ctx, name);
     if (!b) throw new Error(`No external service behaviour '${name}'`);
     return b;
   };
   const handler: JobHandler<ExternalJobPayload> = async (job, ctx) => {
     await complete(
+      ctx,
       job.payload.executionId,
-      behaviourOf(job.payload.behaviour),
+      behaviourOf(ctx, job.payload.behaviour),
       ctx.prepared as ExternalOutcome,
-      ctx.tx,
     );
   };
   handler.outside = async (job, ctx) => {
-    const b = behaviourOf(job.payload.behaviour);
+    const b = behaviourOf(ctx, job.payload.behaviour);
     const attempt = job.attempts + 1;
     try {
       const value = await b.perform(job.payload.call, { number: attempt, now: ctx.clock.now() });

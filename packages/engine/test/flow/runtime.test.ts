@@ -239,9 +239,12 @@ describe.each(testStores())('FLOW on the runtime, on $name', (factory: TestStore
     await h.call('POST', `${defs}/tenant/execute`, {
       headers: { api_key: CHILD_KEY, 'X-Frankie-CustomerChildID': CHILD_A },
     });
-    const { rows } = await h.store.db.query<{ tenant_id: string }>(
-      "SELECT DISTINCT tenant_id FROM wf_deployment WHERE name LIKE 'tenant %' ORDER BY tenant_id",
+    const { rows } = await h.store.db.query<{ owner_api: string; tenant: string }>(
+      "SELECT DISTINCT owner_api, tenant FROM wf_deployment WHERE name LIKE 'tenant %' ORDER BY tenant",
     );
-    expect(rows.map((r) => r.tenant_id)).toEqual([`${CUSTOMER}/`, `${CUSTOMER}/${CHILD_A}`]);
+    expect(rows).toEqual([
+      { owner_api: 'flow', tenant: `${CUSTOMER}/` },
+      { owner_api: 'flow', tenant: `${CUSTOMER}/${CHILD_A}` },
+    ]);
   });
 });

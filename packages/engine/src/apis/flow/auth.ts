@@ -6,6 +6,8 @@
  */
 import type { WfkitConfig } from '../../config.js';
 import type { AuthRequest, AuthResult, RequestContext } from '../../http/api-module.js';
+import { sameSecret } from '../../runtime/digest.js';
+import type { OwnerScope } from '../../runtime/owner.js';
 import { frankieError } from './errors.js';
 import type { Scope } from './repository/index.js';
 
@@ -18,17 +20,14 @@ export interface FlowCredential {
 
 export type FlowContext = RequestContext<FlowCredential>;
 
-/** The API that owns FLOW's runtime rows. */
-export const FLOW_OWNER = 'flow';
-
-/** The runtime tenant of an owner scope. */
-export const runtimeTenant = (s: Scope): string => `${s.customerId}/${s.childId}`;
+/** The runtime owner of a FLOW scope: the FLOW API, tenant `<customer id>/<child id>` (runtime/owner.ts). */
+export const runtimeOwner = (s: Scope): OwnerScope => ({ api: 'flow', tenant: `${s.customerId}/${s.childId}` });
 
 export function authenticator(extra: FlowCredential[] = []) {
   return (req: AuthRequest, config: WfkitConfig): AuthResult<FlowCredential> => {
     const key = req.headers.get('api_key');
     const all = [{ apiKey: config.flow.apiKey, customerId: config.flow.customerId }, ...extra];
-    const cred = key ? all.find((k) => k.apiKey === key) : undefined;
+    const cred = key ? all.find((k) => sameSecret(k.apiKey, key)) : undefined;
     if (!cred) return { ok: false, status: 401, message: 'Missing or invalid api_key' };
     return { ok: true, principal: cred };
   };

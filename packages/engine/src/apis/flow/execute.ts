@@ -7,11 +7,11 @@
 import { BACKGROUND_VARIABLE, compileFlowDefinition, TIMEOUT_VARIABLE } from '../../dialects/flow/compile.js';
 import type { FlowTask, FlowVariable } from '../../dialects/flow/validate.js';
 import type { ApiContext } from '../../http/api-module.js';
-import type { DefinitionRow, Runtime } from '../../runtime/commands.js';
+import type { DefinitionRow } from '../../runtime/commands.js';
 import { ASYNC_JOB } from '../../runtime/commands.js';
 import { EXTERNAL_JOB } from '../../runtime/external-tasks.js';
 import type { Queryable } from '../../store/db.js';
-import { FLOW_OWNER, runtimeTenant } from './auth.js';
+import { runtimeOwner } from './auth.js';
 import type { FrankieErrorDetail } from './errors.js';
 import type { ExecutionRow } from './executions.js';
 import * as repo from './repository/index.js';
@@ -157,45 +157,49 @@ export function newExecution(
   };
 }
 
-/** Runs executions on the FLOW module's Runtime. */
+/** Runs executions on the app's Runtime, each under its owner's scope (auth.ts). */
 export class ExecutionRunner {
   /** Deployed definitions by versionId (the runtime also dedupes on the source, across restarts). */
   private readonly deployed = new Map<string, DefinitionRow>();
 
   constructor(
-    private readonly runtime: Runtime,
+    private readonly app: ApiContext,
     private readonly sleep: (ms: number) => Promise<void>,
   ) {}
+
+  private runtime(scope: repo.Scope) {
+    return this.app.runtime.scoped(runtimeOwner(scope));
+  }
 
   private async deploy(snapshot: repo.Snapshot, scope: repo.Scope): Promise<DefinitionRow> {
     const hit = this.deployed.get(snapshot.versionId);
     if (hit) return hit;
     const key = `flow/${scope.customerId}/${scope.childId}/${snapshot.id}`;
     const graph = compileFlowDefinition({ ...snapshot.body, tasks: snapshot.body.tasks as FlowTask[] }, key);
-    const d = await this.runtime.deploy({
+    const d = await this.runtime(scope).deploy({
       graphs: [graph],
       name: `${snapshot.id} ${snapshot.version === -1 ? 'draft' : `v${snapshot.version}`}`,
       source: JSON.stringify({ flowVersionId: snapshot.versionId, graph }),
       dedupe: true,
-      category: FLOW_OWNER,
-      tenantId: runtimeTenant(scope),
+      category: 'flow',
     });
     this.deployed.set(snapshot.versionId, d.definitions[0]!);
     return d.definitions[0]!;
   }
 
   /** Starts an execution: its row and its instance in one transaction. */
-  async start(ctx: ApiContext, snapshot: repo.Snapshot, row: ExecutionRow, background: boolean): Promise<string> {
+  async start(snapshot: repo.Snapshot, row: ExecutionRow, background: boolean): Promise<string> {
     const definition = await this.deploy(snapshot, row.scope);
     const timeoutAt = row.timeoutMs === null ? null : new Date(Date.parse(row.startedAt) + row.timeoutMs).toISOString();
-    return ctx.db.transaction(async (tx) => {
+    return this.app.db.transaction(async (tx) => {
       await repo.insertExecution(tx, row);
-      const started = await this.runtime.startInstance({
-        definition,
-        businessKey: row.id,
-        variables: { [BACKGROUND_VARIABLE]: background, [TIMEOUT_VARIABLE]: timeoutAt },
-        tx,
-      });
+      const started = await this.runtime(row.scope)
+        .in(tx)
+        .startInstance({
+          definition,
+          businessKey: row.id,
+          variables: { [BACKGROUND_VARIABLE]: background, [TIMEOUT_VARIABLE]: timeoutAt },
+        });
       await repo.setInstance(tx, row.id, started.id);
       return started.id;
     });
@@ -205,14 +209,14 @@ export class ExecutionRunner {
    * Lets the instance's external calls and continuations run (through the job executor) until the execution ends,
    * only timers are left, or `budgetMs` has passed; waits for a retry that falls due within the budget.
    */
-  async settle(ctx: ApiContext, executionId: string, instanceId: string, budgetMs = 30_000): Promise<void> {
-    if (!ctx.runJobs) return;
+  async settle(executionId: string, instanceId: string, budgetMs = 30_000): Promise<void> {
+    const ctx = this.app;
     const deadline = ctx.clock.now().getTime() + budgetMs;
     for (;;) {
-      await ctx.runJobs({ scopeId: instanceId });
+      await ctx.executor.runDueJobs(100, { scopeId: instanceId });
       const row = await repo.readExecutionById(ctx.db, executionId);
       if (row?.state !== 'INPROGRESS') return;
-      const jobs = await this.runtime.jobs.list(ctx.db, { scopeId: instanceId });
+      const jobs = await ctx.jobs.list(ctx.db, { scopeId: instanceId });
       if (!jobs.some((j) => j.type === EXTERNAL_JOB || j.type === ASYNC_JOB)) return;
       const now = ctx.clock.now().getTime();
       // A job leased by another executor (the polling one) is its to run: look again shortly.

@@ -10,9 +10,6 @@
 import { monotonicFactory } from 'ulid';
 import { flowSpec } from '../../generated/specs.js';
 import { defineApiModule } from '../../http/api-module.js';
-import { registerServiceBehaviour } from '../../runtime/behaviours.js';
-import { Runtime, runtimeJobHandlers } from '../../runtime/commands.js';
-import { EXTERNAL_JOB, externalJobHandler, isExternalBehaviour } from '../../runtime/external-tasks.js';
 import { authenticator, type FlowCredential } from './auth.js';
 import type { FlowRunOptions } from './calls.js';
 import { flowErrorShape } from './errors.js';
@@ -37,15 +34,6 @@ export function createFlowModule(options: FlowModuleOptions = {}) {
   const fallback = monotonicFactory();
   let nextId: () => string = () => fallback();
   const behaviours = flowBehaviours(options.run);
-  let runtime: Runtime | undefined;
-  // Bound to this module's Runtime, which routes() creates.
-  const external = externalJobHandler(
-    (name) => {
-      const b = behaviours[name];
-      return isExternalBehaviour(b) ? b : undefined;
-    },
-    (executionId, behaviour, outcome, tx) => runtime!.completeExternal(executionId, behaviour, outcome, tx),
-  );
 
   return defineApiModule<FlowCredential>({
     name: 'flow',
@@ -53,19 +41,11 @@ export function createFlowModule(options: FlowModuleOptions = {}) {
     basePath: '',
     errors: flowErrorShape(() => nextId()),
     authenticate: authenticator(options.credentials),
-    jobHandlers: { ...runtimeJobHandlers, [EXTERNAL_JOB]: external },
     routes(router, ctx) {
       nextId = () => ctx.ids.ulid();
-      // Also process-wide: the runtime's timer and async job handlers build their own Runtime and must find them.
-      for (const [name, b] of Object.entries(behaviours)) registerServiceBehaviour(name, b);
-      runtime = new Runtime({
-        db: ctx.db,
-        clock: ctx.clock,
-        ids: ctx.ids,
-        jobs: ctx.jobs,
-        serviceBehaviours: behaviours,
-      });
-      routes(router, ctx, { runner: new ExecutionRunner(runtime, options.run?.sleep ?? sleepFor), nextId });
+      // On the app's Runtime, so its job handlers (timers, external calls) run them too.
+      for (const [name, b] of Object.entries(behaviours)) ctx.runtime.registerServiceBehaviour(name, b);
+      routes(router, ctx, { runner: new ExecutionRunner(ctx, options.run?.sleep ?? sleepFor), nextId });
     },
   });
 }

@@ -157,8 +157,8 @@ export function routes(router: ApiRouter<FlowCredential>, _app: ApiContext, deps
       tasks,
     );
     const background = c.headers.get('x-frankie-background') === '1';
-    const instanceId = await runner.start(c, snapshot, row, background);
-    if (!background) await runner.settle(c, row.id, instanceId);
+    const instanceId = await runner.start(snapshot, row, background);
+    if (!background) await runner.settle(row.id, instanceId);
     const after = (await repo.readExecutionById(c.db, row.id))!;
     return { ...execution(after), status: background ? 202 : 200 };
   });
