@@ -6,8 +6,9 @@
 import type { WfkitConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../runtime/clock.js';
+import type { Runtime } from '../runtime/commands.js';
 import type { IdGenerator } from '../runtime/ids.js';
-import type { JobHandler, JobQueue } from '../runtime/jobs.js';
+import type { JobExecutor, JobHandler, JobQueue } from '../runtime/jobs.js';
 import type { Db } from '../store/db.js';
 import type { Migration } from '../store/migrate.js';
 import type { OpenApiDocument, Operation } from './openapi.js';
@@ -80,6 +81,10 @@ export interface ApiContext {
   logger: Logger;
   config: WfkitConfig;
   jobs: JobQueue;
+  /** The app's one Runtime (unscoped): an API works through `runtime.scoped({ api })`. */
+  runtime: Runtime;
+  /** The app's job executor (run a job now: `executor.runNow`). */
+  executor: JobExecutor;
 }
 
 export interface RequestContext<P = unknown> extends ApiContext {

@@ -5,7 +5,8 @@ import { parseConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 import { systemClock } from '../../src/runtime/clock.js';
 import { defaultIds } from '../../src/runtime/ids.js';
-import { JobQueue } from '../../src/runtime/jobs.js';
+import { Runtime } from '../../src/runtime/commands.js';
+import { JobExecutor, JobQueue } from '../../src/runtime/jobs.js';
 import { type TestStore, testStores } from '../../src/store/test-stores.js';
 
 describe.each(testStores())('the openidm script object on $name', (factory) => {
@@ -22,6 +23,8 @@ describe.each(testStores())('the openidm script object on $name', (factory) => {
       logger: silentLogger,
       config: parseConfig({}),
       jobs: new JobQueue(systemClock, ids),
+      runtime: new Runtime({ db: store.db, clock: systemClock, ids }),
+      executor: new JobExecutor({ db: store.db, clock: systemClock, ids }),
     });
   });
   afterAll(() => store.close());
@@ -105,6 +108,8 @@ describe('realm-prefixed managed object names (PingOne AIC)', () => {
       logger: silentLogger,
       config: parseConfig({}),
       jobs: new JobQueue(systemClock, ids),
+      runtime: new Runtime({ db: store.db, clock: systemClock, ids }),
+      executor: new JobExecutor({ db: store.db, clock: systemClock, ids }),
     });
     const openidm = idm.openidm.bind(store.db, 'system');
     const role = (await openidm.create('managed/alpha_role', 'r1', { name: 'Sales' })) as { _id: string };
