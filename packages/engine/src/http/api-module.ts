@@ -51,6 +51,11 @@ export interface ErrorShape {
   methodNotAllowed?(ctx: ErrorContext): Reply;
   /** The operation exists in the spec but no handler is registered; default: internal's body with 501. */
   notImplemented?(ctx: ErrorContext): Reply;
+  /**
+   * The request is refused before validation, ctx.message says why: 413 (body over the API's limit) or 415 (a body
+   * that is not JSON). Default: validation's body with that status.
+   */
+  refused?(status: 413 | 415, ctx: ErrorContext): Reply;
 }
 
 export interface ResolvedOperation {
