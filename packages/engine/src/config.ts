@@ -10,10 +10,20 @@ export interface IdmUser {
   roles: string[];
 }
 
-/** A Kontent personal API key: the permissions of one role (a role id of `GET /roles`). */
+/**
+ * A Kontent personal API key: the permissions of one role (a role id of `GET /roles`); valid in every configured
+ * environment, or only in those listed.
+ */
 export interface KontentKey {
   key: string;
   roleId: string;
+  environments?: string[];
+}
+
+/** A further Kontent environment on this server; without `apiKey`, WFKIT_KONTENT_API_KEY is its management key. */
+export interface KontentEnvironment {
+  id: string;
+  apiKey?: string;
 }
 
 export interface RateLimit {
@@ -23,7 +33,14 @@ export interface RateLimit {
 
 export interface WfkitConfig {
   idm: { users: IdmUser[]; processAccess?: ProcessAccessRule[] };
-  kontent: { environmentId: string; apiKey: string; keys?: KontentKey[]; rateLimit?: RateLimit };
+  kontent: {
+    environmentId: string;
+    apiKey: string;
+    keys?: KontentKey[];
+    rateLimit?: RateLimit;
+    /** Environments besides `environmentId`, each isolated (its own workflows, content model and variants). */
+    environments?: KontentEnvironment[];
+  };
   iga: { token: string };
   flow: { apiKey: string; customerId: string };
 }
@@ -40,7 +57,10 @@ export const CONFIG_DEFAULTS = {
 /** Optional settings, off when unset. */
 export const OPTIONAL_SETTINGS = {
   WFKIT_IDM_PROCESS_ACCESS: 'IDM\'s process-access.json as JSON: {"workflowAccess":[{"propertiesCheck":{...}}]}',
-  WFKIT_KONTENT_KEYS: 'personal API keys with the role they act as: key:roleId[,key2:roleId2]',
+  WFKIT_KONTENT_KEYS:
+    'personal API keys with the role they act as: key:roleId[@environmentId|environmentId2][,key2:roleId2] (without @: every environment)',
+  WFKIT_KONTENT_ENVIRONMENTS:
+    'more Kontent environments on this server, each isolated: environmentId[=managementApiKey][,environmentId2[=key2]] (without =: WFKIT_KONTENT_API_KEY)',
   WFKIT_KONTENT_RATE_LIMIT: 'requests allowed per API key window: 10/s, 600/min or both (10/s,600/min); over it a 429',
 } as const;
 
@@ -75,17 +95,42 @@ export function parseIdmUsers(value: string): IdmUser[] {
   return users;
 }
 
-/** `key:roleId[,key2:roleId2]`. */
+/** `key:roleId[@env|env2][,key2:roleId2]`. */
 export function parseKontentKeys(value: string): KontentKey[] {
   return value
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)
     .map((entry) => {
-      const [key, roleId, ...rest] = entry.split(':');
-      if (!key || !roleId || rest.length > 0 || !UUID.test(roleId))
-        throw new ConfigError(`WFKIT_KONTENT_KEYS: "${entry}" is not key:roleId (a role id is a UUID, see GET /roles)`);
-      return { key, roleId: roleId.toLowerCase() };
+      const [key, rest1, ...rest] = entry.split(':');
+      const [roleId, envs] = (rest1 ?? '').split('@');
+      const environments = envs
+        ?.split('|')
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean);
+      if (!key || !roleId || rest.length > 0 || !UUID.test(roleId) || environments?.some((e) => !UUID.test(e)))
+        throw new ConfigError(
+          `WFKIT_KONTENT_KEYS: "${entry}" is not key:roleId[@environmentId] (role and environment ids are UUIDs, see GET /roles)`,
+        );
+      return { key, roleId: roleId.toLowerCase(), ...(environments?.length ? { environments } : {}) };
+    });
+}
+
+/** `environmentId[=apiKey][,environmentId2[=apiKey2]]`. */
+export function parseKontentEnvironments(value: string): KontentEnvironment[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const at = entry.indexOf('=');
+      const id = (at < 0 ? entry : entry.slice(0, at)).trim().toLowerCase();
+      const apiKey = at < 0 ? undefined : entry.slice(at + 1).trim();
+      if (!UUID.test(id) || apiKey === '')
+        throw new ConfigError(
+          `WFKIT_KONTENT_ENVIRONMENTS: "${entry}" is not environmentId[=apiKey] (environment ids are UUIDs)`,
+        );
+      return apiKey === undefined ? { id } : { id, apiKey };
     });
 }
 
@@ -130,6 +175,13 @@ export function parseConfig(env: Record<string, string | undefined> = {}): Wfkit
   const processAccess = optional('WFKIT_IDM_PROCESS_ACCESS');
   const keys = optional('WFKIT_KONTENT_KEYS');
   const rateLimit = optional('WFKIT_KONTENT_RATE_LIMIT');
+  const environments = optional('WFKIT_KONTENT_ENVIRONMENTS');
+  const moreEnvironments = environments ? parseKontentEnvironments(environments) : [];
+  const seen = new Set([environmentId]);
+  for (const e of moreEnvironments) {
+    if (seen.has(e.id)) throw new ConfigError(`WFKIT_KONTENT_ENVIRONMENTS: environment ${e.id} is listed twice`);
+    seen.add(e.id);
+  }
   return {
     idm: {
       users: parseIdmUsers(get('WFKIT_IDM_USERS')),
@@ -140,6 +192,7 @@ export function parseConfig(env: Record<string, string | undefined> = {}): Wfkit
       apiKey: get('WFKIT_KONTENT_API_KEY'),
       ...(keys ? { keys: parseKontentKeys(keys) } : {}),
       ...(rateLimit ? { rateLimit: parseRateLimit(rateLimit) } : {}),
+      ...(moreEnvironments.length ? { environments: moreEnvironments } : {}),
     },
     iga: { token: get('WFKIT_IGA_TOKEN') },
     flow: { apiKey: get('WFKIT_FLOW_API_KEY'), customerId },
@@ -152,7 +205,12 @@ export function describeCredentials(config: WfkitConfig): Record<string, string>
     idm: config.idm.users.map((u) => `${u.username}:${u.password} (${u.roles.join('|')})`).join(', '),
     kontent: [
       `environment id ${config.kontent.environmentId}, API key ${config.kontent.apiKey}`,
-      ...(config.kontent.keys ?? []).map((k) => `key ${k.key} (role ${k.roleId})`),
+      ...(config.kontent.environments ?? []).map(
+        (e) => `environment id ${e.id}, API key ${e.apiKey ?? config.kontent.apiKey}`,
+      ),
+      ...(config.kontent.keys ?? []).map(
+        (k) => `key ${k.key} (role ${k.roleId}${k.environments ? ` in ${k.environments.join(', ')}` : ''})`,
+      ),
       ...(config.kontent.rateLimit ? [`rate limit ${JSON.stringify(config.kontent.rateLimit)}`] : []),
     ].join(', '),
     iga: `bearer token ${config.iga.token}`,

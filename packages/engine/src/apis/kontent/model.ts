@@ -3,9 +3,8 @@
  * with `x-continuation` paging for types, languages and items.
  */
 import type { IdGenerator } from '../../runtime/ids.js';
-import type { Queryable } from '../../store/db.js';
 import { badState, CODE, invalid, invalidAt, type KontentValidationError, notFound } from './errors.js';
-import type { ItemRecord, LanguageRecord, Ref, TypeRecord } from './repository.js';
+import type { ItemRecord, LanguageRecord, Ref, Scope, TypeRecord } from './repository.js';
 import * as repo from './repository.js';
 import { codenameFrom, DEFAULT_COLLECTION_ID, DEFAULT_LANGUAGE_ID, describeRef, uniqueCodename } from './workflows.js';
 
@@ -81,7 +80,7 @@ export const itemToApi = (i: ItemRecord) =>
 export const roleToApi = (r: repo.RoleRecord) =>
   r.codename ? { id: r.id, name: r.name, codename: r.codename } : { id: r.id, name: r.name };
 
-export async function collectionsListing(q: Queryable) {
+export async function collectionsListing(q: Scope) {
   const collections = (await repo.listCollections(q)).map((c) =>
     withExternal({ id: c.id, name: c.name, codename: c.codename }, c.external_id),
   );
@@ -104,7 +103,7 @@ interface TypeInput {
   }[];
 }
 
-export async function addContentType(q: Queryable, ids: IdGenerator, now: Date, input: TypeInput) {
+export async function addContentType(q: Scope, ids: IdGenerator, now: Date, input: TypeInput) {
   const errors: KontentValidationError[] = [];
   if (input.codename !== undefined && (await repo.codenameTaken(q, 'kontent_types', input.codename))) {
     errors.push({
@@ -165,7 +164,7 @@ interface CollectionPatch {
   reference?: Ref;
 }
 
-export async function modifyCollections(q: Queryable, ids: IdGenerator, now: Date, ops: CollectionPatch[]) {
+export async function modifyCollections(q: Scope, ids: IdGenerator, now: Date, ops: CollectionPatch[]) {
   for (const [i, op] of ops.entries()) {
     if (op.op === 'addInto') {
       if (!op.value) throw invalidAt(`[${i}].value`, 'addInto needs a value.');
@@ -210,7 +209,7 @@ interface LanguageInput {
   fallback_language?: Ref;
 }
 
-export async function addLanguage(q: Queryable, ids: IdGenerator, input: LanguageInput) {
+export async function addLanguage(q: Scope, ids: IdGenerator, input: LanguageInput) {
   const errors: KontentValidationError[] = [];
   if (await repo.codenameTaken(q, 'kontent_languages', input.codename)) {
     errors.push({ path: 'codename', message: `The codename "${input.codename}" is already used by another language.` });
@@ -254,7 +253,7 @@ interface ItemInput {
   external_id?: string;
 }
 
-async function resolveItemFields(q: Queryable, input: ItemInput, errors: KontentValidationError[]) {
+async function resolveItemFields(q: Scope, input: ItemInput, errors: KontentValidationError[]) {
   let collectionId: string | undefined;
   if (input.collection) {
     const c = await repo.findCollection(q, input.collection);
@@ -270,7 +269,7 @@ async function resolveItemFields(q: Queryable, input: ItemInput, errors: Kontent
   return { collectionId, spaces };
 }
 
-export async function addContentItem(q: Queryable, ids: IdGenerator, now: Date, input: ItemInput) {
+export async function addContentItem(q: Scope, ids: IdGenerator, now: Date, input: ItemInput) {
   const errors: KontentValidationError[] = [];
   const type = input.type ? await repo.findType(q, input.type) : undefined;
   if (!type)
@@ -309,7 +308,7 @@ export async function addContentItem(q: Queryable, ids: IdGenerator, now: Date, 
   return item;
 }
 
-export async function updateContentItem(q: Queryable, now: Date, id: string, input: ItemInput) {
+export async function updateContentItem(q: Scope, now: Date, id: string, input: ItemInput) {
   const item = await repo.findItem(q, { id }, true);
   if (!item) throw notFound(CODE.itemNotFound, 'The requested content item was not found.');
   const errors: KontentValidationError[] = [];

@@ -1,10 +1,11 @@
 /** Route handlers by operationId: they parse what the framework validated, run rules in one transaction, answer. */
 import type { ApiContext, ApiRouter, Handler, HandlerResult, RequestContext } from '../../http/api-module.js';
-import type { Queryable } from '../../store/db.js';
-import { extras, rateLimiter } from './auth.js';
+import { environments, extras, rateLimiter } from './auth.js';
+import { environmentSetup } from './environments.js';
 import { badState, CODE, invalid, KontentError, notFound } from './errors.js';
 import * as model from './model.js';
 import * as publishing from './publishing.js';
+import type { Scope } from './repository.js';
 import * as repo from './repository.js';
 import type { Principal, RuleContext, VariantTarget } from './variants.js';
 import * as variants from './variants.js';
@@ -12,15 +13,32 @@ import { buildWorkflow, DEFAULT_WORKFLOW_ID, legacySteps, type WorkflowInput, wo
 
 type Ctx = RequestContext<Principal>;
 
+/** Reads of a request: the database, confined to the request's environment. */
+const read = (ctx: Ctx): Scope => ({ q: ctx.db, env: ctx.principal.environmentId });
+/** A transaction confined to the request's environment. */
+const inTx = <T>(ctx: Ctx, fn: (s: Scope) => Promise<T>): Promise<T> =>
+  ctx.db.transaction((q) => fn({ q, env: ctx.principal.environmentId }));
+
 export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
   const options = extras(app.config);
   const pageSize = options.pageSize ?? 100;
-  const limit = rateLimiter(options.rateLimit, app.clock);
+  // Kontent.ai limits requests per environment.
+  const limiters = new Map<string, () => void>();
+  const limit = (env: string) => {
+    let l = limiters.get(env);
+    if (!l) {
+      l = rateLimiter(options.rateLimit, app.clock);
+      limiters.set(env, l);
+    }
+    l();
+  };
+  const ensureEnvironment = environmentSetup(app.db, environments(app.config));
 
   const op = (operationId: string, handler: (ctx: Ctx) => Promise<HandlerResult>) => {
     const wrapped: Handler<Principal> = async (ctx) => {
       try {
-        limit();
+        limit(ctx.principal.environmentId);
+        await ensureEnvironment(ctx.principal.environmentId);
         return await handler(ctx);
       } catch (e) {
         if (e instanceof KontentError) throw e.withRequestId(ctx.requestId);
@@ -39,10 +57,10 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
 
   const workflowNotFound = () => notFound(CODE.workflowNotFound, 'The requested workflow was not found.');
 
-  op('listWorkflows', async (ctx) => ({ body: (await repo.listWorkflows(ctx.db)).map(workflowToApi) }));
+  op('listWorkflows', async (ctx) => ({ body: (await repo.listWorkflows(read(ctx))).map(workflowToApi) }));
 
   op('addWorkflow', async (ctx) => {
-    const w = await ctx.db.transaction(async (tx) => {
+    const w = await inTx(ctx, async (tx) => {
       await repo.lockWorkflows(tx);
       const built = await buildWorkflow(tx, ctx.body as WorkflowInput, undefined, () => ctx.ids.uuid());
       await repo.saveWorkflow(tx, built, true);
@@ -52,7 +70,7 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
   });
 
   const updateWorkflow = async (ctx: Ctx) => {
-    const w = await ctx.db.transaction(async (tx) => {
+    const w = await inTx(ctx, async (tx) => {
       await repo.lockWorkflows(tx);
       const existing = await repo.findWorkflow(tx, workflowRef(ctx));
       if (!existing) throw workflowNotFound();
@@ -66,7 +84,7 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
   op('updateWorkflowByCodename', updateWorkflow);
 
   const deleteWorkflow = async (ctx: Ctx) => {
-    await ctx.db.transaction(async (tx) => {
+    await inTx(ctx, async (tx) => {
       await repo.lockWorkflows(tx);
       const existing = await repo.findWorkflow(tx, workflowRef(ctx));
       if (!existing) throw workflowNotFound();
@@ -85,15 +103,15 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
   op('deleteWorkflowByCodename', deleteWorkflow);
 
   op('listWorkflowSteps', async (ctx) => {
-    const w = await repo.findWorkflow(ctx.db, { id: DEFAULT_WORKFLOW_ID });
+    const w = await repo.findWorkflow(read(ctx), { id: DEFAULT_WORKFLOW_ID });
     return { body: legacySteps(w!) };
   });
 
   // --- variants -----------------------------------------------------------------------------------------------------
 
   const forms = ['', 'ByCodename', 'ByExternalId'];
-  const rules = (ctx: Ctx, tx: Queryable): RuleContext => ({
-    tx,
+  const rules = (ctx: Ctx, tx: Scope): RuleContext => ({
+    scope: tx,
     now: ctx.clock.now(),
     jobs: ctx.jobs,
     principal: ctx.principal,
@@ -103,7 +121,7 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
   const command =
     (fn: (rc: RuleContext, v: repo.VariantRecord, target: VariantTarget, ctx: Ctx) => Promise<void>) =>
     async (ctx: Ctx) => {
-      await ctx.db.transaction(async (tx) => {
+      await inTx(ctx, async (tx) => {
         const target = await variants.resolveTarget(tx, ctx.params);
         const v = await variants.loadVariant(tx, target, true);
         await fn(rules(ctx, tx), v, target, ctx);
@@ -113,15 +131,15 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
 
   for (const form of forms) {
     op(`getLanguageVariant${form}`, async (ctx) => {
-      const target = await variants.resolveTarget(ctx.db, ctx.params);
-      return { body: variants.variantToApi(await variants.loadVariant(ctx.db, target)) };
+      const target = await variants.resolveTarget(read(ctx), ctx.params);
+      return { body: variants.variantToApi(await variants.loadVariant(read(ctx), target)) };
     });
     op(`getPublishedLanguageVariant${form}`, async (ctx) => {
-      const target = await variants.resolveTarget(ctx.db, ctx.params);
-      return { body: variants.publishedToApi(await variants.loadVariant(ctx.db, target)) };
+      const target = await variants.resolveTarget(read(ctx), ctx.params);
+      return { body: variants.publishedToApi(await variants.loadVariant(read(ctx), target)) };
     });
     op(`upsertLanguageVariant${form}`, async (ctx) => {
-      const r = await ctx.db.transaction(async (tx) => {
+      const r = await inTx(ctx, async (tx) => {
         const target = await variants.resolveTarget(tx, ctx.params, true);
         return variants.upsertVariant(rules(ctx, tx), target, ctx.body as variants.UpsertInput);
       });
@@ -131,7 +149,7 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
       `changeWorkflowOfLanguageVariant${form}`,
       command(async (rc, v, t, ctx) => {
         await variants.applyChangeWorkflow(rc, v, t.item, ctx.body as variants.ChangeWorkflowInput);
-        await repo.saveVariant(rc.tx, v);
+        await repo.saveVariant(rc.scope, v);
       }),
     );
     op(
@@ -146,7 +164,7 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
           step,
           ctx.params.step_id !== undefined ? 'step_id' : 'step_codename',
         );
-        await repo.saveVariant(rc.tx, v);
+        await repo.saveVariant(rc.scope, v);
       }),
     );
     op(
@@ -188,16 +206,16 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
   const continuation = (ctx: Ctx) => ctx.headers.get('x-continuation');
 
   op('listContentTypes', async (ctx) => {
-    const page = await repo.pageTypes(ctx.db, model.parseContinuation('types', continuation(ctx)), pageSize);
+    const page = await repo.pageTypes(read(ctx), model.parseContinuation('types', continuation(ctx)), pageSize);
     return { body: { types: page.records.map(model.typeToApi), pagination: model.pagination('types', ctx.url, page) } };
   });
   op('addContentType', async (ctx) => {
-    const t = await ctx.db.transaction((tx) => model.addContentType(tx, ctx.ids, ctx.clock.now(), ctx.body as never));
+    const t = await inTx(ctx, (tx) => model.addContentType(tx, ctx.ids, ctx.clock.now(), ctx.body as never));
     return { status: 201, body: model.typeToApi(t) };
   });
   const getType = async (ctx: Ctx) => {
     const t = await repo.findType(
-      ctx.db,
+      read(ctx),
       ctx.params.type_id !== undefined ? { id: ctx.params.type_id } : { codename: ctx.params.type_codename },
     );
     if (!t) throw notFound(CODE.typeNotFound, 'The requested content type was not found.');
@@ -206,16 +224,16 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
   op('getContentType', getType);
   op('getContentTypeByCodename', getType);
 
-  op('listCollections', async (ctx) => ({ body: await model.collectionsListing(ctx.db) }));
+  op('listCollections', async (ctx) => ({ body: await model.collectionsListing(read(ctx)) }));
   op('modifyCollections', async (ctx) => ({
-    body: await ctx.db.transaction(async (tx) => {
+    body: await inTx(ctx, async (tx) => {
       await repo.lockWorkflows(tx);
       return model.modifyCollections(tx, ctx.ids, ctx.clock.now(), ctx.body as never);
     }),
   }));
 
   op('listLanguages', async (ctx) => {
-    const page = await repo.pageLanguages(ctx.db, model.parseContinuation('languages', continuation(ctx)), pageSize);
+    const page = await repo.pageLanguages(read(ctx), model.parseContinuation('languages', continuation(ctx)), pageSize);
     return {
       body: {
         languages: page.records.map(model.languageToApi),
@@ -224,12 +242,12 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
     };
   });
   op('addLanguage', async (ctx) => {
-    const l = await ctx.db.transaction((tx) => model.addLanguage(tx, ctx.ids, ctx.body as never));
+    const l = await inTx(ctx, (tx) => model.addLanguage(tx, ctx.ids, ctx.body as never));
     return { status: 201, body: model.languageToApi(l) };
   });
   const getLanguage = async (ctx: Ctx) => {
     const l = await repo.findLanguage(
-      ctx.db,
+      read(ctx),
       ctx.params.language_id !== undefined
         ? { id: ctx.params.language_id }
         : { codename: ctx.params.language_codename },
@@ -240,10 +258,10 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
   op('getLanguage', getLanguage);
   op('getLanguageByCodename', getLanguage);
 
-  op('listRoles', async (ctx) => ({ body: { roles: (await repo.listRoles(ctx.db)).map(model.roleToApi) } }));
+  op('listRoles', async (ctx) => ({ body: { roles: (await repo.listRoles(read(ctx))).map(model.roleToApi) } }));
   const getRole = async (ctx: Ctx) => {
     const r = await repo.findRole(
-      ctx.db,
+      read(ctx),
       ctx.params.role_id !== undefined ? { id: ctx.params.role_id } : { codename: ctx.params.role_codename },
     );
     if (!r) throw notFound(CODE.roleNotFound, 'The requested role was not found.');
@@ -253,11 +271,11 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
   op('getRoleByCodename', getRole);
 
   op('listContentItems', async (ctx) => {
-    const page = await repo.pageItems(ctx.db, model.parseContinuation('items', continuation(ctx)), pageSize);
+    const page = await repo.pageItems(read(ctx), model.parseContinuation('items', continuation(ctx)), pageSize);
     return { body: { items: page.records.map(model.itemToApi), pagination: model.pagination('items', ctx.url, page) } };
   });
   op('addContentItem', async (ctx) => {
-    const i = await ctx.db.transaction((tx) => model.addContentItem(tx, ctx.ids, ctx.clock.now(), ctx.body as never));
+    const i = await inTx(ctx, (tx) => model.addContentItem(tx, ctx.ids, ctx.clock.now(), ctx.body as never));
     return { status: 201, body: model.itemToApi(i) };
   });
   const getItem = async (ctx: Ctx) => {
@@ -267,7 +285,7 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
         : ctx.params.item_codename !== undefined
           ? { codename: ctx.params.item_codename }
           : { external_id: ctx.params.item_external_id };
-    const i = await repo.findItem(ctx.db, ref);
+    const i = await repo.findItem(read(ctx), ref);
     if (!i) throw notFound(CODE.itemNotFound, 'The requested content item was not found.');
     return { body: model.itemToApi(i) };
   };
@@ -275,16 +293,16 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
   op('getContentItemByCodename', getItem);
   op('getContentItemByExternalId', getItem);
   op('updateContentItem', async (ctx) => {
-    const i = await ctx.db.transaction((tx) =>
+    const i = await inTx(ctx, (tx) =>
       model.updateContentItem(tx, ctx.clock.now(), ctx.params.item_id!, ctx.body as never),
     );
     return { body: model.itemToApi(i) };
   });
   op('deleteContentItem', async (ctx) => {
-    await ctx.db.transaction(async (tx) => {
+    await inTx(ctx, async (tx) => {
       const item = await repo.findItem(tx, { id: ctx.params.item_id! }, true);
       if (!item) throw notFound(CODE.itemNotFound, 'The requested content item was not found.');
-      await ctx.jobs.cancel(tx, { scopeId: `kontent:${item.id}` });
+      await ctx.jobs.cancel(tx.q, { scopeId: publishing.itemJobScope(tx.env, item.id) });
       await repo.deleteItem(tx, item.id);
     });
     return { status: 204 };

@@ -2,9 +2,8 @@
  * Workflow rules: the predefined steps, validation of add/update bodies (every problem at once, with paths), scope
  * matching and overlap, and the API representation.
  */
-import type { Queryable } from '../../store/db.js';
 import { invalid, type KontentValidationError } from './errors.js';
-import type { Ref, ScopeRecord, StepRecord, WorkflowRecord } from './repository.js';
+import type { Ref, Scope, ScopeRecord, StepRecord, WorkflowRecord } from './repository.js';
 import * as repo from './repository.js';
 
 export const DEFAULT_WORKFLOW_ID = '00000000-0000-0000-0000-000000000000';
@@ -146,7 +145,7 @@ export interface WorkflowInput {
  * 400 (error code 5) listing every problem. Call inside a transaction holding lockWorkflows().
  */
 export async function buildWorkflow(
-  q: Queryable,
+  q: Scope,
   input: WorkflowInput,
   existing: WorkflowRecord | undefined,
   newId: () => string,
