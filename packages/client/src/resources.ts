@@ -72,7 +72,10 @@ export interface SpecFlags {
   h?: string[];
   /** Paging: strategy name and the key of the items array in a page. */
   p?: [string, string];
-  /** Alternative paths chosen by the first argument's prefix (`codename/x`, `external-id/x`). */
+  /**
+   * Alternative paths chosen by how the path arguments identify their objects: the key lists each argument's form
+   * (`id`, `codename` for `codename/x`, `external-id` for `external-id/x`) joined by commas, e.g. `id,codename`.
+   */
   f?: Record<string, string>;
 }
 export type Spec = [method: string, path: string, flags?: SpecFlags];
@@ -97,16 +100,17 @@ function pathNames(path: string, fixed: Record<string, string>): string[] {
   return names;
 }
 
-function strip(value: unknown, form: string | undefined): string {
+/** How an argument identifies its object: `codename/x`, `external-id/x`, or an id. */
+function formOf(value: unknown): string {
   const s = String(value);
-  if (form) {
-    const i = s.indexOf('/');
-    return i > 0 && (s.startsWith('codename/') || s.startsWith('external-id/')) ? s.slice(i + 1) : s;
-  }
-  if (s.startsWith('codename/') || s.startsWith('external-id/')) {
-    throw new TypeError(`"${s}": identify every object of this call the same way (ids, or codename/… references)`);
-  }
-  return s;
+  return s.startsWith('codename/') ? 'codename' : s.startsWith('external-id/') ? 'external-id' : 'id';
+}
+
+/** The value without its `codename/` or `external-id/` prefix. */
+function strip(value: unknown): string {
+  const s = String(value);
+  const form = formOf(s);
+  return form === 'id' ? s : s.slice(form.length + 1);
 }
 
 function bind(api: ApiClient<any, any>, spec: Spec, options: BindOptions): (...args: any[]) => any {
@@ -115,19 +119,20 @@ function bind(api: ApiClient<any, any>, spec: Spec, options: BindOptions): (...a
   const raw = (api.raw as any)[method] as (path: string, init: object) => Promise<any>;
   return (...args: any[]) => {
     let path = basePath;
-    let form: string | undefined;
     if (flags.f) {
-      const first = String(args[0]);
-      for (const key in flags.f) {
-        if (first.startsWith(`${key}/`)) {
-          path = flags.f[key] as string;
-          form = key;
+      const forms = args.slice(0, pathNames(basePath, fixed).length).map(formOf);
+      if (forms.some((f) => f !== 'id')) {
+        const key = forms.join(',');
+        const alternative = flags.f[key];
+        if (!alternative) {
+          throw new TypeError(`No path of this operation takes the identifiers in this form (${key}).`);
         }
+        path = alternative;
       }
     }
     const pathValues: Record<string, string> = { ...fixed };
     let i = 0;
-    for (const name of pathNames(path, fixed)) pathValues[name] = flags.f ? strip(args[i++], form) : String(args[i++]);
+    for (const name of pathNames(path, fixed)) pathValues[name] = flags.f ? strip(args[i++]) : String(args[i++]);
     let body: any;
     if (flags.b) body = args[i++];
     else if (flags.bf) body = { [flags.bf]: args[i++] };

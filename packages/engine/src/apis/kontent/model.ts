@@ -10,7 +10,14 @@ import { codenameFrom, DEFAULT_COLLECTION_ID, DEFAULT_LANGUAGE_ID, describeRef, 
 
 // --- paging ---------------------------------------------------------------------------------------------------------
 
-export type PagedList = 'types' | 'languages' | 'items';
+export type PagedList =
+  | 'types'
+  | 'languages'
+  | 'items'
+  | 'type-variants'
+  | 'type-components'
+  | 'collection-variants'
+  | 'space-variants';
 
 export function continuationToken(list: PagedList, lastSeq: number): string {
   return Buffer.from(`wfkit:${list}:${lastSeq}`).toString('base64url');
@@ -19,7 +26,7 @@ export function continuationToken(list: PagedList, lastSeq: number): string {
 /** The position after which the page starts (0: the first page); 400 (1007) for a token this list didn't issue. */
 export function parseContinuation(list: PagedList, token: string | null): number {
   if (token === null || token === '') return 0;
-  const m = /^wfkit:([a-z]+):(\d{1,15})$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
+  const m = /^wfkit:([a-z-]+):(\d{1,15})$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
   if (!m || m[1] !== list || Buffer.from(`wfkit:${m[1]}:${m[2]}`).toString('base64url') !== token) {
     throw badState(CODE.invalidContinuation, 'The continuation token is invalid.');
   }

@@ -8,6 +8,7 @@ import type { JobHandler } from '../../runtime/jobs.js';
 import { badState, CODE, forbidden, invalid, invalidAt, type KontentValidationError } from './errors.js';
 import type { ItemRecord, Scope, VariantRecord, WorkflowRecord } from './repository.js';
 import * as repo from './repository.js';
+import { assertTimeZones } from './timezones.js';
 import { assertMayWorkInStep, loadWorkflow, type RuleContext } from './variants.js';
 import { ARCHIVED_STEP_ID, PUBLISHED_STEP_ID, roleAllowed, SCHEDULED_STEP_ID } from './workflows.js';
 
@@ -24,7 +25,7 @@ export interface ScheduleJobPayload {
 }
 
 /** One job per environment, variant and kind (environments may share item ids only by chance, never jobs). */
-const jobKey = (env: string, kind: 'publish' | 'unpublish', v: VariantRecord) =>
+export const jobKey = (env: string, kind: 'publish' | 'unpublish', v: VariantRecord) =>
   `kontent:${env}:${kind}:${v.itemId}:${v.languageId}`;
 /** The scope id of an item's jobs: deleting the item cancels them. */
 export const itemJobScope = (env: string, itemId: string) => `kontent:${env}:${itemId}`;
@@ -120,6 +121,7 @@ export interface ScheduleInput {
 }
 
 export async function publish(ctx: RuleContext, v: VariantRecord, item: ItemRecord, input: ScheduleInput | undefined) {
+  assertTimeZones({ display_timezone: input?.display_timezone });
   // Publishing or scheduling an already published variant has no effect.
   if (v.stepId === PUBLISHED_STEP_ID) return;
   const w = await loadWorkflow(ctx.scope, v.workflowId);
@@ -151,6 +153,11 @@ export async function schedulePublishAndUnpublish(
   item: ItemRecord,
   input: SchedulePublishAndUnpublishInput,
 ) {
+  assertTimeZones({
+    publish_display_timezone: input.publish_display_timezone,
+    unpublish_display_timezone: input.unpublish_display_timezone,
+    display_timezone: input.display_timezone,
+  });
   if (input.publish_scheduled_to === undefined && input.unpublish_scheduled_to === undefined) {
     throw invalid('Give publish_scheduled_to, unpublish_scheduled_to or both.', [
       { message: 'Give publish_scheduled_to, unpublish_scheduled_to or both.' },
@@ -215,6 +222,7 @@ export async function cancelScheduledUnpublish(ctx: RuleContext, v: VariantRecor
 }
 
 export async function unpublishAndArchive(ctx: RuleContext, v: VariantRecord, input: ScheduleInput | undefined) {
+  assertTimeZones({ display_timezone: input?.display_timezone });
   const w = await loadWorkflow(ctx.scope, v.workflowId);
   if (input?.scheduled_to !== undefined) {
     const at = future(ctx, input.scheduled_to, 'scheduled_to');

@@ -600,6 +600,24 @@ export async function pageVariants(s: Scope, filter: VariantListFilter, afterSeq
   return { records: page.map(toVariant), lastSeq: Number(page.at(-1)?.seq ?? afterSeq), more: rows.length > limit };
 }
 
+// --- spaces ---------------------------------------------------------------------------------------------------------
+
+export interface SpaceRecord {
+  id: string;
+  name: string;
+  codename: string;
+}
+
+export async function findSpace(s: Scope, ref: Ref): Promise<SpaceRecord | undefined> {
+  const [column, value] = ref.id !== undefined ? ['id', ref.id] : ['codename', ref.codename];
+  if (value === undefined) return undefined;
+  const { rows } = await s.q.query(
+    `SELECT id::text AS id, name, codename FROM kontent_spaces WHERE environment_id = $1 AND ${column} = $2`,
+    [s.env, value],
+  );
+  return rows[0] as SpaceRecord | undefined;
+}
+
 // --- environments ---------------------------------------------------------------------------------------------------
 
 /** Serializes setting up an environment (two servers may start on one database at once). */

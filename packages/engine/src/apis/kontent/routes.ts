@@ -109,7 +109,15 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
 
   // --- variants -----------------------------------------------------------------------------------------------------
 
-  const forms = ['', 'ByCodename', 'ByExternalId'];
+  // Every identifier combination Kontent.ai accepts: item by id, codename or external id; language by id or codename.
+  const forms = [
+    '',
+    'ByCodename',
+    'ByExternalId',
+    'ByItemIdAndLanguageCodename',
+    'ByItemCodenameAndLanguageId',
+    'ByExternalIdAndLanguageId',
+  ];
   const rules = (ctx: Ctx, tx: Scope): RuleContext => ({
     scope: tx,
     now: ctx.clock.now(),
@@ -144,6 +152,16 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
         return variants.upsertVariant(rules(ctx, tx), target, ctx.body as variants.UpsertInput);
       });
       return { status: r.status, body: variants.variantToApi(r.variant) };
+    });
+    op(`deleteLanguageVariant${form}`, async (ctx) => {
+      await inTx(ctx, async (tx) => {
+        const target = await variants.resolveTarget(tx, ctx.params);
+        const v = await variants.loadVariant(tx, target, true);
+        await variants.deleteVariant(rules(ctx, tx), v);
+        await ctx.jobs.cancel(tx.q, { key: publishing.jobKey(tx.env, 'publish', v) });
+        await ctx.jobs.cancel(tx.q, { key: publishing.jobKey(tx.env, 'unpublish', v) });
+      });
+      return { status: 204 };
     });
     op(
       `changeWorkflowOfLanguageVariant${form}`,
@@ -201,9 +219,61 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
     );
   }
 
-  // --- content model ------------------------------------------------------------------------------------------------
+  // --- variant lists ------------------------------------------------------------------------------------------------
 
   const continuation = (ctx: Ctx) => ctx.headers.get('x-continuation');
+  const ref = (ctx: Ctx, name: string): repo.Ref =>
+    ctx.params[`${name}_id`] !== undefined
+      ? { id: ctx.params[`${name}_id`]!.toLowerCase() }
+      : ctx.params[`${name}_codename`] !== undefined
+        ? { codename: ctx.params[`${name}_codename`] }
+        : { external_id: ctx.params[`${name}_external_id`] };
+
+  for (const form of ['', 'ByCodename', 'ByExternalId']) {
+    op(`listLanguageVariantsOfItem${form}`, async (ctx) => {
+      const s = read(ctx);
+      const item = await repo.findItem(s, ref(ctx, 'item'));
+      if (!item) throw notFound(CODE.itemNotFound, 'The requested content item was not found.');
+      const all = await repo.pageVariants(s, { itemId: item.id }, 0, Number.MAX_SAFE_INTEGER);
+      return { body: all.records.map(variants.variantToApi) };
+    });
+  }
+
+  /** A page of a variant list; `list` names the token's list (a token of another list is refused, 1007). */
+  const variantPage = async (ctx: Ctx, list: model.PagedList, filter: repo.VariantListFilter) => {
+    const page = await repo.pageVariants(read(ctx), filter, model.parseContinuation(list, continuation(ctx)), pageSize);
+    return {
+      body: { variants: page.records.map(variants.variantToApi), pagination: model.pagination(list, ctx.url, page) },
+    };
+  };
+  const typeOf = async (ctx: Ctx) => {
+    const t = await repo.findType(read(ctx), ref(ctx, 'type'));
+    if (!t) throw notFound(CODE.typeNotFound, 'The requested content type was not found.');
+    return t;
+  };
+  for (const form of ['', 'ByCodename', 'ByExternalId']) {
+    op(`listLanguageVariantsOfContentType${form}`, async (ctx) =>
+      variantPage(ctx, 'type-variants', { typeId: (await typeOf(ctx)).id }),
+    );
+    // wfkit models no rich text components: the variants that use the type are those of its items.
+    op(`listLanguageVariantsOfContentTypeWithComponents${form}`, async (ctx) =>
+      variantPage(ctx, 'type-components', { typeId: (await typeOf(ctx)).id }),
+    );
+    op(`listLanguageVariantsByCollection${form}`, async (ctx) => {
+      const c = await repo.findCollection(read(ctx), ref(ctx, 'collection'));
+      if (!c) throw notFound(CODE.generic, 'The requested collection was not found.');
+      return variantPage(ctx, 'collection-variants', { collectionId: c.id });
+    });
+  }
+  for (const form of ['', 'ByCodename']) {
+    op(`listLanguageVariantsBySpace${form}`, async (ctx) => {
+      const space = await repo.findSpace(read(ctx), ref(ctx, 'space'));
+      if (!space) throw notFound(CODE.generic, 'The requested space was not found.');
+      return variantPage(ctx, 'space-variants', { spaceId: space.id });
+    });
+  }
+
+  // --- content model ------------------------------------------------------------------------------------------------
 
   op('listContentTypes', async (ctx) => {
     const page = await repo.pageTypes(read(ctx), model.parseContinuation('types', continuation(ctx)), pageSize);

@@ -13,6 +13,7 @@ import type {
   WorkflowRecord,
 } from './repository.js';
 import * as repo from './repository.js';
+import { isIanaTimeZone } from './timezones.js';
 import {
   ARCHIVED_STEP_ID,
   DEFAULT_WORKFLOW_ID,
@@ -282,6 +283,13 @@ async function mergeElements(
       });
       return;
     }
+    if (typeof e.display_timezone === 'string' && !isIanaTimeZone(e.display_timezone)) {
+      errors.push({
+        path: `elements[${i}].display_timezone`,
+        message: `'${e.display_timezone}' is not a valid IANA time zone.`,
+      });
+      return;
+    }
     const record: ElementValueRecord = { element: { id: el.id }, value: v };
     if (el.type === 'date_time' && e.display_timezone !== undefined) record.display_timezone = e.display_timezone;
     const at = merged.findIndex((m) => m.element.id === el.id);
@@ -368,6 +376,20 @@ export async function upsertVariant(ctx: RuleContext, target: VariantTarget, inp
   v.lastModified = ctx.now;
   await repo.saveVariant(ctx.scope, v);
   return { status: 200, variant: v };
+}
+
+/**
+ * Delete: not while published (a published version exists) or scheduled (for publishing or unpublishing); the role
+ * must be allowed in the current step.
+ */
+export async function deleteVariant(ctx: RuleContext, v: VariantRecord): Promise<void> {
+  if (v.published || v.stepId === PUBLISHED_STEP_ID || v.stepId === SCHEDULED_STEP_ID || v.unpublishTime) {
+    throw invalid(
+      'A published or scheduled language variant cannot be deleted. Unpublish it or cancel the schedule first.',
+    );
+  }
+  assertMayWorkInStep(await loadWorkflow(ctx.scope, v.workflowId), v.stepId, ctx.principal);
+  await repo.deleteVariant(ctx.scope, v.itemId, v.languageId);
 }
 
 /** new-version: a published variant (without a newer version) gets a new version in its workflow's first step. */
