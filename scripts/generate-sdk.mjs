@@ -139,7 +139,9 @@ for (const { resource, method, variants } of methods.values()) {
   variants.sort((a, b) => (a.form === 'id' ? -1 : b.form === 'id' ? 1 : 0));
   const base = variants[0];
   if (variants.length > 1 && new Set(variants.map((v) => v.form)).size !== variants.length) {
-    throw new Error(`${resource}.${method}: several operations share the name but not by id/codename/external-id forms`);
+    throw new Error(
+      `${resource}.${method}: several operations share the name but not by id/codename/external-id forms`,
+    );
   }
   const { op, entry } = base;
   const O = `operations['${op.operationId}']`;

@@ -32,6 +32,10 @@ export interface paths {
          *     steps by `{"codename": "published"}` and `{"codename": "archived"}`. Omitted `codename` is generated from `name`.
          *
          *     The body is validated as described in `WorkflowInput`; every problem is reported at once in `validation_errors`.
+         *
+         *     Managing workflows is a permission of its own (Kontent.ai's "Manage workflows"): Management API keys have it;
+         *     a personal key has it only with the Project manager role. Others get 403 (`error_code` 16), whatever the
+         *     steps' `role_ids` allow.
          */
         post: operations["addWorkflow"];
         delete?: never;
@@ -70,6 +74,10 @@ export interface paths {
          *     request).
          *
          *     The body is validated as described in `WorkflowInput`. Changing the scope doesn't move existing variants.
+         *
+         *     Managing workflows is a permission of its own (Kontent.ai's "Manage workflows"): Management API keys have it;
+         *     a personal key has it only with the Project manager role. Others get 403 (`error_code` 16), whatever the
+         *     steps' `role_ids` allow.
          */
         put: operations["updateWorkflow"];
         post?: never;
@@ -79,6 +87,10 @@ export interface paths {
          *
          *     The default workflow cannot be deleted (400, `error_code` 235). wfkit: a workflow that any language variant is in is
          *     "in use" and cannot be deleted (400, `error_code` 5); move those variants to another workflow first.
+         *
+         *     Managing workflows is a permission of its own (Kontent.ai's "Manage workflows"): Management API keys have it;
+         *     a personal key has it only with the Project manager role. Others get 403 (`error_code` 16), whatever the
+         *     steps' `role_ids` allow.
          */
         delete: operations["deleteWorkflow"];
         options?: never;
@@ -119,6 +131,10 @@ export interface paths {
          *
          *     This path is the `codename/{codename}` form of Kontent.ai's `workflow_identifier` (the SDK's `byWorkflowCodename`).
          *     wfkit: the two forms are separate paths so that typed clients and routers need no slash inside a parameter.
+         *
+         *     Managing workflows is a permission of its own (Kontent.ai's "Manage workflows"): Management API keys have it;
+         *     a personal key has it only with the Project manager role. Others get 403 (`error_code` 16), whatever the
+         *     steps' `role_ids` allow.
          */
         put: operations["updateWorkflowByCodename"];
         post?: never;
@@ -131,6 +147,10 @@ export interface paths {
          *
          *     This path is the `codename/{codename}` form of Kontent.ai's `workflow_identifier` (the SDK's `byWorkflowCodename`).
          *     wfkit: the two forms are separate paths so that typed clients and routers need no slash inside a parameter.
+         *
+         *     Managing workflows is a permission of its own (Kontent.ai's "Manage workflows"): Management API keys have it;
+         *     a personal key has it only with the Project manager role. Others get 403 (`error_code` 16), whatever the
+         *     steps' `role_ids` allow.
          */
         delete: operations["deleteWorkflowByCodename"];
         options?: never;
@@ -4810,7 +4830,7 @@ export interface components {
             value: string | null;
         };
         /**
-         * @description An IANA time zone name (for example `Europe/Prague`, `UTC`). Only used to display the time; the time itself is the ISO-8601 value it accompanies.
+         * @description An IANA time zone name (for example `Europe/Prague`, `UTC`). Only used to display the time; the time itself is the ISO-8601 value it accompanies. A name that is not an IANA time zone (`Mars/Base`, `+01:00`) is a 400 with `error_code` 5 and the field's path (wfkit, as Kontent.ai validates it).
          * @example Europe/Prague
          */
         Timezone: string;
@@ -4823,7 +4843,7 @@ export interface components {
              *     (`error_code` 5, path `elements[i].value`).
              */
             value: string | number | null;
-            /** @description For `date_time` elements: the IANA time zone the value is shown in. */
+            /** @description For `date_time` elements: the IANA time zone the value is shown in (another name is a 400, `error_code` 5, path `elements[i].display_timezone`). */
             display_timezone?: string | null;
         };
         /**
@@ -4839,7 +4859,7 @@ export interface components {
              *     (`error_code` 5, path `elements[i].value`).
              */
             value: string | number | null;
-            /** @description For `date_time` elements: the IANA time zone the value is shown in. */
+            /** @description For `date_time` elements: the IANA time zone the value is shown in (another name is a 400, `error_code` 5, path `elements[i].display_timezone`). */
             display_timezone?: string | null;
         };
         /**

@@ -25,7 +25,11 @@ describe.each(testStores())('Kontent variant surface on $name', (factory) => {
 
   it('addresses a variant by every identifier combination Kontent accepts', async () => {
     const item = (await k.call('GET', `/items/${itemId}`)).body;
-    const ext = await k.call('POST', '/items', { name: 'Imported', external_id: 'imp-1', type: { codename: 'article' } });
+    const ext = await k.call('POST', '/items', {
+      name: 'Imported',
+      external_id: 'imp-1',
+      type: { codename: 'article' },
+    });
     expect(ext.status).toBe(201);
     // Create through mixed forms: item id + language codename, external id + language id.
     const a = await k.call('PUT', `/items/${itemId}/variants/codename/es-ES`, {
@@ -63,7 +67,9 @@ describe.each(testStores())('Kontent variant surface on $name', (factory) => {
     expect(moved.status, JSON.stringify(moved.body)).toBe(204);
     expect((await k.call('PUT', `/items/${itemId}/variants/codename/es-ES/publish`)).status).toBe(204);
     expect((await k.call('GET', `/items/external-id/imp-1/variants/${DEFAULT_ID}/published`)).status).toBe(404);
-    expect((await k.call('GET', `/items/codename/home/variants/${esId}/published`)).body.elements[0].value).toBe('Hola');
+    expect((await k.call('GET', `/items/codename/home/variants/${esId}/published`)).body.elements[0].value).toBe(
+      'Hola',
+    );
     // Unknown parts: 100 for the item, 111 for the language, 103 for a missing variant.
     expectError(await k.call('GET', `/items/codename/nope/variants/${esId}`), 404, 100);
     expectError(await k.call('GET', `/items/${itemId}/variants/codename/de-DE`), 404, 111);

@@ -25,6 +25,10 @@ export interface KontentResources {
      *
      * The body is validated as described in `WorkflowInput`; every problem is reported at once in `validation_errors`.
      *
+     * Managing workflows is a permission of its own (Kontent.ai's "Manage workflows"): Management API keys have it;
+     * a personal key has it only with the Project manager role. Others get 403 (`error_code` 16), whatever the
+     * steps' `role_ids` allow.
+     *
      * `POST /projects/{environment_id}/workflows`
      */
     add(body: Body<operations['addWorkflow']>, options?: CallOptions): Promise<Ok<operations['addWorkflow']>>;
@@ -41,6 +45,10 @@ export interface KontentResources {
      *
      * The body is validated as described in `WorkflowInput`. Changing the scope doesn't move existing variants.
      *
+     * Managing workflows is a permission of its own (Kontent.ai's "Manage workflows"): Management API keys have it;
+     * a personal key has it only with the Project manager role. Others get 403 (`error_code` 16), whatever the
+     * steps' `role_ids` allow.
+     *
      * The first argument picks the path: an id, or `'codename/…'`.
      *
      * `PUT /projects/{environment_id}/workflows/{workflow_id}` (id)
@@ -54,6 +62,10 @@ export interface KontentResources {
      *
      * The default workflow cannot be deleted (400, `error_code` 235). wfkit: a workflow that any language variant is in is
      * "in use" and cannot be deleted (400, `error_code` 5); move those variants to another workflow first.
+     *
+     * Managing workflows is a permission of its own (Kontent.ai's "Manage workflows"): Management API keys have it;
+     * a personal key has it only with the Project manager role. Others get 403 (`error_code` 16), whatever the
+     * steps' `role_ids` allow.
      *
      * The first argument picks the path: an id, or `'codename/…'`.
      *

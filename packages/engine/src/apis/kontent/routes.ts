@@ -2,14 +2,21 @@
 import type { ApiContext, ApiRouter, Handler, HandlerResult, RequestContext } from '../../http/api-module.js';
 import { environments, extras, rateLimiter } from './auth.js';
 import { environmentSetup } from './environments.js';
-import { badState, CODE, invalid, KontentError, notFound } from './errors.js';
+import { badState, CODE, forbidden, invalid, KontentError, notFound } from './errors.js';
 import * as model from './model.js';
 import * as publishing from './publishing.js';
 import type { Scope } from './repository.js';
 import * as repo from './repository.js';
 import type { Principal, RuleContext, VariantTarget } from './variants.js';
 import * as variants from './variants.js';
-import { buildWorkflow, DEFAULT_WORKFLOW_ID, legacySteps, type WorkflowInput, workflowToApi } from './workflows.js';
+import {
+  buildWorkflow,
+  DEFAULT_WORKFLOW_ID,
+  legacySteps,
+  mayManageWorkflows,
+  type WorkflowInput,
+  workflowToApi,
+} from './workflows.js';
 
 type Ctx = RequestContext<Principal>;
 
@@ -59,7 +66,13 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
 
   op('listWorkflows', async (ctx) => ({ body: (await repo.listWorkflows(read(ctx))).map(workflowToApi) }));
 
+  /** Managing workflows is a permission of its own: Management API keys and the Project manager role have it. */
+  const assertMayManageWorkflows = (ctx: Ctx) => {
+    if (!mayManageWorkflows(ctx.principal)) throw forbidden("The API key's role may not manage workflows.");
+  };
+
   op('addWorkflow', async (ctx) => {
+    assertMayManageWorkflows(ctx);
     const w = await inTx(ctx, async (tx) => {
       await repo.lockWorkflows(tx);
       const built = await buildWorkflow(tx, ctx.body as WorkflowInput, undefined, () => ctx.ids.uuid());
@@ -70,6 +83,7 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
   });
 
   const updateWorkflow = async (ctx: Ctx) => {
+    assertMayManageWorkflows(ctx);
     const w = await inTx(ctx, async (tx) => {
       await repo.lockWorkflows(tx);
       const existing = await repo.findWorkflow(tx, workflowRef(ctx));
@@ -84,6 +98,7 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
   op('updateWorkflowByCodename', updateWorkflow);
 
   const deleteWorkflow = async (ctx: Ctx) => {
+    assertMayManageWorkflows(ctx);
     await inTx(ctx, async (tx) => {
       await repo.lockWorkflows(tx);
       const existing = await repo.findWorkflow(tx, workflowRef(ctx));
