@@ -1,4 +1,4 @@
-/** The engine over HTTP on Node: one port, every API module at its real paths, /health, /docs. */
+/** The engine over HTTP on Node: one port, every API module at its real paths, /health, /docs, `GET /`. */
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import {
@@ -10,6 +10,7 @@ import {
   type WfkitApp,
 } from '@wfkit/engine';
 import type { ServerSettings } from './env.js';
+import { createSite, type SiteOptions } from './site/index.js';
 
 export interface RunningServer {
   url: string;
@@ -23,11 +24,14 @@ export async function startServer(
   logger: Logger,
   /** The API modules to serve; default the engine's registry. */
   apis?: readonly ApiModule<any>[],
+  site: SiteOptions = {},
 ): Promise<RunningServer> {
   const store = settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : { dataDir: settings.dataDir };
   const app = createApp({ store, config: settings.config, logger, ...(apis ? { apis } : {}) });
+  const pages = createSite(app, site);
+  const fetch = async (request: Request) => (await pages(request)) ?? app.fetch(request);
   // Listen first, so /health answers 503 while the store opens and migrates.
-  const server = createAdaptorServer({ fetch: app.fetch, ...(settings.host ? { hostname: settings.host } : {}) });
+  const server = createAdaptorServer({ fetch, ...(settings.host ? { hostname: settings.host } : {}) });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(settings.port, settings.host, () => {

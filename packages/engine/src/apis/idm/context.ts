@@ -1,6 +1,8 @@
 /** What every route file of the IDM module receives: the engine context, the shared runtime, security. */
 import type { ApiContext, ApiRouter } from '../../http/api-module.js';
 import { Runtime } from '../../runtime/commands.js';
+import { ManagedObjects } from './managed/objects.js';
+import { managedSchema } from './managed/schema.js';
 import { type IdmPrincipal, IdmSecurity, type ProcessAccessRule } from './security.js';
 
 export type IdmRouter = ApiRouter<IdmPrincipal>;
@@ -14,13 +16,16 @@ export interface IdmContext extends ApiContext {
   /** One runtime per app (it caches compiled graphs). */
   runtime: Runtime;
   security: IdmSecurity;
+  /** Managed objects (`managed/{type}`): the identities workflows change. */
+  managed: ManagedObjects;
 }
 
 export function createIdmContext(ctx: ApiContext, options: IdmOptions = {}): IdmContext {
   return {
     ...ctx,
-    runtime: new Runtime({ db: ctx.db, clock: ctx.clock, ids: ctx.ids }),
+    runtime: new Runtime({ db: ctx.db, clock: ctx.clock, ids: ctx.ids, jobs: ctx.jobs }),
     security: new IdmSecurity(options.processAccess ?? ctx.config.idm.processAccess),
+    managed: new ManagedObjects(managedSchema(ctx.config.idm.managed), ctx.ids, ctx.clock),
   };
 }
 

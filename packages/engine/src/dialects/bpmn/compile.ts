@@ -36,7 +36,8 @@ const FLOWABLE_URI = 'http://flowable.org/bpmn';
 const ACTIVITI_URI = 'http://activiti.org/bpmn';
 
 let moddle: InstanceType<typeof BpmnModdle> | undefined;
-function getModdle() {
+/** The shared moddle (BPMN + the activiti/flowable extension), also used to write documents back. */
+export function getModdle() {
   moddle ??= new BpmnModdle({ activiti: activitiDescriptor });
   return moddle;
 }
