@@ -120,9 +120,9 @@ export function createApp(options: AppOptions = {}): WfkitApp {
     for (const m of apis)
       for (const [type, handler] of Object.entries(m.jobHandlers ?? {})) executor.register(type, handler);
     if (options.jobs?.start !== false) executor.start();
+    // Validators compile on an operation's first request, not here: start-up, idle memory and the first seconds'
+    // work stay small (most servers use a few operations of one API).
     readyFlag = true;
-    for (const s of servers)
-      void s.warmUp().catch((e) => logger.warn('validator warm-up failed', { api: s.module.name, err: e }));
   })();
   ready.catch((e) => {
     failure = e;
@@ -225,7 +225,6 @@ export function createApp(options: AppOptions = {}): WfkitApp {
     },
     async close() {
       await ready.catch(() => {});
-      for (const s of servers) s.stopWarmUp();
       await executor?.stop();
       if (ownsStore) await db?.close();
     },

@@ -70,25 +70,6 @@ export class ModuleServer {
     module.routes(router, ctx);
   }
 
-  private warming = true;
-
-  /**
-   * Compiles the validators of the handled operations in the background, one per macrotask, so start-up (health 200)
-   * doesn't wait for Ajv (about a second per spec) and the first requests mostly find them ready.
-   */
-  async warmUp(): Promise<void> {
-    for (const e of this.table.entries) {
-      if (!this.warming) return;
-      if (!this.handlers.has(e.pointer)) continue;
-      await new Promise((r) => setTimeout(r, 0));
-      this.validator.precompile([e]);
-    }
-  }
-
-  stopWarmUp(): void {
-    this.warming = false;
-  }
-
   /** How specific this module's claim on a path is (longest prefix), or -1 when it doesn't claim it. */
   claim(pathname: string): number {
     let best = -1;
