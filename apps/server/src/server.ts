@@ -1,6 +1,7 @@
 /** The engine over HTTP on Node: one port, every API module at its real paths, /health, /docs. */
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
+import { consoleDir } from '@wfkit/console';
 import {
   type ApiModule,
   createApp,
@@ -9,6 +10,7 @@ import {
   type Logger,
   type WfkitApp,
 } from '@wfkit/engine';
+import { consoleHandler } from './console.js';
 import type { ServerSettings } from './env.js';
 
 export interface RunningServer {
@@ -27,7 +29,10 @@ export async function startServer(
   const store = settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : { dataDir: settings.dataDir };
   const app = createApp({ store, config: settings.config, logger, ...(apis ? { apis } : {}) });
   // Listen first, so /health answers 503 while the store opens and migrates.
-  const server = createAdaptorServer({ fetch: app.fetch, ...(settings.host ? { hostname: settings.host } : {}) });
+  // The console (apps/console) at /console; every other path goes to the engine.
+  const serveConsole = consoleHandler(consoleDir, settings.config);
+  const fetch = (request: Request) => serveConsole(request) ?? app.fetch(request);
+  const server = createAdaptorServer({ fetch, ...(settings.host ? { hostname: settings.host } : {}) });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(settings.port, settings.host, () => {
