@@ -1,6 +1,6 @@
 /** Test helpers every SDK package shares (imported by their tests; not shipped). */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,10 +35,19 @@ export function describeGeneratedCode(api: string, testFileUrl: string): void {
   const root = join(pkg, '..', '..');
   describe('generated code', () => {
     it('src/schema.ts is what openapi-typescript makes of the spec', () => {
-      const out = join(mkdtempSync(join(tmpdir(), 'wfkit-schema-')), 'schema.ts');
+      const dir = mkdtempSync(join(tmpdir(), 'wfkit-schema-'));
+      const out = join(dir, 'schema.ts');
       const bin = join(pkg, 'node_modules', 'openapi-typescript', 'bin', 'cli.js');
-      execFileSync(process.execPath, [bin, join(root, 'specs', `${api}.yaml`), '-o', out], { cwd: pkg, stdio: 'pipe' });
-      const fresh = readFileSync(out, 'utf8');
+      let fresh: string;
+      try {
+        execFileSync(process.execPath, [bin, join(root, 'specs', `${api}.yaml`), '-o', out], {
+          cwd: pkg,
+          stdio: 'pipe',
+        });
+        fresh = readFileSync(out, 'utf8');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
       const committed = readFileSync(join(pkg, 'src', 'schema.ts'), 'utf8');
       expect(
         committed === fresh,

@@ -1,4 +1,4 @@
-// Helpers for the server benchmarks (bench/run.mjs and every bench/*.bench.mjs). Benchmarks print figures; they
+// Helpers for the server benchmarks (bench/run.mjs and its sides/). Benchmarks print figures; they
 // never assert on timings.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -31,6 +31,23 @@ function cpuTimeMs(pid) {
   }
 }
 
+/** Resident and peak resident memory of a process in MB (Linux; undefined elsewhere). */
+export function memoryMb(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (name) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1]);
+    return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The p-quantile (0..1) of xs. */
+export const quantile = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * p))];
+};
+
 export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -41,12 +58,12 @@ export const median = (xs) => {
  * Starts the built server on a fresh embedded store (a new temp data folder) and resolves when /health first
  * answers 200, with the milliseconds from spawning the process to that answer.
  */
-export async function startServer(env = {}) {
+export async function startServer(env = {}, { dataDir: existing, script = mainJs } = {}) {
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'wfkit-bench-'));
+  const dataDir = existing ?? mkdtempSync(join(tmpdir(), 'wfkit-bench-'));
   const t0 = performance.now();
-  const child = spawn(process.execPath, [mainJs], {
-    env: { ...process.env, PORT: String(port), WFKIT_DATA_DIR: join(dataDir, 'data'), ...env },
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, DATABASE_URL: '', PORT: String(port), WFKIT_DATA_DIR: join(dataDir, 'data'), ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -68,13 +85,14 @@ export async function startServer(env = {}) {
   return {
     url,
     ms,
+    pid: child.pid,
     /** CPU time the server process used until then (Linux; undefined elsewhere): steadier than wall time on a busy box. */
     cpuMs: cpuTimeMs(child.pid),
     async stop() {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await exited;
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!existing) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,4 @@
-/** The engine over HTTP on Node: one port, every API module at its real paths, /health, /docs. */
+/** The engine over HTTP on Node: one port, every API module at its real paths, /health, /docs, `GET /`. */
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { consoleDir } from '@wfkit/console';
@@ -12,6 +12,7 @@ import {
 } from '@wfkit/engine';
 import { consoleHandler } from './console.js';
 import type { ServerSettings } from './env.js';
+import { createSite, type SiteOptions } from './site/index.js';
 
 export interface RunningServer {
   url: string;
@@ -25,13 +26,15 @@ export async function startServer(
   logger: Logger,
   /** The API modules to serve; default the engine's registry. */
   apis?: readonly ApiModule<any>[],
+  site: SiteOptions = {},
 ): Promise<RunningServer> {
   const store = settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : { dataDir: settings.dataDir };
   const app = createApp({ store, config: settings.config, logger, ...(apis ? { apis } : {}) });
-  // Listen first, so /health answers 503 while the store opens and migrates.
-  // The console (apps/console) at /console; every other path goes to the engine.
+  const pages = createSite(app, { consolePath: '/console', ...site });
+  // The console (apps/console) at /console, the site's pages, then the engine for every other path.
   const serveConsole = consoleHandler(consoleDir, settings.config);
-  const fetch = (request: Request) => serveConsole(request) ?? app.fetch(request);
+  const fetch = async (request: Request) => (await (serveConsole(request) ?? pages(request))) ?? app.fetch(request);
+  // Listen first, so /health answers 503 while the store opens and migrates.
   const server = createAdaptorServer({ fetch, ...(settings.host ? { hostname: settings.host } : {}) });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

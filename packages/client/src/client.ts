@@ -3,18 +3,22 @@
  * turns openapi-fetch's `{ data, error, response }` into data or a typed error.
  */
 import openapiFetch, { type Client, type ClientOptions, type Middleware } from 'openapi-fetch';
+import { ApiPromise, type WithResponse } from './api-promise.js';
 import {
   type AnyApiError,
   ApiError,
   type ErrorBodyParser,
   errorFromResponse,
+  requestIdOf,
   UserAbortError,
   WfkitError,
 } from './errors.js';
+import { type LoggingOptions, levelLogger } from './logger.js';
 import { createRetryingFetch, type FetchLike, type RetryInfo, type RetryingFetch, type RetryOptions } from './retry.js';
 
 export interface ApiClientOptions<TErrorBody = unknown>
-  extends Omit<ClientOptions, 'fetch' | 'baseUrl' | 'Request' | 'requestInitExt'> {
+  extends Omit<ClientOptions, 'fetch' | 'baseUrl' | 'Request' | 'requestInitExt'>,
+    LoggingOptions {
   baseUrl: string;
   /** The fetch beneath the retries. Default: `globalThis.fetch`, read at call time (so MSW set up later intercepts). */
   fetch?: FetchLike | undefined;
@@ -49,8 +53,9 @@ export interface ApiClient<Paths extends {}, TErrorBody = unknown> {
   /**
    * Awaits an openapi-fetch call and returns its `data`, or throws an {@link ApiError} subclass (per status, with the
    * API's error body typed `TErrorBody`), a `ConnectionError`/`TimeoutError`, or a `UserAbortError`.
+   * `.withResponse()` on the result gives `{ data, response, requestId }`.
    */
-  call<R extends FetchResult>(pending: Promise<R>): Promise<DataOf<R>>;
+  call<R extends FetchResult>(pending: Promise<R>): ApiPromise<DataOf<R>>;
   /**
    * True for an error this client threw from an error response (optionally with this status). Narrows to the
    * union of subclasses with the API's body type: `switch (err.kind) { case 'not_found': ... }`.
@@ -75,10 +80,14 @@ export function createApiClient<Paths extends {}, TErrorBody = unknown>(
     onRetry,
     sleep,
     random,
+    logger,
+    logLevel,
+    debug,
     ...clientOptions
   } = options;
+  const log = levelLogger({ logger, logLevel, debug });
 
-  // Remembers each response's request (method and URL for errors); weak, so nothing is retained.
+  // Remembers each response's request (method and URL for errors, the request id sent); weak, so nothing is retained.
   const requests = new WeakMap<Response, Request>();
   const fetch = createRetryingFetch({
     ...retry,
@@ -86,11 +95,24 @@ export function createApiClient<Paths extends {}, TErrorBody = unknown>(
     fetch: userFetch,
     timeout,
     idempotencyHeader,
-    onRetry,
+    onRetry:
+      log.info || onRetry
+        ? (info) => {
+            log.info?.(
+              `wfkit: retry ${info.retry} of ${info.request.method} ${info.request.url} in ${Math.round(info.delayMs)} ms` +
+                (info.response ? ` after ${info.response.status}` : info.error ? ` after ${String(info.error)}` : ''),
+            );
+            onRetry?.(info);
+          }
+        : undefined,
     sleep,
     random,
     onResponse: (response, request) => {
-      if (!response.ok) requests.set(response, request);
+      requests.set(response, request);
+      log.debug?.(
+        `wfkit: ${request.method} ${request.url} -> ${response.status}` +
+          ` (request id ${requestIdOf(response.headers) ?? requestIdOf(request.headers) ?? 'none'})`,
+      );
     },
   });
 
@@ -103,31 +125,42 @@ export function createApiClient<Paths extends {}, TErrorBody = unknown>(
 
   const thrown = new WeakSet<object>();
 
+  async function settle<R extends FetchResult>(pending: Promise<R>): Promise<WithResponse<DataOf<R>>> {
+    let result: R;
+    try {
+      result = await pending;
+    } catch (error) {
+      log.debug?.(`wfkit: request failed: ${String(error)}`);
+      // A user abort during the body read surfaces as a DOMException from the body stream.
+      if (!(error instanceof WfkitError) && (error as { name?: unknown } | null)?.name === 'AbortError') {
+        throw new UserAbortError(error);
+      }
+      throw error;
+    }
+    const { response } = result;
+    const request = requests.get(response);
+    if (response.ok) {
+      return {
+        data: result.data as DataOf<R>,
+        response,
+        requestId: requestIdOf(response.headers) ?? (request && requestIdOf(request.headers)),
+      };
+    }
+    const error = errorFromResponse(
+      response,
+      result.error,
+      parseError,
+      request ? { method: request.method, url: request.url } : { method: 'UNKNOWN', url: response.url },
+    );
+    thrown.add(error);
+    throw error;
+  }
+
   return {
     raw,
     fetch,
-    async call<R extends FetchResult>(pending: Promise<R>): Promise<DataOf<R>> {
-      let result: R;
-      try {
-        result = await pending;
-      } catch (error) {
-        // A user abort during the body read surfaces as a DOMException from the body stream.
-        if (!(error instanceof WfkitError) && (error as { name?: unknown } | null)?.name === 'AbortError') {
-          throw new UserAbortError(error);
-        }
-        throw error;
-      }
-      const { response } = result;
-      if (response.ok) return result.data as DataOf<R>;
-      const request = requests.get(response);
-      const error = errorFromResponse(
-        response,
-        result.error,
-        parseError,
-        request ? { method: request.method, url: request.url } : { method: 'UNKNOWN', url: response.url },
-      );
-      thrown.add(error);
-      throw error;
+    call<R extends FetchResult>(pending: Promise<R>): ApiPromise<DataOf<R>> {
+      return new ApiPromise(settle(pending));
     },
     isError(error: unknown, status?: number): error is AnyApiError<TErrorBody> {
       return error instanceof ApiError && thrown.has(error) && (status === undefined || error.status === status);

@@ -54,6 +54,7 @@ export type ApiErrorKind =
   | 'not_found'
   | 'conflict'
   | 'precondition_failed'
+  | 'unprocessable_entity'
   | 'rate_limit'
   | 'internal_server'
   | 'unexpected_status';
@@ -126,6 +127,11 @@ export class PreconditionFailedError<TBody = unknown> extends ApiError<TBody> {
   override name = 'PreconditionFailedError';
   override readonly kind = 'precondition_failed' as const;
 }
+/** 422: the request was well-formed but its content was refused (Prism answers its validation failures so). */
+export class UnprocessableEntityError<TBody = unknown> extends ApiError<TBody> {
+  override name = 'UnprocessableEntityError';
+  override readonly kind = 'unprocessable_entity' as const;
+}
 /** 429; `retryAfterMs` from `retry-after-ms` or `Retry-After` (seconds or HTTP date) when the server sent one. */
 export class RateLimitError<TBody = unknown> extends ApiError<TBody> {
   override name = 'RateLimitError';
@@ -141,7 +147,7 @@ export class InternalServerError<TBody = unknown> extends ApiError<TBody> {
   override name = 'InternalServerError';
   override readonly kind = 'internal_server' as const;
 }
-/** Any other status: 4xx other than the above (405, 408, 415, 422, 428...), or a non-2xx outside 4xx/5xx. */
+/** Any other status: 4xx other than the above (405, 408, 415, 428...), or a non-2xx outside 4xx/5xx. */
 export class UnexpectedStatusError<TBody = unknown> extends ApiError<TBody> {
   override name = 'UnexpectedStatusError';
   override readonly kind = 'unexpected_status' as const;
@@ -185,6 +191,7 @@ export type AnyApiError<TBody = unknown> =
   | NotFoundError<TBody>
   | ConflictError<TBody>
   | PreconditionFailedError<TBody>
+  | UnprocessableEntityError<TBody>
   | RateLimitError<TBody>
   | InternalServerError<TBody>
   | UnexpectedStatusError<TBody>;
@@ -198,10 +205,20 @@ const BY_STATUS: Record<number, ApiErrorClass> = {
   404: NotFoundError,
   409: ConflictError,
   412: PreconditionFailedError,
+  422: UnprocessableEntityError,
   429: RateLimitError,
 };
 
 const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'x-frankie-requestid', 'x-correlation-id'];
+
+/** The request id the server sent in a response header (`X-Request-ID`, `Request-Id`, `X-Frankie-RequestID`...). */
+export function requestIdOf(headers: Headers): string | undefined {
+  for (const name of REQUEST_ID_HEADERS) {
+    const v = headers.get(name);
+    if (v) return v;
+  }
+  return undefined;
+}
 
 /**
  * Builds the typed error for a non-2xx response. `body` is the already-read body (openapi-fetch's `error`: parsed
@@ -222,16 +239,7 @@ export function errorFromResponse<TBody = unknown>(
     }
   }
   const headers = response.headers;
-  let requestId = parsed?.requestId;
-  if (requestId === undefined) {
-    for (const name of REQUEST_ID_HEADERS) {
-      const v = headers.get(name);
-      if (v) {
-        requestId = v;
-        break;
-      }
-    }
-  }
+  const requestId = parsed?.requestId ?? requestIdOf(headers);
   const init: ApiErrorInit<TBody> = {
     status: response.status,
     body: parsed?.body,

@@ -1,3 +1,4 @@
+export { ApiPromise, type WithResponse } from './api-promise.js';
 export {
   type BearerAuthOptions,
   bearerAuth,
@@ -36,12 +37,15 @@ export {
   PreconditionFailedError,
   parseRetryAfter,
   RateLimitError,
+  requestIdOf,
   TimeoutError,
   UnexpectedStatusError,
+  UnprocessableEntityError,
   UserAbortError,
   type ValidationIssue,
   WfkitError,
 } from './errors.js';
+export type { Logger, LoggingOptions, LogLevel } from './logger.js';
 export {
   type ContinuationCursor,
   type ContinuationPage,

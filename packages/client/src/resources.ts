@@ -91,6 +91,10 @@ export interface BindOptions {
 
 const PARAM = /\{([^}]+)\}/g;
 
+/** The keys of {@link CallOptions}: an object of these alone, where params may stand, is the options. */
+const OPTION_KEYS: ReadonlySet<string> = new Set(['signal', 'retry', 'timeout', 'idempotencyKey', 'headers']);
+
+/** The path parameters a caller passes (in order), without the ones the client fills. */
 function pathNames(path: string, fixed: Record<string, string>): string[] {
   const names: string[] = [];
   for (const m of path.matchAll(PARAM)) if (!((m[1] as string) in fixed)) names.push(m[1] as string);
@@ -109,68 +113,125 @@ function strip(value: unknown, form: string | undefined): string {
   return s;
 }
 
+/** One path a method may call, with what is known before any call. */
+interface Route {
+  path: string;
+  /** `codename`/`external-id` for the alternative paths, `undefined` for the id path. */
+  form: string | undefined;
+  names: string[];
+}
+
+/**
+ * Splits the argument in the params slot from the options: an object of option keys alone is the options (the
+ * params were left out), and a params object carrying option keys is refused rather than sent as a query.
+ */
+function splitParams(
+  value: unknown,
+  options: unknown,
+  optionKeys: ReadonlySet<string>,
+): [Record<string, any> | undefined, (CallOptions & Record<string, any>) | undefined] {
+  if (value === null || typeof value !== 'object') return [undefined, options as CallOptions];
+  let option = 0;
+  let total = 0;
+  for (const key in value) {
+    total++;
+    if (optionKeys.has(key)) option++;
+  }
+  if (option === 0) return [value as Record<string, any>, options as CallOptions];
+  if (option === total && options === undefined) return [undefined, value as CallOptions];
+  const names = Object.keys(value).filter((k) => optionKeys.has(k));
+  throw new TypeError(
+    `${names.join(', ')}: call options go in the last argument, not among the query parameters ` +
+      '(`method(id, params, { signal, timeout })`, or `method(id, { signal })` when there are no params)',
+  );
+}
+
 function bind(api: ApiClient<any, any>, spec: Spec, options: BindOptions): (...args: any[]) => any {
   const [method, basePath, flags = {}] = spec;
   const fixed = options.fixedPath ?? {};
   const raw = (api.raw as any)[method] as (path: string, init: object) => Promise<any>;
-  return (...args: any[]) => {
-    let path = basePath;
-    let form: string | undefined;
-    if (flags.f) {
-      const first = String(args[0]);
-      for (const key in flags.f) {
-        if (first.startsWith(`${key}/`)) {
-          path = flags.f[key] as string;
-          form = key;
-        }
-      }
+  // Everything that does not depend on the arguments is worked out here, once per method.
+  const base: Route = { path: basePath, form: undefined, names: pathNames(basePath, fixed) };
+  const alternatives: Route[] = [];
+  if (flags.f) {
+    for (const key in flags.f) {
+      const path = flags.f[key] as string;
+      alternatives.push({ path, form: key, names: pathNames(path, fixed) });
     }
-    const pathValues: Record<string, string> = { ...fixed };
+  }
+  const fixedEntries = Object.entries(fixed);
+  const headerNames = flags.h ? new Set(flags.h) : undefined;
+  const optionKeys = flags.bx ? new Set([...OPTION_KEYS, ...flags.bx]) : OPTION_KEYS;
+  const action = flags.a;
+  const headerCursor = flags.p !== undefined && options.headerCursor?.includes(flags.p[0]) === true;
+  const strategyFactory = flags.p ? options.strategies?.[flags.p[0]] : undefined;
+  const itemsKey = flags.p?.[1] as string;
+
+  return (...args: any[]) => {
+    let route = base;
+    if (alternatives.length) {
+      const first = String(args[0]);
+      for (const alt of alternatives) if (first.startsWith(`${alt.form}/`)) route = alt;
+    }
+    const pathValues: Record<string, string> = {};
+    for (const [k, v] of fixedEntries) pathValues[k] = v;
     let i = 0;
-    for (const name of pathNames(path, fixed)) pathValues[name] = flags.f ? strip(args[i++], form) : String(args[i++]);
+    for (const name of route.names)
+      pathValues[name] = alternatives.length ? strip(args[i++], route.form) : String(args[i++]);
     let body: any;
     if (flags.b) body = args[i++];
     else if (flags.bf) body = { [flags.bf]: args[i++] };
-    const params: Record<string, any> = (flags.q ? args[i++] : undefined) ?? {};
-    const {
-      headers: extraHeaders,
-      signal,
-      retry,
-      timeout,
-      idempotencyKey,
-      ...rest
-    }: CallOptions & Record<string, any> = args[i] ?? {};
-    if (flags.bx) {
-      for (const key of flags.bx) if (rest[key] !== undefined) body = { ...body, [key]: rest[key] };
+    let params: Record<string, any> | undefined;
+    let callOptions: (CallOptions & Record<string, any>) | undefined;
+    if (flags.q) [params, callOptions] = splitParams(args[i], args[i + 1], optionKeys);
+    else callOptions = args[i];
+    let query: Record<string, any> | undefined;
+    let header: Record<string, string> | undefined;
+    if (params) {
+      for (const key in params) {
+        const value = params[key];
+        if (value === undefined || value === null) continue;
+        if (headerNames?.has(key)) {
+          header ??= {};
+          header[key] = String(value);
+        } else {
+          query ??= {};
+          query[key] = value;
+        }
+      }
     }
-    const query: Record<string, any> = {};
-    const header: Record<string, string> = {};
-    for (const key in params) {
-      const value = params[key];
-      if (value === undefined || value === null) continue;
-      if (flags.h?.includes(key)) header[key] = String(value);
-      else query[key] = value;
+    if (action) query = { ...query, _action: action };
+    let signal: AbortSignal | undefined;
+    let init: RequestControls = {};
+    if (callOptions) {
+      const { headers: extraHeaders, signal: s, retry, timeout, idempotencyKey, ...rest } = callOptions;
+      signal = s;
+      if (flags.bx) {
+        for (const key of flags.bx) if (rest[key] !== undefined) body = { ...body, [key]: rest[key] };
+      }
+      if (extraHeaders) header = { ...header, ...extraHeaders };
+      init = { signal, retry, timeout, idempotencyKey };
     }
-    if (flags.a) query._action = flags.a;
-    const controls: RequestControls = { signal, retry, timeout, idempotencyKey };
     const send = (cursor?: Record<string, any>, pageSignal?: AbortSignal) => {
-      const inHeaders = cursor && flags.p && options.headerCursor?.includes(flags.p[0]);
+      let q = query;
+      let h = header;
+      if (cursor) {
+        if (headerCursor) h = { ...header, ...cursor, ...callOptions?.headers };
+        else q = { ...query, ...cursor };
+      }
       return api.call(
-        raw(path, {
-          params: { path: pathValues, query: inHeaders ? query : { ...query, ...cursor } },
-          headers: { ...header, ...(inHeaders ? cursor : undefined), ...extraHeaders },
+        raw(route.path, {
+          params: q ? { path: pathValues, query: q } : { path: pathValues },
+          headers: h,
           body,
-          ...controls,
+          ...init,
           signal: pageSignal ?? signal,
         }),
       );
     };
-    if (!flags.p) return send();
-    const [style, itemsKey] = flags.p;
-    const strategy = options.strategies?.[style]?.(params);
-    if (!strategy) return send();
+    if (!strategyFactory) return send();
     return paginate<any, unknown, any>({
-      ...strategy,
+      ...strategyFactory(params ?? {}),
       fetchPage: (cursor, pageSignal) => send(cursor, pageSignal),
       getItems: (page) => page?.[itemsKey],
       ...(signal ? { signal } : {}),

@@ -2,6 +2,7 @@ import { describe, expectTypeOf, it } from 'vitest';
 import {
   type AnyApiError,
   type ApiError,
+  type ApiPromise,
   createApiClient,
   crestPaging,
   errorFromResponse,
@@ -20,23 +21,23 @@ const api = createApiClient<paths, CrestError>({ baseUrl: 'http://idm.test', par
 describe('call()', () => {
   it('returns the success body of the operation', () => {
     const task = api.call(api.raw.GET('/openidm/workflow/taskinstance/{id}', { params: { path: { id: '1' } } }));
-    expectTypeOf(task).toEqualTypeOf<Promise<Task>>();
+    expectTypeOf(task).toEqualTypeOf<ApiPromise<Task>>();
     const query = api.call(
       api.raw.GET('/openidm/workflow/taskinstance', { params: { query: { _queryId: 'query-all-ids' } } }),
     );
-    expectTypeOf(query).toEqualTypeOf<Promise<TaskQuery>>();
+    expectTypeOf(query).toEqualTypeOf<ApiPromise<TaskQuery>>();
     const claimed = api.call(
       api.raw.POST('/openidm/workflow/taskinstance/{id}', {
         params: { path: { id: '1' }, query: { _action: 'claim' } },
         body: { userId: 'u' },
       }),
     );
-    expectTypeOf(claimed).toEqualTypeOf<Promise<Record<string, unknown>>>();
+    expectTypeOf(claimed).toEqualTypeOf<ApiPromise<Record<string, unknown>>>();
   });
 
   it('a 204-only operation gives no data', () => {
     const gone = api.call(api.raw.DELETE('/openidm/workflow/taskinstance/{id}', { params: { path: { id: '1' } } }));
-    expectTypeOf(gone).toEqualTypeOf<Promise<undefined>>();
+    expectTypeOf(gone).toEqualTypeOf<ApiPromise<undefined>>();
   });
 
   it('rejects wrong paths, missing required params and wrong bodies', () => {

@@ -14,6 +14,7 @@ import {
   parseRetryAfter,
   RateLimitError,
   UnexpectedStatusError,
+  UnprocessableEntityError,
 } from '../src/index.js';
 import { json, mockFetch, parseCrestError, parseFlowError, parseKontentError } from './helpers.js';
 import type { CrestError, paths } from './paths.js';
@@ -32,7 +33,7 @@ describe('errorFromResponse', () => {
     [500, InternalServerError, 'internal_server'],
     [503, InternalServerError, 'internal_server'],
     [405, UnexpectedStatusError, 'unexpected_status'],
-    [422, UnexpectedStatusError, 'unexpected_status'],
+    [422, UnprocessableEntityError, 'unprocessable_entity'],
     [302, UnexpectedStatusError, 'unexpected_status'],
   ])('maps %i to %o', (status, Cls, kind) => {
     const body = crest(status, 'Reason');

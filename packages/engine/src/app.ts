@@ -84,7 +84,9 @@ export function createApp(options: AppOptions = {}): WfkitApp {
     } else {
       db = await openStore({ ...options.store, migrations });
     }
-    const ctx: ApiContext = { db, clock, ids, logger, config, jobs: new JobQueue(clock, ids) };
+    // Jobs enqueued through the app wake its executor (after their transaction commits, a moment later).
+    const jobs = new JobQueue(clock, ids, (dueAt) => executor?.wake(dueAt));
+    const ctx: ApiContext = { db, clock, ids, logger, config, jobs };
     servers = apis.map((m) => new ModuleServer(m, ctx, logger));
     executor = new JobExecutor({
       db,

@@ -2,6 +2,7 @@
  * Credentials for the four APIs, from environment variables. Dev-server defaults are fixed (not random), so a client
  * configured once keeps working across restarts; the server prints the values in effect at start.
  */
+import { ManagedSchemaError, managedSchema } from './apis/idm/managed/schema.js';
 import { type ProcessAccessRule, parseProcessAccess } from './apis/idm/process-access.js';
 
 export interface IdmUser {
@@ -22,7 +23,8 @@ export interface RateLimit {
 }
 
 export interface WfkitConfig {
-  idm: { users: IdmUser[]; processAccess?: ProcessAccessRule[] };
+  /** `managed`: extra managed object types in IDM's managed.json format (`{objects: [...]}`), checked at parse. */
+  idm: { users: IdmUser[]; processAccess?: ProcessAccessRule[]; managed?: unknown };
   kontent: { environmentId: string; apiKey: string; keys?: KontentKey[]; rateLimit?: RateLimit };
   iga: { token: string };
   flow: { apiKey: string; customerId: string };
@@ -40,6 +42,8 @@ export const CONFIG_DEFAULTS = {
 /** Optional settings, off when unset. */
 export const OPTIONAL_SETTINGS = {
   WFKIT_IDM_PROCESS_ACCESS: 'IDM\'s process-access.json as JSON: {"workflowAccess":[{"propertiesCheck":{...}}]}',
+  WFKIT_IDM_MANAGED:
+    'managed object types to add or override, IDM\'s managed.json as JSON: {"objects":[{"name":"device","schema":{...}}]}',
   WFKIT_KONTENT_KEYS: 'personal API keys with the role they act as: key:roleId[,key2:roleId2]',
   WFKIT_KONTENT_RATE_LIMIT: 'requests allowed per API key window: 10/s, 600/min or both (10/s,600/min); over it a 429',
 } as const;
@@ -102,6 +106,18 @@ export function parseRateLimit(value: string): RateLimit {
   return limit;
 }
 
+function parseManagedSetting(value: string): unknown {
+  try {
+    const parsed = JSON.parse(value);
+    managedSchema(parsed);
+    return parsed;
+  } catch (e) {
+    if (e instanceof SyntaxError || e instanceof ManagedSchemaError)
+      throw new ConfigError(`WFKIT_IDM_MANAGED: ${(e as Error).message}`);
+    throw e;
+  }
+}
+
 function parseProcessAccessSetting(value: string): ProcessAccessRule[] {
   try {
     return parseProcessAccess(JSON.parse(value));
@@ -128,12 +144,14 @@ export function parseConfig(env: Record<string, string | undefined> = {}): Wfkit
   }
   const optional = (name: keyof typeof OPTIONAL_SETTINGS) => env[name]?.trim() || undefined;
   const processAccess = optional('WFKIT_IDM_PROCESS_ACCESS');
+  const managed = optional('WFKIT_IDM_MANAGED');
   const keys = optional('WFKIT_KONTENT_KEYS');
   const rateLimit = optional('WFKIT_KONTENT_RATE_LIMIT');
   return {
     idm: {
       users: parseIdmUsers(get('WFKIT_IDM_USERS')),
       ...(processAccess ? { processAccess: parseProcessAccessSetting(processAccess) } : {}),
+      ...(managed ? { managed: parseManagedSetting(managed) } : {}),
     },
     kontent: {
       environmentId,

@@ -8,6 +8,7 @@ export {
   parseIdmUsers,
   type WfkitConfig,
 } from './config.js';
+export { configureDiagramAssets, type DiagramAssets } from './dialects/bpmn/diagram/index.js';
 export {
   BpmnValidationError,
   compileBpmn,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { TestClock } from '../src/runtime/clock.js';
+import { systemClock, TestClock } from '../src/runtime/clock.js';
 import { sequentialIds } from '../src/runtime/ids.js';
 import { JobExecutor, type JobHandler, JobQueue } from '../src/runtime/jobs.js';
 import type { Queryable } from '../src/store/db.js';
@@ -156,5 +156,150 @@ describe.each(testStores())('jobs on $name', (factory) => {
     for (let i = 0; i < 200 && (await effects(store.db)).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     await executor.stop();
     expect(await effects(store.db)).toEqual(['polled']);
+  });
+  it('wakes on an enqueue in this process instead of waiting for the next poll', async () => {
+    const { clock } = await setup({});
+    const executor = new JobExecutor({ db: store.db, clock, handlers: { record }, pollIntervalMs: 600_000 });
+    executor.start();
+    await new Promise((r) => setTimeout(r, 50)); // its first pass found nothing: it sleeps for the poll interval
+    await store.db.transaction((tx) => executor.queue.enqueue(tx, { type: 'record', payload: { note: 'woken' } }));
+    for (let i = 0; i < 500 && (await effects(store.db)).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await executor.stop();
+    expect(await effects(store.db)).toEqual(['woken']);
+  });
+
+  it('runs the jobs of one scope one after another, in due order, and other scopes alongside', async () => {
+    const { clock, queue } = await setup({});
+    const running = new Map<string, number>();
+    let most = 0;
+    let mostInOneScope = 0;
+    const order: string[] = [];
+    const tracked: JobHandler<{ note: string }> = async (job, ctx) => {
+      const scope = job.scopeId!;
+      running.set(scope, (running.get(scope) ?? 0) + 1);
+      most = Math.max(
+        most,
+        [...running.values()].reduce((a, b) => a + b, 0),
+      );
+      mostInOneScope = Math.max(mostInOneScope, running.get(scope)!);
+      await new Promise((r) => setTimeout(r, 20));
+      order.push(job.payload.note);
+      await record(job, ctx);
+      running.set(scope, running.get(scope)! - 1);
+    };
+    for (let i = 0; i < 12; i++)
+      await queue.enqueue(store.db, {
+        type: 'record',
+        payload: { note: `s${i % 3}-${Math.floor(i / 3)}` },
+        scopeId: `scope-${i % 3}`,
+        dueAt: new Date(Date.parse(T0) - 1000 + i),
+      });
+    const executor = new JobExecutor({ db: store.db, clock, handlers: { record: tracked }, concurrency: 3 });
+    expect((await executor.runDueJobs()).succeeded).toBe(12);
+    expect(mostInOneScope).toBe(1);
+    for (const s of ['s0', 's1', 's2'])
+      expect(order.filter((n) => n.startsWith(s))).toEqual([0, 1, 2, 3].map((k) => `${s}-${k}`));
+    // PGlite has one connection (its transactions take turns); PostgreSQL runs the three scopes at once.
+    if (factory.name === 'postgres') expect(most).toBe(3);
+  });
+
+  it('leaves a job to the node that holds another job of its scope', async () => {
+    const { clock, queue } = await setup({});
+    await queue.enqueue(store.db, { type: 'record', payload: { note: 'first' }, scopeId: 'pi-1' });
+    await queue.enqueue(store.db, { type: 'record', payload: { note: 'second' }, scopeId: 'pi-1' });
+    await queue.enqueue(store.db, { type: 'record', payload: { note: 'other' }, scopeId: 'pi-2' });
+    // node-a holds the first job of pi-1 (running it, its lock live).
+    await store.db.query(
+      `UPDATE jobs SET lock_owner = 'node-a', lock_expires_at = $1 WHERE payload->>'note' = 'first'`,
+      [new Date(Date.parse(T0) + 10_000)],
+    );
+    const b = new JobExecutor({ db: store.db, clock, handlers: { record }, owner: 'node-b' });
+    expect((await b.runDueJobs()).succeeded).toBe(1);
+    expect(await effects(store.db)).toEqual(['other']);
+  });
+
+  it('takes over the jobs of a node that died once its lock lapses: seconds by default, not minutes', async () => {
+    await setup({});
+    const started = Date.now();
+    const dead = new JobExecutor({ db: store.db, clock: systemClock, handlers: { record }, owner: 'node-dead' });
+    await dead.queue.enqueue(store.db, { type: 'record', payload: { note: 'orphan' } });
+    // The dead node took the job (as its acquisition does) and never ran it.
+    await store.db.query(`UPDATE jobs SET lock_owner = 'node-dead', lock_expires_at = $1`, [
+      new Date(Date.now() + 15_000),
+    ]);
+    const b = new JobExecutor({ db: store.db, clock: systemClock, handlers: { record }, owner: 'node-b' });
+    expect((await b.runDueJobs()).succeeded).toBe(0);
+    const lock = (await b.queue.list(store.db))[0]!.lockExpiresAt!;
+    expect(lock.getTime() - started).toBeLessThanOrEqual(20_000);
+  });
+
+  it.runIf(factory.name === 'postgres')(
+    'renews the locks of the jobs it holds while started, so no other node takes them; each runs once',
+    async () => {
+      await setup({});
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let entered!: () => void;
+      const inFirst = new Promise<void>((r) => (entered = r));
+      const slow: JobHandler<{ note: string }> = async (job, ctx) => {
+        if (job.payload.note === 'first') {
+          entered();
+          await gate;
+        }
+        await record(job, ctx);
+      };
+      const a = new JobExecutor({
+        db: store.db,
+        clock: systemClock,
+        handlers: { record: slow },
+        owner: 'a',
+        lockMs: 1000,
+      });
+      const other = await store.connectAgain();
+      const b = new JobExecutor({
+        db: other,
+        clock: systemClock,
+        handlers: { record: slow },
+        owner: 'b',
+        lockMs: 1000,
+      });
+      const past = new Date(Date.now() - 1000);
+      await a.queue.enqueue(store.db, { type: 'record', payload: { note: 'first' }, scopeId: 'pi', dueAt: past });
+      await a.queue.enqueue(store.db, { type: 'record', payload: { note: 'second' }, scopeId: 'pi', dueAt: past });
+      a.start();
+      await inFirst;
+      try {
+        // Three lock lengths later node b still finds nothing: a's heartbeat keeps 'second' locked.
+        for (let i = 0; i < 6; i++) {
+          await new Promise((r) => setTimeout(r, 500));
+          expect((await b.runDueJobs()).succeeded).toBe(0);
+        }
+      } finally {
+        release();
+      }
+      for (let i = 0; i < 300 && (await effects(store.db)).length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      await a.stop();
+      expect(await effects(store.db)).toEqual(['first', 'second']);
+    },
+  );
+
+  it('yields to timers and I/O between jobs while it drains a backlog', async () => {
+    const { clock, queue } = await setup({});
+    for (let i = 0; i < 300; i++) await queue.enqueue(store.db, { type: 'record', payload: { note: `n${i}` } });
+    const executor = new JobExecutor({ db: store.db, clock, handlers: { record }, owner: 'node-a' });
+    let last = performance.now();
+    let longestGap = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longestGap = Math.max(longestGap, now - last);
+      last = now;
+    }, 5);
+    const t0 = performance.now();
+    const report = await executor.runDueJobs();
+    const drained = performance.now() - t0;
+    clearInterval(ticker);
+    expect(report.succeeded).toBe(300);
+    // Generous bound: the gap is about one job; without yielding it is the whole drain.
+    expect(longestGap).toBeLessThan(Math.max(500, drained / 4));
   });
 });

@@ -156,8 +156,10 @@ export interface paths {
          * Read a process definition
          * @description Reads a process definition with its form-related fields: `formProperties` (the start form),
          *     `formResourceKey` and `formGenerationTemplate` when the start event has a `formKey`. `diagram` (a base64 PNG)
-         *     is returned only when `_fields` asks for it, e.g. `_fields=,diagram` (all fields plus the diagram), and
-         *     only when the BPMN has diagram interchange (otherwise it is left out).
+         *     is returned only when `_fields` asks for it, e.g. `_fields=,diagram` (all fields plus the diagram).
+         *     wfkit: the diagram is drawn from the BPMN's diagram interchange (BPMNDI); a file without DI is laid out
+         *     automatically (as the bpmn.io modeler does) instead of having no diagram. `_fields=diagramSvg` returns the
+         *     same drawing as SVG text. Both are left out for a definition not deployed from BPMN.
          */
         get: operations["readProcessDefinition"];
         put?: never;
@@ -314,8 +316,9 @@ export interface paths {
         /**
          * Read a process instance
          * @description Reads a running process instance, with `tasks` (its user tasks, open and finished). `diagram` (a base64 PNG
-         *     with the active activities highlighted) is returned only when requested in `_fields` (e.g. `_fields=,diagram`)
-         *     and when the BPMN has diagram interchange. An ended instance is a 404 here (read it from
+         *     with the active activities outlined in red, as Flowable draws them) is returned only when requested in
+         *     `_fields` (e.g. `_fields=,diagram`). wfkit: drawn from the BPMNDI, or laid out automatically when the file has
+         *     none; `_fields=diagramSvg` returns the same drawing as SVG text. An ended instance is a 404 here (read it from
          *     `processinstance/history`).
          */
         get: operations["readProcessInstance"];
@@ -398,8 +401,9 @@ export interface paths {
         };
         /**
          * Read a process instance from the history
-         * @description Reads a process instance, running or ended, with `tasks`. `diagram` is returned only when requested in
-         *     `_fields` and when the BPMN has diagram interchange.
+         * @description Reads a process instance, running or ended, with `tasks`. `diagram` (base64 PNG, active activities outlined
+         *     in red; an ended instance has none) and `diagramSvg` (wfkit: the same as SVG text) are returned only when
+         *     requested in `_fields`.
          */
         get: operations["readProcessInstanceHistory"];
         put?: never;
@@ -785,6 +789,117 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/openidm/managed/{type}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description CREST API version selection, `protocol=<major.minor>` and/or `resource=<major.minor>`. The IDM docs send
+                 *     `resource=1.0`. wfkit: only resource version 1.0 exists; the header is accepted and otherwise ignored.
+                 * @example resource=1.0
+                 */
+                "Accept-API-Version"?: components["parameters"]["AcceptApiVersion"];
+            };
+            path: {
+                /**
+                 * @description The managed object type (`user`, `role`, `assignment`, `application`, `entitlement`, or a configured one).
+                 * @example user
+                 */
+                type: components["parameters"]["ManagedType"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Query managed objects
+         * @description Queries the managed objects of a type (`user`, `role`, `assignment`, `application`, `entitlement`, or a type
+         *     the server's managed object configuration adds) with a CREST `_queryFilter` (e.g. `userName eq "bjensen"`,
+         *     `manager/_refResourceId eq "<id>"`) or `_queryId=query-all-ids`. Any property may be a sort key.
+         *     Relationship properties (`roles`, `manager`, ...) and private ones (`password`) are left out unless `_fields`
+         *     names them (private ones never appear). An unknown type is a 404.
+         *     wfkit: admin only (IDM's default `access.js` gives end users only their own user object).
+         */
+        get: operations["queryManagedObjects"];
+        put?: never;
+        /**
+         * Create a managed object
+         * @description CREST create (`?_action=create`, or a `POST` without `_action`): the server assigns the `_id` (a UUID)
+         *     unless the body gives one. Answers 201 with `Location` and the object. Relationship properties take
+         *     references, `{"_ref": "managed/role/<id>"}` (a list for `roles`, one for `manager`); a reference to a managed
+         *     object that does not exist is a 400. A body that breaks the type's policies (a required property missing,
+         *     a value of the wrong type, a `userName` already taken) is IDM's 403 `Policy validation failed` with
+         *     `detail.failedPolicyRequirements`. Admin only.
+         */
+        post: operations["createManagedObject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openidm/managed/{type}/{id}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description CREST API version selection, `protocol=<major.minor>` and/or `resource=<major.minor>`. The IDM docs send
+                 *     `resource=1.0`. wfkit: only resource version 1.0 exists; the header is accepted and otherwise ignored.
+                 * @example resource=1.0
+                 */
+                "Accept-API-Version"?: components["parameters"]["AcceptApiVersion"];
+            };
+            path: {
+                /**
+                 * @description The managed object type (`user`, `role`, `assignment`, `application`, `entitlement`, or a configured one).
+                 * @example user
+                 */
+                type: components["parameters"]["ManagedType"];
+                /**
+                 * @description The object's `_id`.
+                 * @example 6c7a1f0e-2b3d-4e5f-8a9b-0c1d2e3f4a5b
+                 */
+                id: components["parameters"]["ManagedObjectId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read a managed object
+         * @description Reads an object. `_fields=roles` (or `*,roles`) adds a relationship as references
+         *     `{_ref, _refResourceCollection, _refResourceId, _refProperties: {_id, _rev}}`; a deeper pointer expands the
+         *     referenced objects (`manager/userName`, `roles/*`). Admin, or a user reading the user object whose
+         *     `userName` is their own.
+         */
+        get: operations["readManagedObject"];
+        /**
+         * Create or replace a managed object
+         * @description CREST `PUT`: with `If-None-Match: *` it creates the object under this id (201; 412 when it exists); with
+         *     `If-Match` it replaces an existing one (404 when absent, 412 on a revision mismatch); with neither it creates
+         *     the object, or replaces it when it exists. Replacing sets every plain property from the body (absent ones are
+         *     removed); relationship properties in the body replace those relationships, absent ones are kept. Policies as
+         *     for create. Admin only.
+         */
+        put: operations["updateManagedObject"];
+        /**
+         * Patch a managed object (action form)
+         * @description `_action=patch`: the same as `PATCH` on the object, for clients that cannot send `PATCH`.
+         */
+        post: operations["managedObjectAction"];
+        /**
+         * Delete a managed object
+         * @description Deletes an object and its relationships (both ends) and answers with the object. Admin only.
+         */
+        delete: operations["deleteManagedObject"];
+        options?: never;
+        head?: never;
+        /**
+         * Patch a managed object
+         * @description CREST patch: a list of operations applied in order — `add` (appends to a list: `/roles/-` or the list itself;
+         *     sets a single value), `remove` (a field, or the list elements equal to `value`; references match by `_ref`),
+         *     `replace`, `increment`, `copy` and `move` (with `from`). `transform` needs a script and is a 400 here
+         *     (wfkit). A bad operation is a 400 and nothing changes; policies as for create. Admin only.
+         */
+        patch: operations["patchManagedObject"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1001,6 +1116,54 @@ export interface components {
             /** @description The page of results. */
             result: components["schemas"]["Model"][];
         };
+        /**
+         * Relationship reference
+         * @description A reference to another object (`managed/<type>/<id>`, or `internal/role/<id>` for `authzRoles`).
+         */
+        ManagedReference: {
+            /** @example managed/role/7d1c3e5f-9a2b-4c6d-8e0f-1a3b5c7d9e2f */
+            _ref: string;
+            _refResourceCollection?: string;
+            _refResourceId?: string;
+            /** @description Properties of the relationship itself; `_id` and `_rev` are the relationship's. */
+            _refProperties?: Record<string, never>;
+        };
+        /**
+         * Managed object (write)
+         * @description The object's properties as its type defines them (IDM's managed object schema); relationship properties take
+         *     a `ManagedReference` (or a list of them). Properties the type does not define are stored as given.
+         */
+        ManagedObjectWrite: {
+            _id?: string;
+            _rev?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** Managed object */
+        ManagedObject: {
+            _id: string;
+            /** @description The revision, incremented by every write. */
+            _rev?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** Managed object query result */
+        ManagedObjectQueryResult: components["schemas"]["QueryEnvelope"] & {
+            result: components["schemas"]["ManagedObject"][];
+        };
+        /** CREST patch operation */
+        PatchOperation: {
+            /** @enum {string} */
+            operation: "add" | "remove" | "replace" | "increment" | "copy" | "move" | "transform";
+            /** @description A JSON pointer; `/roles/-` appends to a list. */
+            field: string;
+            /** @description The value to add, remove, replace or increment by. */
+            value?: unknown;
+            /** @description The source pointer of `copy` and `move`. */
+            from?: string;
+        };
+        /** CREST patch */
+        PatchRequest: components["schemas"]["PatchOperation"][];
         /** Form property type */
         FormPropertyType: {
             /**
@@ -1054,6 +1217,8 @@ export interface components {
             /** @description The process `documentation`. */
             description?: string | null;
             diagram?: components["schemas"]["Base64Png"];
+            /** @description wfkit: only when `_fields` names it. The diagram of `diagram` as SVG text (`image/svg+xml`). */
+            diagramSvg?: string;
             /** @description Read only, when the start event has a `formKey`. The text of the form resource. */
             formGenerationTemplate?: string | null;
             /** @description Read only. The start form's properties. */
@@ -1174,6 +1339,8 @@ export interface components {
             deploymentId?: string | null;
             description?: string | null;
             diagram?: components["schemas"]["Base64Png"];
+            /** @description wfkit: only when `_fields` names it. The diagram of `diagram` as SVG text (`image/svg+xml`). */
+            diagramSvg?: string;
             /** @description `null` while running. */
             durationInMillis?: number | null;
             endActivityId?: string | null;
@@ -1596,6 +1763,19 @@ export interface components {
                 "application/json": components["schemas"]["CrestError"];
             };
         };
+        /**
+         * @description 403 Forbidden: the object breaks a policy of its type (IDM's policy service): `REQUIRED`, `VALID_TYPE`,
+         *     `UNIQUE`, `VALID_REFERENCE`; `detail.failedPolicyRequirements` lists each property. Also the 403 of a caller
+         *     without access.
+         */
+        PolicyFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["CrestError"];
+            };
+        };
         /** @description 401 Unauthorized: missing or wrong `X-OpenIDM-Username` / `X-OpenIDM-Password`. */
         Unauthorized: {
             headers: {
@@ -1681,8 +1861,8 @@ export interface components {
         /**
          * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
          *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-         *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-         *     models in queries) must be named here. A malformed pointer is a 400.
+         *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+         *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
          * @example _id,name,key
          */
         Fields: string;
@@ -1727,6 +1907,18 @@ export interface components {
          * @example -startTime
          */
         SortKeys: string;
+        /**
+         * @description The managed object type (`user`, `role`, `assignment`, `application`, `entitlement`, or a configured one).
+         * @example user
+         */
+        ManagedType: string;
+        /**
+         * @description The object's `_id`.
+         * @example 6c7a1f0e-2b3d-4e5f-8a9b-0c1d2e3f4a5b
+         */
+        ManagedObjectId: string;
+        /** @description `*`: create only (CREST create with a client-chosen id); a 412 when the object exists. */
+        IfNoneMatch: "*";
         /**
          * @description The model's `_id`.
          * @example 8a1f3b2c-5d4e-4f60-9a7b-0c1d2e3f4a5b
@@ -2133,8 +2325,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2177,8 +2369,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2233,8 +2425,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2283,8 +2475,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2388,8 +2580,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2536,8 +2728,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2578,8 +2770,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2627,8 +2819,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2726,8 +2918,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2775,8 +2967,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2940,8 +3132,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -2984,8 +3176,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3032,8 +3224,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3128,8 +3320,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3296,8 +3488,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3338,8 +3530,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3387,8 +3579,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3562,8 +3754,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3604,8 +3796,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3760,8 +3952,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3950,8 +4142,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -3992,8 +4184,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -4185,8 +4377,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -4358,8 +4550,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -4400,8 +4592,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -4492,8 +4684,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -4641,8 +4833,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -4683,8 +4875,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -4775,8 +4967,8 @@ export interface operations {
                 /**
                  * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
                  *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
-                 *     sends exactly that). Fields that are only returned on request (`diagram`; `bpmnXML` and `resourceMap` of
-                 *     models in queries) must be named here. A malformed pointer is a 400.
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
                  * @example _id,name,key
                  */
                 _fields?: components["parameters"]["Fields"];
@@ -4821,6 +5013,484 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    queryManagedObjects: {
+        parameters: {
+            query?: {
+                /**
+                 * @description A CREST query filter over the object's properties; `true` returns every object.
+                 * @example userName eq "bjensen"
+                 */
+                _queryFilter?: string;
+                /** @description `query-all-ids`: every object (with `_fields` as given). */
+                _queryId?: "query-all-ids";
+                /**
+                 * @description Results per page. `0` (or absent) returns every result in one page with a `null` `pagedResultsCookie`.
+                 * @example 20
+                 */
+                _pageSize?: components["parameters"]["PageSize"];
+                /**
+                 * @description Index of the first result to return (0-based). Combined with `_pagedResultsCookie` it must be 0 (400 otherwise).
+                 * @example 0
+                 */
+                _pagedResultsOffset?: components["parameters"]["PagedResultsOffset"];
+                /**
+                 * @description The `pagedResultsCookie` of the previous page. wfkit: as in IDM's workflow resources the cookie is the decimal
+                 *     offset of the next result, so passing it back is equivalent to `_pagedResultsOffset=<cookie>`.
+                 * @example 20
+                 */
+                _pagedResultsCookie?: components["parameters"]["PagedResultsCookie"];
+                /**
+                 * @description Whether to count all matching results. `NONE` (default) leaves `totalPagedResults` at -1; `ESTIMATE` and
+                 *     `EXACT` both count exactly (the answer then says `EXACT`). Case-insensitive in IDM; wfkit accepts the
+                 *     upper-case values only.
+                 */
+                _totalPagedResultsPolicy?: components["parameters"]["TotalPagedResultsPolicy"];
+                /**
+                 * @description Comma-separated sort keys; `-` before a key sorts descending, `+` (or nothing) ascending. The keys each query
+                 *     accepts are listed in its description and in its `x-wfkit-sort-keys` extension; wfkit: any other key is a 400.
+                 * @example -startTime
+                 */
+                _sortKeys?: components["parameters"]["SortKeys"];
+                /**
+                 * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
+                 *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
+                 * @example _id,name,key
+                 */
+                _fields?: components["parameters"]["Fields"];
+                /** @description Indent the JSON answer. */
+                _prettyPrint?: components["parameters"]["PrettyPrint"];
+            };
+            header?: {
+                /**
+                 * @description CREST API version selection, `protocol=<major.minor>` and/or `resource=<major.minor>`. The IDM docs send
+                 *     `resource=1.0`. wfkit: only resource version 1.0 exists; the header is accepted and otherwise ignored.
+                 * @example resource=1.0
+                 */
+                "Accept-API-Version"?: components["parameters"]["AcceptApiVersion"];
+            };
+            path: {
+                /**
+                 * @description The managed object type (`user`, `role`, `assignment`, `application`, `entitlement`, or a configured one).
+                 * @example user
+                 */
+                type: components["parameters"]["ManagedType"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The matching objects. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagedObjectQueryResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    createManagedObject: {
+        parameters: {
+            query?: {
+                /** @description `create` (the default when absent). */
+                _action?: "create";
+                /**
+                 * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
+                 *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
+                 * @example _id,name,key
+                 */
+                _fields?: components["parameters"]["Fields"];
+                /** @description Indent the JSON answer. */
+                _prettyPrint?: components["parameters"]["PrettyPrint"];
+            };
+            header?: {
+                /**
+                 * @description CREST API version selection, `protocol=<major.minor>` and/or `resource=<major.minor>`. The IDM docs send
+                 *     `resource=1.0`. wfkit: only resource version 1.0 exists; the header is accepted and otherwise ignored.
+                 * @example resource=1.0
+                 */
+                "Accept-API-Version"?: components["parameters"]["AcceptApiVersion"];
+            };
+            path: {
+                /**
+                 * @description The managed object type (`user`, `role`, `assignment`, `application`, `entitlement`, or a configured one).
+                 * @example user
+                 */
+                type: components["parameters"]["ManagedType"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ManagedObjectWrite"];
+            };
+        };
+        responses: {
+            /** @description The created object. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagedObject"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PolicyFailed"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    readManagedObject: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
+                 *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
+                 * @example _id,name,key
+                 */
+                _fields?: components["parameters"]["Fields"];
+                /** @description Indent the JSON answer. */
+                _prettyPrint?: components["parameters"]["PrettyPrint"];
+            };
+            header?: {
+                /**
+                 * @description CREST API version selection, `protocol=<major.minor>` and/or `resource=<major.minor>`. The IDM docs send
+                 *     `resource=1.0`. wfkit: only resource version 1.0 exists; the header is accepted and otherwise ignored.
+                 * @example resource=1.0
+                 */
+                "Accept-API-Version"?: components["parameters"]["AcceptApiVersion"];
+            };
+            path: {
+                /**
+                 * @description The managed object type (`user`, `role`, `assignment`, `application`, `entitlement`, or a configured one).
+                 * @example user
+                 */
+                type: components["parameters"]["ManagedType"];
+                /**
+                 * @description The object's `_id`.
+                 * @example 6c7a1f0e-2b3d-4e5f-8a9b-0c1d2e3f4a5b
+                 */
+                id: components["parameters"]["ManagedObjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The object. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagedObject"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    updateManagedObject: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
+                 *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
+                 * @example _id,name,key
+                 */
+                _fields?: components["parameters"]["Fields"];
+                /** @description Indent the JSON answer. */
+                _prettyPrint?: components["parameters"]["PrettyPrint"];
+            };
+            header?: {
+                /**
+                 * @description CREST API version selection, `protocol=<major.minor>` and/or `resource=<major.minor>`. The IDM docs send
+                 *     `resource=1.0`. wfkit: only resource version 1.0 exists; the header is accepted and otherwise ignored.
+                 * @example resource=1.0
+                 */
+                "Accept-API-Version"?: components["parameters"]["AcceptApiVersion"];
+                /**
+                 * @description CREST conditional request. `*` matches any revision; anything else is compared with the resource's `_rev`
+                 *     (quoted or not). Absent means `*` (the CREST default). wfkit: a mismatch is `412 Precondition Failed`;
+                 *     resources without a revision (process definitions, instances, histories, executions) only match `*`
+                 *     or their absent revision, so any other value is a 412 there too.
+                 * @example *
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description `*`: create only (CREST create with a client-chosen id); a 412 when the object exists. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /**
+                 * @description The managed object type (`user`, `role`, `assignment`, `application`, `entitlement`, or a configured one).
+                 * @example user
+                 */
+                type: components["parameters"]["ManagedType"];
+                /**
+                 * @description The object's `_id`.
+                 * @example 6c7a1f0e-2b3d-4e5f-8a9b-0c1d2e3f4a5b
+                 */
+                id: components["parameters"]["ManagedObjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ManagedObjectWrite"];
+            };
+        };
+        responses: {
+            /** @description The replaced object. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagedObject"];
+                };
+            };
+            /** @description The created object. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagedObject"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PolicyFailed"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    managedObjectAction: {
+        parameters: {
+            query: {
+                /** @description `patch`. */
+                _action: "patch";
+                /**
+                 * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
+                 *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
+                 * @example _id,name,key
+                 */
+                _fields?: components["parameters"]["Fields"];
+                /** @description Indent the JSON answer. */
+                _prettyPrint?: components["parameters"]["PrettyPrint"];
+            };
+            header?: {
+                /**
+                 * @description CREST API version selection, `protocol=<major.minor>` and/or `resource=<major.minor>`. The IDM docs send
+                 *     `resource=1.0`. wfkit: only resource version 1.0 exists; the header is accepted and otherwise ignored.
+                 * @example resource=1.0
+                 */
+                "Accept-API-Version"?: components["parameters"]["AcceptApiVersion"];
+                /**
+                 * @description CREST conditional request. `*` matches any revision; anything else is compared with the resource's `_rev`
+                 *     (quoted or not). Absent means `*` (the CREST default). wfkit: a mismatch is `412 Precondition Failed`;
+                 *     resources without a revision (process definitions, instances, histories, executions) only match `*`
+                 *     or their absent revision, so any other value is a 412 there too.
+                 * @example *
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /**
+                 * @description The managed object type (`user`, `role`, `assignment`, `application`, `entitlement`, or a configured one).
+                 * @example user
+                 */
+                type: components["parameters"]["ManagedType"];
+                /**
+                 * @description The object's `_id`.
+                 * @example 6c7a1f0e-2b3d-4e5f-8a9b-0c1d2e3f4a5b
+                 */
+                id: components["parameters"]["ManagedObjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatchRequest"];
+            };
+        };
+        responses: {
+            /** @description The patched object. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagedObject"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PolicyFailed"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteManagedObject: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
+                 *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
+                 * @example _id,name,key
+                 */
+                _fields?: components["parameters"]["Fields"];
+                /** @description Indent the JSON answer. */
+                _prettyPrint?: components["parameters"]["PrettyPrint"];
+            };
+            header?: {
+                /**
+                 * @description CREST API version selection, `protocol=<major.minor>` and/or `resource=<major.minor>`. The IDM docs send
+                 *     `resource=1.0`. wfkit: only resource version 1.0 exists; the header is accepted and otherwise ignored.
+                 * @example resource=1.0
+                 */
+                "Accept-API-Version"?: components["parameters"]["AcceptApiVersion"];
+                /**
+                 * @description CREST conditional request. `*` matches any revision; anything else is compared with the resource's `_rev`
+                 *     (quoted or not). Absent means `*` (the CREST default). wfkit: a mismatch is `412 Precondition Failed`;
+                 *     resources without a revision (process definitions, instances, histories, executions) only match `*`
+                 *     or their absent revision, so any other value is a 412 there too.
+                 * @example *
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /**
+                 * @description The managed object type (`user`, `role`, `assignment`, `application`, `entitlement`, or a configured one).
+                 * @example user
+                 */
+                type: components["parameters"]["ManagedType"];
+                /**
+                 * @description The object's `_id`.
+                 * @example 6c7a1f0e-2b3d-4e5f-8a9b-0c1d2e3f4a5b
+                 */
+                id: components["parameters"]["ManagedObjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deleted object. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagedObject"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    patchManagedObject: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Comma-separated list of JSON pointers (with or without the leading `/`) of the fields to return. An empty
+                 *     entry means "all default fields", so `_fields=,diagram` returns everything plus `diagram` (the IDM admin UI
+                 *     sends exactly that). Fields that are only returned on request (`diagram`, `diagramSvg`; `bpmnXML` and
+                 *     `resourceMap` of models in queries) must be named here. A malformed pointer is a 400.
+                 * @example _id,name,key
+                 */
+                _fields?: components["parameters"]["Fields"];
+                /** @description Indent the JSON answer. */
+                _prettyPrint?: components["parameters"]["PrettyPrint"];
+            };
+            header?: {
+                /**
+                 * @description CREST API version selection, `protocol=<major.minor>` and/or `resource=<major.minor>`. The IDM docs send
+                 *     `resource=1.0`. wfkit: only resource version 1.0 exists; the header is accepted and otherwise ignored.
+                 * @example resource=1.0
+                 */
+                "Accept-API-Version"?: components["parameters"]["AcceptApiVersion"];
+                /**
+                 * @description CREST conditional request. `*` matches any revision; anything else is compared with the resource's `_rev`
+                 *     (quoted or not). Absent means `*` (the CREST default). wfkit: a mismatch is `412 Precondition Failed`;
+                 *     resources without a revision (process definitions, instances, histories, executions) only match `*`
+                 *     or their absent revision, so any other value is a 412 there too.
+                 * @example *
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /**
+                 * @description The managed object type (`user`, `role`, `assignment`, `application`, `entitlement`, or a configured one).
+                 * @example user
+                 */
+                type: components["parameters"]["ManagedType"];
+                /**
+                 * @description The object's `_id`.
+                 * @example 6c7a1f0e-2b3d-4e5f-8a9b-0c1d2e3f4a5b
+                 */
+                id: components["parameters"]["ManagedObjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatchRequest"];
+            };
+        };
+        responses: {
+            /** @description The patched object. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagedObject"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PolicyFailed"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
             500: components["responses"]["InternalServerError"];

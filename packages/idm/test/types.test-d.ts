@@ -27,3 +27,32 @@ describe('idm types', () => {
     idm.models.list({});
   });
 });
+
+describe('per-call options', () => {
+  const signal = new AbortController().signal;
+  it('go in the last argument, or in place of params that may be left out', () => {
+    idm.tasks.get('t1', { signal, timeout: 5000 });
+    idm.tasks.get('t1', { _fields: 'name' }, { signal, retry: false, headers: { 'X-Trace': '1' } });
+    idm.tasks.get('t1', undefined, { signal });
+    idm.tasks.claim('t1', 'u', { idempotencyKey: 'k' });
+  });
+
+  it('a query object cannot swallow options', () => {
+    // @ts-expect-error: `signal` is not a query parameter
+    idm.tasks.get('t1', { _fields: 'name', signal });
+    // @ts-expect-error: `timeout` is not a query parameter
+    idm.tasks.list({ assignee: 'x', timeout: 5000 });
+    // @ts-expect-error: options are no query parameters when the query is required
+    idm.models.list({ signal });
+    // @ts-expect-error: not an option
+    idm.tasks.get('t1', { signal }, { signal });
+  });
+
+  it('withResponse() gives data, response and request id', () => {
+    expectTypeOf(idm.tasks.get('t1').withResponse()).resolves.toEqualTypeOf<{
+      data: S['TaskInstance'];
+      response: Response;
+      requestId: string | undefined;
+    }>();
+  });
+});

@@ -22,7 +22,7 @@ import type { Client } from 'openapi-fetch';
 import { type IgaResources, resources } from './generated/resources.js';
 import type { components, paths } from './schema.js';
 
-export type { CallOptions, TokenProvider } from '@wfkit/client';
+export type { ApiPromise, CallOptions, Logger, LogLevel, TokenProvider, WithResponse } from '@wfkit/client';
 export {
   ApiError,
   AuthenticationError,
@@ -36,6 +36,7 @@ export {
   RateLimitError,
   TimeoutError,
   UnexpectedStatusError,
+  UnprocessableEntityError,
   UserAbortError,
   WfkitError,
 } from '@wfkit/client';

@@ -19,7 +19,7 @@ import type { Client } from 'openapi-fetch';
 import { type KontentResources, resources } from './generated/resources.js';
 import type { components, paths } from './schema.js';
 
-export type { CallOptions } from '@wfkit/client';
+export type { ApiPromise, CallOptions, Logger, LogLevel, WithResponse } from '@wfkit/client';
 export {
   ApiError,
   AuthenticationError,
@@ -33,6 +33,7 @@ export {
   RateLimitError,
   TimeoutError,
   UnexpectedStatusError,
+  UnprocessableEntityError,
   UserAbortError,
   WfkitError,
 } from '@wfkit/client';

@@ -22,6 +22,8 @@ export interface RuntimeOptions {
   expressionGlobals?: Record<string, unknown>;
   /** Service behaviours of this Runtime, over the ones registered process-wide (runtime/behaviours.ts). */
   serviceBehaviours?: Record<string, ServiceBehaviour>;
+  /** The queue its jobs go through; the app's wakes the app's job executor. Default a queue of its own. */
+  jobs?: JobQueue;
 }
 
 export interface DefinitionRow {
@@ -69,7 +71,7 @@ export class Runtime {
     this.clock = opts.clock ?? systemClock;
     this.ids = opts.ids ?? defaultIds(this.clock);
     this.history = opts.history ?? 'audit';
-    this.jobs = new JobQueue(this.clock, this.ids);
+    this.jobs = opts.jobs ?? new JobQueue(this.clock, this.ids);
     this.hooks = {
       latestDefinition: async (key, q) => {
         const d = await this.latestDefinition(q, key);
@@ -576,7 +578,7 @@ export const SIGNAL_JOB = 'wf.signal';
 export const TRIGGER_JOB = 'wf.trigger';
 
 /** A runtime bound to a job's transaction (commands run inside it). */
-function runtimeInJob(ctx: { tx: Queryable; clock: Clock; ids: IdGenerator }): Runtime {
+function runtimeInJob(ctx: { tx: Queryable; clock: Clock; ids: IdGenerator; jobs: JobQueue }): Runtime {
   const db: Db = {
     kind: 'postgres',
     query: (sql, params) => ctx.tx.query(sql, params),
@@ -586,7 +588,7 @@ function runtimeInJob(ctx: { tx: Queryable; clock: Clock; ids: IdGenerator }): R
     transaction: (fn) => fn(ctx.tx),
     close: async () => {},
   };
-  return new Runtime({ db, clock: ctx.clock, ids: ctx.ids });
+  return new Runtime({ db, clock: ctx.clock, ids: ctx.ids, jobs: ctx.jobs });
 }
 
 /**

@@ -278,6 +278,12 @@ export class Executor {
   }
 
   private async runScriptTask(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {
+    if (n.script!.format === 'juel') {
+      // A JUEL script is one template, evaluated like any expression; its value is the script's result.
+      const v = this.evalIn(inst, e, n.script!.source, `the JUEL script of script task '${n.id}'`);
+      if (n.script!.resultVariable) this.setVar(inst, e, n.script!.resultVariable, v ?? null);
+      return;
+    }
     try {
       const r = await runScript(
         n.script!.source,
@@ -316,15 +322,16 @@ export class Executor {
       const v = this.evalIn(inst, e, src, `the ${what} of user task '${n.id}'`);
       return v === null || v === undefined || v === '' ? null : v instanceof Date ? v.toISOString() : String(v);
     };
+    // Name and description stay literal when their expression cannot be resolved (Flowable logs and keeps them).
+    const literal = (src: string | undefined, what: string) => {
+      try {
+        return str(src, what);
+      } catch {
+        return src ?? null;
+      }
+    };
     const due = ut.dueDate ? this.evalIn(inst, e, ut.dueDate, `the due date of user task '${n.id}'`) : null;
-    let dueDate: Date | null = null;
-    if (due instanceof Date) dueDate = due;
-    else if (typeof due === 'string' && due) {
-      const d = new Date(due);
-      if (Number.isNaN(d.getTime()))
-        throw new RuntimeError('failed', `Due date of user task '${n.id}' is not a date: ${due}`);
-      dueDate = d;
-    }
+    const dueDate = this.dueDateOf(n, due);
     const prio = ut.priority ? Number(this.evalIn(inst, e, ut.priority, `the priority of user task '${n.id}'`)) : 50;
     const t: TaskRow = {
       id: this.s.ids.ulid(),
@@ -333,14 +340,14 @@ export class Executor {
       definition_id: inst.definitionId,
       definition_key: inst.definitionKey,
       task_def_key: n.id,
-      name: str(n.name, 'name'),
-      description: n.documentation ? str(n.documentation, 'description') : null,
+      name: literal(n.name, 'name'),
+      description: n.documentation ? literal(n.documentation, 'description') : null,
       assignee: str(ut.assignee, 'assignee'),
       owner: str(ut.owner, 'owner'),
       priority: Number.isFinite(prio) ? Math.trunc(prio) : 50,
       due_date: dueDate,
-      form_key: ut.formKey ?? null,
-      category: ut.category ?? null,
+      form_key: str(ut.formKey, 'form key'),
+      category: str(ut.category, 'category'),
       candidate_users: this.evalList(inst, e, ut.candidateUsers, `the candidate users of '${n.id}'`),
       candidate_groups: this.evalList(inst, e, ut.candidateGroups, `the candidate groups of '${n.id}'`),
       create_time: this.s.now(),
@@ -354,6 +361,26 @@ export class Executor {
       a.task_id = t.id;
       a.assignee = t.assignee;
     }
+  }
+
+  /**
+   * A user task's due date as Flowable's BusinessCalendar reads it: a date, a number (epoch millis), an ISO 8601
+   * date-time, or an ISO 8601 duration from now (`P2DT5H40M`).
+   */
+  private dueDateOf(n: GraphNode, due: unknown): Date | null {
+    if (due === null || due === undefined || due === '') return null;
+    if (due instanceof Date) return due;
+    if (typeof due === 'number') return new Date(due);
+    const text = String(due).trim();
+    const ms = parseIsoDuration(text);
+    if (ms !== null) return new Date(this.s.now().getTime() + ms);
+    const d = new Date(text);
+    if (Number.isNaN(d.getTime()))
+      throw new RuntimeError(
+        'failed',
+        `Due date of user task '${n.id}' is neither an ISO 8601 date nor a duration: ${text}`,
+      );
+    return d;
   }
 
   private waitForEvent(inst: InstanceState, e: Exec, n: GraphNode): void {

@@ -98,6 +98,8 @@ export class JobQueue {
   constructor(
     private readonly clock: Clock = systemClock,
     private readonly ids: IdGenerator = defaultIds(clock),
+    /** Told of every enqueue (before its transaction commits): the app wakes its executor with it. */
+    private readonly onEnqueue?: (dueAt: Date) => void,
   ) {}
 
   async enqueue<P>(q: Queryable, options: EnqueueOptions<P>): Promise<Job<P>> {
@@ -120,7 +122,9 @@ export class JobQueue {
         now,
       ],
     );
-    return toJob(rows[0]!) as Job<P>;
+    const job = toJob(rows[0]!) as Job<P>;
+    this.onEnqueue?.(job.dueAt);
+    return job;
   }
 
   /** Removes matching jobs (not dead letters); returns how many. An empty filter is refused. */
@@ -191,12 +195,20 @@ export interface JobExecutorOptions {
   handlers?: Record<string, JobHandler>;
   /** This executor's name in lock_owner; default a random UUID. */
   owner?: string;
-  /** How often start() polls for due jobs; default 1000 ms. */
+  /** The longest start() sleeps when no job is due soon (new jobs enqueued in this process wake it); default 1000 ms. */
   pollIntervalMs?: number;
-  /** How long a taken job stays locked to this executor; default 5 minutes. */
+  /**
+   * How long a taken job stays locked to this executor without a heartbeat; default 15 s. While started, the executor
+   * renews its locks every lockMs / 3, so the jobs of a node that died are taken over about lockMs after its last beat.
+   */
   lockMs?: number;
-  /** Jobs taken per acquisition; default 10. */
+  /** Jobs taken per acquisition (one statement); default 50. */
   batchSize?: number;
+  /**
+   * Jobs of different process instances (scopes) run at once, up to this many; jobs of one scope never run at once
+   * (Flowable's exclusive jobs). Default 4 on PostgreSQL, 1 on PGlite (one connection: nothing to overlap).
+   */
+  concurrency?: number;
   /** Wait before the next attempt after `attempts` failures; default 10 s doubling, at most 1 h. */
   backoffMs?: (attempts: number) => number;
 }
@@ -210,6 +222,9 @@ export interface RunReport {
   deadLettered: number;
 }
 
+/** Lets timers and I/O callbacks (HTTP requests) run: a promise chain alone never leaves the microtask queue. */
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export class JobExecutor {
   readonly owner: string;
   readonly queue: JobQueue;
@@ -221,9 +236,15 @@ export class JobExecutor {
   private readonly pollIntervalMs: number;
   private readonly lockMs: number;
   private readonly batchSize: number;
+  private readonly concurrency: number;
   private readonly backoffMs: (attempts: number) => number;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the scheduled pass runs (epoch ms, real time), to keep the earliest of several wake-ups. */
+  private timerAt = Number.POSITIVE_INFINITY;
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
   private running = false;
+  /** A wake-up came while a pass was running: the pass may have missed the job, so run another. */
+  private woken = false;
   private current: Promise<unknown> | undefined;
 
   constructor(options: JobExecutorOptions) {
@@ -233,10 +254,11 @@ export class JobExecutor {
     this.logger = options.logger ?? silentLogger;
     this.owner = options.owner ?? crypto.randomUUID();
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
-    this.lockMs = options.lockMs ?? 5 * 60_000;
-    this.batchSize = options.batchSize ?? 10;
+    this.lockMs = options.lockMs ?? 15_000;
+    this.batchSize = options.batchSize ?? 50;
+    this.concurrency = Math.max(1, options.concurrency ?? (this.db.kind === 'postgres' ? 4 : 1));
     this.backoffMs = options.backoffMs ?? ((n) => Math.min(10_000 * 2 ** (n - 1), 3_600_000));
-    this.queue = new JobQueue(this.clock, this.ids);
+    this.queue = new JobQueue(this.clock, this.ids, (dueAt) => this.wake(dueAt));
     for (const [type, handler] of Object.entries(options.handlers ?? {})) this.register(type, handler);
   }
 
@@ -247,7 +269,11 @@ export class JobExecutor {
     this.handlers.set(type, handler);
   }
 
-  /** Takes up to batchSize due jobs of the types this executor handles and locks them to it. */
+  /**
+   * Takes up to batchSize due jobs of the types this executor handles in one statement and locks them to it. A job
+   * whose scope (process instance) has a job locked by another live executor is left alone: one instance's jobs run
+   * on one node at a time.
+   */
   private async acquire(): Promise<Job[]> {
     const types = [...this.handlers.keys()];
     if (types.length === 0) return [];
@@ -255,8 +281,10 @@ export class JobExecutor {
     const { rows } = await this.db.query(
       `UPDATE jobs SET lock_owner = $1, lock_expires_at = $2
        WHERE id IN (
-         SELECT id FROM jobs
+         SELECT id FROM jobs j
          WHERE due_at <= $3 AND (lock_expires_at IS NULL OR lock_expires_at < $3) AND type = ANY($4::text[])
+           AND (scope_id IS NULL OR NOT EXISTS (
+             SELECT 1 FROM jobs o WHERE o.scope_id = j.scope_id AND o.lock_owner <> $1 AND o.lock_expires_at >= $3))
          ORDER BY due_at, id LIMIT $5
          FOR UPDATE SKIP LOCKED)
        RETURNING ${COLUMNS}`,
@@ -265,6 +293,14 @@ export class JobExecutor {
     return rows.map(toJob).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id.localeCompare(b.id));
   }
 
+  /** Renews the locks of the jobs this executor holds (skipping rows a running job's transaction has locked). */
+  private async beat(): Promise<void> {
+    await this.db.query(
+      `UPDATE jobs SET lock_expires_at = $2
+       WHERE id IN (SELECT id FROM jobs WHERE lock_owner = $1 FOR UPDATE SKIP LOCKED)`,
+      [this.owner, new Date(this.clock.now().getTime() + this.lockMs)],
+    );
+  }
   private async runOne(job: Job, report: RunReport): Promise<void> {
     const handler = this.handlers.get(job.type)!;
     try {
@@ -306,6 +342,31 @@ export class JobExecutor {
   }
 
   /**
+   * Runs one batch: jobs grouped by scope, groups in parallel up to `concurrency`, each group's jobs in order. Between
+   * two jobs the executor yields to I/O, so HTTP requests are served while a backlog drains (on PGlite every query
+   * runs on the main thread).
+   */
+  private async runBatch(batch: Job[], report: RunReport): Promise<void> {
+    const groups = new Map<string, Job[]>();
+    for (const job of batch) {
+      const key = job.scopeId ?? `job:${job.id}`;
+      const group = groups.get(key);
+      if (group) group.push(job);
+      else groups.set(key, [job]);
+    }
+    const pending = [...groups.values()];
+    const worker = async () => {
+      for (let group = pending.shift(); group; group = pending.shift()) {
+        for (const job of group) {
+          await this.runOne(job, report);
+          await yieldToIo();
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, pending.length) }, worker));
+  }
+
+  /**
    * Runs every job due now (by the clock), batch after batch, until none is left; tests call this after advancing
    * their clock. Jobs that handlers enqueue as due now run in the same call (up to maxBatches batches).
    */
@@ -314,23 +375,79 @@ export class JobExecutor {
     for (let i = 0; i < maxBatches; i++) {
       const batch = await this.acquire();
       if (batch.length === 0) break;
-      for (const job of batch) await this.runOne(job, report);
+      await this.runBatch(batch, report);
     }
     return report;
   }
 
-  /** Polls every pollIntervalMs until stop(). */
+  /**
+   * A job was enqueued in this process (due at dueAt): run a pass then, instead of waiting for the next poll. The
+   * enqueueing transaction has not committed yet, so the pass comes a moment later, and a pass already running is
+   * followed by another.
+   */
+  wake(dueAt: Date): void {
+    if (!this.running) return;
+    this.woken = true;
+    this.schedule(Math.max(0, dueAt.getTime() - this.clock.now().getTime()) + 5);
+  }
+
+  private schedule(ms: number): void {
+    if (!this.running) return;
+    const at = Date.now() + ms;
+    if (this.timer && at >= this.timerAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Number.POSITIVE_INFINITY;
+      void this.pass();
+    }, ms);
+  }
+
+  /** One pass of the started loop: drain what is due, then sleep until the next due job (at most pollIntervalMs). */
+  private async pass(): Promise<void> {
+    if (!this.running || this.current) return;
+    this.woken = false;
+    let ran = 0;
+    const work = (async () => {
+      const r = await this.runDueJobs(1);
+      ran = r.succeeded + r.retried + r.deadLettered;
+    })().catch((e) => this.logger.error('job executor poll failed', { err: e }));
+    this.current = work;
+    await work;
+    this.current = undefined;
+    if (!this.running) return;
+    if (ran > 0 || this.woken) {
+      // More may be due right away: go on after letting I/O in.
+      this.schedule(0);
+      return;
+    }
+    this.schedule(await this.msUntilNextDue().catch(() => this.pollIntervalMs));
+  }
+
+  private async msUntilNextDue(): Promise<number> {
+    const types = [...this.handlers.keys()];
+    if (types.length === 0) return this.pollIntervalMs;
+    const { rows } = await this.db.query<{ next: Date | null }>(
+      `SELECT min(GREATEST(due_at, COALESCE(lock_expires_at, due_at))) AS next FROM jobs WHERE type = ANY($1::text[])`,
+      [types],
+    );
+    const next = rows[0]?.next;
+    if (!next) return this.pollIntervalMs;
+    const ms = new Date(next).getTime() - this.clock.now().getTime();
+    return Math.min(this.pollIntervalMs, Math.max(0, ms));
+  }
+
+  /** Runs due jobs until stop(): woken by enqueues in this process, otherwise polling; renews its locks meanwhile. */
   start(): void {
     if (this.running) return;
     this.running = true;
-    const tick = async () => {
-      if (!this.running) return;
-      this.current = this.runDueJobs().catch((e) => this.logger.error('job executor poll failed', { err: e }));
-      await this.current;
-      this.current = undefined;
-      if (this.running) this.timer = setTimeout(tick, this.pollIntervalMs);
-    };
-    this.timer = setTimeout(tick, 0);
+    this.heartbeat = setInterval(
+      () => void this.beat().catch((e) => this.logger.warn('job lock heartbeat failed', { err: e })),
+      Math.max(10, Math.floor(this.lockMs / 3)),
+    );
+    this.heartbeat.unref?.();
+    this.schedule(0);
   }
 
   /** Stops polling and waits for the batch in progress. */
@@ -338,6 +455,9 @@ export class JobExecutor {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
     await this.current;
   }
 }

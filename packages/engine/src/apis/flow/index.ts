@@ -171,7 +171,13 @@ export function createFlowModule(options: FlowModuleOptions = {}) {
       // The behaviours are registered process-wide too, so runtimes created by job handlers (timers) find them.
       const behaviours = exec.flowBehaviours(options.run);
       for (const [name, b] of Object.entries(behaviours)) registerServiceBehaviour(name, b);
-      const runtime = new Runtime({ db: ctx.db, clock: ctx.clock, ids: ctx.ids, serviceBehaviours: behaviours });
+      const runtime = new Runtime({
+        db: ctx.db,
+        clock: ctx.clock,
+        ids: ctx.ids,
+        jobs: ctx.jobs,
+        serviceBehaviours: behaviours,
+      });
       const deployed = new Map<string, Awaited<ReturnType<Runtime['deploy']>>['definitions'][number]>();
       const executionNotFound = (id: string) =>
         frankieError(

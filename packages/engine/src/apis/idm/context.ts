@@ -1,6 +1,11 @@
 /** What every route file of the IDM module receives: the engine context, the shared runtime, security. */
 import type { ApiContext, ApiRouter } from '../../http/api-module.js';
 import { Runtime } from '../../runtime/commands.js';
+import { ManagedObjects } from './managed/objects.js';
+import { managedSchema } from './managed/schema.js';
+import { managedProvider } from './openidm/managed-provider.js';
+import { repoProvider } from './openidm/repo-provider.js';
+import { OpenidmRouter } from './openidm/router.js';
 import { type IdmPrincipal, IdmSecurity, type ProcessAccessRule } from './security.js';
 
 export type IdmRouter = ApiRouter<IdmPrincipal>;
@@ -14,13 +19,22 @@ export interface IdmContext extends ApiContext {
   /** One runtime per app (it caches compiled graphs). */
   runtime: Runtime;
   security: IdmSecurity;
+  /** Managed objects (`managed/{type}`): the identities workflows change. */
+  managed: ManagedObjects;
+  /** The resources IDM scripts reach through `openidm` (managed/, repo/; other modules mount theirs). */
+  openidm: OpenidmRouter;
 }
 
 export function createIdmContext(ctx: ApiContext, options: IdmOptions = {}): IdmContext {
+  const managed = new ManagedObjects(managedSchema(ctx.config.idm.managed), ctx.ids, ctx.clock);
   return {
     ...ctx,
-    runtime: new Runtime({ db: ctx.db, clock: ctx.clock, ids: ctx.ids }),
+    runtime: new Runtime({ db: ctx.db, clock: ctx.clock, ids: ctx.ids, jobs: ctx.jobs }),
     security: new IdmSecurity(options.processAccess ?? ctx.config.idm.processAccess),
+    managed,
+    openidm: new OpenidmRouter()
+      .mount('managed', managedProvider(managed))
+      .mount('repo', repoProvider(ctx.ids, ctx.clock)),
   };
 }
 

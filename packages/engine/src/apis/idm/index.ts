@@ -7,6 +7,7 @@ import { errorShape } from './crest/errors.js';
 import { register as executions } from './routes/executions.js';
 import { register as history } from './routes/history.js';
 import { register as jobs } from './routes/jobs.js';
+import { register as managed } from './routes/managed.js';
 import { register as models } from './routes/models.js';
 import { register as processDefinitions } from './routes/process-definitions.js';
 import { register as processInstances } from './routes/process-instances.js';
@@ -22,6 +23,7 @@ const ROUTE_FILES: RegisterRoutes[] = [
   history,
   executions,
   jobs,
+  managed,
 ];
 
 export function createIdmApiModule(options: IdmOptions = {}): ApiModule<IdmPrincipal> {

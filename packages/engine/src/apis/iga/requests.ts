@@ -79,7 +79,7 @@ function runtimeIn(tx: Queryable, c: RequestContext): Runtime {
     transaction: (fn) => fn(tx),
     close: async () => {},
   } as Db;
-  return new Runtime({ db, clock: c.clock, ids: c.ids });
+  return new Runtime({ db, clock: c.clock, ids: c.ids, jobs: c.jobs });
 }
 
 // --- storage -----------------------------------------------------------------------------------------------------------

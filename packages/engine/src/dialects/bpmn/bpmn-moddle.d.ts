@@ -10,5 +10,6 @@ declare module 'bpmn-moddle' {
       references: unknown[];
       elementsById: Record<string, any>;
     }>;
+    toXML(element: unknown, options?: { format?: boolean }): Promise<{ xml: string }>;
   }
 }

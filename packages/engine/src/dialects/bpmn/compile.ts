@@ -36,7 +36,8 @@ const FLOWABLE_URI = 'http://flowable.org/bpmn';
 const ACTIVITI_URI = 'http://activiti.org/bpmn';
 
 let moddle: InstanceType<typeof BpmnModdle> | undefined;
-function getModdle() {
+/** The shared moddle (BPMN + the activiti/flowable extension), also used to write documents back. */
+export function getModdle() {
   moddle ??= new BpmnModdle({ activiti: activitiDescriptor });
   return moddle;
 }
@@ -73,14 +74,23 @@ export async function parseBpmn(xml: string): Promise<ParsedBpmn> {
   if (!xml?.trim()) {
     return { definitions: null, problems: [{ severity: 'error', message: 'The BPMN document is empty' }], lines };
   }
-  const normalized = xml.split(FLOWABLE_URI).join(ACTIVITI_URI);
+  const normalized = unprefixReferences(xml.split(FLOWABLE_URI).join(ACTIVITI_URI));
   try {
     const r = await getModdle().fromXML(normalized, 'bpmn:Definitions');
     for (const w of r.warnings ?? []) {
       const msg = String((w as { message?: string }).message ?? w);
-      const el = (w as { element?: { id?: string } }).element;
+      const el = (w as { element?: { id?: string; $type?: string } }).element;
       const attr = /^unknown attribute <(.+)>$/.exec(msg);
-      if (attr && el?.id) {
+      const unresolved = /^unresolved reference <(.+)>$/.exec(msg);
+      if (unresolved && el?.$type?.startsWith('bpmndi:')) {
+        // Flowable ignores diagram elements that draw nothing of the model; so do we.
+        problems.push({
+          severity: 'warning',
+          message: `Diagram element '${el.id}' refers to '${unresolved[1]}', which is not in the model; it is ignored`,
+          elementId: el.id,
+          line: el.id ? lines.get(el.id) : undefined,
+        });
+      } else if (attr && el?.id) {
         problems.push({
           severity: 'warning',
           message: `Attribute ${attr[1]} on '${el.id}' is not supported and is ignored`,
@@ -92,6 +102,7 @@ export async function parseBpmn(xml: string): Promise<ParsedBpmn> {
         problems.push({ severity: 'error', message: cleanMessage(msg), ...posOf(msg), ...at });
       }
     }
+    nameAnonymousFlows(r.rootElement);
     linkFlows(r.rootElement);
     return { definitions: r.rootElement, problems, lines };
   } catch (e) {
@@ -99,6 +110,47 @@ export async function parseBpmn(xml: string): Promise<ParsedBpmn> {
     problems.push({ severity: 'error', message: `XML error: ${cleanMessage(msg)}`, ...posOf(msg) });
     return { definitions: null, problems, lines };
   }
+}
+
+/**
+ * `messageRef="tns:approve"`: references written as QNames (prefix:id). XML ids never contain a colon, so the
+ * prefix is dropped, as Flowable resolves them. Only reference attributes are touched; lines stay where they were.
+ */
+export function unprefixReferences(xml: string): string {
+  return xml.replace(
+    /(\s(?:[A-Za-z]+Ref|default|bpmnElement)\s*=\s*)(["'])[A-Za-z_][\w.-]*:([^"':\s]+)\2/g,
+    (_m, head: string, q: string, id: string) => `${head}${q}${id}${q}`,
+  );
+}
+
+/**
+ * Sequence flows may leave out `id` (it is optional in BPMN). Each gets a stable id made from its ends
+ * (`flow_<source>_<target>`, then `_2`, `_3`... for parallel flows between the same two nodes), so the same file
+ * always yields the same ids and two flows between the same nodes stay two flows.
+ */
+function nameAnonymousFlows(defs: ModdleElement): void {
+  const taken = new Set<string>();
+  const collect = (el: ModdleElement) => {
+    if (!el || typeof el !== 'object') return;
+    if (typeof el.id === 'string') taken.add(el.id);
+    for (const child of el.flowElements ?? []) collect(child);
+  };
+  const processes = (defs?.rootElements ?? []).filter((e: ModdleElement) => e.$type === 'bpmn:Process');
+  for (const root of defs?.rootElements ?? []) if (typeof root.id === 'string') taken.add(root.id);
+  for (const p of processes) collect(p);
+  const visit = (container: ModdleElement) => {
+    for (const el of container.flowElements ?? []) {
+      if (el.$type === 'bpmn:SequenceFlow' && !el.id) {
+        const base = `flow_${el.sourceRef?.id ?? 'unknown'}_${el.targetRef?.id ?? 'unknown'}`;
+        let id = base;
+        for (let i = 2; taken.has(id); i++) id = `${base}_${i}`;
+        taken.add(id);
+        el.id = id;
+      }
+      if (el.flowElements) visit(el);
+    }
+  };
+  for (const p of processes) visit(p);
 }
 
 /** Fills `incoming`/`outgoing` of flow nodes from sequence flows when the XML leaves them out (as bpmn-js does). */
@@ -147,6 +199,7 @@ const ARTIFACTS = new Set([
 ]);
 
 const SCRIPT_FORMATS = new Set([
+  'juel',
   'javascript',
   'js',
   'ecmascript',
@@ -206,6 +259,39 @@ function mappings(el: ModdleElement, type: string): VariableMapping[] {
 function documentation(el: ModdleElement): string | undefined {
   const d = el.documentation?.[0]?.text;
   return typeof d === 'string' ? d.trim() : undefined;
+}
+
+/**
+ * `potentialOwner` and `humanPerformer` as Flowable reads them: the text of the resource assignment expression,
+ * split on commas; `user(x)` / `group(x)` name the kind, a bare value is a candidate group for a potential owner and
+ * the assignee for a human performer. A `resourceRef` to a `<resource>` without an expression names the resource:
+ * Flowable has no user store to ask, so its name (or id) is used the same way, with a warning saying so.
+ */
+function assignResources(el: ModdleElement, ut: NonNullable<GraphNode['userTask']>, warn: (m: string) => void): void {
+  for (const r of el.resources ?? []) {
+    const performer = r.$type === 'bpmn:HumanPerformer' || r.$type === 'bpmn:Performer';
+    if (!performer && r.$type !== 'bpmn:PotentialOwner') continue;
+    let body: string = r.resourceAssignmentExpression?.expression?.body ?? '';
+    if (!body.trim() && r.resourceRef) {
+      body = r.resourceRef.name ?? r.resourceRef.id ?? '';
+      warn(
+        `${performer ? 'humanPerformer' : 'potentialOwner'} of '${el.id}' names resource '${body}' without an ` +
+          `expression; it is used as ${performer ? 'the assignee' : 'a candidate group'}`,
+      );
+    }
+    const parts = /^\s*[$#]\{[^}]*\}\s*$/.test(body) ? [body.trim()] : body.split(',').map((s) => s.trim());
+    for (const part of parts) {
+      const m = /^(user|group)\((.+)\)$/.exec(part);
+      if (m?.[1] === 'user') {
+        if (performer) ut.assignee = m[2]!;
+        else ut.candidateUsers.push(m[2]!);
+      } else if (m?.[1] === 'group') ut.candidateGroups.push(m[2]!);
+      else if (part) {
+        if (performer) ut.assignee = part;
+        else ut.candidateGroups.push(part);
+      }
+    }
+  }
 }
 
 export interface CompileResult {
@@ -354,18 +440,10 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
           for (const k of ['assignee', 'owner', 'dueDate', 'priority', 'formKey', 'category'] as const) {
             if (el[k] !== undefined && el[k] !== '') n.userTask[k] = String(el[k]);
           }
-          const hp = (el.resources ?? []).filter((r: ModdleElement) => r.$type === 'bpmn:PotentialOwner');
-          for (const r of hp) {
-            const body: string = r.resourceAssignmentExpression?.expression?.body ?? '';
-            for (const part of body.split(',').map((s) => s.trim())) {
-              const m = /^(user|group)\((.+)\)$/.exec(part);
-              if (m?.[1] === 'user') n.userTask.candidateUsers.push(m[2]!);
-              else if (m?.[1] === 'group') n.userTask.candidateGroups.push(m[2]!);
-              else if (part) n.userTask.candidateGroups.push(part);
-            }
-          }
+          assignResources(el, n.userTask, (m) => warn(el.id, m));
         } else if (type === 'scriptTask') {
-          const format = String(el.scriptFormat ?? 'javascript').toLowerCase();
+          // Flowable's default script language is JUEL (ScriptingEngines.DEFAULT_SCRIPTING_LANGUAGE).
+          const format = String(el.scriptFormat || 'juel').toLowerCase();
           const source = typeof el.script === 'string' ? el.script : '';
           if (!SCRIPT_FORMATS.has(format))
             err(el.id, `Script format '${el.scriptFormat}' of '${el.id}' is not supported`);

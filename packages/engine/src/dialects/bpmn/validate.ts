@@ -48,7 +48,8 @@ const LINT_RULES: Record<string, 'error' | 'warning'> = {
   'start-event-required': 'error',
   'end-event-required': 'warning',
   'no-disconnected': 'warning',
-  'no-duplicate-sequence-flows': 'error',
+  // Flowable runs two flows between the same nodes as two flows: worth a warning, not a refusal.
+  'no-duplicate-sequence-flows': 'warning',
   'single-blank-start-event': 'error',
   'sub-process-blank-start-event': 'error',
   'single-event-definition': 'error',
@@ -151,6 +152,8 @@ async function checkGraph(problems: Problem[], parsed: ParsedBpmn, xml: string, 
       checkExpression(problems, parsed, n.id, 'Due date', ut.dueDate);
       checkExpression(problems, parsed, n.id, 'Priority', ut.priority);
       checkExpression(problems, parsed, n.id, 'Name', n.name);
+      checkExpression(problems, parsed, n.id, 'Form key', ut.formKey);
+      checkExpression(problems, parsed, n.id, 'Category', ut.category);
     }
     for (const fp of [...(ut?.formProperties ?? []), ...(n.startForm?.formProperties ?? [])]) {
       checkExpression(problems, parsed, n.id, `Form property '${fp.id}' expression`, fp.expression);
@@ -173,7 +176,8 @@ async function checkGraph(problems: Problem[], parsed: ParsedBpmn, xml: string, 
     if (n.event?.timer) checkExpression(problems, parsed, n.id, 'Timer', n.event.timer.value);
     for (const m of [...(n.callActivity?.inMappings ?? []), ...(n.callActivity?.outMappings ?? [])])
       checkExpression(problems, parsed, n.id, 'Variable mapping', m.sourceExpression, true);
-    if (n.script?.source) {
+    if (n.script?.format === 'juel') checkExpression(problems, parsed, n.id, 'JUEL script', n.script.source);
+    else if (n.script?.source) {
       const bad = await checkScriptSyntax(n.script.source);
       if (bad) {
         const start = scriptStartLine(xml, n.id);

@@ -15,6 +15,7 @@ import { SqlParams } from '../crest/sql.js';
 import * as defs from '../repository/definitions.js';
 import { deploymentResource } from '../repository/models.js';
 import type { IdmPrincipal } from '../security.js';
+import { diagramFields } from './diagram-fields.js';
 
 type Ctx = RequestContext<IdmPrincipal>;
 
@@ -150,8 +151,9 @@ export function register(router: IdmRouter, idm: IdmContext): void {
       body.formResourceKey = formKey;
       body.formGenerationTemplate = (await deploymentResource(idm.db, row.deployment_id, formKey)) ?? null;
     }
-    // `diagram` is left out: this engine has no diagram renderer (the spec allows leaving it out).
-    return crestReply(ctx, projectFields(ordered(body), parseFields(ctx.rawQuery.get('_fields') ?? undefined)));
+    const fields = parseFields(ctx.rawQuery.get('_fields') ?? undefined);
+    Object.assign(body, await diagramFields(idm, row, fields));
+    return crestReply(ctx, projectFields(ordered(body), fields));
   });
 
   router.operation('deleteProcessDefinition', async (ctx) => {

@@ -13,7 +13,9 @@ import { parseQueryRequest, type QueryRequest, queryEnvelope, queryInSql } from 
 import { checkIfMatch, created, crestReply, ordered } from '../crest/resource.js';
 import { SqlParams } from '../crest/sql.js';
 import { getDefinition } from '../repository/definitions.js';
+import { activeActivityIds } from '../repository/diagrams.js';
 import type { IdmPrincipal } from '../security.js';
+import { diagramFields } from './diagram-fields.js';
 import { toDefinition } from './process-definitions.js';
 import {
   datesFromIso,
@@ -115,8 +117,13 @@ export async function readInstance(idm: IdmContext, ctx: Ctx, running: boolean) 
     `${HI_TASK_SELECT} WHERE t.instance_id = $1 ORDER BY t.create_time, t.id`,
     [row.id],
   );
-  const body = ordered({ ...toProcessInstance(row), tasks: tasks.rows.map(toHistoricTask) });
-  return crestReply(ctx, projectFields(body, parseFields(ctx.rawQuery.get('_fields') ?? undefined)));
+  const fields = parseFields(ctx.rawQuery.get('_fields') ?? undefined);
+  const def = await getDefinition(idm.db, row.definition_id);
+  const diagram = def
+    ? await diagramFields(idm, def, fields, async () => (row.end_time ? [] : activeActivityIds(idm.db, row.id)))
+    : {};
+  const body = ordered({ ...toProcessInstance(row), tasks: tasks.rows.map(toHistoricTask), ...diagram });
+  return crestReply(ctx, projectFields(body, fields));
 }
 
 export function register(router: IdmRouter, idm: IdmContext): void {
