@@ -179,7 +179,7 @@ describe.skipIf(!haveChromium)('the console in a real browser', () => {
     const req = await seedIgaRequest(actor);
     expect(req.decision.actors.active.map((a) => a.id)).toEqual([actor]);
     await page.goto(`${url}/console/iga`);
-    await expect.poll(() => page.inputValue('#si-idm-username')).toBe('openidm-admin');
+    await expect.poll(() => page.inputValue('#si-idm-username'), { timeout: 20_000 }).toBe('openidm-admin');
     await page.fill('#si-iga-actor', actor);
     await check('sign-in');
     await page.click('button[type=submit]');
@@ -235,7 +235,7 @@ describe.skipIf(!haveChromium)('the console in a real browser', () => {
     await page.getByRole('button', { name: 'Complete' }).click();
     await page.getByText('is completed').waitFor();
     await page.goto(`${url}${instancePath}`);
-    await expect.poll(() => page.getByTestId('instance-status').textContent()).toBe('ended');
+    await expect.poll(() => page.getByTestId('instance-status').textContent(), { timeout: 20_000 }).toBe('ended');
     // The path it took is drawn: the accepted branch, not the rejected one.
     await page.locator('.djs-connection.wf-taken[data-element-id="accepted"]').waitFor();
     expect(await page.locator('.djs-connection.wf-taken[data-element-id="rejected"]').count()).toBe(0);
@@ -274,7 +274,7 @@ describe.skipIf(!haveChromium)('the console in a real browser', () => {
     await page.getByRole('heading', { name: 'Phases' }).waitFor();
     await page.fill('#iga-comment', 'approved in the console');
     await page.getByRole('button', { name: 'Approve' }).click();
-    await expect.poll(() => page.getByTestId('request-status').textContent()).toMatch(/approved/);
+    await expect.poll(() => page.getByTestId('request-status').textContent(), { timeout: 20_000 }).toMatch(/approved/);
     await page.getByText('approved in the console').waitFor();
     await check('iga-request');
   });
@@ -326,7 +326,9 @@ describe.skipIf(!haveChromium)('the console in a real browser', () => {
     await check('jobs-dead-letter');
     await card.getByRole('button', { name: /^Retry/ }).click();
     await page.getByText(`Retried job ${jobId}`).waitFor();
-    await expect.poll(async () => (await c.processInstanceHistory.get(started._id)).endTime).toBeTruthy();
+    await expect
+      .poll(async () => (await c.processInstanceHistory.get(started._id)).endTime, { timeout: 20_000 })
+      .toBeTruthy();
     await check('jobs-after-retry');
   });
 
