@@ -33,7 +33,7 @@ process.stderr.write(
   [
     `wfkit server ready at ${server.url} in ${Math.round(performance.now() - started)} ms`,
     `  store:    ${describeStore(settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : { dataDir: settings.dataDir })}`,
-    `  APIs:     ${server.app.apis.map((a) => a.name).join(', ') || '(none yet)'}   docs: ${server.url}/docs`,
+    `  APIs:     ${server.app.apis.map((a) => a.name).join(', ') || '(none yet)'}   docs: ${server.url}/docs   console: ${server.url}/console`,
     `  IDM:      ${credentials.idm}`,
     `  Kontent:  ${credentials.kontent}   (SDK base URL ${server.url}/v2)`,
     `  IGA:      ${credentials.iga}`,
