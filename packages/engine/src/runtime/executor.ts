@@ -15,6 +15,7 @@ import {
   isExternalBehaviour,
 } from './external-tasks.js';
 import { canReach, type GraphNode, type ProcessGraph } from './graph.js';
+import { sandboxSource } from './languages/scripts.js';
 import type { Owner } from './owner.js';
 import { runScript, type ScriptLimits } from './script-sandbox.js';
 import type { Exec, InstanceState, Session, TaskRow } from './session.js';
@@ -351,7 +352,7 @@ export class Executor {
     }
     try {
       const r = await runScript(
-        n.script!.source,
+        sandboxSource(n.script!.format, n.script!.source),
         {
           getVariable: (name) => this.getVar(inst, e, name).value ?? null,
           setVariable: (name, v) => this.setVar(inst, e, name, v),

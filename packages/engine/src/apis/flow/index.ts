@@ -7,9 +7,9 @@
  *   index.ts ─▶ auth.ts (who, for which owner) · routes.ts ─▶ definitions.ts / execute.ts / executions.ts (rules)
  *            ─▶ repository/ (SQL) · tasks.ts + calls.ts (the behaviours the runtime runs)
  */
-import { monotonicFactory } from 'ulid';
 import { flowSpec } from '../../generated/specs.js';
 import { defineApiModule } from '../../http/api-module.js';
+import { ulidFactory } from '../../runtime/ids.js';
 import { authenticator, type FlowCredential } from './auth.js';
 import type { FlowRunOptions } from './calls.js';
 import { flowErrorShape } from './errors.js';
@@ -31,8 +31,8 @@ const sleepFor = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export function createFlowModule(options: FlowModuleOptions = {}) {
   // Error bodies carry a ULID requestId; the injected id generator once routes() has run, a ULID factory before.
-  const fallback = monotonicFactory();
-  let nextId: () => string = () => fallback();
+  const fallback = ulidFactory();
+  let nextId: () => string = () => fallback(Date.now());
   const behaviours = flowBehaviours(options.run);
 
   return defineApiModule<FlowCredential>({
