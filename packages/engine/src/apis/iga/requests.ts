@@ -12,7 +12,8 @@
 import { encodeBase64Url } from '../../base64url.js';
 import { compileIgaDefinition } from '../../dialects/iga/compile.js';
 import type { ApiRouter, RequestContext } from '../../http/api-module.js';
-import { type Runtime, TIMER_JOB } from '../../runtime/commands.js';
+import type { Runtime } from '../../runtime/commands.js';
+import { RuntimeQueries } from '../../runtime/queries.js';
 import { RuntimeError } from '../../runtime/errors.js';
 import type { Queryable } from '../../store/db.js';
 import { parseQueryFilter, pickFields, QueryError, sortBy } from './query.js';
@@ -72,6 +73,9 @@ const ACTOR_ID = /^managed\/(user|role)\/[^/\s]+$/;
 /** IGA owns its request workflows, with no tenants (runtime/owner.ts). */
 const IGA_SCOPE = { api: 'iga', tenant: '' } as const;
 
+/** IGA's view of the runtime's read model. */
+const queries = new RuntimeQueries(IGA_SCOPE);
+
 /** The app's Runtime, scoped to IGA, its commands inside the caller's transaction (one request = one transaction). */
 function runtimeIn(tx: Queryable, c: RequestContext): Runtime {
   return c.runtime.scoped(IGA_SCOPE).in(tx);
@@ -127,33 +131,14 @@ async function allRequests(q: Queryable): Promise<RequestDoc[]> {
 
 // --- runtime state → request -------------------------------------------------------------------------------------------
 
-async function instanceVariables(q: Queryable, instanceId: string): Promise<Record<string, unknown>> {
-  const { rows } = await q.query<{ name: string; value: unknown }>(
-    'SELECT name, value FROM wf_hi_variable WHERE instance_id = $1 AND scope_id = $1',
-    [instanceId],
-  );
-  const out: Record<string, unknown> = {};
-  for (const r of rows) out[r.name] = typeof r.value === 'string' && r.name.startsWith('__') ? r.value : r.value;
-  return out;
-}
-
 /** Brings the request's phases, actors and status up to date with its instance. */
 async function sync(tx: Queryable, doc: RequestDoc, now: string): Promise<void> {
   const instanceId = doc.workflow.instanceId;
   if (!instanceId) return;
   const d = doc.decision;
-  const { rows: open } = await tx.query<{ id: string; task_def_key: string; name: string | null; create_time: Date }>(
-    'SELECT id, task_def_key, name, create_time FROM wf_task WHERE instance_id = $1 ORDER BY create_time, id',
-    [instanceId],
-  );
+  const open = await queries.openTasks(tx, instanceId);
   // Wait steps' timers (an approval's expiration timer, `<step>__expiration`, is not a phase of its own).
-  const waits = (
-    await tx.query<{ id: string; activity_id: string; due_at: Date; created_at: Date }>(
-      `SELECT id, activity_id, due_at, created_at FROM wf_execution WHERE instance_id = $1 AND event_type = 'timer'
-       ORDER BY created_at, id`,
-      [instanceId],
-    )
-  ).rows.filter((w) => !w.activity_id.endsWith('__expiration'));
+  const waits = (await queries.timerWaits(tx, instanceId)).filter((w) => !w.activity_id.endsWith('__expiration'));
   const openIds = new Set([...open.map((t) => t.id), ...waits.map((w) => w.id)]);
   for (const p of d.phases) {
     if (p.status === 'in-progress' && (!p.workflowTaskId || !openIds.has(p.workflowTaskId))) {
@@ -192,7 +177,7 @@ async function sync(tx: Queryable, doc: RequestDoc, now: string): Promise<void> 
       workflowTaskId: w.id,
     });
   }
-  const vars = await instanceVariables(tx, instanceId);
+  const vars = await queries.instanceVariables(tx, instanceId);
   for (const p of d.phases)
     if (p.status === 'complete' && p.decision === null && vars[`__expired_${p.name}`] === true) p.decision = 'expired';
   const deadlines = d.phases
@@ -224,7 +209,7 @@ async function sync(tx: Queryable, doc: RequestDoc, now: string): Promise<void> 
     if (typeof set.comment === 'string' && !d.comments.some((x) => x.action === 'system' && x.comment === set.comment))
       d.comments.push({ timeStamp: now, user: CALLER, action: 'system', comment: set.comment });
   }
-  const running = (await tx.query('SELECT 1 FROM wf_instance WHERE id = $1', [instanceId])).rowCount > 0;
+  const running = await queries.isRunning(tx, instanceId);
   if (running && (d.status === 'in-progress' || d.status === 'suspended'))
     d.status = waits.length > 0 && open.length === 0 ? 'suspended' : 'in-progress';
   if (!running && (d.status === 'in-progress' || d.status === 'suspended')) d.status = 'complete';
@@ -586,10 +571,8 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
           inProgress();
           const p = phase();
           const spec = OUTCOMES[action]!;
-          const { rows } = await tx.query<{ category: string | null }>('SELECT category FROM wf_task WHERE id = $1', [
-            p.workflowTaskId,
-          ]);
-          if (rows[0]?.category !== spec.category)
+          const task = p.workflowTaskId ? await queries.task(tx, p.workflowTaskId) : undefined;
+          if (task?.category !== spec.category)
             throw igaError(
               409,
               `Can't ${action} phase ${p.name}: it is not a ${spec.category === 'approvalTask' ? 'approval' : 'fulfillment'} phase`,
@@ -649,15 +632,11 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
         case 'changeResumeDate': {
           inProgress();
           const p = phase();
-          const { rows } = await tx.query<{ id: string }>(
-            `SELECT id FROM wf_execution WHERE id = $1 AND event_type = 'timer'`,
-            [p.workflowTaskId],
-          );
-          if (!rows[0]) throw igaError(409, `Can't changeResumeDate of phase ${p.name}: it is not a wait phase`);
-          // The runtime has no command to move a timer: its execution's due date and its job move together here.
+          const waits = await queries.timerWaits(tx, doc.workflow.instanceId!);
+          if (!waits.some((w) => w.id === p.workflowTaskId))
+            throw igaError(409, `Can't changeResumeDate of phase ${p.name}: it is not a wait phase`);
           const when = new Date(body.resumeDate as string);
-          await tx.query('UPDATE wf_execution SET due_at = $2 WHERE id = $1', [p.workflowTaskId, when]);
-          await tx.query('UPDATE jobs SET due_at = $2 WHERE key = $1', [`${TIMER_JOB}:${p.workflowTaskId}`, when]);
+          await runtimeErrors(() => rt.rescheduleTimer(p.workflowTaskId!, when));
           comment(body.comment, 'changeResumeDate', p.name);
           break;
         }

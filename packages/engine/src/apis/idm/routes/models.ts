@@ -261,7 +261,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
       });
     } catch (e) {
       // Keep deployments and their model links together: undo the deployment when it can't be recorded.
-      await idm.db.query('DELETE FROM wf_deployment WHERE id = $1', [deployed.deploymentId]).catch(() => {});
+      await idm.runtime.deleteDeployment(deployed.deploymentId).catch(() => {});
       throw e;
     }
     return crestReply(ctx, {

@@ -1,5 +1,5 @@
 /**
- * `/openidm/workflow/processdefinition`: the deployed process definitions (the runtime's `wf_definition`) — queries
+ * `/openidm/workflow/processdefinition`: the deployed process definitions (the runtime's definitions) — queries
  * (`_queryFilter`, `query-all-ids`, `filtered-query`), read with the start form, delete (409 while instances run),
  * and the user task definitions. Non-admin users see only the definitions `process-access` lets them start.
  */

@@ -27,12 +27,13 @@ import {
   toHistoricTask,
   toProcessInstance,
 } from './runtime-shapes.js';
+import { rel } from '../repository/owned.js';
 
 type Ctx = RequestContext<IdmPrincipal>;
 
 export const DELETE_REASON = 'Deleted by IDM.';
 
-/** `filtered-query` parameters of process instances → SQL conditions over `h` (wf_hi_instance). */
+/** `filtered-query` parameters of process instances → SQL conditions over `h` (the instance history). */
 function instanceFilters(ctx: Ctx, params: SqlParams): string[] {
   const where: string[] = [];
   const get = (n: string) => ctx.rawQuery.get(n);
@@ -66,7 +67,7 @@ function instanceFilters(ctx: Ctx, params: SqlParams): string[] {
   if (involved !== null) {
     const p = params.add(involved);
     where.push(
-      `(h.start_user_id = ${p} OR EXISTS (SELECT 1 FROM wf_hi_task x WHERE x.instance_id = h.id AND (x.assignee = ${p} OR x.owner = ${p} OR ${p} = ANY(x.candidate_users))))`,
+      `(h.start_user_id = ${p} OR EXISTS (SELECT 1 FROM ${rel.taskHistory} x WHERE x.instance_id = h.id AND (x.assignee = ${p} OR x.owner = ${p} OR ${p} = ANY(x.candidate_users))))`,
     );
   }
   if (get('businessStatus') !== null) where.push('FALSE');
@@ -74,13 +75,13 @@ function instanceFilters(ctx: Ctx, params: SqlParams): string[] {
     const m = /^var-(.+)$/.exec(name);
     if (!m) continue;
     where.push(
-      `EXISTS (SELECT 1 FROM wf_hi_variable v WHERE v.scope_id = h.id AND v.name = ${params.add(m[1])} AND (CASE WHEN jsonb_typeof(v.value) = 'string' THEN v.value #>> '{}' ELSE v.value::text END) = ${params.add(value)})`,
+      `EXISTS (SELECT 1 FROM ${rel.variableHistory} v WHERE v.scope_id = h.id AND v.name = ${params.add(m[1])} AND (CASE WHEN jsonb_typeof(v.value) = 'string' THEN v.value #>> '{}' ELSE v.value::text END) = ${params.add(value)})`,
     );
   }
   return where;
 }
 
-/** A CREST query over wf_hi_instance; `running` limits it to unfinished instances. */
+/** A CREST query over the instance history; `running` limits it to unfinished instances. */
 export async function queryInstances(idm: IdmContext, ctx: Ctx, running: boolean) {
   const q: QueryRequest = parseQueryRequest(ctx, {
     queryIds: ['query-all-ids', 'filtered-query'],

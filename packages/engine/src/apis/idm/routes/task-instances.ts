@@ -23,7 +23,7 @@ import {
   taskVariables,
   toTask,
 } from './runtime-shapes.js';
-import { idmRows } from '../repository/owned.js';
+import { rel } from '../repository/owned.js';
 
 type Ctx = RequestContext<IdmPrincipal>;
 
@@ -32,7 +32,7 @@ function rolesOf(idm: IdmContext, username: string): string[] {
   return [...(idm.config.idm.users.find((u) => u.username === username)?.roles ?? [])];
 }
 
-/** `filtered-query` parameters of tasks → SQL over `t` (wf_task or wf_hi_task). */
+/** `filtered-query` parameters of tasks → SQL over `t` (tasks or task history). */
 export function taskFilters(ctx: Ctx, params: SqlParams, idm: IdmContext, history = false): string[] {
   const where: string[] = [];
   const get = (n: string) => ctx.rawQuery.get(n);
@@ -85,13 +85,13 @@ export function taskFilters(ctx: Ctx, params: SqlParams, idm: IdmContext, histor
     if (get('finished') === 'true') where.push('t.end_time IS NOT NULL');
     if (get('unfinished') === 'true') where.push('t.end_time IS NULL');
     if (get('processFinished') === 'true')
-      where.push('EXISTS (SELECT 1 FROM wf_hi_instance h WHERE h.id = t.instance_id AND h.end_time IS NOT NULL)');
+      where.push(`EXISTS (SELECT 1 FROM ${rel.instanceHistory} h WHERE h.id = t.instance_id AND h.end_time IS NOT NULL)`);
     if (get('processUnfinished') === 'true')
-      where.push('EXISTS (SELECT 1 FROM wf_hi_instance h WHERE h.id = t.instance_id AND h.end_time IS NULL)');
+      where.push(`EXISTS (SELECT 1 FROM ${rel.instanceHistory} h WHERE h.id = t.instance_id AND h.end_time IS NULL)`);
     const dr = get('deleteReason');
     if (dr !== null) where.push(`t.delete_reason = ${params.add(dr)}`);
   }
-  const varTable = history ? 'wf_hi_variable' : 'wf_variable';
+  const varTable = history ? rel.variableHistory : rel.variables;
   for (const [name, value] of ctx.rawQuery) {
     const m = /^var-(.+)$/.exec(name);
     if (!m) continue;
@@ -206,7 +206,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     const body = (ctx.body ?? {}) as Record<string, unknown>;
     if (action === 'claim') {
       const { rows } = await idm.db.query<Record<string, any>>(
-        `SELECT id, assignee, candidate_users, candidate_groups FROM ${idmRows('wf_task')} t WHERE id = $1`,
+        `SELECT id, assignee, candidate_users, candidate_groups FROM ${rel.tasks} t WHERE id = $1`,
         [ctx.params.id!],
       );
       const row = rows[0];
@@ -220,7 +220,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     }
     if (action === 'complete') {
       const { rows } = await idm.db.query<Record<string, any>>(
-        `SELECT id, assignee, candidate_users, candidate_groups FROM ${idmRows('wf_task')} t WHERE id = $1`,
+        `SELECT id, assignee, candidate_users, candidate_groups FROM ${rel.tasks} t WHERE id = $1`,
         [ctx.params.id!],
       );
       const row = rows[0];
