@@ -51,6 +51,11 @@ export interface ErrorShape {
   methodNotAllowed?(ctx: ErrorContext): Reply;
   /** The operation exists in the spec but no handler is registered; default: internal's body with 501. */
   notImplemented?(ctx: ErrorContext): Reply;
+  /**
+   * Any other error answer (400, 404, 409, ...) with `ctx.message`: the runtime's errors (RuntimeError, mapped to a
+   * status once by the dispatch). Default: notFound's body with the status.
+   */
+  error?(status: number, ctx: ErrorContext): Reply;
 }
 
 export interface ResolvedOperation {

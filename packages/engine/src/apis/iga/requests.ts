@@ -14,7 +14,6 @@ import { compileIgaDefinition } from '../../dialects/iga/compile.js';
 import type { ApiRouter, RequestContext } from '../../http/api-module.js';
 import type { Runtime } from '../../runtime/commands.js';
 import { RuntimeQueries } from '../../runtime/queries.js';
-import { RuntimeError } from '../../runtime/errors.js';
 import type { Queryable } from '../../store/db.js';
 import { parseQueryFilter, pickFields, QueryError, sortBy } from './query.js';
 import * as repo from './repository.js';
@@ -297,19 +296,6 @@ function matchesTarget(f: TargetFilter | undefined, doc: unknown, fail: (m: stri
 export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): void {
   const now = (c: RequestContext) => c.clock.now().toISOString();
 
-  const runtimeErrors = async <T>(fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (e) {
-      if (e instanceof RuntimeError) {
-        const status =
-          e.kind === 'not-found' ? 404 : e.kind === 'conflict' ? 409 : e.kind === 'bad-request' ? 400 : 500;
-        throw igaError(status, e.message);
-      }
-      throw e;
-    }
-  };
-
   /** Why each pair would be refused: a request of the same type for the same user and item still in progress. */
   const problems = async (q: Queryable, body: CreateBody) => {
     const pending = (await allRequests(q)).filter(
@@ -356,15 +342,13 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
           throw igaError(409, `Request type ${typeId} is not bound to a published workflow`);
         const def = (await repo.read(tx, wf, 'published'))!;
         const graph = runnableGraph(compileIgaDefinition(def), `iga_${def.id}`);
-        const { definitions } = await runtimeErrors(() =>
-          rt.deploy({
+        const { definitions } = await rt.deploy({
             graphs: [graph],
             name: `iga ${def.id} rev ${def._rev}`,
             source: JSON.stringify({ iga: def.id, rev: def._rev, body: repo.bodyOf(def) }),
             category: 'iga',
             dedupe: true,
-          }),
-        );
+          });
         const d = definitions[0]!;
         types.set(typeId, {
           workflowId: wf,
@@ -404,8 +388,7 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
             metadata: { createdDate: at, modifiedDate: at },
           };
           const { decision: _d, metadata: _m, workflow: _w, ...asked } = doc;
-          const started = await runtimeErrors(() =>
-            rt.startInstance({
+          const started = await rt.startInstance({
               definition: { ...t.deployed, suspended: false },
               businessKey: doc.id,
               variables: {
@@ -415,8 +398,7 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
                 requestIndex: asked,
               },
               startUserId: CALLER.id,
-            }),
-          );
+            });
           doc.workflow.instanceId = started.id;
           await sync(tx, doc, at);
           await insertRequest(tx, doc);
@@ -579,15 +561,13 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
             );
           comment(body.justification ?? body.comment, action, p.name);
           p.decision = spec.decision;
-          await runtimeErrors(() =>
-            rt.completeTask(p.workflowTaskId!, { outcome: spec.outcome }, { userId: CALLER.id }),
-          );
+          await rt.completeTask(p.workflowTaskId!, { outcome: spec.outcome }, { userId: CALLER.id });
           break;
         }
         case 'cancel': {
           inProgress();
           comment(body.comment, 'cancel');
-          await runtimeErrors(() => rt.deleteInstance(doc.workflow.instanceId!, 'cancelled'));
+          await rt.deleteInstance(doc.workflow.instanceId!, 'cancelled');
           for (const p of d.phases)
             if (p.status === 'in-progress') {
               p.status = 'complete';
@@ -615,7 +595,7 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
           const updated = body.updatedActors as { id: string[]; permissions: Record<string, boolean> }[];
           const actors = updated.flatMap((u) => u.id.map((aid) => ({ id: aid, permissions: u.permissions })));
           comment(body.comment, 'reassign', p.name);
-          await runtimeErrors(() => rt.setVariables(doc.workflow.instanceId!, { [`__actors_${p.name}`]: actors }));
+          await rt.setVariables(doc.workflow.instanceId!, { [`__actors_${p.name}`]: actors });
           break;
         }
         case 'modify': {
@@ -626,7 +606,7 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
           if (change.custom) doc.request.custom = { ...(doc.request.custom ?? {}), ...change.custom };
           comment(body.comment, 'modify', p.name);
           const { decision: _d, metadata: _m, ...asked } = doc;
-          await runtimeErrors(() => rt.setVariables(doc.workflow.instanceId!, { request: asked, requestIndex: asked }));
+          await rt.setVariables(doc.workflow.instanceId!, { request: asked, requestIndex: asked });
           break;
         }
         case 'changeResumeDate': {
@@ -636,7 +616,7 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
           if (!waits.some((w) => w.id === p.workflowTaskId))
             throw igaError(409, `Can't changeResumeDate of phase ${p.name}: it is not a wait phase`);
           const when = new Date(body.resumeDate as string);
-          await runtimeErrors(() => rt.rescheduleTimer(p.workflowTaskId!, when));
+          await rt.rescheduleTimer(p.workflowTaskId!, when);
           comment(body.comment, 'changeResumeDate', p.name);
           break;
         }

@@ -108,7 +108,7 @@ export async function recordDeployment(
 
 export async function definitionIdsOf(q: Queryable, deploymentId: string): Promise<string[]> {
   const { rows } = await q.query<{ id: string }>(
-    `SELECT id FROM ${rel.definitions} WHERE deployment_id = $1 ORDER BY key, id`,
+    `SELECT id FROM ${rel.definitions} d WHERE deployment_id = $1 ORDER BY key, id`,
     [deploymentId],
   );
   return rows.map((r) => r.id);

@@ -5,7 +5,7 @@
 import type { RequestContext } from '../../../http/api-module.js';
 import { MESSAGE_JOB, SIGNAL_JOB, TRIGGER_JOB } from '../../../runtime/commands.js';
 import type { IdmContext, IdmRouter } from '../context.js';
-import { badRequest, notFound, withRuntimeErrors } from '../crest/errors.js';
+import { badRequest, notFound } from '../crest/errors.js';
 import { projectFields } from '../crest/fields.js';
 import { parseQueryRequest, queryEnvelope, queryInSql } from '../crest/query.js';
 import { crestReply, ordered } from '../crest/resource.js';
@@ -199,9 +199,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     if (action === 'message') {
       if (!(await waiting(body.executionId, 'message', body.messageName))) throw notFound();
       if (body.processVariables != null) {
-        await withRuntimeErrors(() =>
-          idm.runtime.messageReceived(body.messageName, body.executionId, body.processVariables),
-        );
+        await idm.runtime.messageReceived(body.messageName, body.executionId, body.processVariables);
         return reply(true);
       }
       await idm.jobs.enqueue(idm.db, {
@@ -212,9 +210,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     }
     if (action === 'signal') {
       if (body.processVariables != null) {
-        await withRuntimeErrors(() =>
-          idm.runtime.signalReceived(body.signalName, body.processVariables, body.executionId),
-        );
+        await idm.runtime.signalReceived(body.signalName, body.processVariables, body.executionId);
         return reply(true);
       }
       await idm.jobs.enqueue(idm.db, {
@@ -230,9 +226,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
       );
       if (!rows[0]) throw notFound();
       if (body.transientVariables != null) {
-        await withRuntimeErrors(() =>
-          idm.runtime.trigger(body.executionId, { ...(body.processVariables ?? {}) }, body.transientVariables),
-        );
+        await idm.runtime.trigger(body.executionId, { ...(body.processVariables ?? {}) }, body.transientVariables);
         return reply(true);
       }
       await idm.jobs.enqueue(idm.db, {

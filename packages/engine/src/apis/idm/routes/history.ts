@@ -1,6 +1,6 @@
 /** `/processinstance/history` and `/taskinstance/history`: every instance and task, running or ended. */
 import type { IdmContext, IdmRouter } from '../context.js';
-import { conflict, forbidden, notFound, withRuntimeErrors } from '../crest/errors.js';
+import { conflict, forbidden, notFound } from '../crest/errors.js';
 import { parseFields, projectFields } from '../crest/fields.js';
 import { parseQueryRequest, queryEnvelope, queryInSql } from '../crest/query.js';
 import { checkIfMatch, crestReply } from '../crest/resource.js';
@@ -28,7 +28,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     if (!row.end_time)
       throw conflict('The process instance is still running; delete it through processinstance first.');
     checkIfMatch(ctx.headers, undefined);
-    await withRuntimeErrors(() => idm.runtime.deleteHistory(id));
+    await idm.runtime.deleteHistory(id);
     return crestReply(
       ctx,
       projectFields(toProcessInstance(row), parseFields(ctx.rawQuery.get('_fields') ?? undefined)),

@@ -7,7 +7,7 @@
 import type { RequestContext } from '../../../http/api-module.js';
 import type { DefinitionRow } from '../../../runtime/commands.js';
 import type { IdmContext, IdmRouter } from '../context.js';
-import { badRequest, forbidden, notFound, withRuntimeErrors } from '../crest/errors.js';
+import { badRequest, forbidden, notFound } from '../crest/errors.js';
 import { parseFields, projectFields } from '../crest/fields.js';
 import { parseQueryRequest, type QueryRequest, queryEnvelope, queryInSql } from '../crest/query.js';
 import { checkIfMatch, created, crestReply, ordered } from '../crest/resource.js';
@@ -149,14 +149,12 @@ export function register(router: IdmRouter, idm: IdmContext): void {
       if (!def) throw notFound(`No process definition found for key '${key}'`);
     } else throw badRequest('The request must contain either _processDefinitionId or _key.');
     sec.assertMayStart(ctx.principal, toDefinition(def));
-    const r = await withRuntimeErrors(() =>
-      idm.runtime.startInstance({
+    const r = await idm.runtime.startInstance({
         definition: def,
         businessKey: businessKey === undefined || businessKey === null ? null : String(businessKey),
         variables: datesFromIso(body),
         startUserId: ctx.principal.username,
-      }),
-    );
+      });
     const answer = ordered({
       _id: r.id,
       businessKey: r.businessKey,
@@ -184,14 +182,12 @@ export function register(router: IdmRouter, idm: IdmContext): void {
       variables?: Record<string, unknown>;
       fromActivityIdMap?: Record<string, { toActivityId?: string; localVariables?: Record<string, unknown> }>;
     };
-    const r = await withRuntimeErrors(() =>
-      idm.runtime.migrateInstance(id, {
+    const r = await idm.runtime.migrateInstance(id, {
         definitionId: body.processDefinitionId,
         variables: body.variables,
         activityMap: body.fromActivityIdMap,
         validateOnly: action === 'validateMigration',
-      }),
-    );
+      });
     if (action === 'validateMigration')
       return crestReply(ctx, { migrationValid: r.messages.length === 0, validationMessages: r.messages });
     if (r.messages.length)
@@ -205,7 +201,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     const row = await getInstanceRow(idm.db, id);
     if (!row || row.end_time) throw notFound();
     checkIfMatch(ctx.headers, undefined);
-    await withRuntimeErrors(() => idm.runtime.deleteInstance(id, DELETE_REASON));
+    await idm.runtime.deleteInstance(id, DELETE_REASON);
     const after = await getInstanceRow(idm.db, id);
     return crestReply(
       ctx,

@@ -146,10 +146,10 @@ export async function getTaskRow(q: Queryable, id: string): Promise<Record<strin
 export async function taskVariables(q: Queryable, task: Record<string, any>): Promise<Record<string, unknown>> {
   const [vars, execs] = await Promise.all([
     q.query<{ scope_id: string; name: string; type: string; value: unknown }>(
-      `SELECT scope_id, name, type, value FROM ${rel.variables} WHERE instance_id = $1`,
+      `SELECT scope_id, name, type, value FROM ${rel.variables} v WHERE instance_id = $1`,
       [task.instance_id],
     ),
-    q.query<{ id: string; parent_id: string | null }>(`SELECT id, parent_id FROM ${rel.executions} WHERE instance_id = $1`, [
+    q.query<{ id: string; parent_id: string | null }>(`SELECT id, parent_id FROM ${rel.executions} e WHERE instance_id = $1`, [
       task.instance_id,
     ]),
   ]);

@@ -6,7 +6,7 @@
  */
 import type { RequestContext } from '../../../http/api-module.js';
 import type { IdmContext, IdmRouter } from '../context.js';
-import { badRequest, conflict, forbidden, notFound, withRuntimeErrors } from '../crest/errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../crest/errors.js';
 import { parseFields, projectFields } from '../crest/fields.js';
 import { parseQueryRequest, queryEnvelope, queryInSql } from '../crest/query.js';
 import { checkIfMatch, crestReply, ordered } from '../crest/resource.js';
@@ -191,7 +191,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
       if (k in body) fields[k] = body[k] ?? null;
     if ('priority' in body) fields.priority = body.priority === null ? 50 : Number(body.priority);
     if ('dueDate' in body) fields.due_date = body.dueDate ? new Date(String(body.dueDate)) : null;
-    await withRuntimeErrors(() => idm.runtime.updateTask(row.id, fields));
+    await idm.runtime.updateTask(row.id, fields);
     return crestReply(ctx, { 'Task updated': row.id });
   });
 
@@ -215,7 +215,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
       const userId = body.userId;
       if (typeof userId !== 'string' || !userId) throw badRequest('claim needs a userId.');
       if (!sec.isAdmin(ctx.principal) && userId !== ctx.principal.username) throw forbidden();
-      await withRuntimeErrors(() => idm.runtime.claimTask(row.id, userId));
+      await idm.runtime.claimTask(row.id, userId);
       return crestReply(ctx, { 'Task action performed': 'claim' });
     }
     if (action === 'complete') {
@@ -226,7 +226,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
       const row = rows[0];
       if (!row) throw notFound();
       sec.assertMayComplete(ctx.principal, facts(row));
-      await withRuntimeErrors(() => idm.runtime.completeTask(row.id, body, { userId: ctx.principal.username }));
+      await idm.runtime.completeTask(row.id, body, { userId: ctx.principal.username });
       return crestReply(ctx, { 'Task action performed': 'complete' });
     }
     throw badRequest(`Unknown action '${action}'.`);
