@@ -4,6 +4,7 @@
  * (data folder locked, database unreachable, port in use), 2 for a bad configuration.
  */
 import { ConfigError, describeCredentials, describeStore, jsonLogger } from '@wfkit/engine';
+import { DemoRefused, loadDemo } from './demo/load.js';
 import { parseServerEnv, type ServerSettings } from './env.js';
 import { startServer } from './server.js';
 
@@ -38,6 +39,20 @@ process.stderr.write(
     '',
   ].join('\n'),
 );
+
+// `--demo` (`pnpm start --demo`) or WFKIT_DEMO=1: demo data into an empty store; `--demo=force`/WFKIT_DEMO=force
+// into one that holds data.
+const demoArg = process.argv.find((a) => a === '--demo' || a.startsWith('--demo='));
+const demo = demoArg ? (demoArg.split('=')[1] ?? '1') : process.env.WFKIT_DEMO?.trim();
+if (demo && demo !== '0' && demo !== 'false') {
+  try {
+    const report = await loadDemo(server.app, { force: demo === 'force' });
+    process.stderr.write(`${report.summary.map((l) => `  demo:     ${l}`).join('\n')}\n`);
+  } catch (e) {
+    await server.close().catch(() => {});
+    fail(e instanceof DemoRefused ? e.message : `demo data could not be loaded: ${(e as Error).message}`, 1);
+  }
+}
 
 let stopping = false;
 async function shutdown(signal: string) {

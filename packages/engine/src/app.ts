@@ -8,7 +8,7 @@ import { apiModules as registeredModules } from './generated/api-modules.js';
 import { bundledMigrations } from './generated/migrations.js';
 import { specs as bundledSpecs } from './generated/specs.js';
 import type { ApiContext, ApiModule } from './http/api-module.js';
-import { ModuleServer, toResponse } from './http/dispatch.js';
+import { DEFAULT_MAX_BODY_BYTES, ModuleServer, toResponse } from './http/dispatch.js';
 import { renderDocsPage } from './http/docs-page.js';
 import { type OpenApiDocument, serverBasePath } from './http/openapi.js';
 import { type Logger, silentLogger } from './logger.js';
@@ -38,6 +38,11 @@ export interface AppOptions {
   docs?: boolean;
   /** Log one line per request (default true when a logger is given). */
   logRequests?: boolean;
+  /**
+   * Request limits. `maxBodyBytes`: the largest request body, for every API or per API name
+   * (`{ idm: 10_000_000 }`, the others keep the default of 5 MiB); a larger body is a 413 in the API's error shape.
+   */
+  limits?: { maxBodyBytes?: number | Partial<Record<string, number>> };
 }
 
 export interface WfkitApp {
@@ -105,13 +110,19 @@ export function createApp(options: AppOptions = {}): WfkitApp {
       ...(options.jobs?.lockMs ? { lockMs: options.jobs.lockMs } : {}),
     });
     const ctx: ApiContext = { db, clock, ids, logger, config, jobs, runtime, executor };
-    servers = apis.map((m) => new ModuleServer(m, ctx, logger));
+    const bodyLimit = options.limits?.maxBodyBytes;
+    servers = apis.map(
+      (m) =>
+        new ModuleServer(m, ctx, logger, {
+          maxBodyBytes: (typeof bodyLimit === 'number' ? bodyLimit : bodyLimit?.[m.name]) ?? DEFAULT_MAX_BODY_BYTES,
+        }),
+    );
     for (const m of apis)
       for (const [type, handler] of Object.entries(m.jobHandlers ?? {})) executor.register(type, handler);
     if (options.jobs?.start !== false) executor.start();
+    // Validators compile on an operation's first request, not here: start-up, idle memory and the first seconds'
+    // work stay small (most servers use a few operations of one API).
     readyFlag = true;
-    for (const s of servers)
-      void s.warmUp().catch((e) => logger.warn('validator warm-up failed', { api: s.module.name, err: e }));
   })();
   ready.catch((e) => {
     failure = e;
@@ -214,7 +225,6 @@ export function createApp(options: AppOptions = {}): WfkitApp {
     },
     async close() {
       await ready.catch(() => {});
-      for (const s of servers) s.stopWarmUp();
       await executor?.stop();
       if (ownsStore) await db?.close();
     },

@@ -56,6 +56,11 @@ export interface ErrorShape {
    * status once by the dispatch). Default: notFound's body with the status.
    */
   error?(status: number, ctx: ErrorContext): Reply;
+  /**
+   * The request is refused before validation, ctx.message says why: 413 (body over the API's limit) or 415 (a body
+   * that is not JSON). Default: validation's body with that status.
+   */
+  refused?(status: 413 | 415, ctx: ErrorContext): Reply;
 }
 
 export interface ResolvedOperation {

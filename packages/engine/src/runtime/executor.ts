@@ -9,6 +9,7 @@ import type { ServiceBehaviour } from './behaviours.js';
 import { RuntimeError } from './errors.js';
 import { type ExpressionContext, evaluate, evaluateCondition, HostObject } from './expressions/index.js';
 import { canReach, type GraphNode, type ProcessGraph } from './graph.js';
+import { sandboxSource } from './languages/scripts.js';
 import { runScript, type ScriptLimits } from './script-sandbox.js';
 import type { Owner } from './owner.js';
 import type { Exec, InstanceState, Session, TaskRow } from './session.js';
@@ -292,7 +293,7 @@ export class Executor {
     }
     try {
       const r = await runScript(
-        n.script!.source,
+        sandboxSource(n.script!.format, n.script!.source),
         {
           getVariable: (name) => this.getVar(inst, e, name).value ?? null,
           setVariable: (name, v) => this.setVar(inst, e, name, v),

@@ -11,6 +11,7 @@ import { type FlowDefinitionBody, validateFlowDefinition } from '../../dialects/
 import { flowSpec } from '../../generated/specs.js';
 import { defineApiModule, type RequestContext } from '../../http/api-module.js';
 import type { Runtime } from '../../runtime/commands.js';
+import { sameSecret } from '../../runtime/digest.js';
 import { flowErrorShape, frankieError } from './errors.js';
 import * as exec from './executions.js';
 import * as repo from './repository.js';
@@ -160,7 +161,7 @@ export function createFlowModule(options: FlowModuleOptions = {}) {
     errors: flowErrorShape(() => nextId()),
     authenticate(req, config) {
       const key = req.headers.get('api_key');
-      const cred = key ? credentials(config).find((k) => k.apiKey === key) : undefined;
+      const cred = key ? credentials(config).find((k) => sameSecret(k.apiKey, key)) : undefined;
       if (!cred) return { ok: false, status: 401, message: 'Missing or invalid api_key' };
       return { ok: true, principal: cred };
     },

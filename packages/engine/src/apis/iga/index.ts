@@ -15,6 +15,7 @@ import {
 } from '../../dialects/iga/validate.js';
 import { igaSpec } from '../../generated/specs.js';
 import { ApiError, defineApiModule, type ErrorShape, type RequestContext } from '../../http/api-module.js';
+import { sameSecret } from '../../runtime/digest.js';
 import { parseQueryFilter, pickFields, QueryError, sortBy } from './query.js';
 import * as repo from './repository.js';
 import { registerRequestRoutes } from './requests.js';
@@ -66,6 +67,7 @@ export const igaErrors: ErrorShape = {
   forbidden: () => reply(403, 'Access Denied'),
   internal: (c) => reply(500, `Internal error, request id ${c.requestId}`),
   error: (status, c) => reply(status, c.message ?? REASONS[status] ?? 'Error'),
+  refused: (status, c) => reply(status, c.message ?? 'The request was refused'),
   notImplemented: (c) => reply(501, `${c.method} ${c.path} is not implemented by this wfkit engine yet`),
 };
 
@@ -136,7 +138,7 @@ export const apiModule = defineApiModule({
   authenticate(req, config) {
     const auth = req.headers.get('authorization') ?? '';
     const m = /^Bearer\s+(.+)$/i.exec(auth);
-    return m && m[1] === config.iga.token ? { ok: true, principal: undefined } : { ok: false, status: 401 };
+    return m && sameSecret(m[1]!, config.iga.token) ? { ok: true, principal: undefined } : { ok: false, status: 401 };
   },
   routes(router) {
     const now = (c: RequestContext) => c.clock.now().toISOString();
