@@ -150,9 +150,16 @@ export class ModuleServer {
       };
       const result = await handler(rctx);
       if (result instanceof Response) {
-        const headers = new Headers(result.headers);
-        headers.set('x-request-id', requestId);
-        return new Response(result.body, { status: result.status, statusText: result.statusText, headers });
+        // Set the header on the handler's own Response: wrapping it in a new one would turn its string body into a
+        // stream, which the Node adapter sends in two writes (headers flushed first) instead of one.
+        try {
+          result.headers.set('x-request-id', requestId);
+          return result;
+        } catch {
+          const headers = new Headers(result.headers); // immutable headers (a fetched or static Response)
+          headers.set('x-request-id', requestId);
+          return new Response(result.body, { status: result.status, statusText: result.statusText, headers });
+        }
       }
       return reply(result);
     } catch (e) {
