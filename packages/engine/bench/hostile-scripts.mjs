@@ -79,7 +79,9 @@ for (let round = 0; round < ROUNDS; round++) {
       if (!key) return new Promise((r) => setTimeout(() => r({ status: '-', json: {} }), 1000));
       const n = name.startsWith('8 ') ? 8 : 1;
       const all = await Promise.all(
-        Array.from({ length: n }, () => call('POST', '/openidm/workflow/processinstance?_action=create', { _key: key })),
+        Array.from({ length: n }, () =>
+          call('POST', '/openidm/workflow/processinstance?_action=create', { _key: key }),
+        ),
       );
       return all[0];
     });
