@@ -6,9 +6,11 @@
 import { ConfigError, describeCredentials, describeStore, jsonLogger } from '@wfkit/engine';
 import { DemoRefused, loadDemo } from './demo/load.js';
 import { parseServerEnv, type ServerSettings } from './env.js';
+import { asyncLogSink } from './log-sink.js';
 import { startServer } from './server.js';
 
-const logger = jsonLogger();
+// JSON lines to stdout, written asynchronously (log-sink.ts): nothing synchronous on the request path.
+const logger = jsonLogger({ write: asyncLogSink().write });
 
 function fail(message: string, code: number): never {
   process.stderr.write(`wfkit: ${message}\n`);
