@@ -6,9 +6,11 @@
 import { ConfigError, describeCredentials, describeStore, jsonLogger } from '@wfkit/engine';
 import { DemoRefused, loadDemo } from './demo/load.js';
 import { parseServerEnv, type ServerSettings } from './env.js';
+import { asyncLogSink } from './log-sink.js';
 import { startServer } from './server.js';
 
-const logger = jsonLogger();
+// JSON lines to stdout, written asynchronously (log-sink.ts): nothing synchronous on the request path.
+const logger = jsonLogger({ write: asyncLogSink().write });
 
 function fail(message: string, code: number): never {
   process.stderr.write(`wfkit: ${message}\n`);
@@ -31,7 +33,7 @@ process.stderr.write(
   [
     `wfkit server ready at ${server.url} in ${Math.round(performance.now() - started)} ms`,
     `  store:    ${describeStore(settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : { dataDir: settings.dataDir })}`,
-    `  APIs:     ${server.app.apis.map((a) => a.name).join(', ') || '(none yet)'}   docs: ${server.url}/docs`,
+    `  APIs:     ${server.app.apis.map((a) => a.name).join(', ') || '(none yet)'}   docs: ${server.url}/docs   console: ${server.url}/console`,
     `  IDM:      ${credentials.idm}`,
     `  Kontent:  ${credentials.kontent}   (SDK base URL ${server.url}/v2)`,
     `  IGA:      ${credentials.iga}`,

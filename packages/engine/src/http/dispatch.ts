@@ -13,6 +13,7 @@ import type {
   Reply,
   RequestContext,
 } from './api-module.js';
+import { RuntimeError, type RuntimeErrorKind } from '../runtime/errors.js';
 import { ApiError } from './api-module.js';
 import { OperationTable } from './operations.js';
 import { SpecValidator } from './validate.js';
@@ -149,14 +150,29 @@ export class ModuleServer {
       };
       const result = await handler(rctx);
       if (result instanceof Response) {
-        const headers = new Headers(result.headers);
-        headers.set('x-request-id', requestId);
-        return new Response(result.body, { status: result.status, statusText: result.statusText, headers });
+        // Set the header on the handler's own Response: wrapping it in a new one would turn its string body into a
+        // stream, which the Node adapter sends in two writes (headers flushed first) instead of one.
+        try {
+          result.headers.set('x-request-id', requestId);
+          return result;
+        } catch {
+          const headers = new Headers(result.headers); // immutable headers (a fetched or static Response)
+          headers.set('x-request-id', requestId);
+          return new Response(result.body, { status: result.status, statusText: result.statusText, headers });
+        }
       }
       return reply(result);
     } catch (e) {
       if (e instanceof ApiError)
         return reply({ status: e.status, body: e.body, ...(e.headers ? { headers: e.headers } : {}) });
+      // The runtime's errors, for every API: a status by kind, the body in the API's own shape. A failing
+      // expression or script ('failed') is the server's error: logged, answered as internal.
+      if (e instanceof RuntimeError && e.kind !== 'failed') {
+        const status = RUNTIME_STATUS[e.kind];
+        const ctx = { ...ectx, message: e.message };
+        const r = errors.error?.(status, ctx) ?? { ...errors.notFound(ctx), status };
+        return reply(r, status);
+      }
       this.logger.error('unhandled error', {
         requestId,
         api: this.module.name,
@@ -172,3 +188,11 @@ export class ModuleServer {
     }
   }
 }
+
+/** RuntimeError kind → HTTP status (every API). */
+const RUNTIME_STATUS: Record<Exclude<RuntimeErrorKind, 'failed'>, number> = {
+  'not-found': 404,
+  conflict: 409,
+  'bad-request': 400,
+  forbidden: 403,
+};

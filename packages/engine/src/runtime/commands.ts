@@ -12,6 +12,14 @@ import type { ServiceBehaviour } from './behaviours.js';
 import { type Clock, systemClock } from './clock.js';
 import { badRequest, conflict, notFound, RuntimeError } from './errors.js';
 import { Executor, type ExecutorHooks } from './executor.js';
+import {
+  EXTERNAL_JOB,
+  type ExternalJobPayload,
+  type ExternalOutcome,
+  type ExternalServiceBehaviour,
+  externalJobHandler,
+  isExternalBehaviour,
+} from './external-tasks.js';
 import type { ProcessGraph } from './graph.js';
 import { defaultIds, type IdGenerator } from './ids.js';
 import { type JobHandler, JobQueue } from './jobs.js';
@@ -268,8 +276,45 @@ export class Runtime {
       );
       if (running.rowCount) throw conflict('Cannot delete process definition with the running instances.');
       await tx.query('DELETE FROM wf_deployment WHERE id = $1', [d.deployment_id]);
-      for (const k of this.graphCache.keys()) if (k === id) this.graphCache.delete(k);
+      this.graphCache.delete(id);
       return d;
+    });
+  }
+
+  /** Deletes a deployment of this view and its definitions (undoing a deploy); refused while instances run. */
+  async deleteDeployment(deploymentId: string): Promise<void> {
+    await this.transaction(async (tx) => {
+      const { rows } = await tx.query<{ owner_api: string; tenant: string }>(
+        'SELECT owner_api, tenant FROM wf_deployment WHERE id = $1 FOR UPDATE',
+        [deploymentId],
+      );
+      if (!rows[0] || !this.owns(rows[0])) throw notFound(`Deployment '${deploymentId}' not found`);
+      const running = await tx.query(
+        'SELECT 1 FROM wf_instance i JOIN wf_definition d ON d.id = i.definition_id WHERE d.deployment_id = $1 LIMIT 1',
+        [deploymentId],
+      );
+      if (running.rowCount) throw conflict('Cannot delete a deployment with running instances.');
+      const { rows: defs } = await tx.query<{ id: string }>('SELECT id FROM wf_definition WHERE deployment_id = $1', [
+        deploymentId,
+      ]);
+      await tx.query('DELETE FROM wf_deployment WHERE id = $1', [deploymentId]);
+      for (const d of defs) this.graphCache.delete(d.id);
+    });
+  }
+
+  /** Deletes the history of an ended instance of this view (instance, activities, tasks, variables). */
+  async deleteHistory(instanceId: string): Promise<void> {
+    await this.transaction(async (tx) => {
+      const { rows } = await tx.query<{ owner_api: string; tenant: string; end_time: Date | null }>(
+        'SELECT owner_api, tenant, end_time FROM wf_hi_instance WHERE id = $1 FOR UPDATE',
+        [instanceId],
+      );
+      if (!rows[0] || !this.owns(rows[0])) throw notFound(`Historic process instance '${instanceId}' not found`);
+      if (!rows[0].end_time) throw conflict(`Process instance '${instanceId}' is still running`);
+      await tx.query('DELETE FROM wf_hi_variable WHERE instance_id = $1', [instanceId]);
+      await tx.query('DELETE FROM wf_hi_task WHERE instance_id = $1', [instanceId]);
+      await tx.query('DELETE FROM wf_hi_activity WHERE instance_id = $1', [instanceId]);
+      await tx.query('DELETE FROM wf_hi_instance WHERE id = $1', [instanceId]);
     });
   }
 
@@ -283,7 +328,7 @@ export class Runtime {
       await s.flush();
       if (s.timersToCancel.size) {
         await tx.query('DELETE FROM jobs WHERE key = ANY($1)', [
-          [...s.timersToCancel].flatMap((id) => [`${TIMER_JOB}:${id}`, `${ASYNC_JOB}:${id}`]),
+          [...s.timersToCancel].flatMap((id) => [`${TIMER_JOB}:${id}`, `${ASYNC_JOB}:${id}`, `${EXTERNAL_JOB}:${id}`]),
         ]);
       }
       for (const signal of s.signalsToThrow) {
@@ -307,6 +352,18 @@ export class Runtime {
           owner: inst.owner,
           dueAt: e.dueAt ?? this.clock.now(),
           ...(retries ? { maxAttempts: Math.max(1, Number(retries[1])) } : {}),
+        });
+      }
+      for (const c of x.externalCalls) {
+        const inst = s.instances.get(c.payload.instanceId);
+        if (!inst || inst.ended || inst.execs.get(c.executionId)?.eventType !== 'external') continue;
+        await this.jobs.enqueue<ExternalJobPayload>(tx, {
+          type: EXTERNAL_JOB,
+          payload: c.payload,
+          key: `${EXTERNAL_JOB}:${c.executionId}`,
+          scopeId: inst.rootId,
+          owner: inst.owner,
+          maxAttempts: c.maxAttempts,
         });
       }
       return r;
@@ -345,7 +402,14 @@ export class Runtime {
     startUserId?: string | null;
   }): Promise<StartResult> {
     return this.command(async (s, x) => {
-      type Def = { id: string; key: string; graph: ProcessGraph; suspended?: boolean; owner_api: string; tenant: string };
+      type Def = {
+        id: string;
+        key: string;
+        graph: ProcessGraph;
+        suspended?: boolean;
+        owner_api: string;
+        tenant: string;
+      };
       let def: Def | undefined;
       if (opts.definition) {
         if (!this.owns(opts.definition)) throw notFound(`No process definition found for id '${opts.definition.id}'`);
@@ -368,11 +432,14 @@ export class Runtime {
       } else throw badRequest('A process definition id or key is required');
       if (def.suspended) throw conflict(`Process definition '${def.id}' is suspended`);
       const owner = { api: def.owner_api, tenant: def.tenant };
-      const inst = x.startInstance({ ...def, owner }, {
-        businessKey: opts.businessKey ?? null,
-        startUserId: opts.startUserId ?? null,
-        variables: opts.variables,
-      });
+      const inst = x.startInstance(
+        { ...def, owner },
+        {
+          businessKey: opts.businessKey ?? null,
+          startUserId: opts.startUserId ?? null,
+          variables: opts.variables,
+        },
+      );
       await x.run();
       return inst;
     }).then((inst) => ({
@@ -536,8 +603,22 @@ export class Runtime {
     return n;
   }
 
+  /**
+   * Moves a waiting timer (an intermediate timer event or a timer boundary event) to `dueAt`: its execution and its
+   * job move together. Not found for an execution that does not wait on a timer.
+   */
+  async rescheduleTimer(executionId: string, dueAt: Date): Promise<void> {
+    await this.command(async (s) => {
+      const { e } = await this.lockExecution(s, executionId);
+      if (e.eventType !== 'timer') throw notFound(`Execution '${executionId}' is not waiting for a timer`);
+      e.dueAt = dueAt;
+      s.touch(e);
+      s.timersToSchedule.push(e);
+    });
+  }
+
   /** Fires a due timer (job handler); a timer whose execution is gone is ignored. */
-  async fireTimer(executionId: string, q?: Queryable): Promise<boolean> {
+  async fireTimer(executionId: string): Promise<boolean> {
     return this.command(async (s, x) => {
       const { rows } = await s.tx.query<{ instance_id: string }>(
         "SELECT instance_id FROM wf_execution WHERE id = $1 AND event_type = 'timer'",
@@ -549,7 +630,7 @@ export class Runtime {
       if (e?.eventType !== 'timer') return false;
       await x.trigger(inst, e);
       return true;
-    }, q);
+    });
   }
 
   /**
@@ -574,7 +655,8 @@ export class Runtime {
           opts.definitionId,
         ]);
         // Only the instance's own owner's definitions are candidates.
-        target = rows[0] && rows[0].owner_api === inst.owner.api && rows[0].tenant === inst.owner.tenant ? rows[0] : undefined;
+        target =
+          rows[0] && rows[0].owner_api === inst.owner.api && rows[0].tenant === inst.owner.tenant ? rows[0] : undefined;
         if (!target)
           return { messages: [`Process definition '${opts.definitionId}' not found`], targetDefinitionId: null };
       } else target = await this.latestIn(s.tx, inst.definitionKey, inst.owner);
@@ -650,7 +732,7 @@ export class Runtime {
   }
 
   /** Continues an execution waiting for its async continuation (job handler); false when it is gone. */
-  async continueAsync(executionId: string, q?: Queryable): Promise<boolean> {
+  async continueAsync(executionId: string): Promise<boolean> {
     return this.command(async (s, x) => {
       const { rows } = await s.tx.query<{ instance_id: string }>(
         "SELECT instance_id FROM wf_execution WHERE id = $1 AND event_type = 'async'",
@@ -662,7 +744,34 @@ export class Runtime {
       if (e?.eventType !== 'async') return false;
       await x.trigger(inst, e);
       return true;
+    });
+  }
+
+  /** Completes an execution waiting for an external call (job handler); false when it is gone. */
+  async completeExternal(
+    executionId: string,
+    behaviour: ExternalServiceBehaviour,
+    outcome: ExternalOutcome,
+    q?: Queryable,
+  ): Promise<boolean> {
+    return this.command(async (s, x) => {
+      const { rows } = await s.tx.query<{ instance_id: string }>(
+        "SELECT instance_id FROM wf_execution WHERE id = $1 AND event_type = 'external'",
+        [executionId],
+      );
+      if (!rows[0]) return false;
+      const inst = await this.lockInstance(s, rows[0].instance_id);
+      const e = inst.execs.get(executionId);
+      if (e?.eventType !== 'external') return false;
+      await x.completeExternal(inst, e, behaviour, outcome);
+      return true;
     }, q);
+  }
+
+  /** A registered external service behaviour (runtime/external-tasks.ts). */
+  externalBehaviour(name: string): ExternalServiceBehaviour | undefined {
+    const b = this.behaviours.get(name);
+    return isExternalBehaviour(b) ? b : undefined;
   }
 }
 
@@ -701,4 +810,9 @@ export const runtimeJobHandlers: Record<string, JobHandler<any>> = {
     const rt = scope ? ctx.runtime.in(ctx.tx).scoped(scope) : ctx.runtime.in(ctx.tx);
     await rt.trigger(job.payload.executionId, job.payload.variables ?? {});
   },
+  // The call runs outside the job's transaction, with the app Runtime's behaviour; the outcome inside it.
+  [EXTERNAL_JOB]: externalJobHandler(
+    (ctx, name) => ctx.runtime.externalBehaviour(name),
+    (ctx, executionId, behaviour, outcome) => ctx.runtime.in(ctx.tx).completeExternal(executionId, behaviour, outcome),
+  ),
 };

@@ -1,5 +1,6 @@
 /** FrankieOne's error object `{errorCode, errorMsg, details[], requestId}`; requestId is a ULID. */
 import { ApiError, type ErrorShape, type ValidationIssue } from '../../http/api-module.js';
+import type { RuntimeError, RuntimeErrorKind } from '../../runtime/errors.js';
 
 export interface FrankieErrorDetail {
   issue: string;
@@ -81,9 +82,24 @@ export function flowErrorShape(nextId: () => string): ErrorShape {
     forbidden: (c) => body(403, c.message ?? 'The api_key may not act for this customer'),
     refused: (status, c) => body(status, c.message ?? 'The request was refused'),
     internal: () => body(500, 'Internal error; quote the requestId when reporting it'),
+    error: (status, c) => ({ ...body(status in CODES ? (status as keyof typeof CODES) : 400, c.message ?? ''), status }),
     notImplemented: (c) => ({
       ...body(500, `${c.method} ${c.path} is not implemented by this wfkit engine yet`),
       status: 501,
     }),
   };
+}
+
+const RUNTIME_STATUS: Record<RuntimeErrorKind, keyof typeof CODES> = {
+  'not-found': 404,
+  conflict: 409,
+  'bad-request': 400,
+  forbidden: 403,
+  // A command the runtime could not carry out (the graph cannot proceed): the request conflicts with the state.
+  failed: 409,
+};
+
+/** A RuntimeError in FrankieOne's shape (never a 500: each kind has its status). */
+export function fromRuntimeError(e: RuntimeError, requestId: string): ApiError {
+  return frankieError(RUNTIME_STATUS[e.kind], e.message, [], requestId);
 }
