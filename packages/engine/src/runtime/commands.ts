@@ -618,7 +618,7 @@ export class Runtime {
   }
 
   /** Fires a due timer (job handler); a timer whose execution is gone is ignored. */
-  async fireTimer(executionId: string, q?: Queryable): Promise<boolean> {
+  async fireTimer(executionId: string): Promise<boolean> {
     return this.command(async (s, x) => {
       const { rows } = await s.tx.query<{ instance_id: string }>(
         "SELECT instance_id FROM wf_execution WHERE id = $1 AND event_type = 'timer'",
@@ -630,7 +630,7 @@ export class Runtime {
       if (e?.eventType !== 'timer') return false;
       await x.trigger(inst, e);
       return true;
-    }, q);
+    });
   }
 
   /**
@@ -732,7 +732,7 @@ export class Runtime {
   }
 
   /** Continues an execution waiting for its async continuation (job handler); false when it is gone. */
-  async continueAsync(executionId: string, q?: Queryable): Promise<boolean> {
+  async continueAsync(executionId: string): Promise<boolean> {
     return this.command(async (s, x) => {
       const { rows } = await s.tx.query<{ instance_id: string }>(
         "SELECT instance_id FROM wf_execution WHERE id = $1 AND event_type = 'async'",
@@ -744,7 +744,7 @@ export class Runtime {
       if (e?.eventType !== 'async') return false;
       await x.trigger(inst, e);
       return true;
-    }, q);
+    });
   }
 
   /** Completes an execution waiting for an external call (job handler); false when it is gone. */
