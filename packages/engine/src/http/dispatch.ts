@@ -3,6 +3,7 @@
  * module's own error shape. Built once per module at start (operation table, handlers, validators).
  */
 import type { Logger } from '../logger.js';
+import { RuntimeError, type RuntimeErrorKind } from '../runtime/errors.js';
 import type {
   ApiContext,
   ApiModule,
@@ -13,7 +14,6 @@ import type {
   Reply,
   RequestContext,
 } from './api-module.js';
-import { RuntimeError, type RuntimeErrorKind } from '../runtime/errors.js';
 import { ApiError } from './api-module.js';
 import { OperationTable } from './operations.js';
 import { SpecValidator } from './validate.js';
@@ -172,6 +172,12 @@ export class ModuleServer {
         const ctx = { ...ectx, message: e.message };
         const r = errors.error?.(status, ctx) ?? { ...errors.notFound(ctx), status };
         return reply(r, status);
+      }
+      // A script that broke a sandbox limit: the process's fault, not the server's. Still a 500 (as IDM answers a
+      // failing script), but with the reason ("Script task 'x' exceeded its memory limit of 16 MB") in the body.
+      if (e instanceof RuntimeError && errors.error && /^Script task '.*' exceeded its /.test(e.message)) {
+        this.logger.warn('script limit', { requestId, api: this.module.name, message: e.message });
+        return reply(errors.error(500, { ...ectx, message: e.message }), 500);
       }
       this.logger.error('unhandled error', {
         requestId,

@@ -17,7 +17,7 @@ import {
 import { canReach, type GraphNode, type ProcessGraph } from './graph.js';
 import { sandboxSource } from './languages/scripts.js';
 import type { Owner } from './owner.js';
-import { runScript, type ScriptLimits } from './script-sandbox.js';
+import { runScript, ScriptError, type ScriptLimits } from './script-sandbox.js';
 import type { Exec, InstanceState, Session, TaskRow } from './session.js';
 
 export interface ExecutorHooks {
@@ -28,6 +28,8 @@ export interface ExecutorHooks {
     owner: Owner,
   ): Promise<{ id: string; key: string; graph: ProcessGraph; owner: Owner } | undefined>;
   scriptLimits?: ScriptLimits;
+  /** The command's clock: `Date` inside scripts follows it. */
+  now?: () => Date;
   /** Extra values visible to expressions (host objects). */
   expressionGlobals?: Record<string, unknown>;
   /** Finds a named service behaviour (runtime/behaviours.ts). */
@@ -358,11 +360,15 @@ export class Executor {
           setVariable: (name, v) => this.setVar(inst, e, name, v),
           getVariables: () => this.allVars(inst, e),
           globals: { processInstanceId: inst.id, businessKey: inst.businessKey },
+          ...(this.hooks.now ? { now: this.hooks.now } : {}),
         },
         this.hooks.scriptLimits,
       );
       if (n.script!.resultVariable) this.setVar(inst, e, n.script!.resultVariable, r.result ?? null);
     } catch (err) {
+      // A broken limit reads "Script task 'x' exceeded its memory limit of 16 MB".
+      if (err instanceof ScriptError && err.limit)
+        throw new RuntimeError('failed', `Script task '${n.id}' ${err.message.replace(/^Script /, '')}`);
       throw new RuntimeError(
         'failed',
         `Script task '${n.id}' failed: ${err instanceof Error ? err.message : String(err)}`,
