@@ -153,8 +153,19 @@ export class ModuleServer {
       }
       return reply(result);
     } catch (e) {
-      if (e instanceof ApiError)
+      if (e instanceof ApiError) {
+        // A server-side failure the handler described (e.g. a script that threw): logged with the request id.
+        if (e.status >= 500)
+          this.logger.error('request failed', {
+            requestId,
+            api: this.module.name,
+            method: request.method,
+            path: url.pathname,
+            status: e.status,
+            error: (e.body as { message?: unknown } | undefined)?.message ?? e.message,
+          });
         return reply({ status: e.status, body: e.body, ...(e.headers ? { headers: e.headers } : {}) });
+      }
       this.logger.error('unhandled error', {
         requestId,
         api: this.module.name,

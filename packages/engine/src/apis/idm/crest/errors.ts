@@ -48,7 +48,9 @@ export const preconditionFailed = (message: string) => new CrestError(412, messa
 export function fromRuntimeError(e: unknown): never {
   if (e instanceof RuntimeError) {
     const status = { 'not-found': 404, conflict: 409, 'bad-request': 400, forbidden: 403, failed: 500 }[e.kind];
-    throw new CrestError(status, status === 500 ? undefined : e.message);
+    // A failure inside the process (a script, an expression, no matching flow) is a 500 that says what failed, as
+    // IDM passes Flowable's exception message on.
+    throw new CrestError(status, e.message);
   }
   throw e;
 }

@@ -4,6 +4,7 @@
  */
 import type { RequestContext } from '../../../http/api-module.js';
 import { runtimeJobHandlers, TIMER_JOB } from '../../../runtime/commands.js';
+import { errorTrace } from '../../../runtime/errors.js';
 import type { IdmContext, IdmRouter } from '../context.js';
 import { badRequest, CrestError, conflict, notFound } from '../crest/errors.js';
 import { parseFields, projectFields } from '../crest/fields.js';
@@ -156,16 +157,22 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     } catch (e) {
       if (e instanceof CrestError) throw e;
       const message = e instanceof Error ? e.message : String(e);
+      const trace = errorTrace(e);
       const attempts = Number(row.attempts) + 1;
       if (attempts >= Number(row.max_attempts)) {
         await idm.db.query(
           `WITH d AS (DELETE FROM jobs WHERE id = $1 RETURNING *)
-           INSERT INTO dead_letter_jobs (id, type, payload, key, scope_id, due_at, attempts, max_attempts, last_error, created_at, failed_at)
-           SELECT id, type, payload, key, scope_id, due_at, $2, max_attempts, $3, created_at, $4 FROM d`,
-          [row.id, attempts, message, idm.clock.now()],
+           INSERT INTO dead_letter_jobs (id, type, payload, key, scope_id, due_at, attempts, max_attempts, last_error, last_error_trace, created_at, failed_at)
+           SELECT id, type, payload, key, scope_id, due_at, $2, max_attempts, $3, $5, created_at, $4 FROM d`,
+          [row.id, attempts, message, idm.clock.now(), trace],
         );
       } else {
-        await idm.db.query('UPDATE jobs SET attempts = $2, last_error = $3 WHERE id = $1', [row.id, attempts, message]);
+        await idm.db.query('UPDATE jobs SET attempts = $2, last_error = $3, last_error_trace = $4 WHERE id = $1', [
+          row.id,
+          attempts,
+          message,
+          trace,
+        ]);
       }
       throw new CrestError(500, message);
     }
@@ -198,7 +205,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     const row = await load(ctx, false);
     if (action === 'stacktrace') {
       if (!row.last_error) throw notFound('The job has not failed.');
-      return crestReply(ctx, { _id: row.id, stacktrace: row.last_error });
+      return crestReply(ctx, { _id: row.id, stacktrace: row.last_error_trace ?? row.last_error });
     }
     if (action === 'execute') {
       await execute(row);
@@ -210,7 +217,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     const action = ctx.rawQuery.get('_action');
     const row = await load(ctx, true);
     if (action === 'stacktrace') {
-      return crestReply(ctx, { _id: row.id, stacktrace: row.last_error ?? '' });
+      return crestReply(ctx, { _id: row.id, stacktrace: row.last_error_trace ?? row.last_error ?? '' });
     }
     if (action === 'execute') {
       await idm.jobs.retryDeadLetter(idm.db, row.id, { maxAttempts: 1 });
