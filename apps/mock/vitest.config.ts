@@ -1,3 +1,11 @@
 import { defineProject } from 'vitest/config';
 
-export default defineProject({ test: { name: 'mock', include: ['test/**/*.test.ts'], fileParallelism: false } });
+export default defineProject({
+  test: {
+    // CI runs on 2 shared cores: a bound that fails on load, not on behaviour, would make the suite flaky.
+    testTimeout: 30_000,
+    name: 'mock',
+    include: ['test/**/*.test.ts'],
+    fileParallelism: false,
+  },
+});

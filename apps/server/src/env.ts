@@ -10,6 +10,52 @@ export interface ServerSettings {
   dataDir: string;
   databaseUrl: string | undefined;
   config: WfkitConfig;
+  /** Connection and request limits (WFKIT_MAX_* and WFKIT_*_TIMEOUT_MS). */
+  limits: ServerLimits;
+}
+
+export interface ServerLimits {
+  /** Largest request body in bytes, for every API (413 above it). */
+  maxBodyBytes: number;
+  /** Open connections at most; more are closed at once. */
+  maxConnections: number;
+  /** A keep-alive connection with no request in flight is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** The request line and headers must arrive within this (slow-loris). */
+  headersTimeoutMs: number;
+  /** A whole request (headers and body) must arrive within this. */
+  requestTimeoutMs: number;
+  /** A connection on which nothing moves for this long is closed, whatever its state. */
+  idleTimeoutMs: number;
+}
+
+export const LIMIT_DEFAULTS = {
+  WFKIT_MAX_BODY_BYTES: 5 * 1024 * 1024,
+  WFKIT_MAX_CONNECTIONS: 1024,
+  WFKIT_KEEP_ALIVE_TIMEOUT_MS: 5_000,
+  WFKIT_HEADERS_TIMEOUT_MS: 10_000,
+  WFKIT_REQUEST_TIMEOUT_MS: 60_000,
+  WFKIT_IDLE_TIMEOUT_MS: 120_000,
+} as const;
+
+function positiveInt(env: Record<string, string | undefined>, name: keyof typeof LIMIT_DEFAULTS): number {
+  const raw = env[name]?.trim();
+  if (!raw) return LIMIT_DEFAULTS[name];
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < 1)
+    throw new ConfigError(`${name} must be a whole number >= 1, got "${raw}"`);
+  return n;
+}
+
+export function parseLimits(env: Record<string, string | undefined>): ServerLimits {
+  return {
+    maxBodyBytes: positiveInt(env, 'WFKIT_MAX_BODY_BYTES'),
+    maxConnections: positiveInt(env, 'WFKIT_MAX_CONNECTIONS'),
+    keepAliveTimeoutMs: positiveInt(env, 'WFKIT_KEEP_ALIVE_TIMEOUT_MS'),
+    headersTimeoutMs: positiveInt(env, 'WFKIT_HEADERS_TIMEOUT_MS'),
+    requestTimeoutMs: positiveInt(env, 'WFKIT_REQUEST_TIMEOUT_MS'),
+    idleTimeoutMs: positiveInt(env, 'WFKIT_IDLE_TIMEOUT_MS'),
+  };
 }
 
 export function parseServerEnv(env: Record<string, string | undefined>): ServerSettings {
@@ -28,5 +74,6 @@ export function parseServerEnv(env: Record<string, string | undefined>): ServerS
     dataDir: resolve(env.WFKIT_DATA_DIR?.trim() || './.wfkit/data'),
     databaseUrl,
     config: parseConfig(env),
+    limits: parseLimits(env),
   };
 }

@@ -9,7 +9,7 @@ import {
   type Logger,
   type WfkitApp,
 } from '@wfkit/engine';
-import type { ServerSettings } from './env.js';
+import { parseLimits, type ServerSettings } from './env.js';
 import { createSite, type SiteOptions } from './site/index.js';
 
 export interface RunningServer {
@@ -27,11 +27,29 @@ export async function startServer(
   site: SiteOptions = {},
 ): Promise<RunningServer> {
   const store = settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : { dataDir: settings.dataDir };
-  const app = createApp({ store, config: settings.config, logger, ...(apis ? { apis } : {}) });
+  const limits = settings.limits ?? parseLimits({});
+  const app = createApp({
+    store,
+    config: settings.config,
+    logger,
+    limits: { maxBodyBytes: limits.maxBodyBytes },
+    ...(apis ? { apis } : {}),
+  });
   const pages = createSite(app, site);
   const fetch = async (request: Request) => (await pages(request)) ?? app.fetch(request);
   // Listen first, so /health answers 503 while the store opens and migrates.
-  const server = createAdaptorServer({ fetch, ...(settings.host ? { hostname: settings.host } : {}) });
+  const server = createAdaptorServer({
+    fetch,
+    ...(settings.host ? { hostname: settings.host } : {}),
+    // How often Node checks headers/request timeouts: often enough for the header timeout to mean what it says.
+    serverOptions: { connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs) },
+  }) as import('node:http').Server;
+  // Idle, slow and surplus connections are closed: none can hold a socket (or a file descriptor) for ever.
+  server.maxConnections = limits.maxConnections;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs);
+  server.setTimeout(limits.idleTimeoutMs, (socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(settings.port, settings.host, () => {

@@ -8,11 +8,12 @@ import { apiModules as registeredModules } from './generated/api-modules.js';
 import { bundledMigrations } from './generated/migrations.js';
 import { specs as bundledSpecs } from './generated/specs.js';
 import type { ApiContext, ApiModule } from './http/api-module.js';
-import { ModuleServer, toResponse } from './http/dispatch.js';
+import { DEFAULT_MAX_BODY_BYTES, ModuleServer, toResponse } from './http/dispatch.js';
 import { renderDocsPage } from './http/docs-page.js';
 import { type OpenApiDocument, serverBasePath } from './http/openapi.js';
 import { type Logger, silentLogger } from './logger.js';
 import { type Clock, systemClock } from './runtime/clock.js';
+import { Runtime, type RuntimeOptions, runtimeJobHandlers } from './runtime/commands.js';
 import { defaultIds, type IdGenerator } from './runtime/ids.js';
 import { JobExecutor, JobQueue, type RunReport } from './runtime/jobs.js';
 import type { Db } from './store/db.js';
@@ -31,10 +32,17 @@ export interface AppOptions {
   apis?: readonly ApiModule<any>[];
   /** The job executor: `start: true` (default) polls; tests pass false and call runDueJobs(). */
   jobs?: { start?: boolean; pollIntervalMs?: number; owner?: string; lockMs?: number };
+  /** Options of the app's Runtime (history level, script limits, expression globals, service behaviours). */
+  runtime?: Omit<RuntimeOptions, 'db' | 'clock' | 'ids'>;
   /** Serve /docs (the API reference page); default true. */
   docs?: boolean;
   /** Log one line per request (default true when a logger is given). */
   logRequests?: boolean;
+  /**
+   * Request limits. `maxBodyBytes`: the largest request body, for every API or per API name
+   * (`{ idm: 10_000_000 }`, the others keep the default of 5 MiB); a larger body is a 413 in the API's error shape.
+   */
+  limits?: { maxBodyBytes?: number | Partial<Record<string, number>> };
 }
 
 export interface WfkitApp {
@@ -50,6 +58,8 @@ export interface WfkitApp {
   db(): Db;
   /** The job executor (after ready). */
   jobs(): JobExecutor;
+  /** The app's one process Runtime (after ready). */
+  runtime(): Runtime;
   /** Runs the jobs due by the clock now (tests: advance the clock, then call this). */
   runDueJobs(): Promise<RunReport>;
   /** Stops the job executor and closes the store if the app opened it. */
@@ -72,6 +82,7 @@ export function createApp(options: AppOptions = {}): WfkitApp {
   const ownsStore = !isDb(options.store);
   let db: Db | undefined;
   let executor: JobExecutor | undefined;
+  let runtime: Runtime | undefined;
   let servers: ModuleServer[] = [];
   let readyFlag = false;
   let failure: unknown;
@@ -86,23 +97,32 @@ export function createApp(options: AppOptions = {}): WfkitApp {
     }
     // Jobs enqueued through the app wake its executor (after their transaction commits, a moment later).
     const jobs = new JobQueue(clock, ids, (dueAt) => executor?.wake(dueAt));
-    const ctx: ApiContext = { db, clock, ids, logger, config, jobs };
-    servers = apis.map((m) => new ModuleServer(m, ctx, logger));
+    runtime = new Runtime({ ...options.runtime, db, clock, ids, jobs });
     executor = new JobExecutor({
       db,
       clock,
       ids,
       logger,
+      runtime,
+      handlers: runtimeJobHandlers,
       ...(options.jobs?.pollIntervalMs ? { pollIntervalMs: options.jobs.pollIntervalMs } : {}),
       ...(options.jobs?.owner ? { owner: options.jobs.owner } : {}),
       ...(options.jobs?.lockMs ? { lockMs: options.jobs.lockMs } : {}),
     });
+    const ctx: ApiContext = { db, clock, ids, logger, config, jobs, runtime, executor };
+    const bodyLimit = options.limits?.maxBodyBytes;
+    servers = apis.map(
+      (m) =>
+        new ModuleServer(m, ctx, logger, {
+          maxBodyBytes: (typeof bodyLimit === 'number' ? bodyLimit : bodyLimit?.[m.name]) ?? DEFAULT_MAX_BODY_BYTES,
+        }),
+    );
     for (const m of apis)
       for (const [type, handler] of Object.entries(m.jobHandlers ?? {})) executor.register(type, handler);
     if (options.jobs?.start !== false) executor.start();
+    // Validators compile on an operation's first request, not here: start-up, idle memory and the first seconds'
+    // work stay small (most servers use a few operations of one API).
     readyFlag = true;
-    for (const s of servers)
-      void s.warmUp().catch((e) => logger.warn('validator warm-up failed', { api: s.module.name, err: e }));
   })();
   ready.catch((e) => {
     failure = e;
@@ -195,13 +215,16 @@ export function createApp(options: AppOptions = {}): WfkitApp {
       if (!executor) throw new Error('The app is not ready yet (await app.ready)');
       return executor;
     },
+    runtime() {
+      if (!runtime) throw new Error('The app is not ready yet (await app.ready)');
+      return runtime;
+    },
     async runDueJobs() {
       await ready;
       return executor!.runDueJobs();
     },
     async close() {
       await ready.catch(() => {});
-      for (const s of servers) s.stopWarmUp();
       await executor?.stop();
       if (ownsStore) await db?.close();
     },

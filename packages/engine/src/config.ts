@@ -11,6 +11,12 @@ export interface IdmUser {
   roles: string[];
 }
 
+/** An IGA bearer token that acts as one user (the id of a `managed/user`). */
+export interface IgaUser {
+  token: string;
+  userId: string;
+}
+
 /** A Kontent personal API key: the permissions of one role (a role id of `GET /roles`). */
 export interface KontentKey {
   key: string;
@@ -26,7 +32,8 @@ export interface WfkitConfig {
   /** `managed`: extra managed object types in IDM's managed.json format (`{objects: [...]}`), checked at parse. */
   idm: { users: IdmUser[]; processAccess?: ProcessAccessRule[]; managed?: unknown };
   kontent: { environmentId: string; apiKey: string; keys?: KontentKey[]; rateLimit?: RateLimit };
-  iga: { token: string };
+  /** `token`: the admin token (acts on every phase); `users`: tokens that act as a managed user (`managed/user/<id>`). */
+  iga: { token: string; users?: IgaUser[] };
   flow: { apiKey: string; customerId: string };
 }
 
@@ -44,6 +51,8 @@ export const OPTIONAL_SETTINGS = {
   WFKIT_IDM_PROCESS_ACCESS: 'IDM\'s process-access.json as JSON: {"workflowAccess":[{"propertiesCheck":{...}}]}',
   WFKIT_IDM_MANAGED:
     'managed object types to add or override, IDM\'s managed.json as JSON: {"objects":[{"name":"device","schema":{...}}]}',
+  WFKIT_IGA_USERS:
+    'IGA bearer tokens that act as users (approvers, requesters): token:userId[,token2:userId2]; userId is a managed/user id',
   WFKIT_KONTENT_KEYS: 'personal API keys with the role they act as: key:roleId[,key2:roleId2]',
   WFKIT_KONTENT_RATE_LIMIT: 'requests allowed per API key window: 10/s, 600/min or both (10/s,600/min); over it a 429',
 } as const;
@@ -91,6 +100,23 @@ export function parseKontentKeys(value: string): KontentKey[] {
         throw new ConfigError(`WFKIT_KONTENT_KEYS: "${entry}" is not key:roleId (a role id is a UUID, see GET /roles)`);
       return { key, roleId: roleId.toLowerCase() };
     });
+}
+
+/** `token:userId[,token2:userId2]`. */
+export function parseIgaUsers(value: string, adminToken: string): IgaUser[] {
+  const users: IgaUser[] = [];
+  for (const entry of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const [token, userId, ...rest] = entry.split(':');
+    if (!token || !userId || rest.length > 0)
+      throw new ConfigError(`WFKIT_IGA_USERS: "${entry.split(':')[0]}:…" is not token:userId (a token may not contain ':' or ',')`);
+    if (token === adminToken) throw new ConfigError('WFKIT_IGA_USERS: a user token may not be the admin token WFKIT_IGA_TOKEN');
+    if (users.some((u) => u.token === token)) throw new ConfigError(`WFKIT_IGA_USERS: token ${token} is listed twice`);
+    users.push({ token, userId });
+  }
+  return users;
 }
 
 /** `10/s`, `600/min` or `10/s,600/min`. */
@@ -159,7 +185,10 @@ export function parseConfig(env: Record<string, string | undefined> = {}): Wfkit
       ...(keys ? { keys: parseKontentKeys(keys) } : {}),
       ...(rateLimit ? { rateLimit: parseRateLimit(rateLimit) } : {}),
     },
-    iga: { token: get('WFKIT_IGA_TOKEN') },
+    iga: {
+      token: get('WFKIT_IGA_TOKEN'),
+      ...(optional('WFKIT_IGA_USERS') ? { users: parseIgaUsers(optional('WFKIT_IGA_USERS')!, get('WFKIT_IGA_TOKEN')) } : {}),
+    },
     flow: { apiKey: get('WFKIT_FLOW_API_KEY'), customerId },
   };
 }
@@ -173,7 +202,10 @@ export function describeCredentials(config: WfkitConfig): Record<string, string>
       ...(config.kontent.keys ?? []).map((k) => `key ${k.key} (role ${k.roleId})`),
       ...(config.kontent.rateLimit ? [`rate limit ${JSON.stringify(config.kontent.rateLimit)}`] : []),
     ].join(', '),
-    iga: `bearer token ${config.iga.token}`,
+    iga: [
+      `bearer token ${config.iga.token} (admin)`,
+      ...(config.iga.users ?? []).map((u) => `bearer token ${u.token} (user ${u.userId})`),
+    ].join(', '),
     flow: `api_key ${config.flow.apiKey}, X-Frankie-CustomerID ${config.flow.customerId}`,
   };
 }

@@ -200,7 +200,7 @@ const notes: ApiModule<{ user: string }> = {
 };
 
 const base = 'http://localhost/api/books/alpha';
-const writer = { authorization: 'Bearer writer', 'x-tenant': 't-1' };
+const writer = { authorization: 'Bearer writer', 'x-tenant': 't-1', 'content-type': 'application/json' };
 
 describe('createApp with an API module', () => {
   let app: WfkitApp;

@@ -1881,6 +1881,7 @@ export interface components {
         QueryFilter: string;
         /**
          * @description Results per page. `0` (or absent) returns every result in one page with a `null` `pagedResultsCookie`.
+         *     wfkit: at most 1000 per page (IDM is silent; a larger `_pageSize` is a 400 rather than an answer of any size).
          * @example 20
          */
         PageSize: number;
@@ -2296,6 +2297,7 @@ export interface operations {
                 _queryFilter: string;
                 /**
                  * @description Results per page. `0` (or absent) returns every result in one page with a `null` `pagedResultsCookie`.
+                 *     wfkit: at most 1000 per page (IDM is silent; a larger `_pageSize` is a 400 rather than an answer of any size).
                  * @example 20
                  */
                 _pageSize?: components["parameters"]["PageSize"];
@@ -2699,6 +2701,7 @@ export interface operations {
                 processDefinitionResourceNameLike?: components["parameters"]["FilterProcessDefinitionResourceNameLike"];
                 /**
                  * @description Results per page. `0` (or absent) returns every result in one page with a `null` `pagedResultsCookie`.
+                 *     wfkit: at most 1000 per page (IDM is silent; a larger `_pageSize` is a 400 rather than an answer of any size).
                  * @example 20
                  */
                 _pageSize?: components["parameters"]["PageSize"];
@@ -2889,6 +2892,7 @@ export interface operations {
                 _queryFilter?: components["parameters"]["QueryFilter"];
                 /**
                  * @description Results per page. `0` (or absent) returns every result in one page with a `null` `pagedResultsCookie`.
+                 *     wfkit: at most 1000 per page (IDM is silent; a larger `_pageSize` is a 400 rather than an answer of any size).
                  * @example 20
                  */
                 _pageSize?: components["parameters"]["PageSize"];
@@ -3103,6 +3107,7 @@ export interface operations {
                 finishedBefore?: components["parameters"]["FilterFinishedBefore"];
                 /**
                  * @description Results per page. `0` (or absent) returns every result in one page with a `null` `pagedResultsCookie`.
+                 *     wfkit: at most 1000 per page (IDM is silent; a larger `_pageSize` is a 400 rather than an answer of any size).
                  * @example 20
                  */
                 _pageSize?: components["parameters"]["PageSize"];
@@ -3459,6 +3464,7 @@ export interface operations {
                 finishedBefore?: components["parameters"]["FilterFinishedBefore"];
                 /**
                  * @description Results per page. `0` (or absent) returns every result in one page with a `null` `pagedResultsCookie`.
+                 *     wfkit: at most 1000 per page (IDM is silent; a larger `_pageSize` is a 400 rather than an answer of any size).
                  * @example 20
                  */
                 _pageSize?: components["parameters"]["PageSize"];
@@ -3725,6 +3731,7 @@ export interface operations {
                 tenantId?: components["parameters"]["FilterTenantId"];
                 /**
                  * @description Results per page. `0` (or absent) returns every result in one page with a `null` `pagedResultsCookie`.
+                 *     wfkit: at most 1000 per page (IDM is silent; a larger `_pageSize` is a 400 rather than an answer of any size).
                  * @example 20
                  */
                 _pageSize?: components["parameters"]["PageSize"];
@@ -4113,6 +4120,7 @@ export interface operations {
                 tenantId?: components["parameters"]["FilterTenantId"];
                 /**
                  * @description Results per page. `0` (or absent) returns every result in one page with a `null` `pagedResultsCookie`.
+                 *     wfkit: at most 1000 per page (IDM is silent; a larger `_pageSize` is a 400 rather than an answer of any size).
                  * @example 20
                  */
                 _pageSize?: components["parameters"]["PageSize"];
@@ -4348,6 +4356,7 @@ export interface operations {
                 variableOperator?: components["parameters"]["FilterVariableOperator"];
                 /**
                  * @description Results per page. `0` (or absent) returns every result in one page with a `null` `pagedResultsCookie`.
+                 *     wfkit: at most 1000 per page (IDM is silent; a larger `_pageSize` is a 400 rather than an answer of any size).
                  * @example 20
                  */
                 _pageSize?: components["parameters"]["PageSize"];
@@ -4521,6 +4530,7 @@ export interface operations {
                 dueBefore?: components["parameters"]["FilterDueBefore"];
                 /**
                  * @description Results per page. `0` (or absent) returns every result in one page with a `null` `pagedResultsCookie`.
+                 *     wfkit: at most 1000 per page (IDM is silent; a larger `_pageSize` is a 400 rather than an answer of any size).
                  * @example 20
                  */
                 _pageSize?: components["parameters"]["PageSize"];
@@ -4804,6 +4814,7 @@ export interface operations {
                 dueBefore?: components["parameters"]["FilterDueBefore"];
                 /**
                  * @description Results per page. `0` (or absent) returns every result in one page with a `null` `pagedResultsCookie`.
+                 *     wfkit: at most 1000 per page (IDM is silent; a larger `_pageSize` is a 400 rather than an answer of any size).
                  * @example 20
                  */
                 _pageSize?: components["parameters"]["PageSize"];
@@ -5030,6 +5041,7 @@ export interface operations {
                 _queryId?: "query-all-ids";
                 /**
                  * @description Results per page. `0` (or absent) returns every result in one page with a `null` `pagedResultsCookie`.
+                 *     wfkit: at most 1000 per page (IDM is silent; a larger `_pageSize` is a 400 rather than an answer of any size).
                  * @example 20
                  */
                 _pageSize?: components["parameters"]["PageSize"];

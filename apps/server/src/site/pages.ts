@@ -58,6 +58,7 @@ export function renderDocs(origin: string, apis: readonly DocsApi[], config: Wfk
     telemetry: false,
     agent: { disabled: true },
     hideClientButton: false,
+    showDeveloperTools: 'never',
     documentDownloadType: 'json',
   }));
   // `</` cannot appear inside a script element's JSON.

@@ -6,8 +6,9 @@
 import type { WfkitConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../runtime/clock.js';
+import type { Runtime } from '../runtime/commands.js';
 import type { IdGenerator } from '../runtime/ids.js';
-import type { JobHandler, JobQueue } from '../runtime/jobs.js';
+import type { JobExecutor, JobHandler, JobQueue } from '../runtime/jobs.js';
 import type { Db } from '../store/db.js';
 import type { Migration } from '../store/migrate.js';
 import type { OpenApiDocument, Operation } from './openapi.js';
@@ -50,6 +51,11 @@ export interface ErrorShape {
   methodNotAllowed?(ctx: ErrorContext): Reply;
   /** The operation exists in the spec but no handler is registered; default: internal's body with 501. */
   notImplemented?(ctx: ErrorContext): Reply;
+  /**
+   * The request is refused before validation, ctx.message says why: 413 (body over the API's limit) or 415 (a body
+   * that is not JSON). Default: validation's body with that status.
+   */
+  refused?(status: 413 | 415, ctx: ErrorContext): Reply;
 }
 
 export interface ResolvedOperation {
@@ -80,6 +86,10 @@ export interface ApiContext {
   logger: Logger;
   config: WfkitConfig;
   jobs: JobQueue;
+  /** The app's one Runtime (unscoped): an API works through `runtime.scoped({ api })`. */
+  runtime: Runtime;
+  /** The app's job executor (run a job now: `executor.runNow`). */
+  executor: JobExecutor;
 }
 
 export interface RequestContext<P = unknown> extends ApiContext {

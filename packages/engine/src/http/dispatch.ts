@@ -30,6 +30,15 @@ export function toResponse(reply: Reply, requestId: string): Response {
   return new Response(text, { status: reply.status ?? 200, headers });
 }
 
+/** Per-API request limits (app option `limits`). */
+export interface RequestLimits {
+  /** Largest request body read, in bytes; a larger one is a 413 before it is read whole. */
+  maxBodyBytes: number;
+}
+
+/** A few MB: the largest real workflow definition or BPMN model is far smaller. */
+export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
+
 export class ModuleServer {
   readonly table: OperationTable;
   readonly validator: SpecValidator;
@@ -40,6 +49,7 @@ export class ModuleServer {
     readonly module: ApiModule<any>,
     private readonly ctx: ApiContext,
     private readonly logger: Logger,
+    private readonly limits: RequestLimits = { maxBodyBytes: DEFAULT_MAX_BODY_BYTES },
   ) {
     this.table = new OperationTable(module.spec, module.basePath);
     this.validator = new SpecValidator(module.spec);
@@ -58,25 +68,6 @@ export class ModuleServer {
       },
     };
     module.routes(router, ctx);
-  }
-
-  private warming = true;
-
-  /**
-   * Compiles the validators of the handled operations in the background, one per macrotask, so start-up (health 200)
-   * doesn't wait for Ajv (about a second per spec) and the first requests mostly find them ready.
-   */
-  async warmUp(): Promise<void> {
-    for (const e of this.table.entries) {
-      if (!this.warming) return;
-      if (!this.handlers.has(e.pointer)) continue;
-      await new Promise((r) => setTimeout(r, 0));
-      this.validator.precompile([e]);
-    }
-  }
-
-  stopWarmUp(): void {
-    this.warming = false;
   }
 
   /** How specific this module's claim on a path is (longest prefix), or -1 when it doesn't claim it. */
@@ -126,7 +117,18 @@ export class ModuleServer {
       }
 
       const handler = this.handlers.get(entry.pointer);
-      const validated = await this.validator.validateRequest(entry, request, url, { ...params });
+      const validated = await this.validator.validateRequest(entry, request, url, { ...params }, this.limits);
+      if (validated.rejected) {
+        const { status, message } = validated.rejected;
+        const r = errors.refused?.(status, { ...ectx, message }) ?? {
+          ...errors.validation([{ in: 'body', field: '', pointer: '', message, keyword: String(status) }], ectx),
+          status,
+        };
+        // A body over the limit is left unread: close the connection rather than read the rest of it.
+        const headers: Record<string, string> =
+          status === 413 ? { connection: 'close', ...r.headers } : { ...r.headers };
+        return reply({ ...r, headers }, status);
+      }
       if (validated.issues.length > 0) return reply(errors.validation(validated.issues, ectx), 400);
       if (!handler) {
         const r = errors.notImplemented?.(ectx) ?? { ...errors.internal(ectx), status: 501 };

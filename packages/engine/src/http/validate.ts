@@ -7,6 +7,13 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import * as ajvFormats from 'ajv-formats';
 import type { ValidationIssue } from './api-module.js';
+import {
+  integerBounds,
+  isJsonContentType,
+  readBodyText,
+  unsafeStringReason,
+  unsafeValueIssues,
+} from './input-safety.js';
 import { deref, type MediaType, type OpenApiDocument, type Operation, type Parameter, type Ref } from './openapi.js';
 import type { OperationEntry } from './operations.js';
 
@@ -81,11 +88,15 @@ interface ParamPlan {
   isArray: boolean;
   explode: boolean;
   validate: ValidateFunction | undefined;
+  /** Range of an integer parameter (the schema's, else 32-bit): larger numbers reach no handler. */
+  bounds: { min: number; max: number } | undefined;
 }
 
 interface BodyPlan {
   required: boolean;
   json: boolean;
+  /** A JSON media type other than the wildcard is declared: a body must say it is JSON (else 415). */
+  strictJson: boolean;
   /** Validator for the operation's schema, and per `_action` value. */
   validate: ValidateFunction | undefined;
   actions: Map<string, ValidateFunction>;
@@ -94,6 +105,8 @@ interface BodyPlan {
 
 export interface ValidatedRequest {
   issues: ValidationIssue[];
+  /** The request is refused before validation: a body over the limit (413) or not JSON (415). */
+  rejected?: { status: 413 | 415; message: string };
   params: Record<string, string>;
   query: Record<string, unknown>;
   body: unknown;
@@ -155,6 +168,7 @@ export class SpecValidator {
           isArray,
           explode: p.explode !== false,
           validate,
+          bounds: isArray ? undefined : integerBounds(schema),
         });
       });
     };
@@ -174,6 +188,7 @@ export class SpecValidator {
       body = {
         required: Boolean(rb.required),
         json: Boolean(jsonType) || Object.keys(content).length === 0,
+        strictJson: jsonType !== undefined && jsonType !== '*/*',
         validate:
           jsonType && content[jsonType]?.schema
             ? this.bodies.compile(this.ref(`${base}/content/${escapePointer(jsonType)}/schema`))
@@ -198,16 +213,43 @@ export class SpecValidator {
     for (const e of entries) this.plan(e);
   }
 
-  /** Validates path, header, query and body; returns the issues and the coerced values. */
+  /**
+   * Validates path, header, query and body; returns the issues and the coerced values. Values no API can store (NUL,
+   * lone surrogates, integers out of range, `__proto__` keys: input-safety.ts) are issues whatever the schema says.
+   */
   async validateRequest(
     entry: OperationEntry,
     request: Request,
     url: URL,
     pathParams: Record<string, string>,
+    limits: { maxBodyBytes?: number } = {},
   ): Promise<ValidatedRequest> {
     const plan = this.plan(entry);
     const issues: ValidationIssue[] = [];
     const query: Record<string, unknown> = {};
+    // Every query parameter, declared or not (handlers may read the raw ones), and every path parameter.
+    for (const [name, value] of url.searchParams) {
+      const reason = unsafeStringReason(name) ?? unsafeStringReason(value);
+      if (reason && issues.length < 10)
+        issues.push({
+          in: 'query',
+          field: name,
+          pointer: `/${escapePointer(name)}`,
+          message: reason,
+          keyword: 'unsafe-string',
+        });
+    }
+    for (const [name, value] of Object.entries(pathParams)) {
+      const reason = unsafeStringReason(value);
+      if (reason)
+        issues.push({
+          in: 'path',
+          field: name,
+          pointer: `/${escapePointer(name)}`,
+          message: reason,
+          keyword: 'unsafe-string',
+        });
+    }
     for (const p of plan.params) {
       let value: unknown;
       if (p.in === 'path') value = pathParams[p.name];
@@ -241,12 +283,42 @@ export class SpecValidator {
         }
         value = holder.v;
       }
+      if (p.bounds && typeof value === 'number' && (value < p.bounds.min || value > p.bounds.max)) {
+        issues.push({
+          in: p.in,
+          field: p.name,
+          pointer: `/${escapePointer(p.name)}`,
+          message: value < p.bounds.min ? `must be >= ${p.bounds.min}` : `must be <= ${p.bounds.max}`,
+          keyword: value < p.bounds.min ? 'minimum' : 'maximum',
+        });
+        continue;
+      }
       if (p.in === 'path') pathParams[p.name] = String(value);
       else if (p.in === 'query') query[p.name] = value;
     }
 
     let body: unknown;
-    const text = request.body ? await request.text() : '';
+    const read = await readBodyText(request, limits.maxBodyBytes ?? Number.POSITIVE_INFINITY);
+    if (!read.ok)
+      return {
+        issues,
+        rejected: { status: 413, message: `The request body exceeds the limit of ${limits.maxBodyBytes} bytes` },
+        params: pathParams,
+        query,
+        body: undefined,
+      };
+    const text = read.text;
+    if (plan.body?.strictJson && text.length > 0 && !isJsonContentType(request.headers.get('content-type')))
+      return {
+        issues,
+        rejected: {
+          status: 415,
+          message: `The request body must be JSON (Content-Type: application/json), not ${request.headers.get('content-type') ?? 'untyped'}`,
+        },
+        params: pathParams,
+        query,
+        body: undefined,
+      };
     if (plan.body) {
       if (text.length === 0) {
         if (plan.body.required)
@@ -263,6 +335,11 @@ export class SpecValidator {
         } catch {
           issues.push({ in: 'body', field: '', pointer: '', message: 'the body is not valid JSON', keyword: 'parse' });
         }
+        const unsafe = body === undefined ? [] : unsafeValueIssues(body, 'body');
+        if (unsafe.length > 0) {
+          issues.push(...unsafe);
+          body = undefined;
+        }
         if (body !== undefined) {
           // Without `_action`, the operation's default action (IDM: create) decides the body's schema.
           const action = url.searchParams.get('_action') ?? plan.body.defaultAction;
@@ -271,6 +348,7 @@ export class SpecValidator {
         }
       } else {
         body = text;
+        issues.push(...unsafeValueIssues(body, 'body'));
       }
     } else if (text.length > 0) {
       // A body the operation doesn't take: keep it available (parsed when it is JSON), don't reject it.
@@ -279,6 +357,7 @@ export class SpecValidator {
       } catch {
         body = text;
       }
+      issues.push(...unsafeValueIssues(body, 'body'));
     }
     return { issues, params: pathParams, query, body };
   }

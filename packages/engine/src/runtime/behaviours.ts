@@ -1,8 +1,8 @@
 /**
  * Service behaviours: named host functions a service task can run instead of evaluating its expression
- * (`service.behaviour` on the node). A dialect registers its behaviours once (they must work in any Runtime,
- * including the ones the job handlers create); `RuntimeOptions.serviceBehaviours` adds or overrides per Runtime.
- * The runtime knows nothing of what they do: it passes the command's transaction and the token's context and
+ * (`service.behaviour` on the node). A dialect's API registers its behaviours on the app's Runtime
+ * (`runtime.registerServiceBehaviour`, or `RuntimeOptions.serviceBehaviours`), so two apps in one process never share
+ * them. The runtime knows nothing of what they do: it passes the command's transaction and the token's context and
  * stores the result in `service.resultVariable` when one is set. A thrown error fails the command as a failing
  * expression would.
  */
@@ -23,14 +23,3 @@ export interface ServiceBehaviourContext {
 }
 
 export type ServiceBehaviour = (ctx: ServiceBehaviourContext) => Promise<unknown> | unknown;
-
-const registry = new Map<string, ServiceBehaviour>();
-
-/** Registers (or replaces) a behaviour for every Runtime of this process. */
-export function registerServiceBehaviour(name: string, behaviour: ServiceBehaviour): void {
-  registry.set(name, behaviour);
-}
-
-export function registeredServiceBehaviour(name: string): ServiceBehaviour | undefined {
-  return registry.get(name);
-}

@@ -1,15 +1,21 @@
 /**
  * The runtime's commands. Each runs in one transaction: lock the root process instance row, load state, advance
  * tokens until every path waits, write runtime and history rows, commit. Dialect- and API-neutral.
+ *
+ * One Runtime per app (it caches compiled graphs and holds the service behaviours). An API works through a view of
+ * it: `runtime.scoped({ api: 'iga' })` sees only IGA's rows (another owner's id is not found), and
+ * `runtime.in(tx)` runs commands inside the caller's transaction (a job's, or a request's that writes its own rows
+ * too). Views share the app's Runtime state.
  */
 import type { Db, Queryable } from '../store/db.js';
-import { registeredServiceBehaviour, type ServiceBehaviour } from './behaviours.js';
+import type { ServiceBehaviour } from './behaviours.js';
 import { type Clock, systemClock } from './clock.js';
 import { badRequest, conflict, notFound, RuntimeError } from './errors.js';
 import { Executor, type ExecutorHooks } from './executor.js';
 import type { ProcessGraph } from './graph.js';
 import { defaultIds, type IdGenerator } from './ids.js';
 import { type JobHandler, JobQueue } from './jobs.js';
+import { inScope, type Owner, type OwnerScope, ownerOf, scopeSql } from './owner.js';
 import type { ScriptLimits } from './script-sandbox.js';
 import { type HistoryLevel, type InstanceState, Session, type TaskRow } from './session.js';
 
@@ -20,8 +26,10 @@ export interface RuntimeOptions {
   history?: HistoryLevel;
   scriptLimits?: ScriptLimits;
   expressionGlobals?: Record<string, unknown>;
-  /** Service behaviours of this Runtime, over the ones registered process-wide (runtime/behaviours.ts). */
+  /** Service behaviours of this Runtime (more with `registerServiceBehaviour`). */
   serviceBehaviours?: Record<string, ServiceBehaviour>;
+  /** The owner an unscoped Runtime deploys as; default IDM's (the BPMN API). */
+  defaultOwner?: Owner;
   /** The queue its jobs go through; the app's wakes the app's job executor. Default a queue of its own. */
   jobs?: JobQueue;
 }
@@ -39,6 +47,8 @@ export interface DefinitionRow {
   tenant_id: string;
   created_at: Date;
   graph: ProcessGraph;
+  owner_api: string;
+  tenant: string;
 }
 
 export interface StartResult {
@@ -63,7 +73,13 @@ export class Runtime {
   readonly ids: IdGenerator;
   readonly history: HistoryLevel;
   readonly jobs: JobQueue;
+  /** What this view sees and changes; undefined: everything (the app's Runtime itself, its job handlers). */
+  readonly scope: OwnerScope | undefined = undefined;
+  /** The transaction commands of this view run in (`in(tx)`); undefined: each command opens its own. */
+  private readonly boundTx: Queryable | undefined = undefined;
+  private readonly defaultOwner: Owner;
   private readonly graphCache = new Map<string, { graph: ProcessGraph; key: string }>();
+  private readonly behaviours = new Map<string, ServiceBehaviour>();
   private readonly hooks: ExecutorHooks;
 
   constructor(opts: RuntimeOptions) {
@@ -71,19 +87,52 @@ export class Runtime {
     this.clock = opts.clock ?? systemClock;
     this.ids = opts.ids ?? defaultIds(this.clock);
     this.history = opts.history ?? 'audit';
+    this.defaultOwner = opts.defaultOwner ?? { api: 'idm', tenant: '' };
+    for (const [name, b] of Object.entries(opts.serviceBehaviours ?? {})) this.behaviours.set(name, b);
     this.jobs = opts.jobs ?? new JobQueue(this.clock, this.ids);
     this.hooks = {
-      latestDefinition: async (key, q) => {
-        const d = await this.latestDefinition(q, key);
-        return d ? { id: d.id, key: d.key, graph: d.graph } : undefined;
+      latestDefinition: async (key, q, owner) => {
+        const d = await this.latestIn(q, key, owner);
+        return d ? { id: d.id, key: d.key, graph: d.graph, owner } : undefined;
       },
       scriptLimits: opts.scriptLimits,
       expressionGlobals: opts.expressionGlobals,
-      serviceBehaviour: (name) =>
-        (opts.serviceBehaviours && Object.hasOwn(opts.serviceBehaviours, name)
-          ? opts.serviceBehaviours[name]
-          : undefined) ?? registeredServiceBehaviour(name),
+      serviceBehaviour: (name) => this.behaviours.get(name),
     };
+  }
+
+  // ------------------------------------------------------------------ views
+  /** A view that sees and changes only the scope's rows: another owner's id is not found. */
+  scoped(scope: OwnerScope): Runtime {
+    return this.view({ scope });
+  }
+
+  /** A view whose commands run inside `tx` (the caller commits or rolls back). */
+  in(tx: Queryable): Runtime {
+    return this.view({ boundTx: tx });
+  }
+
+  private view(over: { scope?: OwnerScope; boundTx?: Queryable }): Runtime {
+    // The view inherits everything else (graph cache, behaviours, hooks) from this Runtime through its prototype.
+    return Object.assign(Object.create(this) as Runtime, over);
+  }
+
+  /** Registers (or replaces) a service behaviour a `serviceTask` with `service.behaviour` runs (runtime/behaviours.ts). */
+  registerServiceBehaviour(name: string, behaviour: ServiceBehaviour): void {
+    this.behaviours.set(name, behaviour);
+  }
+
+  private transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.boundTx ? fn(this.boundTx) : this.db.transaction(fn);
+  }
+
+  private owns(row: { owner_api: string; tenant: string }): boolean {
+    return inScope(this.scope, row);
+  }
+
+  /** The owner this view writes (deployments): its scope's, else the default owner. */
+  private writeOwner(): Owner {
+    return this.scope ? ownerOf(this.scope) : this.defaultOwner;
   }
 
   // ------------------------------------------------------------------ definitions
@@ -99,12 +148,29 @@ export class Runtime {
     return rows[0];
   }
 
+  /** The latest version of a key among this view's definitions. */
   async latestDefinition(q: Queryable, key: string): Promise<DefinitionRow | undefined> {
+    const params: unknown[] = [key];
     const { rows } = await q.query<DefinitionRow>(
-      'SELECT * FROM wf_definition WHERE key = $1 ORDER BY version DESC LIMIT 1',
-      [key],
+      `SELECT * FROM wf_definition d WHERE key = $1 AND ${scopeSql(this.scope, 'd', params)}
+       ORDER BY version DESC, created_at DESC LIMIT 1`,
+      params,
     );
     return rows[0];
+  }
+
+  private async latestIn(q: Queryable, key: string, owner: Owner): Promise<DefinitionRow | undefined> {
+    const { rows } = await q.query<DefinitionRow>(
+      'SELECT * FROM wf_definition WHERE owner_api = $1 AND tenant = $2 AND key = $3 ORDER BY version DESC LIMIT 1',
+      [owner.api, owner.tenant, key],
+    );
+    return rows[0];
+  }
+
+  /** A definition of this view by id. */
+  async definition(q: Queryable, id: string): Promise<DefinitionRow | undefined> {
+    const { rows } = await q.query<DefinitionRow>('SELECT * FROM wf_definition WHERE id = $1', [id]);
+    return rows[0] && this.owns(rows[0]) ? rows[0] : undefined;
   }
 
   /**
@@ -121,12 +187,14 @@ export class Runtime {
     tenantId?: string;
   }): Promise<{ deploymentId: string; definitions: DefinitionRow[]; duplicate: boolean }> {
     const hash = opts.source ? await sha256Hex(opts.source) : null;
-    return this.db.transaction(async (tx) => {
+    const owner = this.writeOwner();
+    return this.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock(4040)');
       if (opts.dedupe && hash) {
         const { rows } = await tx.query<{ id: string }>(
-          'SELECT id FROM wf_deployment WHERE source_hash = $1 ORDER BY created_at DESC LIMIT 1',
-          [hash],
+          `SELECT id FROM wf_deployment WHERE source_hash = $1 AND owner_api = $2 AND tenant = $3
+           ORDER BY created_at DESC LIMIT 1`,
+          [hash, owner.api, owner.tenant],
         );
         if (rows[0]) {
           const defs = await tx.query<DefinitionRow>(
@@ -139,21 +207,33 @@ export class Runtime {
       const now = this.clock.now();
       const deploymentId = this.ids.ulid();
       await tx.query(
-        'INSERT INTO wf_deployment (id, name, category, source, source_hash, tenant_id, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7)',
-        [deploymentId, opts.name ?? null, opts.category ?? null, opts.source ?? null, hash, opts.tenantId ?? '', now],
+        `INSERT INTO wf_deployment (id, name, category, source, source_hash, tenant_id, created_at, owner_api, tenant)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+        [
+          deploymentId,
+          opts.name ?? null,
+          opts.category ?? null,
+          opts.source ?? null,
+          hash,
+          opts.tenantId ?? '',
+          now,
+          owner.api,
+          owner.tenant,
+        ],
       );
       const definitions: DefinitionRow[] = [];
       for (const g of opts.graphs) {
         const { rows } = await tx.query<{ v: number }>(
-          'SELECT COALESCE(MAX(version), 0) + 1 AS v FROM wf_definition WHERE key = $1',
-          [g.id],
+          'SELECT COALESCE(MAX(version), 0) + 1 AS v FROM wf_definition WHERE owner_api = $1 AND tenant = $2 AND key = $3',
+          [owner.api, owner.tenant, g.id],
         );
         const version = Number(rows[0]!.v);
         const seq = (await tx.query<{ n: string }>("SELECT nextval('wf_definition_seq') AS n")).rows[0]!.n;
         const id = `${g.id}:${version}:${seq}`;
         const ins = await tx.query<DefinitionRow>(
           `INSERT INTO wf_definition (id, key, version, name, description, category, deployment_id, resource_name, graph,
-             tenant_id, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9::jsonb,$10,$11) RETURNING *`,
+             tenant_id, created_at, owner_api, tenant) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9::jsonb,$10,$11,$12,$13)
+           RETURNING *`,
           [
             id,
             g.id,
@@ -166,6 +246,8 @@ export class Runtime {
             JSON.stringify(g),
             opts.tenantId ?? '',
             now,
+            owner.api,
+            owner.tenant,
           ],
         );
         definitions.push(ins.rows[0]!);
@@ -176,10 +258,10 @@ export class Runtime {
 
   /** Deletes a definition's deployment (all its definitions); refused while instances run. */
   async deleteDefinition(id: string): Promise<DefinitionRow> {
-    return this.db.transaction(async (tx) => {
+    return this.transaction(async (tx) => {
       const { rows } = await tx.query<DefinitionRow>('SELECT * FROM wf_definition WHERE id = $1 FOR UPDATE', [id]);
       const d = rows[0];
-      if (!d) throw notFound(`Process definition '${id}' not found`);
+      if (!d || !this.owns(d)) throw notFound(`Process definition '${id}' not found`);
       const running = await tx.query(
         'SELECT 1 FROM wf_instance i JOIN wf_definition d ON d.id = i.definition_id WHERE d.deployment_id = $1 LIMIT 1',
         [d.deployment_id],
@@ -192,7 +274,7 @@ export class Runtime {
   }
 
   // ------------------------------------------------------------------ command plumbing
-  private async command<T>(fn: (s: Session, x: Executor) => Promise<T>, q?: Queryable): Promise<T> {
+  private async command<T>(fn: (s: Session, x: Executor) => Promise<T>, q = this.boundTx): Promise<T> {
     const body = async (tx: Queryable) => {
       const s = new Session(tx, this.clock, this.ids, this.history, (id) => this.graphOf(tx, id));
       const x = new Executor(s, this.hooks);
@@ -204,8 +286,12 @@ export class Runtime {
           [...s.timersToCancel].flatMap((id) => [`${TIMER_JOB}:${id}`, `${ASYNC_JOB}:${id}`]),
         ]);
       }
-      for (const signalName of s.signalsToThrow) {
-        await this.jobs.enqueue(tx, { type: SIGNAL_JOB, payload: { signalName, variables: {} } });
+      for (const signal of s.signalsToThrow) {
+        await this.jobs.enqueue(tx, {
+          type: SIGNAL_JOB,
+          payload: { signalName: signal.name, variables: {} },
+          owner: signal.owner,
+        });
       }
       for (const e of s.timersToSchedule) {
         const inst = s.instances.get(e.instanceId);
@@ -218,6 +304,7 @@ export class Runtime {
           payload: { executionId: e.id, instanceId: e.instanceId, rootId: inst.rootId },
           key: `${type}:${e.id}`,
           scopeId: inst.rootId,
+          owner: inst.owner,
           dueAt: e.dueAt ?? this.clock.now(),
           ...(retries ? { maxAttempts: Math.max(1, Number(retries[1])) } : {}),
         });
@@ -228,10 +315,11 @@ export class Runtime {
   }
 
   private async lockInstance(s: Session, instanceId: string): Promise<InstanceState> {
-    const { rows } = await s.tx.query<{ root_id: string }>('SELECT root_id FROM wf_instance WHERE id = $1', [
-      instanceId,
-    ]);
-    if (!rows[0]) throw notFound(`Process instance '${instanceId}' not found`);
+    const { rows } = await s.tx.query<{ root_id: string; owner_api: string; tenant: string }>(
+      'SELECT root_id, owner_api, tenant FROM wf_instance WHERE id = $1',
+      [instanceId],
+    );
+    if (!rows[0] || !this.owns(rows[0])) throw notFound(`Process instance '${instanceId}' not found`);
     if (!(await s.lockRoot(rows[0].root_id))) throw notFound(`Process instance '${instanceId}' not found`);
     const inst = await s.load(instanceId);
     if (!inst) throw notFound(`Process instance '${instanceId}' not found`);
@@ -242,14 +330,14 @@ export class Runtime {
     const missing = () => notFound(`Task '${taskId}' not found or already completed`);
     if (!(await s.lockRootOfTask(taskId))) throw missing();
     const r = await s.loadWithTask(taskId);
-    if (!r) throw missing();
+    if (!r || !this.owns(r.task)) throw missing();
     return r;
   }
 
   // ------------------------------------------------------------------ commands
   async startInstance(opts: {
     /** A definition row the caller has already read (saves a lookup). */
-    definition?: Pick<DefinitionRow, 'id' | 'key' | 'graph' | 'suspended'>;
+    definition?: Pick<DefinitionRow, 'id' | 'key' | 'graph' | 'suspended' | 'owner_api' | 'tenant'>;
     definitionId?: string;
     key?: string;
     businessKey?: string | null;
@@ -257,17 +345,21 @@ export class Runtime {
     startUserId?: string | null;
   }): Promise<StartResult> {
     return this.command(async (s, x) => {
-      let def: { id: string; key: string; graph: ProcessGraph; suspended?: boolean } | undefined;
+      type Def = { id: string; key: string; graph: ProcessGraph; suspended?: boolean; owner_api: string; tenant: string };
+      let def: Def | undefined;
       if (opts.definition) {
+        if (!this.owns(opts.definition)) throw notFound(`No process definition found for id '${opts.definition.id}'`);
         this.graphCache.set(opts.definition.id, { graph: opts.definition.graph, key: opts.definition.key });
         def = opts.definition;
       } else if (opts.definitionId) {
-        const { rows } = await s.tx.query<DefinitionRow>('SELECT id, key, suspended FROM wf_definition WHERE id = $1', [
-          opts.definitionId,
-        ]);
-        if (!rows[0]) throw notFound(`No process definition found for id '${opts.definitionId}'`);
+        const { rows } = await s.tx.query<Omit<Def, 'graph'>>(
+          'SELECT id, key, suspended, owner_api, tenant FROM wf_definition WHERE id = $1',
+          [opts.definitionId],
+        );
+        if (!rows[0] || !this.owns(rows[0]))
+          throw notFound(`No process definition found for id '${opts.definitionId}'`);
         const g = await this.graphOf(s.tx, rows[0].id);
-        def = { id: rows[0].id, key: rows[0].key, graph: g.graph, suspended: rows[0].suspended };
+        def = { ...rows[0], graph: g.graph };
       } else if (opts.key) {
         const d = await this.latestDefinition(s.tx, opts.key);
         if (!d) throw notFound(`No process definition found for key '${opts.key}'`);
@@ -275,7 +367,8 @@ export class Runtime {
         def = d;
       } else throw badRequest('A process definition id or key is required');
       if (def.suspended) throw conflict(`Process definition '${def.id}' is suspended`);
-      const inst = x.startInstance(def, {
+      const owner = { api: def.owner_api, tenant: def.tenant };
+      const inst = x.startInstance({ ...def, owner }, {
         businessKey: opts.businessKey ?? null,
         startUserId: opts.startUserId ?? null,
         variables: opts.variables,
@@ -335,7 +428,8 @@ export class Runtime {
   async getVariables(instanceId: string): Promise<Record<string, unknown>> {
     return this.command(async (s, x) => {
       const inst = await s.load(instanceId);
-      if (!inst) throw notFound(`Process instance '${instanceId}' not found`);
+      if (!inst || !this.owns({ owner_api: inst.owner.api, tenant: inst.owner.tenant }))
+        throw notFound(`Process instance '${instanceId}' not found`);
       return x.allVars(inst, undefined);
     });
   }
@@ -370,10 +464,11 @@ export class Runtime {
   }
 
   private async lockExecution(s: Session, executionId: string) {
-    const { rows } = await s.tx.query<{ instance_id: string }>('SELECT instance_id FROM wf_execution WHERE id = $1', [
-      executionId,
-    ]);
-    if (!rows[0]) throw notFound(`Execution '${executionId}' not found`);
+    const { rows } = await s.tx.query<{ instance_id: string; owner_api: string; tenant: string }>(
+      'SELECT instance_id, owner_api, tenant FROM wf_execution WHERE id = $1',
+      [executionId],
+    );
+    if (!rows[0] || !this.owns(rows[0])) throw notFound(`Execution '${executionId}' not found`);
     const inst = await this.lockInstance(s, rows[0].instance_id);
     const e = inst.execs.get(executionId);
     if (!e) throw notFound(`Execution '${executionId}' not found`);
@@ -389,9 +484,11 @@ export class Runtime {
     await this.command(async (s, x) => {
       let id = executionId;
       if (!id) {
+        const params: unknown[] = [messageName];
         const { rows } = await s.tx.query<{ id: string }>(
-          "SELECT id FROM wf_execution WHERE event_type = 'message' AND event_name = $1 ORDER BY created_at LIMIT 1",
-          [messageName],
+          `SELECT id FROM wf_execution e WHERE event_type = 'message' AND event_name = $1
+             AND ${scopeSql(this.scope, 'e', params)} ORDER BY created_at LIMIT 1`,
+          params,
         );
         if (!rows[0]) throw notFound(`No execution is waiting for message '${messageName}'`);
         id = rows[0].id;
@@ -416,9 +513,11 @@ export class Runtime {
     variables: Record<string, unknown> = {},
     executionId?: string,
   ): Promise<number> {
-    const { rows } = await this.db.query<{ id: string }>(
-      `SELECT id FROM wf_execution WHERE event_type = 'signal' AND event_name = $1 ${executionId ? 'AND id = $2' : ''} ORDER BY created_at`,
-      executionId ? [signalName, executionId] : [signalName],
+    const params: unknown[] = executionId ? [signalName, executionId] : [signalName];
+    const { rows } = await (this.boundTx ?? this.db).query<{ id: string }>(
+      `SELECT id FROM wf_execution e WHERE event_type = 'signal' AND event_name = $1 ${executionId ? 'AND id = $2' : ''}
+         AND ${scopeSql(this.scope, 'e', params)} ORDER BY created_at`,
+      params,
     );
     let n = 0;
     for (const r of rows) {
@@ -474,10 +573,11 @@ export class Runtime {
         const { rows } = await s.tx.query<DefinitionRow>('SELECT * FROM wf_definition WHERE id = $1', [
           opts.definitionId,
         ]);
-        target = rows[0];
+        // Only the instance's own owner's definitions are candidates.
+        target = rows[0] && rows[0].owner_api === inst.owner.api && rows[0].tenant === inst.owner.tenant ? rows[0] : undefined;
         if (!target)
           return { messages: [`Process definition '${opts.definitionId}' not found`], targetDefinitionId: null };
-      } else target = await this.latestDefinition(s.tx, inst.definitionKey);
+      } else target = await this.latestIn(s.tx, inst.definitionKey, inst.owner);
       if (!target) return { messages: ['No target process definition'], targetDefinitionId: null };
       if (target.id === inst.definitionId)
         return {
@@ -564,59 +664,41 @@ export class Runtime {
       return true;
     }, q);
   }
-
-  /** The job handler for timers, for the JobExecutor. */
-  timerJobHandler(): JobHandler<{ executionId: string }> {
-    return async (job, ctx) => {
-      await this.fireTimer(job.payload.executionId, ctx.tx);
-    };
-  }
 }
 
 export const MESSAGE_JOB = 'wf.message';
 export const SIGNAL_JOB = 'wf.signal';
 export const TRIGGER_JOB = 'wf.trigger';
 
-/** A runtime bound to a job's transaction (commands run inside it). */
-function runtimeInJob(ctx: { tx: Queryable; clock: Clock; ids: IdGenerator; jobs: JobQueue }): Runtime {
-  const db: Db = {
-    kind: 'postgres',
-    query: (sql, params) => ctx.tx.query(sql, params),
-    exec: async (sql) => {
-      await ctx.tx.query(sql);
-    },
-    transaction: (fn) => fn(ctx.tx),
-    close: async () => {},
-  };
-  return new Runtime({ db, clock: ctx.clock, ids: ctx.ids, jobs: ctx.jobs });
+/** The owner scope a job's payload or columns name (signals thrown by a process reach only its owner's executions). */
+function jobScope(job: { ownerApi?: string; tenant?: string }): OwnerScope | undefined {
+  return job.ownerApi ? { api: job.ownerApi, tenant: job.tenant ?? '' } : undefined;
 }
 
 /**
- * The runtime's job handlers: timers, and messages / signals / triggers queued for asynchronous delivery. Register
- * them with the JobExecutor (an API module's `jobHandlers`).
+ * The runtime's job handlers: timers, async continuations, and messages / signals / triggers queued for asynchronous
+ * delivery. They run the app's Runtime (the job context's) inside the job's transaction. The app registers them.
  */
 export const runtimeJobHandlers: Record<string, JobHandler<any>> = {
   [TIMER_JOB]: async (job, ctx) => {
-    await runtimeInJob(ctx).fireTimer(job.payload.executionId, ctx.tx);
+    await ctx.runtime.in(ctx.tx).fireTimer(job.payload.executionId);
   },
   [ASYNC_JOB]: async (job, ctx) => {
-    await runtimeInJob(ctx).continueAsync(job.payload.executionId, ctx.tx);
+    await ctx.runtime.in(ctx.tx).continueAsync(job.payload.executionId);
   },
   [MESSAGE_JOB]: async (job, ctx) => {
-    await runtimeInJob(ctx).messageReceived(
-      job.payload.messageName,
-      job.payload.executionId,
-      job.payload.variables ?? {},
-    );
+    const scope = jobScope(job);
+    const rt = scope ? ctx.runtime.in(ctx.tx).scoped(scope) : ctx.runtime.in(ctx.tx);
+    await rt.messageReceived(job.payload.messageName, job.payload.executionId, job.payload.variables ?? {});
   },
   [SIGNAL_JOB]: async (job, ctx) => {
-    await runtimeInJob(ctx).signalReceived(
-      job.payload.signalName,
-      job.payload.variables ?? {},
-      job.payload.executionId,
-    );
+    const scope = jobScope(job);
+    const rt = scope ? ctx.runtime.in(ctx.tx).scoped(scope) : ctx.runtime.in(ctx.tx);
+    await rt.signalReceived(job.payload.signalName, job.payload.variables ?? {}, job.payload.executionId);
   },
   [TRIGGER_JOB]: async (job, ctx) => {
-    await runtimeInJob(ctx).trigger(job.payload.executionId, job.payload.variables ?? {});
+    const scope = jobScope(job);
+    const rt = scope ? ctx.runtime.in(ctx.tx).scoped(scope) : ctx.runtime.in(ctx.tx);
+    await rt.trigger(job.payload.executionId, job.payload.variables ?? {});
   },
 };

@@ -9,12 +9,18 @@ import type { ServiceBehaviour } from './behaviours.js';
 import { RuntimeError } from './errors.js';
 import { type ExpressionContext, evaluate, evaluateCondition, HostObject } from './expressions/index.js';
 import { canReach, type GraphNode, type ProcessGraph } from './graph.js';
+import { sandboxSource } from './languages/scripts.js';
 import { runScript, ScriptError, type ScriptLimits } from './script-sandbox.js';
+import type { Owner } from './owner.js';
 import type { Exec, InstanceState, Session, TaskRow } from './session.js';
 
 export interface ExecutorHooks {
-  /** Finds the latest definition of a key (call activities). */
-  latestDefinition(key: string, q: Queryable): Promise<{ id: string; key: string; graph: ProcessGraph } | undefined>;
+  /** Finds the latest definition of a key among the owner's (call activities: a process calls only its own API's). */
+  latestDefinition(
+    key: string,
+    q: Queryable,
+    owner: Owner,
+  ): Promise<{ id: string; key: string; graph: ProcessGraph; owner: Owner } | undefined>;
   scriptLimits?: ScriptLimits;
   /** Extra values visible to expressions (host objects). */
   expressionGlobals?: Record<string, unknown>;
@@ -137,7 +143,7 @@ export class Executor {
 
   /** Starts a new instance: the caller flushes. */
   startInstance(
-    def: { id: string; key: string; graph: ProcessGraph },
+    def: { id: string; key: string; graph: ProcessGraph; owner: Owner },
     opts: {
       businessKey?: string | null;
       startUserId?: string | null;
@@ -153,6 +159,7 @@ export class Executor {
       definitionId: def.id,
       definitionKey: def.key,
       graph: def.graph,
+      owner: { ...def.owner },
       businessKey: opts.businessKey ?? null,
       startUserId: opts.startUserId ?? null,
       superExecutionId: opts.superExec?.id ?? null,
@@ -209,7 +216,7 @@ export class Executor {
     switch (n.type) {
       case 'intermediateThrowEvent':
         // a thrown signal reaches every execution waiting for it, through a job after this transaction commits
-        if (n.event?.kind === 'signal' && n.event.name) this.s.signalsToThrow.push(n.event.name);
+        if (n.event?.kind === 'signal' && n.event.name) this.s.signalsToThrow.push({ name: n.event.name, owner: inst.owner });
         return this.leave(inst, e, n);
       case 'startEvent':
       case 'task':
@@ -286,7 +293,7 @@ export class Executor {
     }
     try {
       const r = await runScript(
-        n.script!.source,
+        sandboxSource(n.script!.format, n.script!.source),
         {
           getVariable: (name) => this.getVar(inst, e, name).value ?? null,
           setVariable: (name, v) => this.setVar(inst, e, name, v),
@@ -352,6 +359,8 @@ export class Executor {
       create_time: this.s.now(),
       claim_time: null,
       rev: 1,
+      owner_api: inst.owner.api,
+      tenant: inst.owner.tenant,
     };
     this.s.insertTask(t);
     e.state.wait = 'task';
@@ -625,7 +634,7 @@ export class Executor {
   private async startCallActivity(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {
     const ca = n.callActivity!;
     const key = String(this.evalIn(inst, e, ca.calledElement, `the called element of '${n.id}'`));
-    const def = await this.hooks.latestDefinition(key, this.s.tx);
+    const def = await this.hooks.latestDefinition(key, this.s.tx, inst.owner);
     if (!def) throw new RuntimeError('failed', `Call activity '${n.id}': no process definition with key '${key}'`);
     const vars: Record<string, unknown> = {};
     for (const m of ca.inMappings) {

@@ -9,10 +9,12 @@ import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import type { Db, Queryable } from '../store/db.js';
 import type { Clock } from './clock.js';
+import type { Runtime } from './commands.js';
 import { systemClock } from './clock.js';
 import { errorTrace } from './errors.js';
 import type { IdGenerator } from './ids.js';
 import { defaultIds } from './ids.js';
+import type { Owner } from './owner.js';
 
 export interface Job<P = unknown> {
   id: string;
@@ -27,6 +29,9 @@ export interface Job<P = unknown> {
   lockExpiresAt: Date | null;
   lastError: string | null;
   createdAt: Date;
+  /** The API owning the job (migration 060; '' for none) and its tenant. */
+  ownerApi: string;
+  tenant: string;
 }
 
 export interface DeadLetterJob<P = unknown> extends Omit<Job<P>, 'lockOwner' | 'lockExpiresAt'> {
@@ -44,6 +49,8 @@ export interface EnqueueOptions<P = unknown> {
   scopeId?: string;
   /** Attempts before the job becomes a dead letter; default 3. */
   maxAttempts?: number;
+  /** The API (and tenant) owning the job: only that API lists and changes it. */
+  owner?: Owner;
 }
 
 export interface JobFilter {
@@ -51,10 +58,12 @@ export interface JobFilter {
   key?: string;
   scopeId?: string;
   type?: string;
+  ownerApi?: string;
+  tenant?: string;
 }
 
 const COLUMNS =
-  'id, type, payload, key, scope_id, due_at, attempts, max_attempts, lock_owner, lock_expires_at, last_error, created_at';
+  'id, type, payload, key, scope_id, due_at, attempts, max_attempts, lock_owner, lock_expires_at, last_error, created_at, owner_api, tenant';
 
 type Row = Record<string, unknown>;
 
@@ -72,6 +81,8 @@ function toJob(r: Row): Job {
     lockExpiresAt: r.lock_expires_at ? new Date(r.lock_expires_at as Date) : null,
     lastError: (r.last_error as string | null) ?? null,
     createdAt: new Date(r.created_at as Date),
+    ownerApi: (r.owner_api as string | undefined) ?? '',
+    tenant: (r.tenant as string | undefined) ?? '',
   };
 }
 
@@ -82,6 +93,8 @@ function where(filter: JobFilter, params: unknown[]): string {
     ['key', 'key'],
     ['scopeId', 'scope_id'],
     ['type', 'type'],
+    ['ownerApi', 'owner_api'],
+    ['tenant', 'tenant'],
   ] as const) {
     const v = filter[field];
     if (v !== undefined) {
@@ -106,11 +119,11 @@ export class JobQueue {
   async enqueue<P>(q: Queryable, options: EnqueueOptions<P>): Promise<Job<P>> {
     const now = this.clock.now();
     const { rows } = await q.query(
-      `INSERT INTO jobs (id, type, payload, key, scope_id, due_at, max_attempts, created_at)
-       VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8)
+      `INSERT INTO jobs (id, type, payload, key, scope_id, due_at, max_attempts, created_at, owner_api, tenant)
+       VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (key) DO UPDATE SET type = EXCLUDED.type, payload = EXCLUDED.payload, scope_id = EXCLUDED.scope_id,
          due_at = EXCLUDED.due_at, max_attempts = EXCLUDED.max_attempts, attempts = 0, lock_owner = NULL,
-         lock_expires_at = NULL, last_error = NULL
+         lock_expires_at = NULL, last_error = NULL, owner_api = EXCLUDED.owner_api, tenant = EXCLUDED.tenant
        RETURNING ${COLUMNS}`,
       [
         this.ids.ulid(),
@@ -121,6 +134,8 @@ export class JobQueue {
         options.dueAt ?? now,
         options.maxAttempts ?? 3,
         now,
+        options.owner?.api ?? '',
+        options.owner?.tenant ?? '',
       ],
     );
     const job = toJob(rows[0]!) as Job<P>;
@@ -146,7 +161,8 @@ export class JobQueue {
   async deadLetters(q: Queryable, filter: JobFilter = {}): Promise<DeadLetterJob[]> {
     const params: unknown[] = [];
     const { rows } = await q.query(
-      `SELECT id, type, payload, key, scope_id, due_at, attempts, max_attempts, last_error, created_at, failed_at
+      `SELECT id, type, payload, key, scope_id, due_at, attempts, max_attempts, last_error, created_at, failed_at,
+         owner_api, tenant
        FROM dead_letter_jobs ${where(filter, params)} ORDER BY failed_at, id`,
       params,
     );
@@ -164,8 +180,10 @@ export class JobQueue {
   ): Promise<boolean> {
     const { rowCount } = await q.query(
       `WITH d AS (DELETE FROM dead_letter_jobs WHERE id = $1 RETURNING *)
-       INSERT INTO jobs (id, type, payload, key, scope_id, due_at, attempts, max_attempts, last_error, last_error_trace, created_at)
-       SELECT id, type, payload, key, scope_id, $2, 0, COALESCE($3, max_attempts), last_error, last_error_trace, created_at FROM d`,
+       INSERT INTO jobs (id, type, payload, key, scope_id, due_at, attempts, max_attempts, last_error, last_error_trace,
+         created_at, owner_api, tenant)
+       SELECT id, type, payload, key, scope_id, $2, 0, COALESCE($3, max_attempts), last_error, last_error_trace,
+         created_at, owner_api, tenant FROM d`,
       [id, options.dueAt ?? this.clock.now(), options.maxAttempts ?? null],
     );
     return rowCount > 0;
@@ -184,6 +202,8 @@ export interface JobContext {
   ids: IdGenerator;
   jobs: JobQueue;
   logger: Logger;
+  /** The app's Runtime (the runtime's job handlers run it inside `tx`). */
+  runtime: Runtime;
 }
 
 export type JobHandler<P = any> = (job: Job<P>, ctx: JobContext) => Promise<void>;
@@ -194,6 +214,8 @@ export interface JobExecutorOptions {
   ids?: IdGenerator;
   logger?: Logger;
   handlers?: Record<string, JobHandler>;
+  /** The app's Runtime, handed to handlers in their context. */
+  runtime?: Runtime;
   /** This executor's name in lock_owner; default a random UUID. */
   owner?: string;
   /** The longest start() sleeps when no job is due soon (new jobs enqueued in this process wake it); default 1000 ms. */
@@ -234,6 +256,7 @@ export class JobExecutor {
   private readonly ids: IdGenerator;
   private readonly logger: Logger;
   private readonly handlers = new Map<string, JobHandler>();
+  private readonly runtime: Runtime | undefined;
   private readonly pollIntervalMs: number;
   private readonly lockMs: number;
   private readonly batchSize: number;
@@ -260,6 +283,7 @@ export class JobExecutor {
     this.concurrency = Math.max(1, options.concurrency ?? (this.db.kind === 'postgres' ? 4 : 1));
     this.backoffMs = options.backoffMs ?? ((n) => Math.min(10_000 * 2 ** (n - 1), 3_600_000));
     this.queue = new JobQueue(this.clock, this.ids, (dueAt) => this.wake(dueAt));
+    this.runtime = options.runtime;
     for (const [type, handler] of Object.entries(options.handlers ?? {})) this.register(type, handler);
   }
 
@@ -268,6 +292,27 @@ export class JobExecutor {
     if (this.handlers.get(type) === handler) return;
     if (this.handlers.has(type)) throw new Error(`A handler for job type "${type}" is already registered`);
     this.handlers.set(type, handler);
+  }
+
+  /** The context a handler gets: the job's transaction and the app's services. */
+  contextFor(tx: Queryable): JobContext {
+    const runtime = this.runtime;
+    return {
+      tx,
+      clock: this.clock,
+      ids: this.ids,
+      jobs: this.queue,
+      logger: this.logger,
+      get runtime(): Runtime {
+        if (!runtime) throw new Error('This job executor has no Runtime (JobExecutorOptions.runtime)');
+        return runtime;
+      },
+    };
+  }
+
+  /** The handler registered for a job type. */
+  handlerFor(type: string): JobHandler | undefined {
+    return this.handlers.get(type);
   }
 
   /**
@@ -302,14 +347,49 @@ export class JobExecutor {
       [this.owner, new Date(this.clock.now().getTime() + this.lockMs)],
     );
   }
-  private async runOne(job: Job, report: RunReport): Promise<void> {
+
+  /**
+   * Runs one job now (IDM's `job?_action=execute`), through the same run / retry / dead-letter path as a poll. A job
+   * outside `filter` is not found; one locked by a running executor is `locked`.
+   */
+  async runNow(
+    id: string,
+    filter: Pick<JobFilter, 'ownerApi' | 'tenant'> = {},
+  ): Promise<{ outcome: 'succeeded' | 'retried' | 'dead-lettered' | 'not-found' | 'locked'; error?: string }> {
+    const now = this.clock.now();
+    const params: unknown[] = [this.owner, new Date(now.getTime() + this.lockMs), now];
+    const scope = where({ id, ...filter }, params);
+    const { rows } = await this.db.query(
+      `UPDATE jobs SET lock_owner = $1, lock_expires_at = $2
+       ${scope} AND (lock_expires_at IS NULL OR lock_expires_at < $3) RETURNING ${COLUMNS}`,
+      params,
+    );
+    if (!rows[0]) {
+      const exists = await this.queue.list(this.db, { id, ...filter });
+      return { outcome: exists.length ? 'locked' : 'not-found' };
+    }
+    const job = toJob(rows[0]);
+    if (!this.handlers.has(job.type)) {
+      await this.db.query('UPDATE jobs SET lock_owner = NULL, lock_expires_at = NULL WHERE id = $1', [id]);
+      throw new Error(`No handler for job type "${job.type}"`);
+    }
+    const report: RunReport = { succeeded: 0, retried: 0, deadLettered: 0 };
+    const error = await this.runOne(job, report);
+    if (report.succeeded) return { outcome: 'succeeded' };
+    if (report.deadLettered) return { outcome: 'dead-lettered', error };
+    if (report.retried) return { outcome: 'retried', error };
+    return { outcome: 'not-found' };
+  }
+
+  /** Runs a locked job; returns the error message when it failed. */
+  private async runOne(job: Job, report: RunReport): Promise<string | undefined> {
     const handler = this.handlers.get(job.type)!;
     try {
       const ran = await this.db.transaction(async (tx) => {
         // Removing it first, under our lock, makes the run count once: a rollback puts it back.
         const { rowCount } = await tx.query('DELETE FROM jobs WHERE id = $1 AND lock_owner = $2', [job.id, this.owner]);
         if (rowCount === 0) return false; // cancelled, or our lock expired and another executor has it
-        await handler(job, { tx, clock: this.clock, ids: this.ids, jobs: this.queue, logger: this.logger });
+        await handler(job, this.contextFor(tx));
         return true;
       });
       if (ran) report.succeeded++;
@@ -321,8 +401,9 @@ export class JobExecutor {
       if (attempts >= job.maxAttempts) {
         const { rowCount } = await this.db.query(
           `WITH d AS (DELETE FROM jobs WHERE id = $1 AND lock_owner = $2 RETURNING *)
-           INSERT INTO dead_letter_jobs (id, type, payload, key, scope_id, due_at, attempts, max_attempts, last_error, last_error_trace, created_at, failed_at)
-           SELECT id, type, payload, key, scope_id, due_at, $3, max_attempts, $4, $6, created_at, $5 FROM d`,
+           INSERT INTO dead_letter_jobs (id, type, payload, key, scope_id, due_at, attempts, max_attempts, last_error,
+             last_error_trace, created_at, failed_at, owner_api, tenant)
+           SELECT id, type, payload, key, scope_id, due_at, $3, max_attempts, $4, $6, created_at, $5, owner_api, tenant FROM d`,
           [job.id, this.owner, attempts, message, now, trace],
         );
         if (rowCount > 0) {
@@ -341,7 +422,9 @@ export class JobExecutor {
           this.logger.info('job failed, will retry', { jobId: job.id, type: job.type, attempts, error: message });
         }
       }
+      return message;
     }
+    return undefined;
   }
 
   /**

@@ -3,7 +3,8 @@
  * (interrupt handler) and a memory limit. Values cross the boundary as JSON only; the script sees
  * `execution.getVariable(name)`, `execution.setVariable(name, value)`, `execution.getVariables()`, plus `console.log`.
  */
-import { getQuickJS, type QuickJSContext, type QuickJSHandle, type QuickJSWASMModule } from 'quickjs-emscripten';
+import type { QuickJSContext, QuickJSHandle, QuickJSWASMModule } from 'quickjs-emscripten';
+import { loadQuickJS } from './quickjs-module.js';
 
 export interface ScriptLimits {
   /** Wall-clock limit in milliseconds (default 1000). */
@@ -32,7 +33,7 @@ export class ScriptError extends Error {
 
 let qjs: Promise<QuickJSWASMModule> | undefined;
 function quickjs(): Promise<QuickJSWASMModule> {
-  qjs ??= getQuickJS();
+  qjs ??= loadQuickJS();
   return qjs;
 }
 

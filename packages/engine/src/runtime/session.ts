@@ -7,6 +7,7 @@ import type { Queryable } from '../store/db.js';
 import type { Clock } from './clock.js';
 import type { ProcessGraph } from './graph.js';
 import type { IdGenerator } from './ids.js';
+import type { Owner } from './owner.js';
 import { decodeValue, encodeValue } from './variables.js';
 
 export type ExecKind = 'root' | 'token' | 'scope' | 'mi-body' | 'boundary';
@@ -30,6 +31,8 @@ export interface InstanceState {
   definitionId: string;
   definitionKey: string;
   graph: ProcessGraph;
+  /** The API and tenant owning the instance (its definition's); every row it writes carries it. */
+  owner: Owner;
   businessKey: string | null;
   startUserId: string | null;
   superExecutionId: string | null;
@@ -62,6 +65,8 @@ export interface TaskRow {
   create_time: Date;
   claim_time: Date | null;
   rev: number;
+  owner_api: string;
+  tenant: string;
 }
 
 export interface HiActivity {
@@ -78,11 +83,14 @@ export interface HiActivity {
   end_time: Date | null;
   duration_ms: number | null;
   delete_reason: string | null;
+  owner_api: string;
+  tenant: string;
 }
 
 export type HistoryLevel = 'none' | 'activity' | 'audit' | 'full';
 
-const EXEC_COLS = 'id, instance_id, parent_id, activity_id, kind, state, event_type, event_name, due_at, created_at';
+const EXEC_COLS =
+  'id, instance_id, parent_id, activity_id, kind, state, event_type, event_name, due_at, created_at, owner_api, tenant';
 const LOAD_EXECS = `(SELECT COALESCE(json_agg(e), '[]'::json) FROM wf_execution e WHERE e.instance_id = i.id)`;
 const LOAD_VARS = `(SELECT COALESCE(json_agg(json_build_object('scope_id', v.scope_id, 'name', v.name, 'type', v.type,
   'value', v.value)), '[]'::json) FROM wf_variable v WHERE v.instance_id = i.id)`;
@@ -123,8 +131,8 @@ export class Session {
   /** Timer jobs to schedule / cancel after the flush (execution id). */
   readonly timersToSchedule: Exec[] = [];
   readonly timersToCancel = new Set<string>();
-  /** Signals thrown by intermediate throw events, delivered by a job. */
-  readonly signalsToThrow: string[] = [];
+  /** Signals thrown by intermediate throw events, delivered by a job to the thrower's owner's executions. */
+  readonly signalsToThrow: { name: string; owner: Owner }[] = [];
 
   constructor(
     readonly tx: Queryable,
@@ -212,6 +220,7 @@ export class Session {
       definitionId: r.definition_id,
       definitionKey: r.definition_key,
       graph: def.graph,
+      owner: { api: r.owner_api, tenant: r.tenant ?? '' },
       businessKey: r.business_key,
       startUserId: r.start_user_id,
       superExecutionId: r.super_execution_id,
@@ -361,6 +370,8 @@ export class Session {
       end_time: null,
       duration_ms: null,
       delete_reason: null,
+      owner_api: inst.owner.api,
+      tenant: inst.owner.tenant,
     };
     this.hiActs.set(a.id, a);
     e.state.hiAct = a.id;
@@ -405,7 +416,8 @@ export class Session {
       if (!inst.ended) {
         await q.query(
           `INSERT INTO wf_instance (id, root_id, definition_id, definition_key, business_key, start_user_id,
-             super_execution_id, super_instance_id, start_time) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+             super_execution_id, super_instance_id, start_time, owner_api, tenant)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
           [
             inst.id,
             inst.rootId,
@@ -416,6 +428,8 @@ export class Session {
             inst.superExecutionId,
             inst.superInstanceId,
             inst.startTime,
+            inst.owner.api,
+            inst.owner.tenant,
           ],
         );
       }
@@ -423,8 +437,9 @@ export class Session {
         const end = this.hiInstEnds.get(inst.id);
         await q.query(
           `INSERT INTO wf_hi_instance (id, root_id, definition_id, definition_key, business_key, start_user_id,
-             super_instance_id, start_activity_id, end_activity_id, start_time, end_time, duration_ms, delete_reason)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
+             super_instance_id, start_activity_id, end_activity_id, start_time, end_time, duration_ms, delete_reason,
+             owner_api, tenant)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`,
           [
             inst.id,
             inst.rootId,
@@ -439,6 +454,8 @@ export class Session {
             end?.end ?? null,
             end ? end.end.getTime() - inst.startTime.getTime() : null,
             end?.reason ?? null,
+            inst.owner.api,
+            inst.owner.tenant,
           ],
         );
         this.hiInstEnds.delete(inst.id);
@@ -457,10 +474,11 @@ export class Session {
     if (toInsert.length) {
       await q.query(
         `INSERT INTO wf_execution (${EXEC_COLS})
-         SELECT id, instance_id, parent_id, activity_id, kind, state, event_type, event_name, due_at, created_at
+         SELECT ${EXEC_COLS}
          FROM jsonb_to_recordset($1::jsonb) AS x(id text, instance_id text, parent_id text, activity_id text, kind text,
-           state jsonb, event_type text, event_name text, due_at timestamptz, created_at timestamptz)`,
-        [JSON.stringify(toInsert.map(execJson))],
+           state jsonb, event_type text, event_name text, due_at timestamptz, created_at timestamptz, owner_api text,
+           tenant text)`,
+        [JSON.stringify(toInsert.map((e) => execJson(e, this.instances.get(e.instanceId)!.owner)))],
       );
     }
     for (const id of this.dirtyExecs) {
@@ -546,10 +564,10 @@ export class Session {
         await q.query(
           `INSERT INTO wf_hi_task (id, instance_id, execution_id, definition_id, definition_key, task_def_key, name,
              description, assignee, owner, priority, due_date, form_key, category, candidate_users, candidate_groups,
-             create_time, claim_time, end_time, duration_ms, delete_reason)
+             create_time, claim_time, end_time, duration_ms, delete_reason, owner_api, tenant)
            SELECT id, instance_id, execution_id, definition_id, definition_key, task_def_key, name,
              description, assignee, owner, priority, due_date, form_key, category, candidate_users, candidate_groups,
-             create_time, claim_time, end_time, duration_ms, delete_reason
+             create_time, claim_time, end_time, duration_ms, delete_reason, owner_api, tenant
            FROM jsonb_populate_recordset(NULL::wf_hi_task, $1::jsonb)
            ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description,
              assignee = EXCLUDED.assignee, owner = EXCLUDED.owner, priority = EXCLUDED.priority,
@@ -619,8 +637,10 @@ async function runBatch(tx: Queryable, stmts: [string, unknown[]][]): Promise<vo
   await tx.query(`WITH ${parts.join(',\n')} SELECT 1`, params);
 }
 
-function execJson(e: Exec) {
+function execJson(e: Exec, owner: Owner) {
   return {
+    owner_api: owner.api,
+    tenant: owner.tenant,
     id: e.id,
     instance_id: e.instanceId,
     parent_id: e.parentId,

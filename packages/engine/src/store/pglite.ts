@@ -3,12 +3,16 @@ import type { PGliteInterface, Transaction } from '@electric-sql/pglite';
 import type { Db, Queryable, QueryResult } from './db.js';
 import { importNodeOnly } from './node-only.js';
 import { extractSnapshot, loadSnapshot } from './snapshot.js';
+import { onNode, pgliteBrowserOptions } from './wasm-assets.js';
 
 export interface PgliteStoreOptions {
   /** A folder for the data; omitted: in memory. */
   dataDir?: string;
-  /** A prepared data directory tarball for new databases; default: the one shipped with the package (Node). */
-  snapshot?: Blob;
+  /**
+   * A prepared data directory tarball for new databases; default: the one shipped with the package (Node), which has
+   * every bundled migration applied. `false`: an empty database (e.g. to apply an older release's migrations).
+   */
+  snapshot?: Blob | false;
 }
 
 function wrap(q: PGliteInterface | Transaction): Queryable {
@@ -50,12 +54,13 @@ export async function openPglite(options: PgliteStoreOptions = {}): Promise<Pgli
   try {
     let snapshot: Blob | undefined;
     if (fresh && options.snapshot) snapshot = options.snapshot;
-    else if (fresh) {
+    else if (fresh && options.snapshot !== false) {
       const tar = await loadSnapshot();
       if (tar && options.dataDir) await extractSnapshot(tar, options.dataDir);
       else if (tar) snapshot = new Blob([tar as Uint8Array<ArrayBuffer>]);
     }
     const pg = await PGlite.create({
+      ...(onNode ? {} : await pgliteBrowserOptions()),
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       ...(snapshot ? { loadDataDir: snapshot } : {}),
     });

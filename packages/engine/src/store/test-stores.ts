@@ -23,7 +23,11 @@ export interface TestStore {
 
 export interface TestStoreFactory {
   name: 'pglite' | 'postgres';
-  create(options?: { migrations?: readonly Migration[] }): Promise<TestStore>;
+  /**
+   * A fresh store. `before`: apply only the migrations numbered below it (a store as an older release left it);
+   * `restart()` then applies the rest, as a new release opening it does.
+   */
+  create(options?: { migrations?: readonly Migration[]; before?: number }): Promise<TestStore>;
 }
 
 let counter = 0;
@@ -35,11 +39,11 @@ export function testStores(env: Record<string, string | undefined> = process.env
   return factories;
 }
 
-async function createPglite(options: { migrations?: readonly Migration[] } = {}): Promise<TestStore> {
+async function createPglite(options: { migrations?: readonly Migration[]; before?: number } = {}): Promise<TestStore> {
   const all = mergeMigrations(bundledMigrations, options.migrations);
-  let pglite = await openPglite();
+  let pglite = await openPglite(options.before === undefined ? {} : { snapshot: false });
   let db: Db = pglite;
-  await migrate(db, all);
+  await migrate(db, firstOf(all, options.before));
   const store: TestStore = {
     db,
     async restart() {
@@ -59,7 +63,7 @@ async function createPglite(options: { migrations?: readonly Migration[] } = {})
 
 async function createPostgres(
   databaseUrl: string,
-  options: { migrations?: readonly Migration[] } = {},
+  options: { migrations?: readonly Migration[]; before?: number } = {},
 ): Promise<TestStore> {
   const all = mergeMigrations(bundledMigrations, options.migrations);
   const schema = `wfkit_test_${process.pid}_${Date.now().toString(36)}_${counter++}`;
@@ -67,7 +71,7 @@ async function createPostgres(
   await admin.query(`CREATE SCHEMA ${schema}`);
   const others: Db[] = [];
   let db = await openPostgres({ databaseUrl, schema });
-  await migrate(db, all);
+  await migrate(db, firstOf(all, options.before));
   const store: TestStore = {
     db,
     async restart() {
@@ -89,4 +93,8 @@ async function createPostgres(
     },
   };
   return store;
+}
+
+function firstOf(all: Migration[], before: number | undefined): Migration[] {
+  return before === undefined ? all : all.filter((m) => m.number < before);
 }

@@ -160,15 +160,27 @@ describe('BPMN validation', () => {
     expect(p?.line).toBe(5);
   });
 
-  it('reports a groovy script that is not JavaScript with its document line', async () => {
+  it('reports Groovy the engine cannot run with its document line', async () => {
     const xml = simple(
-      '<scriptTask id="t" scriptFormat="groovy"><script>\ndef x = 1\nprintln x\n</script></scriptTask>',
+      '<scriptTask id="t" scriptFormat="groovy"><script>\ndef x = 1\ndef r = 1..3\n</script></scriptTask>',
     );
     const r = await validateBpmn(xml);
     expect(r.valid).toBe(false);
     const p = r.problems.find((x) => x.elementId === 't');
-    expect(p?.message).toMatch(/Groovy script of 't' is not valid JavaScript \(script line 2\)/);
-    expect(p?.line).toBe(6);
+    expect(p?.message).toMatch(
+      /Groovy script of 't' uses Groovy this engine cannot run \(script line 3\): the operator '\.\.' is not supported/,
+    );
+    expect(p?.line).toBe(7);
+  });
+
+  it('accepts the Groovy idioms of IDM scripts (def, map literals, GStrings, closures)', async () => {
+    const r = await validateBpmn(
+      simple(
+        '<scriptTask id="t" scriptFormat="groovy"><script>\ndef x = [a: 1]\nprintln "v ${x.a}"\n[1, 2].each { println it }\n</script></scriptTask>',
+      ),
+    );
+    expect(r.problems).toEqual([]);
+    expect(r.valid).toBe(true);
   });
 
   it('accepts a groovy script that is valid JavaScript', async () => {

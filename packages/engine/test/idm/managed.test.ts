@@ -286,6 +286,8 @@ describe.each(testStores())('IDM managed objects on $name', (factory) => {
       config,
       logger: console as never,
       jobs: undefined as never,
+      runtime: app.runtime(),
+      executor: app.jobs(),
     });
     await expect(
       idm.db().transaction(async (tx) => {

@@ -5,7 +5,8 @@ import { parseConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 import { systemClock } from '../../src/runtime/clock.js';
 import { defaultIds } from '../../src/runtime/ids.js';
-import { JobQueue } from '../../src/runtime/jobs.js';
+import { Runtime } from '../../src/runtime/commands.js';
+import { JobExecutor, JobQueue } from '../../src/runtime/jobs.js';
 import { type TestStore, testStores } from '../../src/store/test-stores.js';
 
 describe.each(testStores())('the openidm script object on $name', (factory) => {
@@ -22,6 +23,8 @@ describe.each(testStores())('the openidm script object on $name', (factory) => {
       logger: silentLogger,
       config: parseConfig({}),
       jobs: new JobQueue(systemClock, ids),
+      runtime: new Runtime({ db: store.db, clock: systemClock, ids }),
+      executor: new JobExecutor({ db: store.db, clock: systemClock, ids }),
     });
   });
   afterAll(() => store.close());
@@ -90,5 +93,36 @@ describe.each(testStores())('the openidm script object on $name', (factory) => {
       }),
     ).rejects.toThrow('the script fails');
     expect(await idm.openidm.bind(store.db, 'system').read('managed/role/ghost')).toBeNull();
+  });
+});
+
+describe('realm-prefixed managed object names (PingOne AIC)', () => {
+  it('reads and writes managed/alpha_user and alpha_role refs as the plain types', async () => {
+    const [factory] = testStores();
+    const store = await factory!.create();
+    const ids = defaultIds(systemClock);
+    const idm = createIdmContext({
+      db: store.db,
+      clock: systemClock,
+      ids,
+      logger: silentLogger,
+      config: parseConfig({}),
+      jobs: new JobQueue(systemClock, ids),
+      runtime: new Runtime({ db: store.db, clock: systemClock, ids }),
+      executor: new JobExecutor({ db: store.db, clock: systemClock, ids }),
+    });
+    const openidm = idm.openidm.bind(store.db, 'system');
+    const role = (await openidm.create('managed/alpha_role', 'r1', { name: 'Sales' })) as { _id: string };
+    await openidm.create('managed/alpha_user', 'u1', {
+      userName: 'u1',
+      givenName: 'U',
+      sn: 'One',
+      mail: 'u1@example.com',
+      roles: [{ _ref: `managed/alpha_role/${role._id}` }],
+    });
+    expect(await openidm.read('managed/user/u1', null, ['roles/name'])).toMatchObject({
+      roles: [{ _ref: 'managed/role/r1', name: 'Sales' }],
+    });
+    await store.close();
   });
 });

@@ -1212,7 +1212,7 @@ export interface IdmResources {
      *
      * `POST /openidm/managed/{type}?_action=create`
      */
-    create(type: PathParam<operations['createManagedObject'], 'type'>, body: Body<operations['createManagedObject']>, options?: CallOptions): ApiPromise<Ok<operations['createManagedObject']>>;
+    create(type: PathParam<operations['createManagedObject'], 'type'>, body: components['schemas']['ManagedObjectWrite'], options?: CallOptions): ApiPromise<Ok<operations['createManagedObject']>>;
     /**
      * Create a managed object
      *
@@ -1225,7 +1225,7 @@ export interface IdmResources {
      *
      * `POST /openidm/managed/{type}?_action=create`
      */
-    create(type: PathParam<operations['createManagedObject'], 'type'>, body: Body<operations['createManagedObject']>, params?: Params<operations['createManagedObject']>, options?: CallOptions): ApiPromise<Ok<operations['createManagedObject']>>;
+    create(type: PathParam<operations['createManagedObject'], 'type'>, body: components['schemas']['ManagedObjectWrite'], params?: Params<operations['createManagedObject']>, options?: CallOptions): ApiPromise<Ok<operations['createManagedObject']>>;
     /**
      * Read a managed object
      *
@@ -1279,7 +1279,7 @@ export interface IdmResources {
      *
      * `POST /openidm/managed/{type}/{id}?_action=patch`
      */
-    patchWithAction(type: PathParam<operations['managedObjectAction'], 'type'>, id: PathParam<operations['managedObjectAction'], 'id'>, body: Body<operations['managedObjectAction']>, options?: CallOptions): ApiPromise<Ok<operations['managedObjectAction']>>;
+    patchWithAction(type: PathParam<operations['managedObjectAction'], 'type'>, id: PathParam<operations['managedObjectAction'], 'id'>, body: components['schemas']['PatchRequest'], options?: CallOptions): ApiPromise<Ok<operations['managedObjectAction']>>;
     /**
      * Patch a managed object (action form)
      *
@@ -1287,7 +1287,7 @@ export interface IdmResources {
      *
      * `POST /openidm/managed/{type}/{id}?_action=patch`
      */
-    patchWithAction(type: PathParam<operations['managedObjectAction'], 'type'>, id: PathParam<operations['managedObjectAction'], 'id'>, body: Body<operations['managedObjectAction']>, params?: Params<operations['managedObjectAction']>, options?: CallOptions): ApiPromise<Ok<operations['managedObjectAction']>>;
+    patchWithAction(type: PathParam<operations['managedObjectAction'], 'type'>, id: PathParam<operations['managedObjectAction'], 'id'>, body: components['schemas']['PatchRequest'], params?: Params<operations['managedObjectAction']>, options?: CallOptions): ApiPromise<Ok<operations['managedObjectAction']>>;
     /**
      * Delete a managed object
      *

@@ -13,6 +13,8 @@ export const CODES = {
   403: 'AUTH-0403',
   404: 'API-1010',
   409: 'VAL-0409',
+  413: 'VAL-0413',
+  415: 'VAL-0415',
   500: 'SYS-500',
 } as const;
 
@@ -77,6 +79,7 @@ export function flowErrorShape(nextId: () => string): ErrorShape {
     methodNotAllowed: (c) => ({ ...body(404, `${c.method} is not allowed on ${c.path}`), status: 405 }),
     unauthorized: (c) => body(401, c.message ?? 'Missing or invalid api_key'),
     forbidden: (c) => body(403, c.message ?? 'The api_key may not act for this customer'),
+    refused: (status, c) => body(status, c.message ?? 'The request was refused'),
     internal: () => body(500, 'Internal error; quote the requestId when reporting it'),
     notImplemented: (c) => ({
       ...body(500, `${c.method} ${c.path} is not implemented by this wfkit engine yet`),

@@ -10,8 +10,8 @@ import { BACKGROUND_VARIABLE, executionGraph } from '../../dialects/flow/executi
 import { type FlowDefinitionBody, validateFlowDefinition } from '../../dialects/flow/validate.js';
 import { flowSpec } from '../../generated/specs.js';
 import { defineApiModule, type RequestContext } from '../../http/api-module.js';
-import { registerServiceBehaviour } from '../../runtime/behaviours.js';
-import { Runtime, runtimeJobHandlers } from '../../runtime/commands.js';
+import type { Runtime } from '../../runtime/commands.js';
+import { sameSecret } from '../../runtime/digest.js';
 import { flowErrorShape, frankieError } from './errors.js';
 import * as exec from './executions.js';
 import * as repo from './repository.js';
@@ -161,23 +161,17 @@ export function createFlowModule(options: FlowModuleOptions = {}) {
     errors: flowErrorShape(() => nextId()),
     authenticate(req, config) {
       const key = req.headers.get('api_key');
-      const cred = key ? credentials(config).find((k) => k.apiKey === key) : undefined;
+      const cred = key ? credentials(config).find((k) => sameSecret(k.apiKey, key)) : undefined;
       if (!cred) return { ok: false, status: 401, message: 'Missing or invalid api_key' };
       return { ok: true, principal: cred };
     },
-    jobHandlers: runtimeJobHandlers,
     routes(router, ctx) {
       nextId = () => ctx.ids.ulid();
-      // The behaviours are registered process-wide too, so runtimes created by job handlers (timers) find them.
-      const behaviours = exec.flowBehaviours(options.run);
-      for (const [name, b] of Object.entries(behaviours)) registerServiceBehaviour(name, b);
-      const runtime = new Runtime({
-        db: ctx.db,
-        clock: ctx.clock,
-        ids: ctx.ids,
-        jobs: ctx.jobs,
-        serviceBehaviours: behaviours,
-      });
+      // On the app's Runtime, so its job handlers (timers) find them too.
+      for (const [name, b] of Object.entries(exec.flowBehaviours(options.run))) ctx.runtime.registerServiceBehaviour(name, b);
+      // FLOW's tenant: the customer and child (runtime/owner.ts).
+      const runtimeOf = (scope: { customerId: string; childId: string }) =>
+        ctx.runtime.scoped({ api: 'flow', tenant: `${scope.customerId}/${scope.childId}` });
       const deployed = new Map<string, Awaited<ReturnType<Runtime['deploy']>>['definitions'][number]>();
       const executionNotFound = (id: string) =>
         frankieError(
@@ -269,7 +263,7 @@ export function createFlowModule(options: FlowModuleOptions = {}) {
         if (!definition) {
           const key = `flow/${scope.customerId}/${scope.childId}/${id}`;
           const graph = executionGraph({ ...body, tasks }, key);
-          const d = await runtime.deploy({
+          const d = await runtimeOf(scope).deploy({
             graphs: [graph],
             name: `${id} ${snapshot.version === -1 ? 'draft' : `v${snapshot.version}`}`,
             source: JSON.stringify({ flowVersionId: snapshot.versionId, graph }),
@@ -314,7 +308,7 @@ export function createFlowModule(options: FlowModuleOptions = {}) {
           variableNames: variables.map((v) => v.name),
         };
         await exec.insertExecution(c.db, row);
-        const started = await runtime.startInstance({
+        const started = await runtimeOf(scope).startInstance({
           definition,
           businessKey: row.id,
           variables: { [BACKGROUND_VARIABLE]: background },
@@ -333,7 +327,7 @@ export function createFlowModule(options: FlowModuleOptions = {}) {
         if (!row) throw executionNotFound(id);
         if (exec.expireIfDue(row, c.clock.now())) {
           await exec.saveExecution(c.db, row);
-          if (row.instanceId) await runtime.deleteInstance(row.instanceId, 'TIMEOUT').catch(() => undefined);
+          if (row.instanceId) await runtimeOf(row.scope).deleteInstance(row.instanceId, 'TIMEOUT').catch(() => undefined);
         }
         return { body: { requestId: nextId(), workflowExecution: exec.renderExecution(row) } };
       });

@@ -1,6 +1,6 @@
 /** What every route file of the IDM module receives: the engine context, the shared runtime, security. */
 import type { ApiContext, ApiRouter } from '../../http/api-module.js';
-import { Runtime } from '../../runtime/commands.js';
+import type { Runtime } from '../../runtime/commands.js';
 import { ManagedObjects } from './managed/objects.js';
 import { managedSchema } from './managed/schema.js';
 import { managedProvider } from './openidm/managed-provider.js';
@@ -16,7 +16,7 @@ export interface IdmOptions {
 }
 
 export interface IdmContext extends ApiContext {
-  /** One runtime per app (it caches compiled graphs). */
+  /** The app's Runtime scoped to IDM: it sees and changes only IDM's processes. */
   runtime: Runtime;
   security: IdmSecurity;
   /** Managed objects (`managed/{type}`): the identities workflows change. */
@@ -25,11 +25,14 @@ export interface IdmContext extends ApiContext {
   openidm: OpenidmRouter;
 }
 
+/** IDM owns its deployments, with no tenants (runtime/owner.ts). */
+export const IDM_SCOPE = { api: 'idm', tenant: '' } as const;
+
 export function createIdmContext(ctx: ApiContext, options: IdmOptions = {}): IdmContext {
   const managed = new ManagedObjects(managedSchema(ctx.config.idm.managed), ctx.ids, ctx.clock);
   return {
     ...ctx,
-    runtime: new Runtime({ db: ctx.db, clock: ctx.clock, ids: ctx.ids, jobs: ctx.jobs }),
+    runtime: ctx.runtime.scoped(IDM_SCOPE),
     security: new IdmSecurity(options.processAccess ?? ctx.config.idm.processAccess),
     managed,
     openidm: new OpenidmRouter()

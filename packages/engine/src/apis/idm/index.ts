@@ -1,7 +1,6 @@
 /** The PingIDM workflow API (specs/idm.yaml, /openidm/workflow) on the wfkit engine. See README.md. */
 import { idmSpec } from '../../generated/specs.js';
 import { type ApiModule, defineApiModule } from '../../http/api-module.js';
-import { runtimeJobHandlers } from '../../runtime/commands.js';
 import { createIdmContext, type IdmOptions, type RegisterRoutes } from './context.js';
 import { errorShape } from './crest/errors.js';
 import { register as executions } from './routes/executions.js';
@@ -32,7 +31,6 @@ export function createIdmApiModule(options: IdmOptions = {}): ApiModule<IdmPrinc
     spec: idmSpec,
     errors: errorShape,
     authenticate,
-    jobHandlers: runtimeJobHandlers,
     routes(router, ctx) {
       const idm = createIdmContext(ctx, options);
       for (const register of ROUTE_FILES) register(router, idm);

@@ -4,6 +4,7 @@
  * with their actions, which run on the shared runtime (requests.ts).
  */
 
+import { decodeBase64Url, encodeBase64Url } from '../../base64url.js';
 import { compileIgaDefinition } from '../../dialects/iga/compile.js';
 import type { IgaDefinition } from '../../dialects/iga/types.js';
 import {
@@ -14,7 +15,7 @@ import {
 } from '../../dialects/iga/validate.js';
 import { igaSpec } from '../../generated/specs.js';
 import { ApiError, defineApiModule, type ErrorShape, type RequestContext } from '../../http/api-module.js';
-import { runtimeJobHandlers } from '../../runtime/commands.js';
+import { sameSecret } from '../../runtime/digest.js';
 import { parseQueryFilter, pickFields, QueryError, sortBy } from './query.js';
 import * as repo from './repository.js';
 import { registerRequestRoutes } from './requests.js';
@@ -65,6 +66,7 @@ export const igaErrors: ErrorShape = {
   unauthorized: () => reply(401, 'Access Denied'),
   forbidden: () => reply(403, 'Access Denied'),
   internal: (c) => reply(500, `Internal error, request id ${c.requestId}`),
+  refused: (status, c) => reply(status, c.message ?? 'The request was refused'),
   notImplemented: (c) => reply(501, `${c.method} ${c.path} is not implemented by this wfkit engine yet`),
 };
 
@@ -106,13 +108,13 @@ function page<T>(c: RequestContext, items: T[]) {
   let offset = (c.query._pagedResultsOffset as number | undefined) ?? 0;
   const after = c.query._searchAfter as string | undefined;
   if (after !== undefined) {
-    const n = Number.parseInt(Buffer.from(after, 'base64url').toString('utf8'), 10);
+    const n = Number.parseInt(decodeBase64Url(after), 10);
     if (!Number.isInteger(n) || n < 0) throw igaError(400, `Invalid _searchAfter '${after}'`);
     offset = n;
   }
   const slice = items.slice(offset, offset + size);
   const next = offset + slice.length;
-  return { slice, searchAfterKey: next < items.length ? Buffer.from(String(next)).toString('base64url') : null };
+  return { slice, searchAfterKey: next < items.length ? encodeBase64Url(String(next)) : null };
 }
 
 function filterOf(c: RequestContext): (o: unknown) => boolean {
@@ -132,11 +134,10 @@ export const apiModule = defineApiModule({
   basePath: '',
   errors: igaErrors,
   // Requests run on the shared runtime: its timers (wait steps) are jobs.
-  jobHandlers: runtimeJobHandlers,
   authenticate(req, config) {
     const auth = req.headers.get('authorization') ?? '';
     const m = /^Bearer\s+(.+)$/i.exec(auth);
-    return m && m[1] === config.iga.token ? { ok: true, principal: undefined } : { ok: false, status: 401 };
+    return m && sameSecret(m[1]!, config.iga.token) ? { ok: true, principal: undefined } : { ok: false, status: 401 };
   },
   routes(router) {
     const now = (c: RequestContext) => c.clock.now().toISOString();

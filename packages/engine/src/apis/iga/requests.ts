@@ -9,11 +9,12 @@
  * every phase, allowed to cancel); comments and decisions are recorded under `managed/user/iga-admin`.
  */
 
+import { encodeBase64Url } from '../../base64url.js';
 import { compileIgaDefinition } from '../../dialects/iga/compile.js';
 import type { ApiRouter, RequestContext } from '../../http/api-module.js';
-import { Runtime, TIMER_JOB } from '../../runtime/commands.js';
+import { type Runtime, TIMER_JOB } from '../../runtime/commands.js';
 import { RuntimeError } from '../../runtime/errors.js';
-import type { Db, Queryable } from '../../store/db.js';
+import type { Queryable } from '../../store/db.js';
 import { parseQueryFilter, pickFields, QueryError, sortBy } from './query.js';
 import * as repo from './repository.js';
 import { runnableGraph } from './runnable.js';
@@ -68,18 +69,12 @@ export interface RequestDoc {
 const PERMISSIONS = ['approve', 'reject', 'reassign', 'modify', 'comment', 'fulfill', 'deny', 'cancel'] as const;
 const ACTOR_ID = /^managed\/(user|role)\/[^/\s]+$/;
 
-/** A runtime whose commands run inside the caller's transaction (one request = one transaction). */
+/** IGA owns its request workflows, with no tenants (runtime/owner.ts). */
+const IGA_SCOPE = { api: 'iga', tenant: '' } as const;
+
+/** The app's Runtime, scoped to IGA, its commands inside the caller's transaction (one request = one transaction). */
 function runtimeIn(tx: Queryable, c: RequestContext): Runtime {
-  const db: Db = {
-    kind: c.db.kind,
-    query: (sql, params) => tx.query(sql, params),
-    exec: async (sql) => {
-      await tx.query(sql);
-    },
-    transaction: (fn) => fn(tx),
-    close: async () => {},
-  } as Db;
-  return new Runtime({ db, clock: c.clock, ids: c.ids, jobs: c.jobs });
+  return c.runtime.scoped(IGA_SCOPE).in(tx);
 }
 
 // --- storage -----------------------------------------------------------------------------------------------------------
@@ -266,7 +261,7 @@ function pageOf<T>(c: RequestContext, items: T[]) {
   const offset = (c.query._pagedResultsOffset as number | undefined) ?? 0;
   const slice = items.slice(offset, offset + size);
   const next = offset + slice.length;
-  return { slice, searchAfterKey: next < items.length ? Buffer.from(String(next)).toString('base64url') : null };
+  return { slice, searchAfterKey: next < items.length ? encodeBase64Url(String(next)) : null };
 }
 
 interface TargetFilter {
@@ -361,7 +356,7 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
     return c.db.transaction(async (tx) => {
       const at = now(c);
       const rt = runtimeIn(tx, c);
-      const types = new Map<string, { workflowId: string; deployed: { id: string; key: string; graph: never } }>();
+      const types = new Map<string, { workflowId: string; deployed: { id: string; key: string; graph: never; owner_api: string; tenant: string } }>();
       for (const item of body.catalogs) {
         const typeId = typeOf(item.type, body.accessModifier);
         if (types.has(typeId)) continue;
@@ -386,7 +381,10 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
           }),
         );
         const d = definitions[0]!;
-        types.set(typeId, { workflowId: wf, deployed: { id: d.id, key: d.key, graph: d.graph as never } });
+        types.set(typeId, {
+          workflowId: wf,
+          deployed: { id: d.id, key: d.key, graph: d.graph as never, owner_api: d.owner_api, tenant: d.tenant },
+        });
       }
       const errors = await problems(tx, body);
       if (errors.length > 0) throw igaError(409, errors.map((e) => e.error).join('; '));

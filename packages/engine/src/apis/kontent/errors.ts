@@ -128,6 +128,7 @@ export const errorShape: ErrorShape = {
     status: 500,
     body: body(ctx, CODE.generic, `An unexpected error occurred. Quote request id ${ctx.requestId} when reporting it.`),
   }),
+  refused: (status, ctx) => ({ status, body: body(ctx, CODE.generic, ctx.message ?? 'The request was refused.') }),
   methodNotAllowed: (ctx) => ({
     status: 405,
     body: body(ctx, CODE.generic, `The method ${ctx.method} is not allowed on ${ctx.path}.`),

@@ -2,6 +2,8 @@
  * The minimal content model the workflows work on: content types, collections, languages, roles and content items,
  * with `x-continuation` paging for types, languages and items.
  */
+
+import { decodeBase64Url, encodeBase64Url } from '../../base64url.js';
 import type { IdGenerator } from '../../runtime/ids.js';
 import type { Queryable } from '../../store/db.js';
 import { badState, CODE, invalid, invalidAt, type KontentValidationError, notFound } from './errors.js';
@@ -14,14 +16,14 @@ import { codenameFrom, DEFAULT_COLLECTION_ID, DEFAULT_LANGUAGE_ID, describeRef, 
 export type PagedList = 'types' | 'languages' | 'items';
 
 export function continuationToken(list: PagedList, lastSeq: number): string {
-  return Buffer.from(`wfkit:${list}:${lastSeq}`).toString('base64url');
+  return encodeBase64Url(`wfkit:${list}:${lastSeq}`);
 }
 
 /** The position after which the page starts (0: the first page); 400 (1007) for a token this list didn't issue. */
 export function parseContinuation(list: PagedList, token: string | null): number {
   if (token === null || token === '') return 0;
-  const m = /^wfkit:([a-z]+):(\d{1,15})$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
-  if (!m || m[1] !== list || Buffer.from(`wfkit:${m[1]}:${m[2]}`).toString('base64url') !== token) {
+  const m = /^wfkit:([a-z]+):(\d{1,15})$/.exec(decodeBase64Url(token));
+  if (!m || m[1] !== list || encodeBase64Url(`wfkit:${m[1]}:${m[2]}`) !== token) {
     throw badState(CODE.invalidContinuation, 'The continuation token is invalid.');
   }
   return Number(m[2]);

@@ -22,6 +22,7 @@ import ruleSubProcessBlankStartEvent from 'bpmnlint/rules/sub-process-blank-star
 import ruleSuperfluousGateway from 'bpmnlint/rules/superfluous-gateway.js';
 import { ExpressionError, parseTemplate } from '../../runtime/expressions/index.js';
 import type { ProcessGraph } from '../../runtime/graph.js';
+import { GroovyCompileError, groovyToJavaScript } from '../../runtime/languages/groovy.js';
 import { checkScriptSyntax } from '../../runtime/script-sandbox.js';
 import { compileDefinitions, type ModdleElement, type ParsedBpmn, type Problem, parseBpmn } from './compile.js';
 
@@ -178,18 +179,34 @@ async function checkGraph(problems: Problem[], parsed: ParsedBpmn, xml: string, 
       checkExpression(problems, parsed, n.id, 'Variable mapping', m.sourceExpression, true);
     if (n.script?.format === 'juel') checkExpression(problems, parsed, n.id, 'JUEL script', n.script.source);
     else if (n.script?.source) {
-      const bad = await checkScriptSyntax(n.script.source);
+      const start = scriptStartLine(xml, n.id);
+      const at = (scriptLine: number | undefined) =>
+        start !== undefined && scriptLine !== undefined ? start + scriptLine - 1 : parsed.lines.get(n.id);
+      const groovy = n.script.format === 'groovy';
+      let source = n.script.source;
+      if (groovy) {
+        try {
+          source = groovyToJavaScript(n.script.source);
+        } catch (e) {
+          if (!(e instanceof GroovyCompileError)) throw e;
+          problems.push({
+            severity: 'error',
+            message: `Groovy script of '${n.id}' uses Groovy this engine cannot run (script line ${e.line}): ${e.message.replace(/^Groovy line \d+: /, '')}`,
+            elementId: n.id,
+            line: at(e.line),
+          });
+          continue;
+        }
+      }
+      const bad = await checkScriptSyntax(source);
       if (bad) {
-        const start = scriptStartLine(xml, n.id);
-        const line = start !== undefined && bad.line !== undefined ? start + bad.line - 1 : parsed.lines.get(n.id);
-        const groovy = n.script.format === 'groovy';
         problems.push({
           severity: 'error',
           message: groovy
-            ? `Groovy script of '${n.id}' is not valid JavaScript (script line ${bad.line ?? '?'}): ${bad.message}; only scripts that are also valid JavaScript can run`
+            ? `Groovy script of '${n.id}' does not compile (script line ${bad.line ?? '?'}): ${bad.message}`
             : `Script of '${n.id}' does not parse (script line ${bad.line ?? '?'}): ${bad.message}`,
           elementId: n.id,
-          line,
+          line: at(bad.line),
         });
       }
     }

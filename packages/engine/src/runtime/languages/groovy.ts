@@ -35,6 +35,8 @@ interface Token {
   quote?: string;
   /** Replacement text (default: `text`). */
   out?: string;
+  /** Text written after the token (a closing `)` of a command call, a `;`). */
+  suffix?: string;
 }
 
 const PUNCT = [
@@ -274,7 +276,7 @@ class Compiler {
       else if (tok.kind === 'punct') this.punct(i);
     }
     this.separateStatements();
-    return this.t.map((x) => x.out ?? x.text).join('');
+    return this.t.map((x) => (x.out ?? x.text) + (x.suffix ?? '')).join('');
   }
 
   private ident(i: number): void {
@@ -302,7 +304,7 @@ class Compiler {
       let end = n;
       for (const j of this.sig) if (j > n && !this.newlineBetween(end, j) && this.text(j) !== ';') end = j;
       tok.out = `${tok.text}(`;
-      this.t[end]!.out = `${this.t[end]!.out ?? this.t[end]!.text})`;
+      this.t[end]!.suffix = `${this.t[end]!.suffix ?? ''})`;
       return;
     }
     if (!KEYWORDS.has(tok.text) && this.atStatementStart(i)) this.typedDeclaration(i);
@@ -531,8 +533,7 @@ class Compiler {
       const b = this.sig[k]!;
       if (!this.newlineBetween(a, b) || !this.isValueEnd(a)) continue;
       const start = (this.t[b]!.out ?? this.t[b]!.text).trimStart();
-      if (/^[([`{]/.test(start) && start !== '' && this.t[b]!.text !== '{')
-        this.t[a]!.out = `${this.t[a]!.out ?? this.t[a]!.text};`;
+      if (/^[([`{]/.test(start) && this.t[b]!.text !== '{') this.t[a]!.suffix = `${this.t[a]!.suffix ?? ''};`;
     }
   }
 }

@@ -13,6 +13,8 @@ export const REASONS: Record<number, string> = {
   405: 'Method Not Allowed',
   409: 'Conflict',
   412: 'Precondition Failed',
+  413: 'Request Entity Too Large',
+  415: 'Unsupported Media Type',
   428: 'Precondition Required',
   500: 'Internal Server Error',
   501: 'Not Implemented',
@@ -87,6 +89,7 @@ export const errorShape: ErrorShape = {
     body: crestErrorBody(500, undefined, { requestId: ctx.requestId }),
   }),
   methodNotAllowed: () => ({ status: 405, body: crestErrorBody(405) }),
+  refused: (status, ctx: ErrorContext) => ({ status, body: crestErrorBody(status, ctx.message) }),
   notImplemented: (ctx: ErrorContext) => ({
     status: 501,
     body: crestErrorBody(501, `${ctx.method} ${ctx.path} is not implemented by this server yet`),

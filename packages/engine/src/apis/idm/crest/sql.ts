@@ -2,6 +2,12 @@
  * `_queryFilter` AST → a parameterised SQL WHERE fragment over a column map, with the same semantics as the in-memory
  * predicate (filter.ts): unknown or missing fields match nothing, values compare only with the same type, strings
  * compare by code point (`COLLATE "C"`), `co` / `sw` are case-sensitive.
+ *
+ * Comparisons stay sargable (an index on the column serves them): the column itself on the left, no function or
+ * COALESCE around it (parentheses are only syntax). A comparison with a NULL column is NULL, which a WHERE treats as false, and AND / OR keep that
+ * (NULL AND x and NULL OR x are never true when x is not); only NOT turns it around, so NOT alone folds NULL into FALSE.
+ * Text equality needs no collation (every deterministic collation compares bytes for equality), so a plain index
+ * serves it (migration 110); text ranges and sorts keep COLLATE "C" for code-point order.
  */
 import { badRequest } from './errors.js';
 import type { CompareOp, FilterNode, FilterValue } from './filter.js';
@@ -44,6 +50,7 @@ function scalarCompare(
       if (typeof value !== 'string') return 'FALSE';
       if (op === 'co') return `strpos(${expr}, ${params.add(value)}) > 0`;
       if (op === 'sw') return `starts_with(${expr}, ${params.add(value)})`;
+      if (op === 'eq') return `(${expr}) = ${params.add(value)}`;
       return `(${expr}) COLLATE "C" ${SQL_OP[op]} ${params.add(value)}`;
     case 'number':
       if (typeof value !== 'number' || op === 'co' || op === 'sw') return 'FALSE';
@@ -114,12 +121,12 @@ export function filterToSql(node: FilterNode, columns: ColumnMap, params: SqlPar
         if (rest.length > 1 || (rest.length === 1 && !/^\d+$/.test(rest[0]!))) return 'FALSE';
         const e = rest.length ? `(${col.sql})[${Number(rest[0]) + 1}]` : undefined;
         if (node.type === 'present') return e ? `(${e} IS NOT NULL)` : `((${col.sql}) IS NOT NULL)`;
-        if (e) return `COALESCE(${scalarCompare(e, 'text', node.op, node.value, params)}, FALSE)`;
+        if (e) return scalarCompare(e, 'text', node.op, node.value, params);
         return `EXISTS (SELECT 1 FROM unnest(${col.sql}) AS x(v) WHERE ${scalarCompare('x.v', 'text', node.op, node.value, params)})`;
       }
       if (rest.length > 0) return 'FALSE';
       if (node.type === 'present') return `((${col.sql}) IS NOT NULL)`;
-      return `COALESCE(${scalarCompare(col.sql, col.type, node.op, node.value, params)}, FALSE)`;
+      return scalarCompare(col.sql, col.type, node.op, node.value, params);
     }
   }
 }

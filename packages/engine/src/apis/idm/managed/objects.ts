@@ -46,6 +46,9 @@ function setAt(target: Record<string, unknown>, path: readonly string[], value: 
   cur[path[path.length - 1]!] = value;
 }
 
+/** `alpha_user` → `user`: PingOne AIC's realm prefix. */
+export const realmless = (type: string) => type.replace(/^(alpha|bravo)_/, '');
+
 interface Loaded {
   row: repo.ObjectRow;
   spec: ObjectSpec;
@@ -58,15 +61,19 @@ export class ManagedObjects {
     private readonly clock: Clock,
   ) {}
 
-  /** The type's spec; an unknown type is a 404 (IDM: no such managed object type). */
+  /**
+   * The type's spec; an unknown type is a 404 (IDM: no such managed object type). A realm-prefixed name
+   * (`alpha_user`, `bravo_role`: PingOne AIC's names, which IGA's scripts use) is the same type as the plain one.
+   */
   spec(type: string): ObjectSpec {
-    const s = this.schema.get(type);
+    const s = this.schema.get(type) ?? this.schema.get(realmless(type));
     if (!s) throw notFound(`Managed object type '${type}' is not defined.`);
     return s;
   }
 
   /** Creates an object; `id` given (PUT, or a body `_id`) must be free, else a 412 as CREST's `If-None-Match: *`. */
   async create(q: Queryable, type: string, body: Record<string, unknown>, id?: string): Promise<ManagedObject> {
+    type = this.spec(type).name;
     const spec = this.spec(type);
     const newId = id ?? (typeof body._id === 'string' && body._id ? body._id : this.ids.uuid());
     if (!/^[^/\0]{1,255}$/.test(newId)) throw badRequest(`'${newId}' is not a valid managed object id.`);
@@ -82,6 +89,7 @@ export class ManagedObjects {
 
   /** The object as IDM answers it (default fields, or `_fields`), or null. */
   async read(q: Queryable, type: string, id: string, fields?: FieldList): Promise<ManagedObject | null> {
+    type = this.spec(type).name;
     const spec = this.spec(type);
     const row = await repo.getObject(q, type, id);
     return row ? this.present(q, spec, row, fields) : null;
@@ -95,6 +103,7 @@ export class ManagedObjects {
     body: Record<string, unknown>,
     pre: Preconditions = {},
   ): Promise<ManagedObject> {
+    type = this.spec(type).name;
     const { row, spec } = await this.load(q, type, id, pre);
     const { plain, relationships } = this.split(spec, body);
     checkPolicies(spec, { ...plain, ...relationships }, false);
@@ -112,6 +121,7 @@ export class ManagedObjects {
     operations: readonly PatchOperation[],
     pre: Preconditions = {},
   ): Promise<ManagedObject> {
+    type = this.spec(type).name;
     const { row, spec } = await this.load(q, type, id, pre);
     // Relationships the patch names are loaded so `/roles/-` appends to the current list.
     const named = new Set(
@@ -138,6 +148,7 @@ export class ManagedObjects {
   }
 
   async delete(q: Queryable, type: string, id: string, pre: Preconditions = {}): Promise<ManagedObject> {
+    type = this.spec(type).name;
     const { row, spec } = await this.load(q, type, id, pre);
     const before = await this.present(q, spec, row, { all: true, fields: [] });
     await repo.deleteObject(q, type, id);
@@ -145,6 +156,7 @@ export class ManagedObjects {
   }
 
   async query(q: Queryable, type: string, request: QueryRequest): Promise<QueryEnvelope<object>> {
+    type = this.spec(type).name;
     const spec = this.spec(type);
     const params = new SqlParams([type]);
     const r = await queryInSql<repo.ObjectRow>(q, request, {

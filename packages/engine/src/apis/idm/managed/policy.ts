@@ -33,7 +33,8 @@ export function parseRef(p: PropertySpec, v: unknown): [string, string] | string
   const ref = (v as { _ref?: unknown })._ref;
   if (typeof ref !== 'string') return 'a reference needs a _ref string';
   const i = ref.lastIndexOf('/');
-  const collection = ref.slice(0, i);
+  // AIC's realm-prefixed collections (`managed/alpha_role`) are the plain ones.
+  const collection = ref.slice(0, i).replace(/^managed\/(alpha|bravo)_/, 'managed/');
   const id = ref.slice(i + 1);
   if (i <= 0 || !id || !p.relationship!.collections.includes(collection))
     return `_ref '${ref}' is not in ${p.relationship!.collections.join(' or ')}`;

@@ -2,9 +2,10 @@
 import type { DefinitionRow } from '../../../runtime/commands.js';
 import type { Queryable } from '../../../store/db.js';
 import type { ColumnMap } from '../crest/sql.js';
+import { idmRows } from './owned.js';
 
-export const DEFINITION_SELECT = 'SELECT d.* FROM wf_definition d';
-export const DEFINITION_FROM = 'FROM wf_definition d';
+export const DEFINITION_SELECT = `SELECT d.* FROM ${idmRows('wf_definition')} d`;
+export const DEFINITION_FROM = `FROM ${idmRows('wf_definition')} d`;
 
 /** `_queryFilter` / `_sortKeys` fields of a process definition. */
 export const DEFINITION_COLUMNS: ColumnMap = {

@@ -11,6 +11,7 @@ import { parseQueryRequest, queryEnvelope, queryInSql } from '../crest/query.js'
 import { crestReply, ordered } from '../crest/resource.js';
 import { type ColumnMap, SqlParams } from '../crest/sql.js';
 import type { IdmPrincipal } from '../security.js';
+import { idmOwned, idmRows } from '../repository/owned.js';
 
 type Ctx = RequestContext<IdmPrincipal>;
 
@@ -19,11 +20,11 @@ const EXECUTIONS = `(
   SELECT i.id, NULL::text AS parent_id, NULL::text AS activity_id, i.id AS instance_id, i.root_id, i.definition_id,
     i.definition_key, i.business_key, i.start_user_id, i.super_execution_id, i.start_time, NULL::text AS event_type,
     NULL::text AS event_name
-  FROM wf_instance i
+  FROM wf_instance i WHERE ${idmOwned('i')}
   UNION ALL
   SELECT e.id, COALESCE(e.parent_id, e.instance_id), e.activity_id, e.instance_id, i.root_id, i.definition_id,
     i.definition_key, i.business_key, i.start_user_id, NULL, e.created_at, e.event_type, e.event_name
-  FROM wf_execution e JOIN wf_instance i ON i.id = e.instance_id
+  FROM wf_execution e JOIN wf_instance i ON i.id = e.instance_id WHERE ${idmOwned('i')}
 ) x LEFT JOIN wf_definition d ON d.id = x.definition_id`;
 
 const COLUMNS: ColumnMap = {
@@ -190,7 +191,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     const reply = (synchronous: boolean) => crestReply(ctx, { 'Execution action performed': action, synchronous });
     const waiting = async (executionId: string, type: string, name?: string) => {
       const { rows } = await idm.db.query(
-        `SELECT 1 FROM wf_execution WHERE (id = $1 OR (parent_id = $1 AND kind = 'boundary')) AND event_type = $2 ${name ? 'AND event_name = $3' : ''} LIMIT 1`,
+        `SELECT 1 FROM ${idmRows('wf_execution')} e WHERE (id = $1 OR (parent_id = $1 AND kind = 'boundary')) AND event_type = $2 ${name ? 'AND event_name = $3' : ''} LIMIT 1`,
         name ? [executionId, type, name] : [executionId, type],
       );
       return rows.length > 0;
@@ -224,7 +225,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     }
     if (action === 'trigger') {
       const { rows } = await idm.db.query<{ state: Record<string, unknown> }>(
-        'SELECT state FROM wf_execution WHERE id = $1',
+        `SELECT state FROM ${idmRows('wf_execution')} e WHERE id = $1`,
         [body.executionId],
       );
       if (!rows[0]) throw notFound();

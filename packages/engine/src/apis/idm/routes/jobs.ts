@@ -3,15 +3,15 @@
  * deliveries `wf.async`, `wf.message`, `wf.signal`, `wf.trigger`) in the shared jobs table, as IDM shows them.
  */
 import type { RequestContext } from '../../../http/api-module.js';
-import { runtimeJobHandlers, TIMER_JOB } from '../../../runtime/commands.js';
-import { errorTrace } from '../../../runtime/errors.js';
-import type { IdmContext, IdmRouter } from '../context.js';
+import { TIMER_JOB } from '../../../runtime/commands.js';
+import { IDM_SCOPE, type IdmContext, type IdmRouter } from '../context.js';
 import { badRequest, CrestError, conflict, notFound } from '../crest/errors.js';
 import { parseFields, projectFields } from '../crest/fields.js';
 import { parseQueryRequest, queryEnvelope, queryInSql } from '../crest/query.js';
 import { checkIfMatch, crestReply, ordered } from '../crest/resource.js';
 import { type ColumnMap, SqlParams } from '../crest/sql.js';
 import type { IdmPrincipal } from '../security.js';
+import { idmOwned } from '../repository/owned.js';
 
 type Ctx = RequestContext<IdmPrincipal>;
 
@@ -21,7 +21,7 @@ const source = (table: 'jobs' | 'dead_letter_jobs') => `(
   FROM ${table} j
   LEFT JOIN wf_execution e ON e.id = j.payload->>'executionId'
   LEFT JOIN wf_instance i ON i.id = COALESCE(j.payload->>'instanceId', e.instance_id)
-  WHERE j.type LIKE 'wf.%'
+  WHERE j.type LIKE 'wf.%' AND ${idmOwned('j')}
 ) x`;
 
 const COLUMNS: ColumnMap = {
@@ -127,55 +127,15 @@ export function register(router: IdmRouter, idm: IdmContext): void {
   };
   const fields = (ctx: Ctx) => parseFields(ctx.rawQuery.get('_fields') ?? undefined);
 
-  /** Runs a job now in its own transaction; on failure counts the attempt (dead letter when exhausted) and 500s. */
-  const execute = async (row: Record<string, any>) => {
-    const handler = runtimeJobHandlers[row.type];
-    if (!handler) throw badRequest(`No handler for job type '${row.type}'.`);
-    try {
-      await idm.db.transaction(async (tx) => {
-        const { rowCount } = await tx.query(
-          'DELETE FROM jobs WHERE id = $1 AND (lock_expires_at IS NULL OR lock_expires_at < $2)',
-          [row.id, idm.clock.now()],
-        );
-        if (rowCount === 0) throw conflict('The job is locked by a running job executor.');
-        const job = {
-          id: row.id,
-          type: row.type,
-          payload: row.payload,
-          key: row.key,
-          scopeId: row.scope_id,
-          dueAt: new Date(row.due_at),
-          attempts: Number(row.attempts),
-          maxAttempts: Number(row.max_attempts),
-          lockOwner: null,
-          lockExpiresAt: null,
-          lastError: row.last_error,
-          createdAt: new Date(row.created_at),
-        };
-        await handler(job, { tx, clock: idm.clock, ids: idm.ids, jobs: idm.jobs, logger: idm.logger });
-      });
-    } catch (e) {
-      if (e instanceof CrestError) throw e;
-      const message = e instanceof Error ? e.message : String(e);
-      const trace = errorTrace(e);
-      const attempts = Number(row.attempts) + 1;
-      if (attempts >= Number(row.max_attempts)) {
-        await idm.db.query(
-          `WITH d AS (DELETE FROM jobs WHERE id = $1 RETURNING *)
-           INSERT INTO dead_letter_jobs (id, type, payload, key, scope_id, due_at, attempts, max_attempts, last_error, last_error_trace, created_at, failed_at)
-           SELECT id, type, payload, key, scope_id, due_at, $2, max_attempts, $3, $5, created_at, $4 FROM d`,
-          [row.id, attempts, message, idm.clock.now(), trace],
-        );
-      } else {
-        await idm.db.query('UPDATE jobs SET attempts = $2, last_error = $3, last_error_trace = $4 WHERE id = $1', [
-          row.id,
-          attempts,
-          message,
-          trace,
-        ]);
-      }
-      throw new CrestError(500, message);
-    }
+  /**
+   * Runs a job now through the job executor's own path: it commits, or counts the attempt (retry with backoff, a
+   * dead letter when exhausted) and answers 500 with the job's error, as IDM does.
+   */
+  const execute = async (id: string) => {
+    const r = await idm.executor.runNow(id, { ownerApi: IDM_SCOPE.api, tenant: IDM_SCOPE.tenant });
+    if (r.outcome === 'not-found') throw notFound();
+    if (r.outcome === 'locked') throw conflict('The job is locked by a running job executor.');
+    if (r.outcome !== 'succeeded') throw new CrestError(500, r.error ?? 'The job failed');
   };
 
   router.operation('queryJobs', query(false));
@@ -191,7 +151,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     checkIfMatch(ctx.headers, '1');
     if (row.lock_expires_at && new Date(row.lock_expires_at) > idm.clock.now())
       throw conflict('The job is locked by a running job executor.');
-    await idm.db.query('DELETE FROM jobs WHERE id = $1', [row.id]);
+    await idm.jobs.cancel(idm.db, { id: row.id, ownerApi: IDM_SCOPE.api });
     return crestReply(ctx, projectFields(toJob(row, false), fields(ctx)));
   });
   router.operation('deleteDeadLetterJob', async (ctx) => {
@@ -208,7 +168,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
       return crestReply(ctx, { _id: row.id, stacktrace: row.last_error_trace ?? row.last_error });
     }
     if (action === 'execute') {
-      await execute(row);
+      await execute(row.id);
       return crestReply(ctx, { 'Successfully executed job': row.id });
     }
     throw badRequest(`Unknown action '${action}'.`);
@@ -221,8 +181,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     }
     if (action === 'execute') {
       await idm.jobs.retryDeadLetter(idm.db, row.id, { maxAttempts: 1 });
-      const { rows } = await idm.db.query<Record<string, any>>(`SELECT * FROM jobs WHERE id = $1`, [row.id]);
-      await execute(rows[0]!);
+      await execute(row.id);
       return crestReply(ctx, { 'Successfully executed dead letter job': row.id });
     }
     throw badRequest(`Unknown action '${action}'.`);

@@ -8,6 +8,7 @@ import { decodeValue, toJsonValue } from '../../../runtime/variables.js';
 import type { Queryable } from '../../../store/db.js';
 import { ordered } from '../crest/resource.js';
 import type { ColumnMap } from '../crest/sql.js';
+import { idmRows } from '../repository/owned.js';
 
 /** The variable IDM keeps internally and never shows. */
 export const HIDDEN_VARIABLE = 'openidmcontext';
@@ -26,8 +27,8 @@ function jsonVars(raw: unknown): Record<string, unknown> {
 const ROOT_VARS = `(SELECT jsonb_object_agg(v.name, v.value) FROM wf_hi_variable v WHERE v.scope_id = h.id)`;
 
 export const INSTANCE_SELECT = `SELECT h.*, d.name AS definition_name, d.deployment_id, ${ROOT_VARS} AS vars
-  FROM wf_hi_instance h LEFT JOIN wf_definition d ON d.id = h.definition_id`;
-export const INSTANCE_FROM = 'FROM wf_hi_instance h LEFT JOIN wf_definition d ON d.id = h.definition_id';
+  FROM ${idmRows('wf_hi_instance')} h LEFT JOIN wf_definition d ON d.id = h.definition_id`;
+export const INSTANCE_FROM = `FROM ${idmRows('wf_hi_instance')} h LEFT JOIN wf_definition d ON d.id = h.definition_id`;
 
 export const INSTANCE_COLUMNS: ColumnMap = {
   _id: { sql: 'h.id', type: 'text' },
@@ -84,8 +85,8 @@ export async function getInstanceRow(q: Queryable, id: string): Promise<Record<s
 
 // ------------------------------------------------------------------ tasks (runtime rows)
 const TASK_VARS = `(SELECT jsonb_object_agg(v.name, v.value) FROM wf_variable v WHERE v.scope_id = t.instance_id)`;
-export const TASK_SELECT = `SELECT t.*, ${TASK_VARS} AS vars FROM wf_task t`;
-export const TASK_FROM = 'FROM wf_task t';
+export const TASK_SELECT = `SELECT t.*, ${TASK_VARS} AS vars FROM ${idmRows('wf_task')} t`;
+export const TASK_FROM = `FROM ${idmRows('wf_task')} t`;
 
 export const TASK_COLUMNS: ColumnMap = {
   _id: { sql: 't.id', type: 'text' },
@@ -186,8 +187,8 @@ export function jsonVariables(vars: Record<string, unknown>): Record<string, unk
 }
 
 // ------------------------------------------------------------------ task history
-export const HI_TASK_SELECT = `SELECT t.*, ${ROOT_VARS.replace('h.id', 't.instance_id')} AS vars FROM wf_hi_task t`;
-export const HI_TASK_FROM = 'FROM wf_hi_task t';
+export const HI_TASK_SELECT = `SELECT t.*, ${ROOT_VARS.replace('h.id', 't.instance_id')} AS vars FROM ${idmRows('wf_hi_task')} t`;
+export const HI_TASK_FROM = `FROM ${idmRows('wf_hi_task')} t`;
 
 export const HI_TASK_COLUMNS: ColumnMap = {
   ...TASK_COLUMNS,

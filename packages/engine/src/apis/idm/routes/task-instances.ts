@@ -23,6 +23,7 @@ import {
   taskVariables,
   toTask,
 } from './runtime-shapes.js';
+import { idmRows } from '../repository/owned.js';
 
 type Ctx = RequestContext<IdmPrincipal>;
 
@@ -205,7 +206,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     const body = (ctx.body ?? {}) as Record<string, unknown>;
     if (action === 'claim') {
       const { rows } = await idm.db.query<Record<string, any>>(
-        'SELECT id, assignee, candidate_users, candidate_groups FROM wf_task WHERE id = $1',
+        `SELECT id, assignee, candidate_users, candidate_groups FROM ${idmRows('wf_task')} t WHERE id = $1`,
         [ctx.params.id!],
       );
       const row = rows[0];
@@ -219,7 +220,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     }
     if (action === 'complete') {
       const { rows } = await idm.db.query<Record<string, any>>(
-        'SELECT id, assignee, candidate_users, candidate_groups FROM wf_task WHERE id = $1',
+        `SELECT id, assignee, candidate_users, candidate_groups FROM ${idmRows('wf_task')} t WHERE id = $1`,
         [ctx.params.id!],
       );
       const row = rows[0];
