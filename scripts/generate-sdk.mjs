@@ -21,8 +21,9 @@
  *     }
  *   }
  * Keys are `operationId`, or `operationId/action` for operations with several `_action` values. Several operations
- * may share one name when they differ only in how the first object is identified (`/workflows/{id}` and
- * `/workflows/codename/{codename}`): the method then picks the path from the argument (`'codename/x'` or an id).
+ * may share one name when they differ only in how their objects are identified (`/workflows/{id}` and
+ * `/workflows/codename/{codename}`; `/items/{item_id}/variants/codename/{language_codename}`): the method then picks
+ * the path from the arguments (`'codename/x'`, `'external-id/x'` or an id, each).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -99,14 +100,15 @@ for (const [path, item] of Object.entries(spec.paths ?? {})) {
       const answerRef = action ? (answers?.[action]?.$ref ?? answers?.[action]?.schema?.$ref) : undefined;
       const actionResponse = answerRef?.startsWith('#/components/schemas/') ? answerRef.split('/').pop() : undefined;
       const pathParams = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).filter((n) => !fixedPath.has(n));
-      const first = pathParams[0];
-      const before = first
-        ? path
-            .slice(0, path.indexOf(`{${first}}`))
-            .split('/')
-            .slice(-2, -1)[0]
-        : undefined;
-      const form = before === 'codename' || before === 'external-id' ? before : 'id';
+      // How each path argument identifies its object (the segment before it: `codename`, `external-id`, else an id).
+      const forms = pathParams.map((name) => {
+        const before = path
+          .slice(0, path.indexOf(`{${name}}`))
+          .split('/')
+          .slice(-2, -1)[0];
+        return before === 'codename' || before === 'external-id' ? before : 'id';
+      });
+      const form = forms.every((f) => f === 'id') ? 'id' : forms.join(',');
       const variant = {
         op,
         verb,
@@ -139,7 +141,9 @@ for (const { resource, method, variants } of methods.values()) {
   variants.sort((a, b) => (a.form === 'id' ? -1 : b.form === 'id' ? 1 : 0));
   const base = variants[0];
   if (variants.length > 1 && new Set(variants.map((v) => v.form)).size !== variants.length) {
-    throw new Error(`${resource}.${method}: several operations share the name but not by id/codename/external-id form`);
+    throw new Error(
+      `${resource}.${method}: several operations share the name but not by id/codename/external-id forms`,
+    );
   }
   const { op, entry } = base;
   const O = `operations['${op.operationId}']`;
@@ -213,10 +217,12 @@ for (const { resource, method, variants } of methods.values()) {
   if (variants.length > 1) {
     jsdoc.push(
       '',
-      `The first argument picks the path: an id, or ${variants
-        .slice(1)
-        .map((v) => `\`'${v.form}/…'\``)
-        .join(' or ')}${base.pathParams.length > 1 ? ' (identify the other objects the same way: `codename/…`)' : ''}.`,
+      base.pathParams.length > 1
+        ? `The identifiers pick the path: each is an id, \`'codename/…'\` or \`'external-id/…'\` where a path below takes that form.`
+        : `The first argument picks the path: an id, or ${variants
+            .slice(1)
+            .map((v) => `\`'${v.form}/…'\``)
+            .join(' or ')}.`,
     );
   }
   if (entry.paging)

@@ -4,10 +4,13 @@
  * (data folder locked, database unreachable, port in use), 2 for a bad configuration.
  */
 import { ConfigError, describeCredentials, describeStore, jsonLogger } from '@wfkit/engine';
+import { DemoRefused, loadDemo } from './demo/load.js';
 import { parseServerEnv, type ServerSettings } from './env.js';
+import { asyncLogSink } from './log-sink.js';
 import { startServer } from './server.js';
 
-const logger = jsonLogger();
+// JSON lines to stdout, written asynchronously (log-sink.ts): nothing synchronous on the request path.
+const logger = jsonLogger({ write: asyncLogSink().write });
 
 function fail(message: string, code: number): never {
   process.stderr.write(`wfkit: ${message}\n`);
@@ -30,7 +33,7 @@ process.stderr.write(
   [
     `wfkit server ready at ${server.url} in ${Math.round(performance.now() - started)} ms`,
     `  store:    ${describeStore(settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : { dataDir: settings.dataDir })}`,
-    `  APIs:     ${server.app.apis.map((a) => a.name).join(', ') || '(none yet)'}   docs: ${server.url}/docs`,
+    `  APIs:     ${server.app.apis.map((a) => a.name).join(', ') || '(none yet)'}   docs: ${server.url}/docs   console: ${server.url}/console`,
     `  IDM:      ${credentials.idm}`,
     `  Kontent:  ${credentials.kontent}   (SDK base URL ${server.url}/v2)`,
     `  IGA:      ${credentials.iga}`,
@@ -38,6 +41,20 @@ process.stderr.write(
     '',
   ].join('\n'),
 );
+
+// `--demo` (`pnpm start --demo`) or WFKIT_DEMO=1: demo data into an empty store; `--demo=force`/WFKIT_DEMO=force
+// into one that holds data.
+const demoArg = process.argv.find((a) => a === '--demo' || a.startsWith('--demo='));
+const demo = demoArg ? (demoArg.split('=')[1] ?? '1') : process.env.WFKIT_DEMO?.trim();
+if (demo && demo !== '0' && demo !== 'false') {
+  try {
+    const report = await loadDemo(server.app, { force: demo === 'force' });
+    process.stderr.write(`${report.summary.map((l) => `  demo:     ${l}`).join('\n')}\n`);
+  } catch (e) {
+    await server.close().catch(() => {});
+    fail(e instanceof DemoRefused ? e.message : `demo data could not be loaded: ${(e as Error).message}`, 1);
+  }
+}
 
 let stopping = false;
 async function shutdown(signal: string) {

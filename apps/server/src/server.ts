@@ -1,6 +1,7 @@
 /** The engine over HTTP on Node: one port, every API module at its real paths, /health, /docs, `GET /`. */
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
+import { consoleDir } from '@wfkit/console';
 import {
   type ApiModule,
   createApp,
@@ -9,6 +10,7 @@ import {
   type Logger,
   type WfkitApp,
 } from '@wfkit/engine';
+import { consoleHandler } from './console.js';
 import { parseLimits, type ServerSettings } from './env.js';
 import { createSite, type SiteOptions } from './site/index.js';
 
@@ -35,8 +37,10 @@ export async function startServer(
     limits: { maxBodyBytes: limits.maxBodyBytes },
     ...(apis ? { apis } : {}),
   });
-  const pages = createSite(app, site);
-  const fetch = async (request: Request) => (await pages(request)) ?? app.fetch(request);
+  const pages = createSite(app, { consolePath: '/console', ...site });
+  // The console (apps/console) at /console, the site's pages, then the engine for every other path.
+  const serveConsole = consoleHandler(consoleDir, settings.config);
+  const fetch = async (request: Request) => (await (serveConsole(request) ?? pages(request))) ?? app.fetch(request);
   // Listen first, so /health answers 503 while the store opens and migrates.
   const server = createAdaptorServer({
     fetch,

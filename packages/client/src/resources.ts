@@ -72,7 +72,10 @@ export interface SpecFlags {
   h?: string[];
   /** Paging: strategy name and the key of the items array in a page. */
   p?: [string, string];
-  /** Alternative paths chosen by the first argument's prefix (`codename/x`, `external-id/x`). */
+  /**
+   * Alternative paths chosen by how the path arguments identify their objects: the key lists each argument's form
+   * (`id`, `codename` for `codename/x`, `external-id` for `external-id/x`) joined by commas, e.g. `id,codename`.
+   */
   f?: Record<string, string>;
 }
 export type Spec = [method: string, path: string, flags?: SpecFlags];
@@ -101,22 +104,23 @@ function pathNames(path: string, fixed: Record<string, string>): string[] {
   return names;
 }
 
-function strip(value: unknown, form: string | undefined): string {
+/** How an argument identifies its object: `codename/x`, `external-id/x`, or an id. */
+function formOf(value: unknown): string {
   const s = String(value);
-  if (form) {
-    const i = s.indexOf('/');
-    return i > 0 && (s.startsWith('codename/') || s.startsWith('external-id/')) ? s.slice(i + 1) : s;
-  }
-  if (s.startsWith('codename/') || s.startsWith('external-id/')) {
-    throw new TypeError(`"${s}": identify every object of this call the same way (ids, or codename/… references)`);
-  }
-  return s;
+  return s.startsWith('codename/') ? 'codename' : s.startsWith('external-id/') ? 'external-id' : 'id';
+}
+
+/** The value without its `codename/` or `external-id/` prefix. */
+function strip(value: unknown): string {
+  const s = String(value);
+  const form = formOf(s);
+  return form === 'id' ? s : s.slice(form.length + 1);
 }
 
 /** One path a method may call, with what is known before any call. */
 interface Route {
   path: string;
-  /** `codename`/`external-id` for the alternative paths, `undefined` for the id path. */
+  /** The forms of its arguments (`id,codename`, see SpecFlags.f) for the alternative paths, `undefined` for ids. */
   form: string | undefined;
   names: string[];
 }
@@ -152,13 +156,14 @@ function bind(api: ApiClient<any, any>, spec: Spec, options: BindOptions): (...a
   const raw = (api.raw as any)[method] as (path: string, init: object) => Promise<any>;
   // Everything that does not depend on the arguments is worked out here, once per method.
   const base: Route = { path: basePath, form: undefined, names: pathNames(basePath, fixed) };
-  const alternatives: Route[] = [];
+  const alternatives = new Map<string, Route>();
   if (flags.f) {
     for (const key in flags.f) {
       const path = flags.f[key] as string;
-      alternatives.push({ path, form: key, names: pathNames(path, fixed) });
+      alternatives.set(key, { path, form: key, names: pathNames(path, fixed) });
     }
   }
+  const arity = base.names.length;
   const fixedEntries = Object.entries(fixed);
   const headerNames = flags.h ? new Set(flags.h) : undefined;
   const optionKeys = flags.bx ? new Set([...OPTION_KEYS, ...flags.bx]) : OPTION_KEYS;
@@ -169,15 +174,26 @@ function bind(api: ApiClient<any, any>, spec: Spec, options: BindOptions): (...a
 
   return (...args: any[]) => {
     let route = base;
-    if (alternatives.length) {
-      const first = String(args[0]);
-      for (const alt of alternatives) if (first.startsWith(`${alt.form}/`)) route = alt;
+    if (alternatives.size) {
+      // The forms of the identifying arguments pick the path (`id,codename`: an id, then a `codename/…`).
+      let key = '';
+      let ids = true;
+      for (let j = 0; j < arity; j++) {
+        const form = formOf(args[j]);
+        if (form !== 'id') ids = false;
+        key += j ? `,${form}` : form;
+      }
+      if (!ids) {
+        const alt = alternatives.get(key);
+        if (!alt) throw new TypeError(`No path of this operation takes the identifiers in this form (${key}).`);
+        route = alt;
+      }
     }
     const pathValues: Record<string, string> = {};
     for (const [k, v] of fixedEntries) pathValues[k] = v;
     let i = 0;
     for (const name of route.names)
-      pathValues[name] = alternatives.length ? strip(args[i++], route.form) : String(args[i++]);
+      pathValues[name] = alternatives.size ? strip(args[i++]) : String(args[i++]);
     let body: any;
     if (flags.b) body = args[i++];
     else if (flags.bf) body = { [flags.bf]: args[i++] };

@@ -17,10 +17,20 @@ export interface IgaUser {
   userId: string;
 }
 
-/** A Kontent personal API key: the permissions of one role (a role id of `GET /roles`). */
+/**
+ * A Kontent personal API key: the permissions of one role (a role id of `GET /roles`); valid in every configured
+ * environment, or only in those listed.
+ */
 export interface KontentKey {
   key: string;
   roleId: string;
+  environments?: string[];
+}
+
+/** A further Kontent environment on this server; without `apiKey`, WFKIT_KONTENT_API_KEY is its management key. */
+export interface KontentEnvironment {
+  id: string;
+  apiKey?: string;
 }
 
 export interface RateLimit {
@@ -31,7 +41,14 @@ export interface RateLimit {
 export interface WfkitConfig {
   /** `managed`: extra managed object types in IDM's managed.json format (`{objects: [...]}`), checked at parse. */
   idm: { users: IdmUser[]; processAccess?: ProcessAccessRule[]; managed?: unknown };
-  kontent: { environmentId: string; apiKey: string; keys?: KontentKey[]; rateLimit?: RateLimit };
+  kontent: {
+    environmentId: string;
+    apiKey: string;
+    keys?: KontentKey[];
+    rateLimit?: RateLimit;
+    /** Environments besides `environmentId`, each isolated (its own workflows, content model and variants). */
+    environments?: KontentEnvironment[];
+  };
   /** `token`: the admin token (acts on every phase); `users`: tokens that act as a managed user (`managed/user/<id>`). */
   iga: { token: string; users?: IgaUser[] };
   flow: { apiKey: string; customerId: string };
@@ -53,7 +70,10 @@ export const OPTIONAL_SETTINGS = {
     'managed object types to add or override, IDM\'s managed.json as JSON: {"objects":[{"name":"device","schema":{...}}]}',
   WFKIT_IGA_USERS:
     'IGA bearer tokens that act as users (approvers, requesters): token:userId[,token2:userId2]; userId is a managed/user id',
-  WFKIT_KONTENT_KEYS: 'personal API keys with the role they act as: key:roleId[,key2:roleId2]',
+  WFKIT_KONTENT_KEYS:
+    'personal API keys with the role they act as: key:roleId[@environmentId|environmentId2][,key2:roleId2] (without @: every environment)',
+  WFKIT_KONTENT_ENVIRONMENTS:
+    'more Kontent environments on this server, each isolated: environmentId[=managementApiKey][,environmentId2[=key2]] (without =: WFKIT_KONTENT_API_KEY)',
   WFKIT_KONTENT_RATE_LIMIT: 'requests allowed per API key window: 10/s, 600/min or both (10/s,600/min); over it a 429',
 } as const;
 
@@ -88,17 +108,42 @@ export function parseIdmUsers(value: string): IdmUser[] {
   return users;
 }
 
-/** `key:roleId[,key2:roleId2]`. */
+/** `key:roleId[@env|env2][,key2:roleId2]`. */
 export function parseKontentKeys(value: string): KontentKey[] {
   return value
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)
     .map((entry) => {
-      const [key, roleId, ...rest] = entry.split(':');
-      if (!key || !roleId || rest.length > 0 || !UUID.test(roleId))
-        throw new ConfigError(`WFKIT_KONTENT_KEYS: "${entry}" is not key:roleId (a role id is a UUID, see GET /roles)`);
-      return { key, roleId: roleId.toLowerCase() };
+      const [key, rest1, ...rest] = entry.split(':');
+      const [roleId, envs] = (rest1 ?? '').split('@');
+      const environments = envs
+        ?.split('|')
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean);
+      if (!key || !roleId || rest.length > 0 || !UUID.test(roleId) || environments?.some((e) => !UUID.test(e)))
+        throw new ConfigError(
+          `WFKIT_KONTENT_KEYS: "${entry}" is not key:roleId[@environmentId] (role and environment ids are UUIDs, see GET /roles)`,
+        );
+      return { key, roleId: roleId.toLowerCase(), ...(environments?.length ? { environments } : {}) };
+    });
+}
+
+/** `environmentId[=apiKey][,environmentId2[=apiKey2]]`. */
+export function parseKontentEnvironments(value: string): KontentEnvironment[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const at = entry.indexOf('=');
+      const id = (at < 0 ? entry : entry.slice(0, at)).trim().toLowerCase();
+      const apiKey = at < 0 ? undefined : entry.slice(at + 1).trim();
+      if (!UUID.test(id) || apiKey === '')
+        throw new ConfigError(
+          `WFKIT_KONTENT_ENVIRONMENTS: "${entry}" is not environmentId[=apiKey] (environment ids are UUIDs)`,
+        );
+      return apiKey === undefined ? { id } : { id, apiKey };
     });
 }
 
@@ -173,6 +218,13 @@ export function parseConfig(env: Record<string, string | undefined> = {}): Wfkit
   const managed = optional('WFKIT_IDM_MANAGED');
   const keys = optional('WFKIT_KONTENT_KEYS');
   const rateLimit = optional('WFKIT_KONTENT_RATE_LIMIT');
+  const environments = optional('WFKIT_KONTENT_ENVIRONMENTS');
+  const moreEnvironments = environments ? parseKontentEnvironments(environments) : [];
+  const seen = new Set([environmentId]);
+  for (const e of moreEnvironments) {
+    if (seen.has(e.id)) throw new ConfigError(`WFKIT_KONTENT_ENVIRONMENTS: environment ${e.id} is listed twice`);
+    seen.add(e.id);
+  }
   return {
     idm: {
       users: parseIdmUsers(get('WFKIT_IDM_USERS')),
@@ -184,6 +236,7 @@ export function parseConfig(env: Record<string, string | undefined> = {}): Wfkit
       apiKey: get('WFKIT_KONTENT_API_KEY'),
       ...(keys ? { keys: parseKontentKeys(keys) } : {}),
       ...(rateLimit ? { rateLimit: parseRateLimit(rateLimit) } : {}),
+      ...(moreEnvironments.length ? { environments: moreEnvironments } : {}),
     },
     iga: {
       token: get('WFKIT_IGA_TOKEN'),
@@ -199,7 +252,12 @@ export function describeCredentials(config: WfkitConfig): Record<string, string>
     idm: config.idm.users.map((u) => `${u.username}:${u.password} (${u.roles.join('|')})`).join(', '),
     kontent: [
       `environment id ${config.kontent.environmentId}, API key ${config.kontent.apiKey}`,
-      ...(config.kontent.keys ?? []).map((k) => `key ${k.key} (role ${k.roleId})`),
+      ...(config.kontent.environments ?? []).map(
+        (e) => `environment id ${e.id}, API key ${e.apiKey ?? config.kontent.apiKey}`,
+      ),
+      ...(config.kontent.keys ?? []).map(
+        (k) => `key ${k.key} (role ${k.roleId}${k.environments ? ` in ${k.environments.join(', ')}` : ''})`,
+      ),
       ...(config.kontent.rateLimit ? [`rate limit ${JSON.stringify(config.kontent.rateLimit)}`] : []),
     ].join(', '),
     iga: [

@@ -32,6 +32,10 @@ export interface paths {
          *     steps by `{"codename": "published"}` and `{"codename": "archived"}`. Omitted `codename` is generated from `name`.
          *
          *     The body is validated as described in `WorkflowInput`; every problem is reported at once in `validation_errors`.
+         *
+         *     Managing workflows is a permission of its own (Kontent.ai's "Manage workflows"): Management API keys have it;
+         *     a personal key has it only with the Project manager role. Others get 403 (`error_code` 16), whatever the
+         *     steps' `role_ids` allow.
          */
         post: operations["addWorkflow"];
         delete?: never;
@@ -70,6 +74,10 @@ export interface paths {
          *     request).
          *
          *     The body is validated as described in `WorkflowInput`. Changing the scope doesn't move existing variants.
+         *
+         *     Managing workflows is a permission of its own (Kontent.ai's "Manage workflows"): Management API keys have it;
+         *     a personal key has it only with the Project manager role. Others get 403 (`error_code` 16), whatever the
+         *     steps' `role_ids` allow.
          */
         put: operations["updateWorkflow"];
         post?: never;
@@ -79,6 +87,10 @@ export interface paths {
          *
          *     The default workflow cannot be deleted (400, `error_code` 235). wfkit: a workflow that any language variant is in is
          *     "in use" and cannot be deleted (400, `error_code` 5); move those variants to another workflow first.
+         *
+         *     Managing workflows is a permission of its own (Kontent.ai's "Manage workflows"): Management API keys have it;
+         *     a personal key has it only with the Project manager role. Others get 403 (`error_code` 16), whatever the
+         *     steps' `role_ids` allow.
          */
         delete: operations["deleteWorkflow"];
         options?: never;
@@ -119,6 +131,10 @@ export interface paths {
          *
          *     This path is the `codename/{codename}` form of Kontent.ai's `workflow_identifier` (the SDK's `byWorkflowCodename`).
          *     wfkit: the two forms are separate paths so that typed clients and routers need no slash inside a parameter.
+         *
+         *     Managing workflows is a permission of its own (Kontent.ai's "Manage workflows"): Management API keys have it;
+         *     a personal key has it only with the Project manager role. Others get 403 (`error_code` 16), whatever the
+         *     steps' `role_ids` allow.
          */
         put: operations["updateWorkflowByCodename"];
         post?: never;
@@ -131,6 +147,10 @@ export interface paths {
          *
          *     This path is the `codename/{codename}` form of Kontent.ai's `workflow_identifier` (the SDK's `byWorkflowCodename`).
          *     wfkit: the two forms are separate paths so that typed clients and routers need no slash inside a parameter.
+         *
+         *     Managing workflows is a permission of its own (Kontent.ai's "Manage workflows"): Management API keys have it;
+         *     a personal key has it only with the Project manager role. Others get 403 (`error_code` 16), whatever the
+         *     steps' `role_ids` allow.
          */
         delete: operations["deleteWorkflowByCodename"];
         options?: never;
@@ -198,10 +218,8 @@ export interface paths {
          *     contributors, due date and note.
          *
          *     This form addresses the variant by item ID and language ID.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         get: operations["getLanguageVariant"];
         /**
@@ -222,14 +240,24 @@ export interface paths {
          *     type. The key's role must be allowed in the variant's current step (403, `error_code` 16).
          *
          *     This form addresses the variant by item ID and language ID.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["upsertLanguageVariant"];
         post?: never;
-        delete?: never;
+        /**
+         * Delete a language variant
+         * @description Delete a language variant: its latest version and, while it has one, its published version.
+         *
+         *     A variant in the Published or Scheduled step, or one scheduled for unpublishing, cannot be deleted (400,
+         *     `error_code` 5): unpublish it or cancel the schedule first. The key's role must be allowed in the variant's
+         *     current step (403, `error_code` 16).
+         *
+         *     This form addresses the variant by item ID and language ID.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        delete: operations["deleteLanguageVariant"];
         options?: never;
         head?: never;
         patch?: never;
@@ -264,10 +292,8 @@ export interface paths {
          *     published or was unpublished.
          *
          *     This form addresses the variant by item ID and language ID.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         get: operations["getPublishedLanguageVariant"];
         put?: never;
@@ -320,10 +346,8 @@ export interface paths {
          *       `step_identifier`).
          *
          *     This form addresses the variant by item ID and language ID.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["changeWorkflowOfLanguageVariant"];
         post?: never;
@@ -373,10 +397,8 @@ export interface paths {
          *     body.
          *
          *     This form addresses the variant by item ID and language ID.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["changeWorkflowStepOfLanguageVariant"];
         post?: never;
@@ -420,10 +442,8 @@ export interface paths {
          *     body.
          *
          *     This form addresses the variant by item ID and language ID.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["createNewVersionOfLanguageVariant"];
         post?: never;
@@ -472,10 +492,8 @@ export interface paths {
          *     - wfkit: an element with `is_required` and no value blocks publishing (400, path `elements[i].value`).
          *
          *     This form addresses the variant by item ID and language ID.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["publishLanguageVariant"];
         post?: never;
@@ -523,10 +541,8 @@ export interface paths {
          *       reference; the single `display_timezone` of older Postman renders is accepted as a fallback.
          *
          *     This form addresses the variant by item ID and language ID.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["schedulePublishAndUnpublishLanguageVariant"];
         post?: never;
@@ -569,10 +585,8 @@ export interface paths {
          *     variant is "not changed" in that case; the reference server answers 218 and changes nothing). No request body.
          *
          *     This form addresses the variant by item ID and language ID.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["cancelScheduledPublishingOfLanguageVariant"];
         post?: never;
@@ -612,10 +626,8 @@ export interface paths {
          *     400 with `error_code` 218 if no unpublishing is scheduled. No request body.
          *
          *     This form addresses the variant by item ID and language ID.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["cancelScheduledUnpublishingOfLanguageVariant"];
         post?: never;
@@ -667,10 +679,8 @@ export interface paths {
          *     The JS SDK's `unpublishLanguageVariant()` calls this endpoint.
          *
          *     This form addresses the variant by item ID and language ID.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["unpublishAndArchiveLanguageVariant"];
         post?: never;
@@ -714,10 +724,8 @@ export interface paths {
          *     this endpoint; its `unpublishLanguageVariant()` calls unpublish-and-archive.)
          *
          *     This form addresses the variant by item ID and language ID.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["unpublishLanguageVariantToFirstStep"];
         post?: never;
@@ -756,10 +764,8 @@ export interface paths {
          *     contributors, due date and note.
          *
          *     This form addresses the variant by item codename and language codename.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         get: operations["getLanguageVariantByCodename"];
         /**
@@ -780,14 +786,24 @@ export interface paths {
          *     type. The key's role must be allowed in the variant's current step (403, `error_code` 16).
          *
          *     This form addresses the variant by item codename and language codename.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["upsertLanguageVariantByCodename"];
         post?: never;
-        delete?: never;
+        /**
+         * Delete a language variant
+         * @description Delete a language variant: its latest version and, while it has one, its published version.
+         *
+         *     A variant in the Published or Scheduled step, or one scheduled for unpublishing, cannot be deleted (400,
+         *     `error_code` 5): unpublish it or cancel the schedule first. The key's role must be allowed in the variant's
+         *     current step (403, `error_code` 16).
+         *
+         *     This form addresses the variant by item codename and language codename.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        delete: operations["deleteLanguageVariantByCodename"];
         options?: never;
         head?: never;
         patch?: never;
@@ -822,10 +838,8 @@ export interface paths {
          *     published or was unpublished.
          *
          *     This form addresses the variant by item codename and language codename.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         get: operations["getPublishedLanguageVariantByCodename"];
         put?: never;
@@ -878,10 +892,8 @@ export interface paths {
          *       `step_identifier`).
          *
          *     This form addresses the variant by item codename and language codename.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["changeWorkflowOfLanguageVariantByCodename"];
         post?: never;
@@ -931,10 +943,8 @@ export interface paths {
          *     body.
          *
          *     This form addresses the variant by item codename and language codename.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["changeWorkflowStepOfLanguageVariantByCodename"];
         post?: never;
@@ -978,10 +988,8 @@ export interface paths {
          *     body.
          *
          *     This form addresses the variant by item codename and language codename.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["createNewVersionOfLanguageVariantByCodename"];
         post?: never;
@@ -1030,10 +1038,8 @@ export interface paths {
          *     - wfkit: an element with `is_required` and no value blocks publishing (400, path `elements[i].value`).
          *
          *     This form addresses the variant by item codename and language codename.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["publishLanguageVariantByCodename"];
         post?: never;
@@ -1081,10 +1087,8 @@ export interface paths {
          *       reference; the single `display_timezone` of older Postman renders is accepted as a fallback.
          *
          *     This form addresses the variant by item codename and language codename.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["schedulePublishAndUnpublishLanguageVariantByCodename"];
         post?: never;
@@ -1127,10 +1131,8 @@ export interface paths {
          *     variant is "not changed" in that case; the reference server answers 218 and changes nothing). No request body.
          *
          *     This form addresses the variant by item codename and language codename.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["cancelScheduledPublishingOfLanguageVariantByCodename"];
         post?: never;
@@ -1170,10 +1172,8 @@ export interface paths {
          *     400 with `error_code` 218 if no unpublishing is scheduled. No request body.
          *
          *     This form addresses the variant by item codename and language codename.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["cancelScheduledUnpublishingOfLanguageVariantByCodename"];
         post?: never;
@@ -1225,10 +1225,8 @@ export interface paths {
          *     The JS SDK's `unpublishLanguageVariant()` calls this endpoint.
          *
          *     This form addresses the variant by item codename and language codename.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["unpublishAndArchiveLanguageVariantByCodename"];
         post?: never;
@@ -1272,10 +1270,8 @@ export interface paths {
          *     this endpoint; its `unpublishLanguageVariant()` calls unpublish-and-archive.)
          *
          *     This form addresses the variant by item codename and language codename.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["unpublishLanguageVariantToFirstStepByCodename"];
         post?: never;
@@ -1314,10 +1310,8 @@ export interface paths {
          *     contributors, due date and note.
          *
          *     This form addresses the variant by item external ID and language codename.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         get: operations["getLanguageVariantByExternalId"];
         /**
@@ -1338,14 +1332,24 @@ export interface paths {
          *     type. The key's role must be allowed in the variant's current step (403, `error_code` 16).
          *
          *     This form addresses the variant by item external ID and language codename.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["upsertLanguageVariantByExternalId"];
         post?: never;
-        delete?: never;
+        /**
+         * Delete a language variant
+         * @description Delete a language variant: its latest version and, while it has one, its published version.
+         *
+         *     A variant in the Published or Scheduled step, or one scheduled for unpublishing, cannot be deleted (400,
+         *     `error_code` 5): unpublish it or cancel the schedule first. The key's role must be allowed in the variant's
+         *     current step (403, `error_code` 16).
+         *
+         *     This form addresses the variant by item external ID and language codename.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        delete: operations["deleteLanguageVariantByExternalId"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1380,10 +1384,8 @@ export interface paths {
          *     published or was unpublished.
          *
          *     This form addresses the variant by item external ID and language codename.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         get: operations["getPublishedLanguageVariantByExternalId"];
         put?: never;
@@ -1436,10 +1438,8 @@ export interface paths {
          *       `step_identifier`).
          *
          *     This form addresses the variant by item external ID and language codename.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["changeWorkflowOfLanguageVariantByExternalId"];
         post?: never;
@@ -1489,10 +1489,8 @@ export interface paths {
          *     body.
          *
          *     This form addresses the variant by item external ID and language codename.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["changeWorkflowStepOfLanguageVariantByExternalId"];
         post?: never;
@@ -1536,10 +1534,8 @@ export interface paths {
          *     body.
          *
          *     This form addresses the variant by item external ID and language codename.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["createNewVersionOfLanguageVariantByExternalId"];
         post?: never;
@@ -1588,10 +1584,8 @@ export interface paths {
          *     - wfkit: an element with `is_required` and no value blocks publishing (400, path `elements[i].value`).
          *
          *     This form addresses the variant by item external ID and language codename.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["publishLanguageVariantByExternalId"];
         post?: never;
@@ -1639,10 +1633,8 @@ export interface paths {
          *       reference; the single `display_timezone` of older Postman renders is accepted as a fallback.
          *
          *     This form addresses the variant by item external ID and language codename.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["schedulePublishAndUnpublishLanguageVariantByExternalId"];
         post?: never;
@@ -1685,10 +1677,8 @@ export interface paths {
          *     variant is "not changed" in that case; the reference server answers 218 and changes nothing). No request body.
          *
          *     This form addresses the variant by item external ID and language codename.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["cancelScheduledPublishingOfLanguageVariantByExternalId"];
         post?: never;
@@ -1728,10 +1718,8 @@ export interface paths {
          *     400 with `error_code` 218 if no unpublishing is scheduled. No request body.
          *
          *     This form addresses the variant by item external ID and language codename.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["cancelScheduledUnpublishingOfLanguageVariantByExternalId"];
         post?: never;
@@ -1783,10 +1771,8 @@ export interface paths {
          *     The JS SDK's `unpublishLanguageVariant()` calls this endpoint.
          *
          *     This form addresses the variant by item external ID and language codename.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["unpublishAndArchiveLanguageVariantByExternalId"];
         post?: never;
@@ -1830,12 +1816,2110 @@ export interface paths {
          *     this endpoint; its `unpublishLanguageVariant()` calls unpublish-and-archive.)
          *
          *     This form addresses the variant by item external ID and language codename.
-         *     wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-         *     ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-         *     mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-         *     `GET /languages/codename/{language_codename}`).
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
          */
         put: operations["unpublishLanguageVariantToFirstStepByExternalId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's internal ID.
+                 * @example f4b3fc05-e988-4dae-9ac1-a94aba566474
+                 */
+                item_id: components["parameters"]["ItemId"];
+                /**
+                 * @description The language's codename.
+                 * @example es-ES
+                 */
+                language_codename: components["parameters"]["LanguageCodename"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Retrieve the latest language variant
+         * @description Retrieve the latest version of a language variant: its element values, the workflow and step it is in, its schedule,
+         *     contributors, due date and note.
+         *
+         *     This form addresses the variant by item ID and language codename.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        get: operations["getLanguageVariantByItemIdAndLanguageCodename"];
+        /**
+         * Upsert a language variant
+         * @description Add content to a language variant in an active language, or update an existing variant. Only the elements in the
+         *     request change; others keep their values.
+         *
+         *     Creating (201): the item and the language must exist and the language must be active. Without `workflow`, the new
+         *     variant enters the first step of the workflow whose scope matches the item (see `WorkflowScopeInput`; the default
+         *     workflow if none). With `workflow`, it enters the given custom step of the given workflow (400 if the step isn't a
+         *     custom step of that workflow).
+         *
+         *     Updating (200): a variant in the Published, Scheduled or Archived step cannot be updated (400, `error_code` 5:
+         *     create a new version, cancel the schedule or restore it first). wfkit: a `workflow` that differs from the variant's
+         *     current one is applied with the rules of change-workflow.
+         *
+         *     Elements must belong to the item's content type (400, path `elements[i].element`) and values must fit the element
+         *     type. The key's role must be allowed in the variant's current step (403, `error_code` 16).
+         *
+         *     This form addresses the variant by item ID and language codename.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["upsertLanguageVariantByItemIdAndLanguageCodename"];
+        post?: never;
+        /**
+         * Delete a language variant
+         * @description Delete a language variant: its latest version and, while it has one, its published version.
+         *
+         *     A variant in the Published or Scheduled step, or one scheduled for unpublishing, cannot be deleted (400,
+         *     `error_code` 5): unpublish it or cancel the schedule first. The key's role must be allowed in the variant's
+         *     current step (403, `error_code` 16).
+         *
+         *     This form addresses the variant by item ID and language codename.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        delete: operations["deleteLanguageVariantByItemIdAndLanguageCodename"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/published": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's internal ID.
+                 * @example f4b3fc05-e988-4dae-9ac1-a94aba566474
+                 */
+                item_id: components["parameters"]["ItemId"];
+                /**
+                 * @description The language's codename.
+                 * @example es-ES
+                 */
+                language_codename: components["parameters"]["LanguageCodename"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Retrieve the published language variant
+         * @description Retrieve the published version of a language variant. 404 with `error_code` 122 when the variant has never been
+         *     published or was unpublished.
+         *
+         *     This form addresses the variant by item ID and language codename.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        get: operations["getPublishedLanguageVariantByItemIdAndLanguageCodename"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/change-workflow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's internal ID.
+                 * @example f4b3fc05-e988-4dae-9ac1-a94aba566474
+                 */
+                item_id: components["parameters"]["ItemId"];
+                /**
+                 * @description The language's codename.
+                 * @example es-ES
+                 */
+                language_codename: components["parameters"]["LanguageCodename"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change the workflow of a language variant
+         * @description Move a language variant to another step of its workflow, or to a step of another workflow.
+         *
+         *     - The target must be a custom step of the target workflow. Published and Scheduled are reached only through publish,
+         *       Archived only through unpublish-and-archive: change-workflow to any of them is a 400 with `error_code` 215.
+         *     - The workflow step of a published (or scheduled) variant cannot be changed: create a new version, unpublish it, or
+         *       cancel the schedule first (400, `error_code` 5).
+         *     - Within the same workflow the API follows the transition limits of the UI: the target step must be listed in the
+         *       current step's `transitions_to` (400, `error_code` 5, path `step_identifier`). wfkit: an Archived variant may be
+         *       restored to any custom step of its workflow; moving to another workflow may target any of its custom steps if
+         *       that workflow's scope matches the item or it is the default workflow (400, path `workflow_identifier`, otherwise).
+         *     - The key's role must be allowed in the current step's `role_ids` (for an Archived variant, in
+         *       `archived_step.role_ids`); empty lists allow every role. Otherwise 403 with `error_code` 16.
+         *     - An unknown workflow, or a step that isn't in it, is a 400 (`error_code` 5, path `workflow_identifier` /
+         *       `step_identifier`).
+         *
+         *     This form addresses the variant by item ID and language codename.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["changeWorkflowOfLanguageVariantByItemIdAndLanguageCodename"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/workflow/{step_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's internal ID.
+                 * @example f4b3fc05-e988-4dae-9ac1-a94aba566474
+                 */
+                item_id: components["parameters"]["ItemId"];
+                /**
+                 * @description The language's codename.
+                 * @example es-ES
+                 */
+                language_codename: components["parameters"]["LanguageCodename"];
+                /**
+                 * @description The target workflow step's internal ID.
+                 * @example c236dedd-a216-47fa-b0c0-0ea33877f357
+                 */
+                step_id: components["parameters"]["StepId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change the workflow step of a language variant (deprecated)
+         * @deprecated
+         * @description Deprecated: use change-workflow. Moves the variant to another step of the **default** workflow; the variant must be
+         *     in the default workflow (400, `error_code` 5, otherwise).
+         *
+         *     wfkit: exactly the rules of change-workflow apply (transitions, roles, 215 for Published, Scheduled and Archived);
+         *     a step that isn't in the default workflow is a 400 with `error_code` 5 and the step parameter as `path`. No request
+         *     body.
+         *
+         *     This form addresses the variant by item ID and language codename.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["changeWorkflowStepOfLanguageVariantByItemIdAndLanguageCodename"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/new-version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's internal ID.
+                 * @example f4b3fc05-e988-4dae-9ac1-a94aba566474
+                 */
+                item_id: components["parameters"]["ItemId"];
+                /**
+                 * @description The language's codename.
+                 * @example es-ES
+                 */
+                language_codename: components["parameters"]["LanguageCodename"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Create a new version of a language variant
+         * @description Create a new version of a published language variant. The new version starts in the first step of the variant's
+         *     workflow with the published content; the published version stays published until the new version is published.
+         *
+         *     Only published variants without an existing newer version: otherwise 400 with `error_code` 214. The key's role must
+         *     be in the workflow's `published_step.create_new_version_role_ids` (empty = all roles), otherwise 403 (16). No request
+         *     body.
+         *
+         *     This form addresses the variant by item ID and language codename.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["createNewVersionOfLanguageVariantByItemIdAndLanguageCodename"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's internal ID.
+                 * @example f4b3fc05-e988-4dae-9ac1-a94aba566474
+                 */
+                item_id: components["parameters"]["ItemId"];
+                /**
+                 * @description The language's codename.
+                 * @example es-ES
+                 */
+                language_codename: components["parameters"]["LanguageCodename"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Publish or schedule a language variant
+         * @description Publish a language variant now, or schedule it for publishing.
+         *
+         *     - Without a body (or without `scheduled_to`) the variant moves to the Published step now. With `scheduled_to` (in
+         *       the future; 400 with path `scheduled_to` otherwise) it moves to the Scheduled step, and is published at that time
+         *       by a durable job of the reference server (which fires once, also after a restart).
+         *     - The API follows the workflow's transition limits: the variant's current step must list Published in
+         *       `transitions_to`, and the key's role must be allowed in that step (403, 16).
+         *     - Scheduling a variant that is already published has no effect. Publishing a newer version of a published variant
+         *       replaces the published version. wfkit: publishing an Archived or already Scheduled variant is a 400
+         *       (`error_code` 5).
+         *     - wfkit: an element with `is_required` and no value blocks publishing (400, path `elements[i].value`).
+         *
+         *     This form addresses the variant by item ID and language codename.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["publishLanguageVariantByItemIdAndLanguageCodename"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/schedule-publish-and-unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's internal ID.
+                 * @example f4b3fc05-e988-4dae-9ac1-a94aba566474
+                 */
+                item_id: components["parameters"]["ItemId"];
+                /**
+                 * @description The language's codename.
+                 * @example es-ES
+                 */
+                language_codename: components["parameters"]["LanguageCodename"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Schedule publishing and unpublishing of a language variant
+         * @description Schedule and reschedule the publish and unpublish dates of a language variant. If the language variant has already
+         *     been scheduled for publishing or unpublishing, it will be rescheduled to the specified dates.
+         *
+         *     - Scheduling publishing follows the workflow's transition limits (as publish does) and moves the variant to the
+         *       Scheduled step. Scheduling a published language variant's publishing has no effect.
+         *     - An unpublish date works only when the variant is published or scheduled for publishing (400, `error_code` 5, path
+         *       `unpublish_scheduled_to`). At that date the variant is unpublished and archived.
+         *     - Dates must be in the future, and the unpublish date after the publish date (400).
+         *     - wfkit: the request takes `publish_display_timezone` and `unpublish_display_timezone` as in the current Learn
+         *       reference; the single `display_timezone` of older Postman renders is accepted as a fallback.
+         *
+         *     This form addresses the variant by item ID and language codename.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["schedulePublishAndUnpublishLanguageVariantByItemIdAndLanguageCodename"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/cancel-scheduled-publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's internal ID.
+                 * @example f4b3fc05-e988-4dae-9ac1-a94aba566474
+                 */
+                item_id: components["parameters"]["ItemId"];
+                /**
+                 * @description The language's codename.
+                 * @example es-ES
+                 */
+                language_codename: components["parameters"]["LanguageCodename"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Cancel scheduled publishing of a language variant
+         * @description Cancel the scheduled publishing of a language variant. The variant leaves the Scheduled step and returns to the
+         *     first step of its workflow; a scheduled unpublish date is cancelled with it.
+         *
+         *     400 with `error_code` 218 if the variant is not scheduled for publishing (wfkit: the Learn page also says the
+         *     variant is "not changed" in that case; the reference server answers 218 and changes nothing). No request body.
+         *
+         *     This form addresses the variant by item ID and language codename.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["cancelScheduledPublishingOfLanguageVariantByItemIdAndLanguageCodename"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/cancel-scheduled-unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's internal ID.
+                 * @example f4b3fc05-e988-4dae-9ac1-a94aba566474
+                 */
+                item_id: components["parameters"]["ItemId"];
+                /**
+                 * @description The language's codename.
+                 * @example es-ES
+                 */
+                language_codename: components["parameters"]["LanguageCodename"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Cancel scheduled unpublishing of a language variant
+         * @description Cancel the scheduled unpublishing of a language variant; the variant stays published (or scheduled for publishing).
+         *     400 with `error_code` 218 if no unpublishing is scheduled. No request body.
+         *
+         *     This form addresses the variant by item ID and language codename.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["cancelScheduledUnpublishingOfLanguageVariantByItemIdAndLanguageCodename"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/unpublish-and-archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's internal ID.
+                 * @example f4b3fc05-e988-4dae-9ac1-a94aba566474
+                 */
+                item_id: components["parameters"]["ItemId"];
+                /**
+                 * @description The language's codename.
+                 * @example es-ES
+                 */
+                language_codename: components["parameters"]["LanguageCodename"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Unpublish and archive, or schedule unpublishing of, a language variant
+         * @description Unpublish a language variant and move it to the Archived step, now or at `scheduled_to`. Equivalent to the UI's
+         *     Unpublish and archive, and to adding an unpublish date.
+         *
+         *     - Now: a published variant is unpublished and archived; the key's role must be in
+         *       `published_step.unpublish_role_ids` (empty = all roles), otherwise 403 (16). wfkit: a variant that was never
+         *       published (or was unpublished) is archived when its current step lists Archived in `transitions_to` and the key's
+         *       role is allowed in that step — the API counterpart of the UI's "change the workflow step to Archived", since
+         *       change-workflow refuses Archived (215). Any other variant: 400 with `error_code` 213.
+         *     - Scheduled: only a variant that is published or scheduled for publishing (400, 213, otherwise); the date must be in
+         *       the future (400, path `scheduled_to`). A durable job unpublishes and archives the variant at that time, once.
+         *     - If the variant has a newer version in progress (after new-version), wfkit archives the published version only;
+         *       the newer version stays in its step.
+         *
+         *     The JS SDK's `unpublishLanguageVariant()` calls this endpoint.
+         *
+         *     This form addresses the variant by item ID and language codename.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["unpublishAndArchiveLanguageVariantByItemIdAndLanguageCodename"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's internal ID.
+                 * @example f4b3fc05-e988-4dae-9ac1-a94aba566474
+                 */
+                item_id: components["parameters"]["ItemId"];
+                /**
+                 * @description The language's codename.
+                 * @example es-ES
+                 */
+                language_codename: components["parameters"]["LanguageCodename"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Unpublish a language variant (deprecated)
+         * @deprecated
+         * @description Deprecated: use unpublish-and-archive. Unpublishes a published language variant and moves it to the first step of
+         *     its workflow (wfkit: of the variant's workflow, whatever the role may use). 400 with `error_code` 213 if the variant
+         *     is not published. The key's role must be in `published_step.unpublish_role_ids` (403, 16). No request body; to
+         *     schedule unpublishing use unpublish-and-archive or schedule-publish-and-unpublish. (The JS SDK has no method for
+         *     this endpoint; its `unpublishLanguageVariant()` calls unpublish-and-archive.)
+         *
+         *     This form addresses the variant by item ID and language codename.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["unpublishLanguageVariantToFirstStepByItemIdAndLanguageCodename"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's codename.
+                 * @example on_roasts
+                 */
+                item_codename: components["parameters"]["ItemCodename"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Retrieve the latest language variant
+         * @description Retrieve the latest version of a language variant: its element values, the workflow and step it is in, its schedule,
+         *     contributors, due date and note.
+         *
+         *     This form addresses the variant by item codename and language ID.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        get: operations["getLanguageVariantByItemCodenameAndLanguageId"];
+        /**
+         * Upsert a language variant
+         * @description Add content to a language variant in an active language, or update an existing variant. Only the elements in the
+         *     request change; others keep their values.
+         *
+         *     Creating (201): the item and the language must exist and the language must be active. Without `workflow`, the new
+         *     variant enters the first step of the workflow whose scope matches the item (see `WorkflowScopeInput`; the default
+         *     workflow if none). With `workflow`, it enters the given custom step of the given workflow (400 if the step isn't a
+         *     custom step of that workflow).
+         *
+         *     Updating (200): a variant in the Published, Scheduled or Archived step cannot be updated (400, `error_code` 5:
+         *     create a new version, cancel the schedule or restore it first). wfkit: a `workflow` that differs from the variant's
+         *     current one is applied with the rules of change-workflow.
+         *
+         *     Elements must belong to the item's content type (400, path `elements[i].element`) and values must fit the element
+         *     type. The key's role must be allowed in the variant's current step (403, `error_code` 16).
+         *
+         *     This form addresses the variant by item codename and language ID.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["upsertLanguageVariantByItemCodenameAndLanguageId"];
+        post?: never;
+        /**
+         * Delete a language variant
+         * @description Delete a language variant: its latest version and, while it has one, its published version.
+         *
+         *     A variant in the Published or Scheduled step, or one scheduled for unpublishing, cannot be deleted (400,
+         *     `error_code` 5): unpublish it or cancel the schedule first. The key's role must be allowed in the variant's
+         *     current step (403, `error_code` 16).
+         *
+         *     This form addresses the variant by item codename and language ID.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        delete: operations["deleteLanguageVariantByItemCodenameAndLanguageId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/published": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's codename.
+                 * @example on_roasts
+                 */
+                item_codename: components["parameters"]["ItemCodename"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Retrieve the published language variant
+         * @description Retrieve the published version of a language variant. 404 with `error_code` 122 when the variant has never been
+         *     published or was unpublished.
+         *
+         *     This form addresses the variant by item codename and language ID.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        get: operations["getPublishedLanguageVariantByItemCodenameAndLanguageId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/change-workflow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's codename.
+                 * @example on_roasts
+                 */
+                item_codename: components["parameters"]["ItemCodename"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change the workflow of a language variant
+         * @description Move a language variant to another step of its workflow, or to a step of another workflow.
+         *
+         *     - The target must be a custom step of the target workflow. Published and Scheduled are reached only through publish,
+         *       Archived only through unpublish-and-archive: change-workflow to any of them is a 400 with `error_code` 215.
+         *     - The workflow step of a published (or scheduled) variant cannot be changed: create a new version, unpublish it, or
+         *       cancel the schedule first (400, `error_code` 5).
+         *     - Within the same workflow the API follows the transition limits of the UI: the target step must be listed in the
+         *       current step's `transitions_to` (400, `error_code` 5, path `step_identifier`). wfkit: an Archived variant may be
+         *       restored to any custom step of its workflow; moving to another workflow may target any of its custom steps if
+         *       that workflow's scope matches the item or it is the default workflow (400, path `workflow_identifier`, otherwise).
+         *     - The key's role must be allowed in the current step's `role_ids` (for an Archived variant, in
+         *       `archived_step.role_ids`); empty lists allow every role. Otherwise 403 with `error_code` 16.
+         *     - An unknown workflow, or a step that isn't in it, is a 400 (`error_code` 5, path `workflow_identifier` /
+         *       `step_identifier`).
+         *
+         *     This form addresses the variant by item codename and language ID.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["changeWorkflowOfLanguageVariantByItemCodenameAndLanguageId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/workflow/{step_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's codename.
+                 * @example on_roasts
+                 */
+                item_codename: components["parameters"]["ItemCodename"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+                /**
+                 * @description The target workflow step's internal ID.
+                 * @example c236dedd-a216-47fa-b0c0-0ea33877f357
+                 */
+                step_id: components["parameters"]["StepId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change the workflow step of a language variant (deprecated)
+         * @deprecated
+         * @description Deprecated: use change-workflow. Moves the variant to another step of the **default** workflow; the variant must be
+         *     in the default workflow (400, `error_code` 5, otherwise).
+         *
+         *     wfkit: exactly the rules of change-workflow apply (transitions, roles, 215 for Published, Scheduled and Archived);
+         *     a step that isn't in the default workflow is a 400 with `error_code` 5 and the step parameter as `path`. No request
+         *     body.
+         *
+         *     This form addresses the variant by item codename and language ID.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["changeWorkflowStepOfLanguageVariantByItemCodenameAndLanguageId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/new-version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's codename.
+                 * @example on_roasts
+                 */
+                item_codename: components["parameters"]["ItemCodename"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Create a new version of a language variant
+         * @description Create a new version of a published language variant. The new version starts in the first step of the variant's
+         *     workflow with the published content; the published version stays published until the new version is published.
+         *
+         *     Only published variants without an existing newer version: otherwise 400 with `error_code` 214. The key's role must
+         *     be in the workflow's `published_step.create_new_version_role_ids` (empty = all roles), otherwise 403 (16). No request
+         *     body.
+         *
+         *     This form addresses the variant by item codename and language ID.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["createNewVersionOfLanguageVariantByItemCodenameAndLanguageId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's codename.
+                 * @example on_roasts
+                 */
+                item_codename: components["parameters"]["ItemCodename"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Publish or schedule a language variant
+         * @description Publish a language variant now, or schedule it for publishing.
+         *
+         *     - Without a body (or without `scheduled_to`) the variant moves to the Published step now. With `scheduled_to` (in
+         *       the future; 400 with path `scheduled_to` otherwise) it moves to the Scheduled step, and is published at that time
+         *       by a durable job of the reference server (which fires once, also after a restart).
+         *     - The API follows the workflow's transition limits: the variant's current step must list Published in
+         *       `transitions_to`, and the key's role must be allowed in that step (403, 16).
+         *     - Scheduling a variant that is already published has no effect. Publishing a newer version of a published variant
+         *       replaces the published version. wfkit: publishing an Archived or already Scheduled variant is a 400
+         *       (`error_code` 5).
+         *     - wfkit: an element with `is_required` and no value blocks publishing (400, path `elements[i].value`).
+         *
+         *     This form addresses the variant by item codename and language ID.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["publishLanguageVariantByItemCodenameAndLanguageId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/schedule-publish-and-unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's codename.
+                 * @example on_roasts
+                 */
+                item_codename: components["parameters"]["ItemCodename"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Schedule publishing and unpublishing of a language variant
+         * @description Schedule and reschedule the publish and unpublish dates of a language variant. If the language variant has already
+         *     been scheduled for publishing or unpublishing, it will be rescheduled to the specified dates.
+         *
+         *     - Scheduling publishing follows the workflow's transition limits (as publish does) and moves the variant to the
+         *       Scheduled step. Scheduling a published language variant's publishing has no effect.
+         *     - An unpublish date works only when the variant is published or scheduled for publishing (400, `error_code` 5, path
+         *       `unpublish_scheduled_to`). At that date the variant is unpublished and archived.
+         *     - Dates must be in the future, and the unpublish date after the publish date (400).
+         *     - wfkit: the request takes `publish_display_timezone` and `unpublish_display_timezone` as in the current Learn
+         *       reference; the single `display_timezone` of older Postman renders is accepted as a fallback.
+         *
+         *     This form addresses the variant by item codename and language ID.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["schedulePublishAndUnpublishLanguageVariantByItemCodenameAndLanguageId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/cancel-scheduled-publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's codename.
+                 * @example on_roasts
+                 */
+                item_codename: components["parameters"]["ItemCodename"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Cancel scheduled publishing of a language variant
+         * @description Cancel the scheduled publishing of a language variant. The variant leaves the Scheduled step and returns to the
+         *     first step of its workflow; a scheduled unpublish date is cancelled with it.
+         *
+         *     400 with `error_code` 218 if the variant is not scheduled for publishing (wfkit: the Learn page also says the
+         *     variant is "not changed" in that case; the reference server answers 218 and changes nothing). No request body.
+         *
+         *     This form addresses the variant by item codename and language ID.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["cancelScheduledPublishingOfLanguageVariantByItemCodenameAndLanguageId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/cancel-scheduled-unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's codename.
+                 * @example on_roasts
+                 */
+                item_codename: components["parameters"]["ItemCodename"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Cancel scheduled unpublishing of a language variant
+         * @description Cancel the scheduled unpublishing of a language variant; the variant stays published (or scheduled for publishing).
+         *     400 with `error_code` 218 if no unpublishing is scheduled. No request body.
+         *
+         *     This form addresses the variant by item codename and language ID.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["cancelScheduledUnpublishingOfLanguageVariantByItemCodenameAndLanguageId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/unpublish-and-archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's codename.
+                 * @example on_roasts
+                 */
+                item_codename: components["parameters"]["ItemCodename"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Unpublish and archive, or schedule unpublishing of, a language variant
+         * @description Unpublish a language variant and move it to the Archived step, now or at `scheduled_to`. Equivalent to the UI's
+         *     Unpublish and archive, and to adding an unpublish date.
+         *
+         *     - Now: a published variant is unpublished and archived; the key's role must be in
+         *       `published_step.unpublish_role_ids` (empty = all roles), otherwise 403 (16). wfkit: a variant that was never
+         *       published (or was unpublished) is archived when its current step lists Archived in `transitions_to` and the key's
+         *       role is allowed in that step — the API counterpart of the UI's "change the workflow step to Archived", since
+         *       change-workflow refuses Archived (215). Any other variant: 400 with `error_code` 213.
+         *     - Scheduled: only a variant that is published or scheduled for publishing (400, 213, otherwise); the date must be in
+         *       the future (400, path `scheduled_to`). A durable job unpublishes and archives the variant at that time, once.
+         *     - If the variant has a newer version in progress (after new-version), wfkit archives the published version only;
+         *       the newer version stays in its step.
+         *
+         *     The JS SDK's `unpublishLanguageVariant()` calls this endpoint.
+         *
+         *     This form addresses the variant by item codename and language ID.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["unpublishAndArchiveLanguageVariantByItemCodenameAndLanguageId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's codename.
+                 * @example on_roasts
+                 */
+                item_codename: components["parameters"]["ItemCodename"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Unpublish a language variant (deprecated)
+         * @deprecated
+         * @description Deprecated: use unpublish-and-archive. Unpublishes a published language variant and moves it to the first step of
+         *     its workflow (wfkit: of the variant's workflow, whatever the role may use). 400 with `error_code` 213 if the variant
+         *     is not published. The key's role must be in `published_step.unpublish_role_ids` (403, 16). No request body; to
+         *     schedule unpublishing use unpublish-and-archive or schedule-publish-and-unpublish. (The JS SDK has no method for
+         *     this endpoint; its `unpublishLanguageVariant()` calls unpublish-and-archive.)
+         *
+         *     This form addresses the variant by item codename and language ID.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["unpublishLanguageVariantToFirstStepByItemCodenameAndLanguageId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's external ID.
+                 * @example ext-on-roasts
+                 */
+                item_external_id: components["parameters"]["ItemExternalId"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Retrieve the latest language variant
+         * @description Retrieve the latest version of a language variant: its element values, the workflow and step it is in, its schedule,
+         *     contributors, due date and note.
+         *
+         *     This form addresses the variant by item external ID and language ID.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        get: operations["getLanguageVariantByExternalIdAndLanguageId"];
+        /**
+         * Upsert a language variant
+         * @description Add content to a language variant in an active language, or update an existing variant. Only the elements in the
+         *     request change; others keep their values.
+         *
+         *     Creating (201): the item and the language must exist and the language must be active. Without `workflow`, the new
+         *     variant enters the first step of the workflow whose scope matches the item (see `WorkflowScopeInput`; the default
+         *     workflow if none). With `workflow`, it enters the given custom step of the given workflow (400 if the step isn't a
+         *     custom step of that workflow).
+         *
+         *     Updating (200): a variant in the Published, Scheduled or Archived step cannot be updated (400, `error_code` 5:
+         *     create a new version, cancel the schedule or restore it first). wfkit: a `workflow` that differs from the variant's
+         *     current one is applied with the rules of change-workflow.
+         *
+         *     Elements must belong to the item's content type (400, path `elements[i].element`) and values must fit the element
+         *     type. The key's role must be allowed in the variant's current step (403, `error_code` 16).
+         *
+         *     This form addresses the variant by item external ID and language ID.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["upsertLanguageVariantByExternalIdAndLanguageId"];
+        post?: never;
+        /**
+         * Delete a language variant
+         * @description Delete a language variant: its latest version and, while it has one, its published version.
+         *
+         *     A variant in the Published or Scheduled step, or one scheduled for unpublishing, cannot be deleted (400,
+         *     `error_code` 5): unpublish it or cancel the schedule first. The key's role must be allowed in the variant's
+         *     current step (403, `error_code` 16).
+         *
+         *     This form addresses the variant by item external ID and language ID.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        delete: operations["deleteLanguageVariantByExternalIdAndLanguageId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/published": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's external ID.
+                 * @example ext-on-roasts
+                 */
+                item_external_id: components["parameters"]["ItemExternalId"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Retrieve the published language variant
+         * @description Retrieve the published version of a language variant. 404 with `error_code` 122 when the variant has never been
+         *     published or was unpublished.
+         *
+         *     This form addresses the variant by item external ID and language ID.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        get: operations["getPublishedLanguageVariantByExternalIdAndLanguageId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/change-workflow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's external ID.
+                 * @example ext-on-roasts
+                 */
+                item_external_id: components["parameters"]["ItemExternalId"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change the workflow of a language variant
+         * @description Move a language variant to another step of its workflow, or to a step of another workflow.
+         *
+         *     - The target must be a custom step of the target workflow. Published and Scheduled are reached only through publish,
+         *       Archived only through unpublish-and-archive: change-workflow to any of them is a 400 with `error_code` 215.
+         *     - The workflow step of a published (or scheduled) variant cannot be changed: create a new version, unpublish it, or
+         *       cancel the schedule first (400, `error_code` 5).
+         *     - Within the same workflow the API follows the transition limits of the UI: the target step must be listed in the
+         *       current step's `transitions_to` (400, `error_code` 5, path `step_identifier`). wfkit: an Archived variant may be
+         *       restored to any custom step of its workflow; moving to another workflow may target any of its custom steps if
+         *       that workflow's scope matches the item or it is the default workflow (400, path `workflow_identifier`, otherwise).
+         *     - The key's role must be allowed in the current step's `role_ids` (for an Archived variant, in
+         *       `archived_step.role_ids`); empty lists allow every role. Otherwise 403 with `error_code` 16.
+         *     - An unknown workflow, or a step that isn't in it, is a 400 (`error_code` 5, path `workflow_identifier` /
+         *       `step_identifier`).
+         *
+         *     This form addresses the variant by item external ID and language ID.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["changeWorkflowOfLanguageVariantByExternalIdAndLanguageId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/workflow/{step_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's external ID.
+                 * @example ext-on-roasts
+                 */
+                item_external_id: components["parameters"]["ItemExternalId"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+                /**
+                 * @description The target workflow step's internal ID.
+                 * @example c236dedd-a216-47fa-b0c0-0ea33877f357
+                 */
+                step_id: components["parameters"]["StepId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change the workflow step of a language variant (deprecated)
+         * @deprecated
+         * @description Deprecated: use change-workflow. Moves the variant to another step of the **default** workflow; the variant must be
+         *     in the default workflow (400, `error_code` 5, otherwise).
+         *
+         *     wfkit: exactly the rules of change-workflow apply (transitions, roles, 215 for Published, Scheduled and Archived);
+         *     a step that isn't in the default workflow is a 400 with `error_code` 5 and the step parameter as `path`. No request
+         *     body.
+         *
+         *     This form addresses the variant by item external ID and language ID.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["changeWorkflowStepOfLanguageVariantByExternalIdAndLanguageId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/new-version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's external ID.
+                 * @example ext-on-roasts
+                 */
+                item_external_id: components["parameters"]["ItemExternalId"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Create a new version of a language variant
+         * @description Create a new version of a published language variant. The new version starts in the first step of the variant's
+         *     workflow with the published content; the published version stays published until the new version is published.
+         *
+         *     Only published variants without an existing newer version: otherwise 400 with `error_code` 214. The key's role must
+         *     be in the workflow's `published_step.create_new_version_role_ids` (empty = all roles), otherwise 403 (16). No request
+         *     body.
+         *
+         *     This form addresses the variant by item external ID and language ID.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["createNewVersionOfLanguageVariantByExternalIdAndLanguageId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's external ID.
+                 * @example ext-on-roasts
+                 */
+                item_external_id: components["parameters"]["ItemExternalId"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Publish or schedule a language variant
+         * @description Publish a language variant now, or schedule it for publishing.
+         *
+         *     - Without a body (or without `scheduled_to`) the variant moves to the Published step now. With `scheduled_to` (in
+         *       the future; 400 with path `scheduled_to` otherwise) it moves to the Scheduled step, and is published at that time
+         *       by a durable job of the reference server (which fires once, also after a restart).
+         *     - The API follows the workflow's transition limits: the variant's current step must list Published in
+         *       `transitions_to`, and the key's role must be allowed in that step (403, 16).
+         *     - Scheduling a variant that is already published has no effect. Publishing a newer version of a published variant
+         *       replaces the published version. wfkit: publishing an Archived or already Scheduled variant is a 400
+         *       (`error_code` 5).
+         *     - wfkit: an element with `is_required` and no value blocks publishing (400, path `elements[i].value`).
+         *
+         *     This form addresses the variant by item external ID and language ID.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["publishLanguageVariantByExternalIdAndLanguageId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/schedule-publish-and-unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's external ID.
+                 * @example ext-on-roasts
+                 */
+                item_external_id: components["parameters"]["ItemExternalId"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Schedule publishing and unpublishing of a language variant
+         * @description Schedule and reschedule the publish and unpublish dates of a language variant. If the language variant has already
+         *     been scheduled for publishing or unpublishing, it will be rescheduled to the specified dates.
+         *
+         *     - Scheduling publishing follows the workflow's transition limits (as publish does) and moves the variant to the
+         *       Scheduled step. Scheduling a published language variant's publishing has no effect.
+         *     - An unpublish date works only when the variant is published or scheduled for publishing (400, `error_code` 5, path
+         *       `unpublish_scheduled_to`). At that date the variant is unpublished and archived.
+         *     - Dates must be in the future, and the unpublish date after the publish date (400).
+         *     - wfkit: the request takes `publish_display_timezone` and `unpublish_display_timezone` as in the current Learn
+         *       reference; the single `display_timezone` of older Postman renders is accepted as a fallback.
+         *
+         *     This form addresses the variant by item external ID and language ID.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["schedulePublishAndUnpublishLanguageVariantByExternalIdAndLanguageId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/cancel-scheduled-publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's external ID.
+                 * @example ext-on-roasts
+                 */
+                item_external_id: components["parameters"]["ItemExternalId"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Cancel scheduled publishing of a language variant
+         * @description Cancel the scheduled publishing of a language variant. The variant leaves the Scheduled step and returns to the
+         *     first step of its workflow; a scheduled unpublish date is cancelled with it.
+         *
+         *     400 with `error_code` 218 if the variant is not scheduled for publishing (wfkit: the Learn page also says the
+         *     variant is "not changed" in that case; the reference server answers 218 and changes nothing). No request body.
+         *
+         *     This form addresses the variant by item external ID and language ID.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["cancelScheduledPublishingOfLanguageVariantByExternalIdAndLanguageId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/cancel-scheduled-unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's external ID.
+                 * @example ext-on-roasts
+                 */
+                item_external_id: components["parameters"]["ItemExternalId"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Cancel scheduled unpublishing of a language variant
+         * @description Cancel the scheduled unpublishing of a language variant; the variant stays published (or scheduled for publishing).
+         *     400 with `error_code` 218 if no unpublishing is scheduled. No request body.
+         *
+         *     This form addresses the variant by item external ID and language ID.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["cancelScheduledUnpublishingOfLanguageVariantByExternalIdAndLanguageId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/unpublish-and-archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's external ID.
+                 * @example ext-on-roasts
+                 */
+                item_external_id: components["parameters"]["ItemExternalId"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Unpublish and archive, or schedule unpublishing of, a language variant
+         * @description Unpublish a language variant and move it to the Archived step, now or at `scheduled_to`. Equivalent to the UI's
+         *     Unpublish and archive, and to adding an unpublish date.
+         *
+         *     - Now: a published variant is unpublished and archived; the key's role must be in
+         *       `published_step.unpublish_role_ids` (empty = all roles), otherwise 403 (16). wfkit: a variant that was never
+         *       published (or was unpublished) is archived when its current step lists Archived in `transitions_to` and the key's
+         *       role is allowed in that step — the API counterpart of the UI's "change the workflow step to Archived", since
+         *       change-workflow refuses Archived (215). Any other variant: 400 with `error_code` 213.
+         *     - Scheduled: only a variant that is published or scheduled for publishing (400, 213, otherwise); the date must be in
+         *       the future (400, path `scheduled_to`). A durable job unpublishes and archives the variant at that time, once.
+         *     - If the variant has a newer version in progress (after new-version), wfkit archives the published version only;
+         *       the newer version stays in its step.
+         *
+         *     The JS SDK's `unpublishLanguageVariant()` calls this endpoint.
+         *
+         *     This form addresses the variant by item external ID and language ID.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["unpublishAndArchiveLanguageVariantByExternalIdAndLanguageId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's external ID.
+                 * @example ext-on-roasts
+                 */
+                item_external_id: components["parameters"]["ItemExternalId"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Unpublish a language variant (deprecated)
+         * @deprecated
+         * @description Deprecated: use unpublish-and-archive. Unpublishes a published language variant and moves it to the first step of
+         *     its workflow (wfkit: of the variant's workflow, whatever the role may use). 400 with `error_code` 213 if the variant
+         *     is not published. The key's role must be in `published_step.unpublish_role_ids` (403, 16). No request body; to
+         *     schedule unpublishing use unpublish-and-archive or schedule-publish-and-unpublish. (The JS SDK has no method for
+         *     this endpoint; its `unpublishLanguageVariant()` calls unpublish-and-archive.)
+         *
+         *     This form addresses the variant by item external ID and language ID.
+         *     Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+         *     `codename/…`; each combination is a path of this spec.
+         */
+        put: operations["unpublishLanguageVariantToFirstStepByExternalIdAndLanguageId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/{item_id}/variants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's internal ID.
+                 * @example f4b3fc05-e988-4dae-9ac1-a94aba566474
+                 */
+                item_id: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List language variants of an item
+         * @description List the latest versions of every language variant of a content item, addressed by its ID.
+         *
+         *     The answer is a bare JSON array (Kontent.ai does not page this list). Unknown item: 404 (`error_code` 100).
+         */
+        get: operations["listLanguageVariantsOfItem"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/codename/{item_codename}/variants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's codename.
+                 * @example on_roasts
+                 */
+                item_codename: components["parameters"]["ItemCodename"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List language variants of an item
+         * @description List the latest versions of every language variant of a content item, addressed by its codename.
+         *
+         *     The answer is a bare JSON array (Kontent.ai does not page this list). Unknown item: 404 (`error_code` 100).
+         */
+        get: operations["listLanguageVariantsOfItemByCodename"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items/external-id/{item_external_id}/variants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's external ID.
+                 * @example ext-on-roasts
+                 */
+                item_external_id: components["parameters"]["ItemExternalId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List language variants of an item
+         * @description List the latest versions of every language variant of a content item, addressed by its external ID.
+         *
+         *     The answer is a bare JSON array (Kontent.ai does not page this list). Unknown item: 404 (`error_code` 100).
+         */
+        get: operations["listLanguageVariantsOfItemByExternalId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/types/{type_id}/variants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content type's internal ID.
+                 * @example 1aeb9220-f167-4f8e-a7db-1bfec365fa80
+                 */
+                type_id: components["parameters"]["TypeId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List language variants of a content type
+         * @description List the latest versions of the language variants of every content item of a content type, addressed by its ID.
+         *
+         *     Paginated with `x-continuation` (see `Pagination`), in the order the variants were created. Unknown type: 404 (`error_code` 105).
+         */
+        get: operations["listLanguageVariantsOfContentType"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/types/{type_id}/components": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content type's internal ID.
+                 * @example 1aeb9220-f167-4f8e-a7db-1bfec365fa80
+                 */
+                type_id: components["parameters"]["TypeId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List language variants of a content type with components
+         * @description List the language variants that use a content type, addressed by its ID, including variants that use it only in components of rich text.
+         *
+         *     wfkit: rich text components are not modelled, so the list is that of `GET /types/{type}/variants`. Paginated with `x-continuation` (see `Pagination`), in the order the variants were created. Unknown type: 404 (`error_code` 105).
+         */
+        get: operations["listLanguageVariantsOfContentTypeWithComponents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/types/codename/{type_codename}/variants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content type's codename.
+                 * @example article
+                 */
+                type_codename: components["parameters"]["TypeCodename"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List language variants of a content type
+         * @description List the latest versions of the language variants of every content item of a content type, addressed by its codename.
+         *
+         *     Paginated with `x-continuation` (see `Pagination`), in the order the variants were created. Unknown type: 404 (`error_code` 105).
+         */
+        get: operations["listLanguageVariantsOfContentTypeByCodename"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/types/codename/{type_codename}/components": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content type's codename.
+                 * @example article
+                 */
+                type_codename: components["parameters"]["TypeCodename"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List language variants of a content type with components
+         * @description List the language variants that use a content type, addressed by its codename, including variants that use it only in components of rich text.
+         *
+         *     wfkit: rich text components are not modelled, so the list is that of `GET /types/{type}/variants`. Paginated with `x-continuation` (see `Pagination`), in the order the variants were created. Unknown type: 404 (`error_code` 105).
+         */
+        get: operations["listLanguageVariantsOfContentTypeWithComponentsByCodename"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/types/external-id/{type_external_id}/variants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content type's external ID.
+                 * @example article
+                 */
+                type_external_id: components["parameters"]["TypeExternalId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List language variants of a content type
+         * @description List the latest versions of the language variants of every content item of a content type, addressed by its external ID.
+         *
+         *     Paginated with `x-continuation` (see `Pagination`), in the order the variants were created. Unknown type: 404 (`error_code` 105).
+         */
+        get: operations["listLanguageVariantsOfContentTypeByExternalId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/types/external-id/{type_external_id}/components": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content type's external ID.
+                 * @example article
+                 */
+                type_external_id: components["parameters"]["TypeExternalId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List language variants of a content type with components
+         * @description List the language variants that use a content type, addressed by its external ID, including variants that use it only in components of rich text.
+         *
+         *     wfkit: rich text components are not modelled, so the list is that of `GET /types/{type}/variants`. Paginated with `x-continuation` (see `Pagination`), in the order the variants were created. Unknown type: 404 (`error_code` 105).
+         */
+        get: operations["listLanguageVariantsOfContentTypeWithComponentsByExternalId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/collections/{collection_id}/variants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The collection's internal ID (the default collection's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                collection_id: components["parameters"]["CollectionId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List language variants in a collection
+         * @description List the latest versions of the language variants of every content item in a collection, addressed by its ID.
+         *
+         *     Paginated with `x-continuation` (see `Pagination`), in the order the variants were created. Unknown collection: 404 (`error_code` 0).
+         */
+        get: operations["listLanguageVariantsByCollection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/collections/codename/{collection_codename}/variants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The collection's codename.
+                 * @example default
+                 */
+                collection_codename: components["parameters"]["CollectionCodename"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List language variants in a collection
+         * @description List the latest versions of the language variants of every content item in a collection, addressed by its codename.
+         *
+         *     Paginated with `x-continuation` (see `Pagination`), in the order the variants were created. Unknown collection: 404 (`error_code` 0).
+         */
+        get: operations["listLanguageVariantsByCollectionByCodename"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/collections/external-id/{collection_external_id}/variants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The collection's external ID.
+                 * @example blog-collection
+                 */
+                collection_external_id: components["parameters"]["CollectionExternalId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List language variants in a collection
+         * @description List the latest versions of the language variants of every content item in a collection, addressed by its external ID.
+         *
+         *     Paginated with `x-continuation` (see `Pagination`), in the order the variants were created. Unknown collection: 404 (`error_code` 0).
+         */
+        get: operations["listLanguageVariantsByCollectionByExternalId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/spaces/{space_id}/variants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The space's internal ID.
+                 * @example 2a1b4c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d
+                 */
+                space_id: components["parameters"]["SpaceId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List language variants in a space
+         * @description List the latest versions of the language variants of every content item in a space, addressed by its ID.
+         *
+         *     Paginated with `x-continuation` (see `Pagination`), in the order the variants were created. Unknown space: 404 (`error_code` 0).
+         */
+        get: operations["listLanguageVariantsBySpace"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/spaces/codename/{space_codename}/variants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The space's codename.
+                 * @example main_site
+                 */
+                space_codename: components["parameters"]["SpaceCodename"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List language variants in a space
+         * @description List the latest versions of the language variants of every content item in a space, addressed by its codename.
+         *
+         *     Paginated with `x-continuation` (see `Pagination`), in the order the variants were created. Unknown space: 404 (`error_code` 0).
+         */
+        get: operations["listLanguageVariantsBySpaceByCodename"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -2746,7 +4830,7 @@ export interface components {
             value: string | null;
         };
         /**
-         * @description An IANA time zone name (for example `Europe/Prague`, `UTC`). Only used to display the time; the time itself is the ISO-8601 value it accompanies.
+         * @description An IANA time zone name (for example `Europe/Prague`, `UTC`). Only used to display the time; the time itself is the ISO-8601 value it accompanies. A name that is not an IANA time zone (`Mars/Base`, `+01:00`) is a 400 with `error_code` 5 and the field's path (wfkit, as Kontent.ai validates it).
          * @example Europe/Prague
          */
         Timezone: string;
@@ -2759,7 +4843,7 @@ export interface components {
              *     (`error_code` 5, path `elements[i].value`).
              */
             value: string | number | null;
-            /** @description For `date_time` elements: the IANA time zone the value is shown in. */
+            /** @description For `date_time` elements: the IANA time zone the value is shown in (another name is a 400, `error_code` 5, path `elements[i].display_timezone`). */
             display_timezone?: string | null;
         };
         /**
@@ -2775,7 +4859,7 @@ export interface components {
              *     (`error_code` 5, path `elements[i].value`).
              */
             value: string | number | null;
-            /** @description For `date_time` elements: the IANA time zone the value is shown in. */
+            /** @description For `date_time` elements: the IANA time zone the value is shown in (another name is a 400, `error_code` 5, path `elements[i].display_timezone`). */
             display_timezone?: string | null;
         };
         /**
@@ -2946,6 +5030,12 @@ export interface components {
             external_id?: components["schemas"]["ExternalId"];
             /** @description The type's content elements. */
             elements: components["schemas"]["ContentTypeElementInput"][];
+        };
+        /** @description A page of language variants. */
+        LanguageVariantListing: {
+            /** @description One page of language variants (their latest versions). */
+            variants: components["schemas"]["LanguageVariant"][];
+            pagination: components["schemas"]["Pagination"];
         };
         /** @description A page of content types. */
         ContentTypeListing: {
@@ -3167,6 +5257,33 @@ export interface components {
                 "application/json": components["schemas"]["KontentError"];
             };
         };
+        /** @description The variant is published or scheduled and cannot be deleted (5). */
+        DeleteVariantRefused: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["KontentError"];
+            };
+        };
+        /** @description The collection does not exist (`error_code` 0). */
+        CollectionNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["KontentError"];
+            };
+        };
+        /** @description The space does not exist (`error_code` 0). */
+        SpaceNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["KontentError"];
+            };
+        };
         /** @description The variant cannot be published or scheduled, or the schedule is invalid. */
         PublishRefused: {
             headers: {
@@ -3378,6 +5495,36 @@ export interface components {
          * @example 1aeb9220-f167-4f8e-a7db-1bfec365fa80
          */
         TypeId: string;
+        /**
+         * @description The content type's external ID.
+         * @example article
+         */
+        TypeExternalId: string;
+        /**
+         * @description The collection's internal ID (the default collection's is the all-zero UUID).
+         * @example 00000000-0000-0000-0000-000000000000
+         */
+        CollectionId: string;
+        /**
+         * @description The collection's codename.
+         * @example default
+         */
+        CollectionCodename: string;
+        /**
+         * @description The collection's external ID.
+         * @example blog-collection
+         */
+        CollectionExternalId: string;
+        /**
+         * @description The space's internal ID.
+         * @example 2a1b4c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d
+         */
+        SpaceId: string;
+        /**
+         * @description The space's codename.
+         * @example main_site
+         */
+        SpaceCodename: string;
         /**
          * @description The content type's codename.
          * @example article
@@ -3754,6 +5901,46 @@ export interface operations {
                 };
             };
             400: components["responses"]["UpsertVariantRefused"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteLanguageVariant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's internal ID.
+                 * @example f4b3fc05-e988-4dae-9ac1-a94aba566474
+                 */
+                item_id: components["parameters"]["ItemId"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The variant was deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["DeleteVariantRefused"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["VariantNotFound"];
@@ -4286,6 +6473,46 @@ export interface operations {
             500: components["responses"]["InternalServerError"];
         };
     };
+    deleteLanguageVariantByCodename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's codename.
+                 * @example on_roasts
+                 */
+                item_codename: components["parameters"]["ItemCodename"];
+                /**
+                 * @description The language's codename.
+                 * @example es-ES
+                 */
+                language_codename: components["parameters"]["LanguageCodename"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The variant was deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["DeleteVariantRefused"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
     getPublishedLanguageVariantByCodename: {
         parameters: {
             query?: never;
@@ -4811,6 +7038,46 @@ export interface operations {
             500: components["responses"]["InternalServerError"];
         };
     };
+    deleteLanguageVariantByExternalId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's external ID.
+                 * @example ext-on-roasts
+                 */
+                item_external_id: components["parameters"]["ItemExternalId"];
+                /**
+                 * @description The language's codename.
+                 * @example es-ES
+                 */
+                language_codename: components["parameters"]["LanguageCodename"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The variant was deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["DeleteVariantRefused"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
     getPublishedLanguageVariantByExternalId: {
         parameters: {
             query?: never;
@@ -5234,6 +7501,2282 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getLanguageVariantByItemIdAndLanguageCodename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's internal ID.
+                 * @example f4b3fc05-e988-4dae-9ac1-a94aba566474
+                 */
+                item_id: components["parameters"]["ItemId"];
+                /**
+                 * @description The language's codename.
+                 * @example es-ES
+                 */
+                language_codename: components["parameters"]["LanguageCodename"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The latest version of the variant. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageVariant"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    upsertLanguageVariantByItemIdAndLanguageCodename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's internal ID.
+                 * @example f4b3fc05-e988-4dae-9ac1-a94aba566474
+                 */
+                item_id: components["parameters"]["ItemId"];
+                /**
+                 * @description The language's codename.
+                 * @example es-ES
+                 */
+                language_codename: components["parameters"]["LanguageCodename"];
+            };
+            cookie?: never;
+        };
+        /** @description Element values and workflow data to set. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LanguageVariantUpsert"];
+            };
+        };
+        responses: {
+            /** @description The variant was updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageVariant"];
+                };
+            };
+            /** @description The variant was created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageVariant"];
+                };
+            };
+            400: components["responses"]["UpsertVariantRefused"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteLanguageVariantByItemIdAndLanguageCodename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's internal ID.
+                 * @example f4b3fc05-e988-4dae-9ac1-a94aba566474
+                 */
+                item_id: components["parameters"]["ItemId"];
+                /**
+                 * @description The language's codename.
+                 * @example es-ES
+                 */
+                language_codename: components["parameters"]["LanguageCodename"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The variant was deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["DeleteVariantRefused"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getPublishedLanguageVariantByItemIdAndLanguageCodename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's internal ID.
+                 * @example f4b3fc05-e988-4dae-9ac1-a94aba566474
+                 */
+                item_id: components["parameters"]["ItemId"];
+                /**
+                 * @description The language's codename.
+                 * @example es-ES
+                 */
+                language_codename: components["parameters"]["LanguageCodename"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The published version of the variant. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageVariant"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["PublishedVariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    changeWorkflowOfLanguageVariantByItemIdAndLanguageCodename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's internal ID.
+                 * @example f4b3fc05-e988-4dae-9ac1-a94aba566474
+                 */
+                item_id: components["parameters"]["ItemId"];
+                /**
+                 * @description The language's codename.
+                 * @example es-ES
+                 */
+                language_codename: components["parameters"]["LanguageCodename"];
+            };
+            cookie?: never;
+        };
+        /** @description The target workflow and step. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeWorkflowRequest"];
+            };
+        };
+        responses: {
+            /** @description The variant moved to the workflow step. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ChangeWorkflowRefused"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    changeWorkflowStepOfLanguageVariantByItemIdAndLanguageCodename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's internal ID.
+                 * @example f4b3fc05-e988-4dae-9ac1-a94aba566474
+                 */
+                item_id: components["parameters"]["ItemId"];
+                /**
+                 * @description The language's codename.
+                 * @example es-ES
+                 */
+                language_codename: components["parameters"]["LanguageCodename"];
+                /**
+                 * @description The target workflow step's internal ID.
+                 * @example c236dedd-a216-47fa-b0c0-0ea33877f357
+                 */
+                step_id: components["parameters"]["StepId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The variant moved to the step. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ChangeWorkflowRefused"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    createNewVersionOfLanguageVariantByItemIdAndLanguageCodename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's internal ID.
+                 * @example f4b3fc05-e988-4dae-9ac1-a94aba566474
+                 */
+                item_id: components["parameters"]["ItemId"];
+                /**
+                 * @description The language's codename.
+                 * @example es-ES
+                 */
+                language_codename: components["parameters"]["LanguageCodename"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A new version was created in the first workflow step. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["NewVersionRefused"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    publishLanguageVariantByItemIdAndLanguageCodename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's internal ID.
+                 * @example f4b3fc05-e988-4dae-9ac1-a94aba566474
+                 */
+                item_id: components["parameters"]["ItemId"];
+                /**
+                 * @description The language's codename.
+                 * @example es-ES
+                 */
+                language_codename: components["parameters"]["LanguageCodename"];
+            };
+            cookie?: never;
+        };
+        /** @description Optional: when to publish. Without a body (or `scheduled_to`) the variant is published now. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ScheduleRequest"];
+            };
+        };
+        responses: {
+            /** @description The variant was published, or scheduled for publishing. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["PublishRefused"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    schedulePublishAndUnpublishLanguageVariantByItemIdAndLanguageCodename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's internal ID.
+                 * @example f4b3fc05-e988-4dae-9ac1-a94aba566474
+                 */
+                item_id: components["parameters"]["ItemId"];
+                /**
+                 * @description The language's codename.
+                 * @example es-ES
+                 */
+                language_codename: components["parameters"]["LanguageCodename"];
+            };
+            cookie?: never;
+        };
+        /** @description The dates to schedule. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchedulePublishAndUnpublishRequest"];
+            };
+        };
+        responses: {
+            /** @description The schedule was set. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ScheduleRefused"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    cancelScheduledPublishingOfLanguageVariantByItemIdAndLanguageCodename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's internal ID.
+                 * @example f4b3fc05-e988-4dae-9ac1-a94aba566474
+                 */
+                item_id: components["parameters"]["ItemId"];
+                /**
+                 * @description The language's codename.
+                 * @example es-ES
+                 */
+                language_codename: components["parameters"]["LanguageCodename"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The scheduled publishing was cancelled. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["NothingScheduled"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    cancelScheduledUnpublishingOfLanguageVariantByItemIdAndLanguageCodename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's internal ID.
+                 * @example f4b3fc05-e988-4dae-9ac1-a94aba566474
+                 */
+                item_id: components["parameters"]["ItemId"];
+                /**
+                 * @description The language's codename.
+                 * @example es-ES
+                 */
+                language_codename: components["parameters"]["LanguageCodename"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The scheduled unpublishing was cancelled. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["NothingScheduled"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    unpublishAndArchiveLanguageVariantByItemIdAndLanguageCodename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's internal ID.
+                 * @example f4b3fc05-e988-4dae-9ac1-a94aba566474
+                 */
+                item_id: components["parameters"]["ItemId"];
+                /**
+                 * @description The language's codename.
+                 * @example es-ES
+                 */
+                language_codename: components["parameters"]["LanguageCodename"];
+            };
+            cookie?: never;
+        };
+        /** @description Optional: when to unpublish. Without a body (or `scheduled_to`) it happens now. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ScheduleRequest"];
+            };
+        };
+        responses: {
+            /** @description The variant was unpublished and archived, or its unpublishing was scheduled. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["UnpublishRefused"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    unpublishLanguageVariantToFirstStepByItemIdAndLanguageCodename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's internal ID.
+                 * @example f4b3fc05-e988-4dae-9ac1-a94aba566474
+                 */
+                item_id: components["parameters"]["ItemId"];
+                /**
+                 * @description The language's codename.
+                 * @example es-ES
+                 */
+                language_codename: components["parameters"]["LanguageCodename"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The variant was unpublished and moved to the first workflow step. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["NotPublished"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getLanguageVariantByItemCodenameAndLanguageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's codename.
+                 * @example on_roasts
+                 */
+                item_codename: components["parameters"]["ItemCodename"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The latest version of the variant. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageVariant"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    upsertLanguageVariantByItemCodenameAndLanguageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's codename.
+                 * @example on_roasts
+                 */
+                item_codename: components["parameters"]["ItemCodename"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        /** @description Element values and workflow data to set. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LanguageVariantUpsert"];
+            };
+        };
+        responses: {
+            /** @description The variant was updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageVariant"];
+                };
+            };
+            /** @description The variant was created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageVariant"];
+                };
+            };
+            400: components["responses"]["UpsertVariantRefused"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteLanguageVariantByItemCodenameAndLanguageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's codename.
+                 * @example on_roasts
+                 */
+                item_codename: components["parameters"]["ItemCodename"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The variant was deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["DeleteVariantRefused"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getPublishedLanguageVariantByItemCodenameAndLanguageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's codename.
+                 * @example on_roasts
+                 */
+                item_codename: components["parameters"]["ItemCodename"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The published version of the variant. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageVariant"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["PublishedVariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    changeWorkflowOfLanguageVariantByItemCodenameAndLanguageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's codename.
+                 * @example on_roasts
+                 */
+                item_codename: components["parameters"]["ItemCodename"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        /** @description The target workflow and step. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeWorkflowRequest"];
+            };
+        };
+        responses: {
+            /** @description The variant moved to the workflow step. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ChangeWorkflowRefused"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    changeWorkflowStepOfLanguageVariantByItemCodenameAndLanguageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's codename.
+                 * @example on_roasts
+                 */
+                item_codename: components["parameters"]["ItemCodename"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+                /**
+                 * @description The target workflow step's internal ID.
+                 * @example c236dedd-a216-47fa-b0c0-0ea33877f357
+                 */
+                step_id: components["parameters"]["StepId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The variant moved to the step. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ChangeWorkflowRefused"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    createNewVersionOfLanguageVariantByItemCodenameAndLanguageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's codename.
+                 * @example on_roasts
+                 */
+                item_codename: components["parameters"]["ItemCodename"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A new version was created in the first workflow step. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["NewVersionRefused"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    publishLanguageVariantByItemCodenameAndLanguageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's codename.
+                 * @example on_roasts
+                 */
+                item_codename: components["parameters"]["ItemCodename"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        /** @description Optional: when to publish. Without a body (or `scheduled_to`) the variant is published now. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ScheduleRequest"];
+            };
+        };
+        responses: {
+            /** @description The variant was published, or scheduled for publishing. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["PublishRefused"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    schedulePublishAndUnpublishLanguageVariantByItemCodenameAndLanguageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's codename.
+                 * @example on_roasts
+                 */
+                item_codename: components["parameters"]["ItemCodename"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        /** @description The dates to schedule. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchedulePublishAndUnpublishRequest"];
+            };
+        };
+        responses: {
+            /** @description The schedule was set. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ScheduleRefused"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    cancelScheduledPublishingOfLanguageVariantByItemCodenameAndLanguageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's codename.
+                 * @example on_roasts
+                 */
+                item_codename: components["parameters"]["ItemCodename"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The scheduled publishing was cancelled. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["NothingScheduled"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    cancelScheduledUnpublishingOfLanguageVariantByItemCodenameAndLanguageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's codename.
+                 * @example on_roasts
+                 */
+                item_codename: components["parameters"]["ItemCodename"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The scheduled unpublishing was cancelled. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["NothingScheduled"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    unpublishAndArchiveLanguageVariantByItemCodenameAndLanguageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's codename.
+                 * @example on_roasts
+                 */
+                item_codename: components["parameters"]["ItemCodename"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        /** @description Optional: when to unpublish. Without a body (or `scheduled_to`) it happens now. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ScheduleRequest"];
+            };
+        };
+        responses: {
+            /** @description The variant was unpublished and archived, or its unpublishing was scheduled. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["UnpublishRefused"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    unpublishLanguageVariantToFirstStepByItemCodenameAndLanguageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's codename.
+                 * @example on_roasts
+                 */
+                item_codename: components["parameters"]["ItemCodename"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The variant was unpublished and moved to the first workflow step. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["NotPublished"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getLanguageVariantByExternalIdAndLanguageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's external ID.
+                 * @example ext-on-roasts
+                 */
+                item_external_id: components["parameters"]["ItemExternalId"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The latest version of the variant. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageVariant"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    upsertLanguageVariantByExternalIdAndLanguageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's external ID.
+                 * @example ext-on-roasts
+                 */
+                item_external_id: components["parameters"]["ItemExternalId"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        /** @description Element values and workflow data to set. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LanguageVariantUpsert"];
+            };
+        };
+        responses: {
+            /** @description The variant was updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageVariant"];
+                };
+            };
+            /** @description The variant was created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageVariant"];
+                };
+            };
+            400: components["responses"]["UpsertVariantRefused"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteLanguageVariantByExternalIdAndLanguageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's external ID.
+                 * @example ext-on-roasts
+                 */
+                item_external_id: components["parameters"]["ItemExternalId"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The variant was deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["DeleteVariantRefused"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getPublishedLanguageVariantByExternalIdAndLanguageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's external ID.
+                 * @example ext-on-roasts
+                 */
+                item_external_id: components["parameters"]["ItemExternalId"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The published version of the variant. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageVariant"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["PublishedVariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    changeWorkflowOfLanguageVariantByExternalIdAndLanguageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's external ID.
+                 * @example ext-on-roasts
+                 */
+                item_external_id: components["parameters"]["ItemExternalId"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        /** @description The target workflow and step. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeWorkflowRequest"];
+            };
+        };
+        responses: {
+            /** @description The variant moved to the workflow step. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ChangeWorkflowRefused"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    changeWorkflowStepOfLanguageVariantByExternalIdAndLanguageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's external ID.
+                 * @example ext-on-roasts
+                 */
+                item_external_id: components["parameters"]["ItemExternalId"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+                /**
+                 * @description The target workflow step's internal ID.
+                 * @example c236dedd-a216-47fa-b0c0-0ea33877f357
+                 */
+                step_id: components["parameters"]["StepId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The variant moved to the step. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ChangeWorkflowRefused"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    createNewVersionOfLanguageVariantByExternalIdAndLanguageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's external ID.
+                 * @example ext-on-roasts
+                 */
+                item_external_id: components["parameters"]["ItemExternalId"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A new version was created in the first workflow step. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["NewVersionRefused"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    publishLanguageVariantByExternalIdAndLanguageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's external ID.
+                 * @example ext-on-roasts
+                 */
+                item_external_id: components["parameters"]["ItemExternalId"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        /** @description Optional: when to publish. Without a body (or `scheduled_to`) the variant is published now. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ScheduleRequest"];
+            };
+        };
+        responses: {
+            /** @description The variant was published, or scheduled for publishing. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["PublishRefused"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    schedulePublishAndUnpublishLanguageVariantByExternalIdAndLanguageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's external ID.
+                 * @example ext-on-roasts
+                 */
+                item_external_id: components["parameters"]["ItemExternalId"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        /** @description The dates to schedule. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchedulePublishAndUnpublishRequest"];
+            };
+        };
+        responses: {
+            /** @description The schedule was set. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ScheduleRefused"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    cancelScheduledPublishingOfLanguageVariantByExternalIdAndLanguageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's external ID.
+                 * @example ext-on-roasts
+                 */
+                item_external_id: components["parameters"]["ItemExternalId"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The scheduled publishing was cancelled. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["NothingScheduled"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    cancelScheduledUnpublishingOfLanguageVariantByExternalIdAndLanguageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's external ID.
+                 * @example ext-on-roasts
+                 */
+                item_external_id: components["parameters"]["ItemExternalId"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The scheduled unpublishing was cancelled. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["NothingScheduled"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    unpublishAndArchiveLanguageVariantByExternalIdAndLanguageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's external ID.
+                 * @example ext-on-roasts
+                 */
+                item_external_id: components["parameters"]["ItemExternalId"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        /** @description Optional: when to unpublish. Without a body (or `scheduled_to`) it happens now. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ScheduleRequest"];
+            };
+        };
+        responses: {
+            /** @description The variant was unpublished and archived, or its unpublishing was scheduled. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["UnpublishRefused"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    unpublishLanguageVariantToFirstStepByExternalIdAndLanguageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's external ID.
+                 * @example ext-on-roasts
+                 */
+                item_external_id: components["parameters"]["ItemExternalId"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The variant was unpublished and moved to the first workflow step. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["NotPublished"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["VariantNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listLanguageVariantsOfItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's internal ID.
+                 * @example f4b3fc05-e988-4dae-9ac1-a94aba566474
+                 */
+                item_id: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every variant of the item (a bare array, not paginated). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageVariant"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["ItemNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listLanguageVariantsOfItemByCodename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's codename.
+                 * @example on_roasts
+                 */
+                item_codename: components["parameters"]["ItemCodename"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every variant of the item (a bare array, not paginated). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageVariant"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["ItemNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listLanguageVariantsOfItemByExternalId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content item's external ID.
+                 * @example ext-on-roasts
+                 */
+                item_external_id: components["parameters"]["ItemExternalId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every variant of the item (a bare array, not paginated). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageVariant"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["ItemNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listLanguageVariantsOfContentType: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `pagination.continuation_token` of the previous page; omit for the first page. An unknown or malformed token is a 400 with `error_code` 1007.
+                 * @example W3sidG9rZW4iOiIrUklEOn5xS0ZBQUtDN3hZVUJBQUFBQUFBQUFBPT0jUlQ6MSNUUkM6MTAwIiwicmFuZ2UiOnsibWluIjoiIiwibWF4IjoiRkYifX1d
+                 */
+                "x-continuation"?: components["parameters"]["Continuation"];
+            };
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content type's internal ID.
+                 * @example 1aeb9220-f167-4f8e-a7db-1bfec365fa80
+                 */
+                type_id: components["parameters"]["TypeId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the variants of the type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageVariantListing"];
+                };
+            };
+            400: components["responses"]["ListBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["ContentTypeNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listLanguageVariantsOfContentTypeWithComponents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `pagination.continuation_token` of the previous page; omit for the first page. An unknown or malformed token is a 400 with `error_code` 1007.
+                 * @example W3sidG9rZW4iOiIrUklEOn5xS0ZBQUtDN3hZVUJBQUFBQUFBQUFBPT0jUlQ6MSNUUkM6MTAwIiwicmFuZ2UiOnsibWluIjoiIiwibWF4IjoiRkYifX1d
+                 */
+                "x-continuation"?: components["parameters"]["Continuation"];
+            };
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content type's internal ID.
+                 * @example 1aeb9220-f167-4f8e-a7db-1bfec365fa80
+                 */
+                type_id: components["parameters"]["TypeId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the variants that use the type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageVariantListing"];
+                };
+            };
+            400: components["responses"]["ListBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["ContentTypeNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listLanguageVariantsOfContentTypeByCodename: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `pagination.continuation_token` of the previous page; omit for the first page. An unknown or malformed token is a 400 with `error_code` 1007.
+                 * @example W3sidG9rZW4iOiIrUklEOn5xS0ZBQUtDN3hZVUJBQUFBQUFBQUFBPT0jUlQ6MSNUUkM6MTAwIiwicmFuZ2UiOnsibWluIjoiIiwibWF4IjoiRkYifX1d
+                 */
+                "x-continuation"?: components["parameters"]["Continuation"];
+            };
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content type's codename.
+                 * @example article
+                 */
+                type_codename: components["parameters"]["TypeCodename"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the variants of the type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageVariantListing"];
+                };
+            };
+            400: components["responses"]["ListBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["ContentTypeNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listLanguageVariantsOfContentTypeWithComponentsByCodename: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `pagination.continuation_token` of the previous page; omit for the first page. An unknown or malformed token is a 400 with `error_code` 1007.
+                 * @example W3sidG9rZW4iOiIrUklEOn5xS0ZBQUtDN3hZVUJBQUFBQUFBQUFBPT0jUlQ6MSNUUkM6MTAwIiwicmFuZ2UiOnsibWluIjoiIiwibWF4IjoiRkYifX1d
+                 */
+                "x-continuation"?: components["parameters"]["Continuation"];
+            };
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content type's codename.
+                 * @example article
+                 */
+                type_codename: components["parameters"]["TypeCodename"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the variants that use the type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageVariantListing"];
+                };
+            };
+            400: components["responses"]["ListBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["ContentTypeNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listLanguageVariantsOfContentTypeByExternalId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `pagination.continuation_token` of the previous page; omit for the first page. An unknown or malformed token is a 400 with `error_code` 1007.
+                 * @example W3sidG9rZW4iOiIrUklEOn5xS0ZBQUtDN3hZVUJBQUFBQUFBQUFBPT0jUlQ6MSNUUkM6MTAwIiwicmFuZ2UiOnsibWluIjoiIiwibWF4IjoiRkYifX1d
+                 */
+                "x-continuation"?: components["parameters"]["Continuation"];
+            };
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content type's external ID.
+                 * @example article
+                 */
+                type_external_id: components["parameters"]["TypeExternalId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the variants of the type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageVariantListing"];
+                };
+            };
+            400: components["responses"]["ListBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["ContentTypeNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listLanguageVariantsOfContentTypeWithComponentsByExternalId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `pagination.continuation_token` of the previous page; omit for the first page. An unknown or malformed token is a 400 with `error_code` 1007.
+                 * @example W3sidG9rZW4iOiIrUklEOn5xS0ZBQUtDN3hZVUJBQUFBQUFBQUFBPT0jUlQ6MSNUUkM6MTAwIiwicmFuZ2UiOnsibWluIjoiIiwibWF4IjoiRkYifX1d
+                 */
+                "x-continuation"?: components["parameters"]["Continuation"];
+            };
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content type's external ID.
+                 * @example article
+                 */
+                type_external_id: components["parameters"]["TypeExternalId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the variants that use the type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageVariantListing"];
+                };
+            };
+            400: components["responses"]["ListBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["ContentTypeNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listLanguageVariantsByCollection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `pagination.continuation_token` of the previous page; omit for the first page. An unknown or malformed token is a 400 with `error_code` 1007.
+                 * @example W3sidG9rZW4iOiIrUklEOn5xS0ZBQUtDN3hZVUJBQUFBQUFBQUFBPT0jUlQ6MSNUUkM6MTAwIiwicmFuZ2UiOnsibWluIjoiIiwibWF4IjoiRkYifX1d
+                 */
+                "x-continuation"?: components["parameters"]["Continuation"];
+            };
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The collection's internal ID (the default collection's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                collection_id: components["parameters"]["CollectionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the variants in the collection. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageVariantListing"];
+                };
+            };
+            400: components["responses"]["ListBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["CollectionNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listLanguageVariantsByCollectionByCodename: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `pagination.continuation_token` of the previous page; omit for the first page. An unknown or malformed token is a 400 with `error_code` 1007.
+                 * @example W3sidG9rZW4iOiIrUklEOn5xS0ZBQUtDN3hZVUJBQUFBQUFBQUFBPT0jUlQ6MSNUUkM6MTAwIiwicmFuZ2UiOnsibWluIjoiIiwibWF4IjoiRkYifX1d
+                 */
+                "x-continuation"?: components["parameters"]["Continuation"];
+            };
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The collection's codename.
+                 * @example default
+                 */
+                collection_codename: components["parameters"]["CollectionCodename"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the variants in the collection. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageVariantListing"];
+                };
+            };
+            400: components["responses"]["ListBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["CollectionNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listLanguageVariantsByCollectionByExternalId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `pagination.continuation_token` of the previous page; omit for the first page. An unknown or malformed token is a 400 with `error_code` 1007.
+                 * @example W3sidG9rZW4iOiIrUklEOn5xS0ZBQUtDN3hZVUJBQUFBQUFBQUFBPT0jUlQ6MSNUUkM6MTAwIiwicmFuZ2UiOnsibWluIjoiIiwibWF4IjoiRkYifX1d
+                 */
+                "x-continuation"?: components["parameters"]["Continuation"];
+            };
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The collection's external ID.
+                 * @example blog-collection
+                 */
+                collection_external_id: components["parameters"]["CollectionExternalId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the variants in the collection. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageVariantListing"];
+                };
+            };
+            400: components["responses"]["ListBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["CollectionNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listLanguageVariantsBySpace: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `pagination.continuation_token` of the previous page; omit for the first page. An unknown or malformed token is a 400 with `error_code` 1007.
+                 * @example W3sidG9rZW4iOiIrUklEOn5xS0ZBQUtDN3hZVUJBQUFBQUFBQUFBPT0jUlQ6MSNUUkM6MTAwIiwicmFuZ2UiOnsibWluIjoiIiwibWF4IjoiRkYifX1d
+                 */
+                "x-continuation"?: components["parameters"]["Continuation"];
+            };
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The space's internal ID.
+                 * @example 2a1b4c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d
+                 */
+                space_id: components["parameters"]["SpaceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the variants in the space. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageVariantListing"];
+                };
+            };
+            400: components["responses"]["ListBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["SpaceNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listLanguageVariantsBySpaceByCodename: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `pagination.continuation_token` of the previous page; omit for the first page. An unknown or malformed token is a 400 with `error_code` 1007.
+                 * @example W3sidG9rZW4iOiIrUklEOn5xS0ZBQUtDN3hZVUJBQUFBQUFBQUFBPT0jUlQ6MSNUUkM6MTAwIiwicmFuZ2UiOnsibWluIjoiIiwibWF4IjoiRkYifX1d
+                 */
+                "x-continuation"?: components["parameters"]["Continuation"];
+            };
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The space's codename.
+                 * @example main_site
+                 */
+                space_codename: components["parameters"]["SpaceCodename"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the variants in the space. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageVariantListing"];
+                };
+            };
+            400: components["responses"]["ListBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["SpaceNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };

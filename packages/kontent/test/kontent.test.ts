@@ -101,9 +101,45 @@ describe('kontent variants', () => {
     expect(calls[1]?.body).toEqual({ scheduled_to: '2030-01-01T00:00:00Z' });
   });
 
-  it('refuses to mix an id with a codename reference', () => {
+  it('takes every combination of item and language identifiers Kontent accepts', async () => {
+    const { kontent, calls } = setup(() => Response.json({ elements: [] }));
+    await kontent.variants.get('item-id', 'codename/en');
+    await kontent.variants.get('codename/x', 'lang-id');
+    await kontent.variants.get('external-id/e', 'lang-id');
+    await kontent.variants.delete('codename/x', 'codename/en');
+    await kontent.variants.delete('item-id', 'lang-id');
+    expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual([
+      `GET ${BASE}/items/item-id/variants/codename/en`,
+      `GET ${BASE}/items/codename/x/variants/lang-id`,
+      `GET ${BASE}/items/external-id/e/variants/lang-id`,
+      `DELETE ${BASE}/items/codename/x/variants/codename/en`,
+      `DELETE ${BASE}/items/item-id/variants/lang-id`,
+    ]);
+  });
+
+  it('refuses a form no path takes (a language by external id)', () => {
     const { kontent } = setup();
-    expect(() => kontent.variants.get('item-id', 'codename/en')).toThrow(TypeError);
+    expect(() => kontent.variants.get('item-id', 'external-id/en')).toThrow(TypeError);
+  });
+
+  it('lists variants of an item, a type, a collection and a space', async () => {
+    const { kontent, calls } = setup((r) =>
+      /\/items\/[^/]+\/variants$/.test(new URL(r.url).pathname)
+        ? Response.json([])
+        : Response.json({ variants: [], pagination: { continuation_token: null, next_page: null } }),
+    );
+    await kontent.variants.listOfItem('codename/x');
+    expect(await kontent.variants.listOfType('codename/article').toArray()).toEqual([]);
+    await kontent.variants.listOfTypeWithComponents('type-id').toArray();
+    await kontent.variants.listByCollection('external-id/blog').toArray();
+    await kontent.variants.listBySpace('space-id').toArray();
+    expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual([
+      `GET ${BASE}/items/codename/x/variants`,
+      `GET ${BASE}/types/codename/article/variants`,
+      `GET ${BASE}/types/type-id/components`,
+      `GET ${BASE}/collections/external-id/blog/variants`,
+      `GET ${BASE}/spaces/space-id/variants`,
+    ]);
   });
 
   it('reads and upserts variants', async () => {

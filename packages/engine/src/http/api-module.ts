@@ -52,6 +52,11 @@ export interface ErrorShape {
   /** The operation exists in the spec but no handler is registered; default: internal's body with 501. */
   notImplemented?(ctx: ErrorContext): Reply;
   /**
+   * Any other error answer (400, 404, 409, ...) with `ctx.message`: the runtime's errors (RuntimeError, mapped to a
+   * status once by the dispatch). Default: notFound's body with the status.
+   */
+  error?(status: number, ctx: ErrorContext): Reply;
+  /**
    * The request is refused before validation, ctx.message says why: 413 (body over the API's limit) or 415 (a body
    * that is not JSON). Default: validation's body with that status.
    */

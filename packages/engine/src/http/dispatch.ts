@@ -13,6 +13,7 @@ import type {
   Reply,
   RequestContext,
 } from './api-module.js';
+import { RuntimeError, type RuntimeErrorKind } from '../runtime/errors.js';
 import { ApiError } from './api-module.js';
 import { OperationTable } from './operations.js';
 import { SpecValidator } from './validate.js';
@@ -149,9 +150,16 @@ export class ModuleServer {
       };
       const result = await handler(rctx);
       if (result instanceof Response) {
-        const headers = new Headers(result.headers);
-        headers.set('x-request-id', requestId);
-        return new Response(result.body, { status: result.status, statusText: result.statusText, headers });
+        // Set the header on the handler's own Response: wrapping it in a new one would turn its string body into a
+        // stream, which the Node adapter sends in two writes (headers flushed first) instead of one.
+        try {
+          result.headers.set('x-request-id', requestId);
+          return result;
+        } catch {
+          const headers = new Headers(result.headers); // immutable headers (a fetched or static Response)
+          headers.set('x-request-id', requestId);
+          return new Response(result.body, { status: result.status, statusText: result.statusText, headers });
+        }
       }
       return reply(result);
     } catch (e) {
@@ -168,6 +176,28 @@ export class ModuleServer {
           });
         return reply({ status: e.status, body: e.body, ...(e.headers ? { headers: e.headers } : {}) });
       }
+      // The runtime's errors, for every API: a status by kind, the body in the API's own shape.
+      if (e instanceof RuntimeError && e.kind !== 'failed') {
+        const status = RUNTIME_STATUS[e.kind];
+        const ctx = { ...ectx, message: e.message };
+        const r = errors.error?.(status, ctx) ?? { ...errors.notFound(ctx), status };
+        return reply(r, status);
+      }
+      // A failure inside a process (a script that threw, no flow to take, an unknown variable) is the server's
+      // error, but it says what failed (as IDM passes Flowable's message on); logged with the request id.
+      if (e instanceof RuntimeError) {
+        this.logger.error('request failed', {
+          requestId,
+          api: this.module.name,
+          method: request.method,
+          path: url.pathname,
+          status: 500,
+          error: e.message,
+          ...(e.trace ? { trace: e.trace } : {}),
+        });
+        const r = errors.error?.(500, { ...ectx, message: e.message }) ?? errors.internal(ectx);
+        return reply(r, 500);
+      }
       this.logger.error('unhandled error', {
         requestId,
         api: this.module.name,
@@ -183,3 +213,11 @@ export class ModuleServer {
     }
   }
 }
+
+/** RuntimeError kind → HTTP status (every API). */
+const RUNTIME_STATUS: Record<Exclude<RuntimeErrorKind, 'failed'>, number> = {
+  'not-found': 404,
+  conflict: 409,
+  'bad-request': 400,
+  forbidden: 403,
+};

@@ -268,8 +268,45 @@ export class Runtime {
       );
       if (running.rowCount) throw conflict('Cannot delete process definition with the running instances.');
       await tx.query('DELETE FROM wf_deployment WHERE id = $1', [d.deployment_id]);
-      for (const k of this.graphCache.keys()) if (k === id) this.graphCache.delete(k);
+      this.graphCache.delete(id);
       return d;
+    });
+  }
+
+  /** Deletes a deployment of this view and its definitions (undoing a deploy); refused while instances run. */
+  async deleteDeployment(deploymentId: string): Promise<void> {
+    await this.transaction(async (tx) => {
+      const { rows } = await tx.query<{ owner_api: string; tenant: string }>(
+        'SELECT owner_api, tenant FROM wf_deployment WHERE id = $1 FOR UPDATE',
+        [deploymentId],
+      );
+      if (!rows[0] || !this.owns(rows[0])) throw notFound(`Deployment '${deploymentId}' not found`);
+      const running = await tx.query(
+        'SELECT 1 FROM wf_instance i JOIN wf_definition d ON d.id = i.definition_id WHERE d.deployment_id = $1 LIMIT 1',
+        [deploymentId],
+      );
+      if (running.rowCount) throw conflict('Cannot delete a deployment with running instances.');
+      const { rows: defs } = await tx.query<{ id: string }>('SELECT id FROM wf_definition WHERE deployment_id = $1', [
+        deploymentId,
+      ]);
+      await tx.query('DELETE FROM wf_deployment WHERE id = $1', [deploymentId]);
+      for (const d of defs) this.graphCache.delete(d.id);
+    });
+  }
+
+  /** Deletes the history of an ended instance of this view (instance, activities, tasks, variables). */
+  async deleteHistory(instanceId: string): Promise<void> {
+    await this.transaction(async (tx) => {
+      const { rows } = await tx.query<{ owner_api: string; tenant: string; end_time: Date | null }>(
+        'SELECT owner_api, tenant, end_time FROM wf_hi_instance WHERE id = $1 FOR UPDATE',
+        [instanceId],
+      );
+      if (!rows[0] || !this.owns(rows[0])) throw notFound(`Historic process instance '${instanceId}' not found`);
+      if (!rows[0].end_time) throw conflict(`Process instance '${instanceId}' is still running`);
+      await tx.query('DELETE FROM wf_hi_variable WHERE instance_id = $1', [instanceId]);
+      await tx.query('DELETE FROM wf_hi_task WHERE instance_id = $1', [instanceId]);
+      await tx.query('DELETE FROM wf_hi_activity WHERE instance_id = $1', [instanceId]);
+      await tx.query('DELETE FROM wf_hi_instance WHERE id = $1', [instanceId]);
     });
   }
 
@@ -534,6 +571,20 @@ export class Runtime {
       }
     }
     return n;
+  }
+
+  /**
+   * Moves a waiting timer (an intermediate timer event or a timer boundary event) to `dueAt`: its execution and its
+   * job move together. Not found for an execution that does not wait on a timer.
+   */
+  async rescheduleTimer(executionId: string, dueAt: Date): Promise<void> {
+    await this.command(async (s) => {
+      const { e } = await this.lockExecution(s, executionId);
+      if (e.eventType !== 'timer') throw notFound(`Execution '${executionId}' is not waiting for a timer`);
+      e.dueAt = dueAt;
+      s.touch(e);
+      s.timersToSchedule.push(e);
+    });
   }
 
   /** Fires a due timer (job handler); a timer whose execution is gone is ignored. */

@@ -29,7 +29,8 @@ export type RelationName = keyof typeof TABLES;
 const UNOWNED = new Set<RelationName>(['variables', 'variableHistory']);
 
 /**
- * A FROM item of the scope's rows of a relation: `FROM ${relation('tasks', scope)} t`. The scope is written into the
+ * A FROM item of the scope's rows of a relation: `FROM ${relation('tasks', scope)} t` (give it an alias: PostgreSQL
+ * before 16 requires one for a subquery). The scope is written into the
  * SQL as literals (an API name and a tenant id, quoted), so it composes with any parameter numbering.
  */
 export function relation(name: RelationName, scope: OwnerScope): string {

@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import type { KontentExtras } from '../../src/apis/kontent/auth.js';
 import { apiModule } from '../../src/apis/kontent/index.js';
 import { createApp, type WfkitApp } from '../../src/app.js';
-import { parseConfig } from '../../src/config.js';
+import { parseConfig, type WfkitConfig } from '../../src/config.js';
 import { checkResponse } from '../../src/http/response-check.js';
 import { TestClock } from '../../src/runtime/clock.js';
 import { defaultIds } from '../../src/runtime/ids.js';
@@ -40,7 +40,7 @@ export interface Kontent {
   ): Promise<Answer>;
 }
 
-export function kontentConfig(extra: KontentExtras = {}) {
+export function kontentConfig(extra: KontentExtras & Partial<WfkitConfig['kontent']> = {}) {
   const config = parseConfig({ WFKIT_KONTENT_ENVIRONMENT_ID: ENV, WFKIT_KONTENT_API_KEY: KEY });
   config.kontent = Object.assign({}, config.kontent, {
     keys: [
@@ -54,7 +54,7 @@ export function kontentConfig(extra: KontentExtras = {}) {
 
 export async function startKontent(
   store: Db | StoreOptions,
-  options: { clock?: TestClock; extra?: KontentExtras } = {},
+  options: { clock?: TestClock; extra?: KontentExtras & Partial<WfkitConfig['kontent']> } = {},
 ): Promise<Kontent> {
   const clock = options.clock ?? new TestClock('2030-01-01T00:00:00.000Z');
   const app = createApp({

@@ -25,6 +25,10 @@ export interface KontentResources {
      *
      * The body is validated as described in `WorkflowInput`; every problem is reported at once in `validation_errors`.
      *
+     * Managing workflows is a permission of its own (Kontent.ai's "Manage workflows"): Management API keys have it;
+     * a personal key has it only with the Project manager role. Others get 403 (`error_code` 16), whatever the
+     * steps' `role_ids` allow.
+     *
      * `POST /projects/{environment_id}/workflows`
      */
     add(body: Body<operations['addWorkflow']>, options?: CallOptions): ApiPromise<Ok<operations['addWorkflow']>>;
@@ -41,6 +45,10 @@ export interface KontentResources {
      *
      * The body is validated as described in `WorkflowInput`. Changing the scope doesn't move existing variants.
      *
+     * Managing workflows is a permission of its own (Kontent.ai's "Manage workflows"): Management API keys have it;
+     * a personal key has it only with the Project manager role. Others get 403 (`error_code` 16), whatever the
+     * steps' `role_ids` allow.
+     *
      * The first argument picks the path: an id, or `'codename/…'`.
      *
      * `PUT /projects/{environment_id}/workflows/{workflow_id}` (id)
@@ -54,6 +62,10 @@ export interface KontentResources {
      *
      * The default workflow cannot be deleted (400, `error_code` 235). wfkit: a workflow that any language variant is in is
      * "in use" and cannot be deleted (400, `error_code` 5); move those variants to another workflow first.
+     *
+     * Managing workflows is a permission of its own (Kontent.ai's "Manage workflows"): Management API keys have it;
+     * a personal key has it only with the Project manager role. Others get 403 (`error_code` 16), whatever the
+     * steps' `role_ids` allow.
      *
      * The first argument picks the path: an id, or `'codename/…'`.
      *
@@ -75,7 +87,7 @@ export interface KontentResources {
      */
     listSteps(options?: CallOptions): ApiPromise<Ok<operations['listWorkflowSteps']>>;
   };
-  /** Language variants and their way through a workflow (change workflow, publish, schedule, unpublish, new version). Identify the item by id, `codename/…` or `external-id/…`, and the language by id or `codename/…`. */
+  /** Language variants and their way through a workflow (upsert, delete, lists, change workflow, publish, schedule, unpublish, new version). Identify the item by id, `codename/…` or `external-id/…`, and the language by id or `codename/…`. */
   readonly variants: {
     /**
      * Retrieve the latest language variant
@@ -84,16 +96,17 @@ export interface KontentResources {
      * contributors, due date and note.
      *
      * This form addresses the variant by item ID and language ID.
-     * wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-     * ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-     * mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-     * `GET /languages/codename/{language_codename}`).
+     * Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+     * `codename/…`; each combination is a path of this spec.
      *
-     * The first argument picks the path: an id, or `'codename/…'` or `'external-id/…'` (identify the other objects the same way: `codename/…`).
+     * The identifiers pick the path: each is an id, `'codename/…'` or `'external-id/…'` where a path below takes that form.
      *
      * `GET /projects/{environment_id}/items/{item_id}/variants/{language_id}` (id)
-     * `GET /projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}` (codename)
-     * `GET /projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}` (external-id)
+     * `GET /projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}` (codename,codename)
+     * `GET /projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}` (external-id,codename)
+     * `GET /projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}` (id,codename)
+     * `GET /projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}` (codename,id)
+     * `GET /projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}` (external-id,id)
      */
     get(item: string, language: string, options?: CallOptions): ApiPromise<Ok<operations['getLanguageVariant']>>;
     /**
@@ -115,18 +128,42 @@ export interface KontentResources {
      * type. The key's role must be allowed in the variant's current step (403, `error_code` 16).
      *
      * This form addresses the variant by item ID and language ID.
-     * wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-     * ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-     * mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-     * `GET /languages/codename/{language_codename}`).
+     * Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+     * `codename/…`; each combination is a path of this spec.
      *
-     * The first argument picks the path: an id, or `'codename/…'` or `'external-id/…'` (identify the other objects the same way: `codename/…`).
+     * The identifiers pick the path: each is an id, `'codename/…'` or `'external-id/…'` where a path below takes that form.
      *
      * `PUT /projects/{environment_id}/items/{item_id}/variants/{language_id}` (id)
-     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}` (codename)
-     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}` (external-id)
+     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}` (codename,codename)
+     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}` (external-id,codename)
+     * `PUT /projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}` (id,codename)
+     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}` (codename,id)
+     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}` (external-id,id)
      */
     upsert(item: string, language: string, body: Body<operations['upsertLanguageVariant']>, options?: CallOptions): ApiPromise<Ok<operations['upsertLanguageVariant']>>;
+    /**
+     * Delete a language variant
+     *
+     * Delete a language variant: its latest version and, while it has one, its published version.
+     *
+     * A variant in the Published or Scheduled step, or one scheduled for unpublishing, cannot be deleted (400,
+     * `error_code` 5): unpublish it or cancel the schedule first. The key's role must be allowed in the variant's
+     * current step (403, `error_code` 16).
+     *
+     * This form addresses the variant by item ID and language ID.
+     * Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+     * `codename/…`; each combination is a path of this spec.
+     *
+     * The identifiers pick the path: each is an id, `'codename/…'` or `'external-id/…'` where a path below takes that form.
+     *
+     * `DELETE /projects/{environment_id}/items/{item_id}/variants/{language_id}` (id)
+     * `DELETE /projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}` (codename,codename)
+     * `DELETE /projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}` (external-id,codename)
+     * `DELETE /projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}` (id,codename)
+     * `DELETE /projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}` (codename,id)
+     * `DELETE /projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}` (external-id,id)
+     */
+    delete(item: string, language: string, options?: CallOptions): ApiPromise<Ok<operations['deleteLanguageVariant']>>;
     /**
      * Retrieve the published language variant
      *
@@ -134,16 +171,17 @@ export interface KontentResources {
      * published or was unpublished.
      *
      * This form addresses the variant by item ID and language ID.
-     * wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-     * ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-     * mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-     * `GET /languages/codename/{language_codename}`).
+     * Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+     * `codename/…`; each combination is a path of this spec.
      *
-     * The first argument picks the path: an id, or `'codename/…'` or `'external-id/…'` (identify the other objects the same way: `codename/…`).
+     * The identifiers pick the path: each is an id, `'codename/…'` or `'external-id/…'` where a path below takes that form.
      *
      * `GET /projects/{environment_id}/items/{item_id}/variants/{language_id}/published` (id)
-     * `GET /projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/published` (codename)
-     * `GET /projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/published` (external-id)
+     * `GET /projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/published` (codename,codename)
+     * `GET /projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/published` (external-id,codename)
+     * `GET /projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/published` (id,codename)
+     * `GET /projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/published` (codename,id)
+     * `GET /projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/published` (external-id,id)
      */
     getPublished(item: string, language: string, options?: CallOptions): ApiPromise<Ok<operations['getPublishedLanguageVariant']>>;
     /**
@@ -165,16 +203,17 @@ export interface KontentResources {
      *   `step_identifier`).
      *
      * This form addresses the variant by item ID and language ID.
-     * wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-     * ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-     * mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-     * `GET /languages/codename/{language_codename}`).
+     * Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+     * `codename/…`; each combination is a path of this spec.
      *
-     * The first argument picks the path: an id, or `'codename/…'` or `'external-id/…'` (identify the other objects the same way: `codename/…`).
+     * The identifiers pick the path: each is an id, `'codename/…'` or `'external-id/…'` where a path below takes that form.
      *
      * `PUT /projects/{environment_id}/items/{item_id}/variants/{language_id}/change-workflow` (id)
-     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/change-workflow` (codename)
-     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/change-workflow` (external-id)
+     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/change-workflow` (codename,codename)
+     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/change-workflow` (external-id,codename)
+     * `PUT /projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/change-workflow` (id,codename)
+     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/change-workflow` (codename,id)
+     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/change-workflow` (external-id,id)
      */
     changeWorkflow(item: string, language: string, body: Body<operations['changeWorkflowOfLanguageVariant']>, options?: CallOptions): ApiPromise<Ok<operations['changeWorkflowOfLanguageVariant']>>;
     /**
@@ -188,16 +227,17 @@ export interface KontentResources {
      * body.
      *
      * This form addresses the variant by item ID and language ID.
-     * wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-     * ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-     * mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-     * `GET /languages/codename/{language_codename}`).
+     * Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+     * `codename/…`; each combination is a path of this spec.
      *
-     * The first argument picks the path: an id, or `'codename/…'` or `'external-id/…'` (identify the other objects the same way: `codename/…`).
+     * The identifiers pick the path: each is an id, `'codename/…'` or `'external-id/…'` where a path below takes that form.
      *
      * `PUT /projects/{environment_id}/items/{item_id}/variants/{language_id}/workflow/{step_id}` (id)
-     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/workflow/codename/{step_codename}` (codename)
-     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/workflow/codename/{step_codename}` (external-id)
+     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/workflow/codename/{step_codename}` (codename,codename,codename)
+     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/workflow/codename/{step_codename}` (external-id,codename,codename)
+     * `PUT /projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/workflow/{step_id}` (id,codename,id)
+     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/workflow/{step_id}` (codename,id,id)
+     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/workflow/{step_id}` (external-id,id,id)
      * @deprecated
      */
     changeStep(item: string, language: string, step: string, options?: CallOptions): ApiPromise<Ok<operations['changeWorkflowStepOfLanguageVariant']>>;
@@ -212,16 +252,17 @@ export interface KontentResources {
      * body.
      *
      * This form addresses the variant by item ID and language ID.
-     * wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-     * ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-     * mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-     * `GET /languages/codename/{language_codename}`).
+     * Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+     * `codename/…`; each combination is a path of this spec.
      *
-     * The first argument picks the path: an id, or `'codename/…'` or `'external-id/…'` (identify the other objects the same way: `codename/…`).
+     * The identifiers pick the path: each is an id, `'codename/…'` or `'external-id/…'` where a path below takes that form.
      *
      * `PUT /projects/{environment_id}/items/{item_id}/variants/{language_id}/new-version` (id)
-     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/new-version` (codename)
-     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/new-version` (external-id)
+     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/new-version` (codename,codename)
+     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/new-version` (external-id,codename)
+     * `PUT /projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/new-version` (id,codename)
+     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/new-version` (codename,id)
+     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/new-version` (external-id,id)
      */
     createNewVersion(item: string, language: string, options?: CallOptions): ApiPromise<Ok<operations['createNewVersionOfLanguageVariant']>>;
     /**
@@ -240,16 +281,17 @@ export interface KontentResources {
      * - wfkit: an element with `is_required` and no value blocks publishing (400, path `elements[i].value`).
      *
      * This form addresses the variant by item ID and language ID.
-     * wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-     * ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-     * mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-     * `GET /languages/codename/{language_codename}`).
+     * Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+     * `codename/…`; each combination is a path of this spec.
      *
-     * The first argument picks the path: an id, or `'codename/…'` or `'external-id/…'` (identify the other objects the same way: `codename/…`).
+     * The identifiers pick the path: each is an id, `'codename/…'` or `'external-id/…'` where a path below takes that form.
      *
      * `PUT /projects/{environment_id}/items/{item_id}/variants/{language_id}/publish` (id)
-     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/publish` (codename)
-     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/publish` (external-id)
+     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/publish` (codename,codename)
+     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/publish` (external-id,codename)
+     * `PUT /projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/publish` (id,codename)
+     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/publish` (codename,id)
+     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/publish` (external-id,id)
      */
     publish(item: string, language: string, body?: Body<operations['publishLanguageVariant']>, options?: CallOptions): ApiPromise<Ok<operations['publishLanguageVariant']>>;
     /**
@@ -267,16 +309,17 @@ export interface KontentResources {
      *   reference; the single `display_timezone` of older Postman renders is accepted as a fallback.
      *
      * This form addresses the variant by item ID and language ID.
-     * wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-     * ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-     * mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-     * `GET /languages/codename/{language_codename}`).
+     * Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+     * `codename/…`; each combination is a path of this spec.
      *
-     * The first argument picks the path: an id, or `'codename/…'` or `'external-id/…'` (identify the other objects the same way: `codename/…`).
+     * The identifiers pick the path: each is an id, `'codename/…'` or `'external-id/…'` where a path below takes that form.
      *
      * `PUT /projects/{environment_id}/items/{item_id}/variants/{language_id}/schedule-publish-and-unpublish` (id)
-     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/schedule-publish-and-unpublish` (codename)
-     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/schedule-publish-and-unpublish` (external-id)
+     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/schedule-publish-and-unpublish` (codename,codename)
+     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/schedule-publish-and-unpublish` (external-id,codename)
+     * `PUT /projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/schedule-publish-and-unpublish` (id,codename)
+     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/schedule-publish-and-unpublish` (codename,id)
+     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/schedule-publish-and-unpublish` (external-id,id)
      */
     schedulePublishAndUnpublish(item: string, language: string, body: Body<operations['schedulePublishAndUnpublishLanguageVariant']>, options?: CallOptions): ApiPromise<Ok<operations['schedulePublishAndUnpublishLanguageVariant']>>;
     /**
@@ -289,16 +332,17 @@ export interface KontentResources {
      * variant is "not changed" in that case; the reference server answers 218 and changes nothing). No request body.
      *
      * This form addresses the variant by item ID and language ID.
-     * wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-     * ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-     * mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-     * `GET /languages/codename/{language_codename}`).
+     * Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+     * `codename/…`; each combination is a path of this spec.
      *
-     * The first argument picks the path: an id, or `'codename/…'` or `'external-id/…'` (identify the other objects the same way: `codename/…`).
+     * The identifiers pick the path: each is an id, `'codename/…'` or `'external-id/…'` where a path below takes that form.
      *
      * `PUT /projects/{environment_id}/items/{item_id}/variants/{language_id}/cancel-scheduled-publish` (id)
-     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/cancel-scheduled-publish` (codename)
-     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/cancel-scheduled-publish` (external-id)
+     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/cancel-scheduled-publish` (codename,codename)
+     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/cancel-scheduled-publish` (external-id,codename)
+     * `PUT /projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/cancel-scheduled-publish` (id,codename)
+     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/cancel-scheduled-publish` (codename,id)
+     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/cancel-scheduled-publish` (external-id,id)
      */
     cancelScheduledPublish(item: string, language: string, options?: CallOptions): ApiPromise<Ok<operations['cancelScheduledPublishingOfLanguageVariant']>>;
     /**
@@ -308,16 +352,17 @@ export interface KontentResources {
      * 400 with `error_code` 218 if no unpublishing is scheduled. No request body.
      *
      * This form addresses the variant by item ID and language ID.
-     * wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-     * ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-     * mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-     * `GET /languages/codename/{language_codename}`).
+     * Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+     * `codename/…`; each combination is a path of this spec.
      *
-     * The first argument picks the path: an id, or `'codename/…'` or `'external-id/…'` (identify the other objects the same way: `codename/…`).
+     * The identifiers pick the path: each is an id, `'codename/…'` or `'external-id/…'` where a path below takes that form.
      *
      * `PUT /projects/{environment_id}/items/{item_id}/variants/{language_id}/cancel-scheduled-unpublish` (id)
-     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/cancel-scheduled-unpublish` (codename)
-     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/cancel-scheduled-unpublish` (external-id)
+     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/cancel-scheduled-unpublish` (codename,codename)
+     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/cancel-scheduled-unpublish` (external-id,codename)
+     * `PUT /projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/cancel-scheduled-unpublish` (id,codename)
+     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/cancel-scheduled-unpublish` (codename,id)
+     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/cancel-scheduled-unpublish` (external-id,id)
      */
     cancelScheduledUnpublish(item: string, language: string, options?: CallOptions): ApiPromise<Ok<operations['cancelScheduledUnpublishingOfLanguageVariant']>>;
     /**
@@ -339,16 +384,17 @@ export interface KontentResources {
      * The JS SDK's `unpublishLanguageVariant()` calls this endpoint.
      *
      * This form addresses the variant by item ID and language ID.
-     * wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-     * ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-     * mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-     * `GET /languages/codename/{language_codename}`).
+     * Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+     * `codename/…`; each combination is a path of this spec.
      *
-     * The first argument picks the path: an id, or `'codename/…'` or `'external-id/…'` (identify the other objects the same way: `codename/…`).
+     * The identifiers pick the path: each is an id, `'codename/…'` or `'external-id/…'` where a path below takes that form.
      *
      * `PUT /projects/{environment_id}/items/{item_id}/variants/{language_id}/unpublish-and-archive` (id)
-     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/unpublish-and-archive` (codename)
-     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/unpublish-and-archive` (external-id)
+     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/unpublish-and-archive` (codename,codename)
+     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/unpublish-and-archive` (external-id,codename)
+     * `PUT /projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/unpublish-and-archive` (id,codename)
+     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/unpublish-and-archive` (codename,id)
+     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/unpublish-and-archive` (external-id,id)
      */
     unpublishAndArchive(item: string, language: string, body?: Body<operations['unpublishAndArchiveLanguageVariant']>, options?: CallOptions): ApiPromise<Ok<operations['unpublishAndArchiveLanguageVariant']>>;
     /**
@@ -361,19 +407,160 @@ export interface KontentResources {
      * this endpoint; its `unpublishLanguageVariant()` calls unpublish-and-archive.)
      *
      * This form addresses the variant by item ID and language ID.
-     * wfkit models three of Kontent.ai's six identifier combinations, so that IDs go with IDs and names with names: item
-     * ID + language ID, item codename + language codename, item external ID + language codename (the import case). The
-     * mixed combinations are not routes of this spec; resolve the identifier first (`GET /items/codename/{item_codename}`,
-     * `GET /languages/codename/{language_codename}`).
+     * Kontent.ai accepts every combination of the item's ID, `codename/…` or `external-id/…` with the language's ID or
+     * `codename/…`; each combination is a path of this spec.
      *
-     * The first argument picks the path: an id, or `'codename/…'` or `'external-id/…'` (identify the other objects the same way: `codename/…`).
+     * The identifiers pick the path: each is an id, `'codename/…'` or `'external-id/…'` where a path below takes that form.
      *
      * `PUT /projects/{environment_id}/items/{item_id}/variants/{language_id}/unpublish` (id)
-     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/unpublish` (codename)
-     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/unpublish` (external-id)
+     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/unpublish` (codename,codename)
+     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/unpublish` (external-id,codename)
+     * `PUT /projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/unpublish` (id,codename)
+     * `PUT /projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/unpublish` (codename,id)
+     * `PUT /projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/unpublish` (external-id,id)
      * @deprecated
      */
     unpublish(item: string, language: string, options?: CallOptions): ApiPromise<Ok<operations['unpublishLanguageVariantToFirstStep']>>;
+    /**
+     * List language variants of an item
+     *
+     * List the latest versions of every language variant of a content item, addressed by its ID.
+     *
+     * The answer is a bare JSON array (Kontent.ai does not page this list). Unknown item: 404 (`error_code` 100).
+     *
+     * The first argument picks the path: an id, or `'codename/…'` or `'external-id/…'`.
+     *
+     * `GET /projects/{environment_id}/items/{item_id}/variants` (id)
+     * `GET /projects/{environment_id}/items/codename/{item_codename}/variants` (codename)
+     * `GET /projects/{environment_id}/items/external-id/{item_external_id}/variants` (external-id)
+     */
+    listOfItem(item: string, options?: CallOptions): ApiPromise<Ok<operations['listLanguageVariantsOfItem']>>;
+    /**
+     * List language variants of a content type
+     *
+     * List the latest versions of the language variants of every content item of a content type, addressed by its ID.
+     *
+     * Paginated with `x-continuation` (see `Pagination`), in the order the variants were created. Unknown type: 404 (`error_code` 105).
+     *
+     * The first argument picks the path: an id, or `'codename/…'` or `'external-id/…'`.
+     *
+     * Pages through every result (continuation paging): `for await (const x of …)`, `.pages()`, `.toArray({ limit })`.
+     *
+     * `GET /projects/{environment_id}/types/{type_id}/variants` (id)
+     * `GET /projects/{environment_id}/types/codename/{type_codename}/variants` (codename)
+     * `GET /projects/{environment_id}/types/external-id/{type_external_id}/variants` (external-id)
+     */
+    listOfType(type: string, options?: CallOptions): Paginated<ItemOf<Ok<operations['listLanguageVariantsOfContentType']>, 'variants'>, Ok<operations['listLanguageVariantsOfContentType']>>;
+    /**
+     * List language variants of a content type
+     *
+     * List the latest versions of the language variants of every content item of a content type, addressed by its ID.
+     *
+     * Paginated with `x-continuation` (see `Pagination`), in the order the variants were created. Unknown type: 404 (`error_code` 105).
+     *
+     * The first argument picks the path: an id, or `'codename/…'` or `'external-id/…'`.
+     *
+     * Pages through every result (continuation paging): `for await (const x of …)`, `.pages()`, `.toArray({ limit })`.
+     *
+     * `GET /projects/{environment_id}/types/{type_id}/variants` (id)
+     * `GET /projects/{environment_id}/types/codename/{type_codename}/variants` (codename)
+     * `GET /projects/{environment_id}/types/external-id/{type_external_id}/variants` (external-id)
+     */
+    listOfType(type: string, params?: Params<operations['listLanguageVariantsOfContentType']>, options?: CallOptions): Paginated<ItemOf<Ok<operations['listLanguageVariantsOfContentType']>, 'variants'>, Ok<operations['listLanguageVariantsOfContentType']>>;
+    /**
+     * List language variants of a content type with components
+     *
+     * List the language variants that use a content type, addressed by its ID, including variants that use it only in components of rich text.
+     *
+     * wfkit: rich text components are not modelled, so the list is that of `GET /types/{type}/variants`. Paginated with `x-continuation` (see `Pagination`), in the order the variants were created. Unknown type: 404 (`error_code` 105).
+     *
+     * The first argument picks the path: an id, or `'codename/…'` or `'external-id/…'`.
+     *
+     * Pages through every result (continuation paging): `for await (const x of …)`, `.pages()`, `.toArray({ limit })`.
+     *
+     * `GET /projects/{environment_id}/types/{type_id}/components` (id)
+     * `GET /projects/{environment_id}/types/codename/{type_codename}/components` (codename)
+     * `GET /projects/{environment_id}/types/external-id/{type_external_id}/components` (external-id)
+     */
+    listOfTypeWithComponents(type: string, options?: CallOptions): Paginated<ItemOf<Ok<operations['listLanguageVariantsOfContentTypeWithComponents']>, 'variants'>, Ok<operations['listLanguageVariantsOfContentTypeWithComponents']>>;
+    /**
+     * List language variants of a content type with components
+     *
+     * List the language variants that use a content type, addressed by its ID, including variants that use it only in components of rich text.
+     *
+     * wfkit: rich text components are not modelled, so the list is that of `GET /types/{type}/variants`. Paginated with `x-continuation` (see `Pagination`), in the order the variants were created. Unknown type: 404 (`error_code` 105).
+     *
+     * The first argument picks the path: an id, or `'codename/…'` or `'external-id/…'`.
+     *
+     * Pages through every result (continuation paging): `for await (const x of …)`, `.pages()`, `.toArray({ limit })`.
+     *
+     * `GET /projects/{environment_id}/types/{type_id}/components` (id)
+     * `GET /projects/{environment_id}/types/codename/{type_codename}/components` (codename)
+     * `GET /projects/{environment_id}/types/external-id/{type_external_id}/components` (external-id)
+     */
+    listOfTypeWithComponents(type: string, params?: Params<operations['listLanguageVariantsOfContentTypeWithComponents']>, options?: CallOptions): Paginated<ItemOf<Ok<operations['listLanguageVariantsOfContentTypeWithComponents']>, 'variants'>, Ok<operations['listLanguageVariantsOfContentTypeWithComponents']>>;
+    /**
+     * List language variants in a collection
+     *
+     * List the latest versions of the language variants of every content item in a collection, addressed by its ID.
+     *
+     * Paginated with `x-continuation` (see `Pagination`), in the order the variants were created. Unknown collection: 404 (`error_code` 0).
+     *
+     * The first argument picks the path: an id, or `'codename/…'` or `'external-id/…'`.
+     *
+     * Pages through every result (continuation paging): `for await (const x of …)`, `.pages()`, `.toArray({ limit })`.
+     *
+     * `GET /projects/{environment_id}/collections/{collection_id}/variants` (id)
+     * `GET /projects/{environment_id}/collections/codename/{collection_codename}/variants` (codename)
+     * `GET /projects/{environment_id}/collections/external-id/{collection_external_id}/variants` (external-id)
+     */
+    listByCollection(collection: string, options?: CallOptions): Paginated<ItemOf<Ok<operations['listLanguageVariantsByCollection']>, 'variants'>, Ok<operations['listLanguageVariantsByCollection']>>;
+    /**
+     * List language variants in a collection
+     *
+     * List the latest versions of the language variants of every content item in a collection, addressed by its ID.
+     *
+     * Paginated with `x-continuation` (see `Pagination`), in the order the variants were created. Unknown collection: 404 (`error_code` 0).
+     *
+     * The first argument picks the path: an id, or `'codename/…'` or `'external-id/…'`.
+     *
+     * Pages through every result (continuation paging): `for await (const x of …)`, `.pages()`, `.toArray({ limit })`.
+     *
+     * `GET /projects/{environment_id}/collections/{collection_id}/variants` (id)
+     * `GET /projects/{environment_id}/collections/codename/{collection_codename}/variants` (codename)
+     * `GET /projects/{environment_id}/collections/external-id/{collection_external_id}/variants` (external-id)
+     */
+    listByCollection(collection: string, params?: Params<operations['listLanguageVariantsByCollection']>, options?: CallOptions): Paginated<ItemOf<Ok<operations['listLanguageVariantsByCollection']>, 'variants'>, Ok<operations['listLanguageVariantsByCollection']>>;
+    /**
+     * List language variants in a space
+     *
+     * List the latest versions of the language variants of every content item in a space, addressed by its ID.
+     *
+     * Paginated with `x-continuation` (see `Pagination`), in the order the variants were created. Unknown space: 404 (`error_code` 0).
+     *
+     * The first argument picks the path: an id, or `'codename/…'`.
+     *
+     * Pages through every result (continuation paging): `for await (const x of …)`, `.pages()`, `.toArray({ limit })`.
+     *
+     * `GET /projects/{environment_id}/spaces/{space_id}/variants` (id)
+     * `GET /projects/{environment_id}/spaces/codename/{space_codename}/variants` (codename)
+     */
+    listBySpace(space: string, options?: CallOptions): Paginated<ItemOf<Ok<operations['listLanguageVariantsBySpace']>, 'variants'>, Ok<operations['listLanguageVariantsBySpace']>>;
+    /**
+     * List language variants in a space
+     *
+     * List the latest versions of the language variants of every content item in a space, addressed by its ID.
+     *
+     * Paginated with `x-continuation` (see `Pagination`), in the order the variants were created. Unknown space: 404 (`error_code` 0).
+     *
+     * The first argument picks the path: an id, or `'codename/…'`.
+     *
+     * Pages through every result (continuation paging): `for await (const x of …)`, `.pages()`, `.toArray({ limit })`.
+     *
+     * `GET /projects/{environment_id}/spaces/{space_id}/variants` (id)
+     * `GET /projects/{environment_id}/spaces/codename/{space_codename}/variants` (codename)
+     */
+    listBySpace(space: string, params?: Params<operations['listLanguageVariantsBySpace']>, options?: CallOptions): Paginated<ItemOf<Ok<operations['listLanguageVariantsBySpace']>, 'variants'>, Ok<operations['listLanguageVariantsBySpace']>>;
   };
   /** Content types. */
   readonly types: {
@@ -575,7 +762,7 @@ export interface KontentResources {
 }
 
 /** The method table behind {@link KontentResources} (`[method, path, flags]`). */
-export const resources: Record<string, Record<string, Spec>> = {"workflows":{"list":["GET","/projects/{environment_id}/workflows"],"add":["POST","/projects/{environment_id}/workflows",{"b":1}],"update":["PUT","/projects/{environment_id}/workflows/{workflow_id}",{"b":1,"f":{"codename":"/projects/{environment_id}/workflows/codename/{workflow_codename}"}}],"delete":["DELETE","/projects/{environment_id}/workflows/{workflow_id}",{"f":{"codename":"/projects/{environment_id}/workflows/codename/{workflow_codename}"}}],"listSteps":["GET","/projects/{environment_id}/workflow"]},"variants":{"get":["GET","/projects/{environment_id}/items/{item_id}/variants/{language_id}",{"f":{"codename":"/projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}","external-id":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}"}}],"upsert":["PUT","/projects/{environment_id}/items/{item_id}/variants/{language_id}",{"b":1,"f":{"codename":"/projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}","external-id":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}"}}],"getPublished":["GET","/projects/{environment_id}/items/{item_id}/variants/{language_id}/published",{"f":{"codename":"/projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/published","external-id":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/published"}}],"changeWorkflow":["PUT","/projects/{environment_id}/items/{item_id}/variants/{language_id}/change-workflow",{"b":1,"f":{"codename":"/projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/change-workflow","external-id":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/change-workflow"}}],"changeStep":["PUT","/projects/{environment_id}/items/{item_id}/variants/{language_id}/workflow/{step_id}",{"f":{"codename":"/projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/workflow/codename/{step_codename}","external-id":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/workflow/codename/{step_codename}"}}],"createNewVersion":["PUT","/projects/{environment_id}/items/{item_id}/variants/{language_id}/new-version",{"f":{"codename":"/projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/new-version","external-id":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/new-version"}}],"publish":["PUT","/projects/{environment_id}/items/{item_id}/variants/{language_id}/publish",{"b":1,"f":{"codename":"/projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/publish","external-id":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/publish"}}],"schedulePublishAndUnpublish":["PUT","/projects/{environment_id}/items/{item_id}/variants/{language_id}/schedule-publish-and-unpublish",{"b":1,"f":{"codename":"/projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/schedule-publish-and-unpublish","external-id":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/schedule-publish-and-unpublish"}}],"cancelScheduledPublish":["PUT","/projects/{environment_id}/items/{item_id}/variants/{language_id}/cancel-scheduled-publish",{"f":{"codename":"/projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/cancel-scheduled-publish","external-id":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/cancel-scheduled-publish"}}],"cancelScheduledUnpublish":["PUT","/projects/{environment_id}/items/{item_id}/variants/{language_id}/cancel-scheduled-unpublish",{"f":{"codename":"/projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/cancel-scheduled-unpublish","external-id":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/cancel-scheduled-unpublish"}}],"unpublishAndArchive":["PUT","/projects/{environment_id}/items/{item_id}/variants/{language_id}/unpublish-and-archive",{"b":1,"f":{"codename":"/projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/unpublish-and-archive","external-id":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/unpublish-and-archive"}}],"unpublish":["PUT","/projects/{environment_id}/items/{item_id}/variants/{language_id}/unpublish",{"f":{"codename":"/projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/unpublish","external-id":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/unpublish"}}]},"types":{"list":["GET","/projects/{environment_id}/types",{"q":1,"h":["x-continuation"],"p":["continuation","types"]}],"add":["POST","/projects/{environment_id}/types",{"b":1}],"get":["GET","/projects/{environment_id}/types/{type_id}",{"f":{"codename":"/projects/{environment_id}/types/codename/{type_codename}"}}]},"collections":{"list":["GET","/projects/{environment_id}/collections"],"modify":["PATCH","/projects/{environment_id}/collections",{"b":1}]},"languages":{"list":["GET","/projects/{environment_id}/languages",{"q":1,"h":["x-continuation"],"p":["continuation","languages"]}],"add":["POST","/projects/{environment_id}/languages",{"b":1}],"get":["GET","/projects/{environment_id}/languages/{language_id}",{"f":{"codename":"/projects/{environment_id}/languages/codename/{language_codename}"}}]},"roles":{"list":["GET","/projects/{environment_id}/roles"],"get":["GET","/projects/{environment_id}/roles/{role_id}",{"f":{"codename":"/projects/{environment_id}/roles/codename/{role_codename}"}}]},"items":{"list":["GET","/projects/{environment_id}/items",{"q":1,"h":["x-continuation"],"p":["continuation","items"]}],"add":["POST","/projects/{environment_id}/items",{"b":1}],"get":["GET","/projects/{environment_id}/items/{item_id}",{"f":{"codename":"/projects/{environment_id}/items/codename/{item_codename}","external-id":"/projects/{environment_id}/items/external-id/{item_external_id}"}}],"update":["PUT","/projects/{environment_id}/items/{item_id}",{"b":1}],"delete":["DELETE","/projects/{environment_id}/items/{item_id}"]}};
+export const resources: Record<string, Record<string, Spec>> = {"workflows":{"list":["GET","/projects/{environment_id}/workflows"],"add":["POST","/projects/{environment_id}/workflows",{"b":1}],"update":["PUT","/projects/{environment_id}/workflows/{workflow_id}",{"b":1,"f":{"codename":"/projects/{environment_id}/workflows/codename/{workflow_codename}"}}],"delete":["DELETE","/projects/{environment_id}/workflows/{workflow_id}",{"f":{"codename":"/projects/{environment_id}/workflows/codename/{workflow_codename}"}}],"listSteps":["GET","/projects/{environment_id}/workflow"]},"variants":{"get":["GET","/projects/{environment_id}/items/{item_id}/variants/{language_id}",{"f":{"codename,codename":"/projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}","external-id,codename":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}","id,codename":"/projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}","codename,id":"/projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}","external-id,id":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}"}}],"upsert":["PUT","/projects/{environment_id}/items/{item_id}/variants/{language_id}",{"b":1,"f":{"codename,codename":"/projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}","external-id,codename":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}","id,codename":"/projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}","codename,id":"/projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}","external-id,id":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}"}}],"delete":["DELETE","/projects/{environment_id}/items/{item_id}/variants/{language_id}",{"f":{"codename,codename":"/projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}","external-id,codename":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}","id,codename":"/projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}","codename,id":"/projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}","external-id,id":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}"}}],"getPublished":["GET","/projects/{environment_id}/items/{item_id}/variants/{language_id}/published",{"f":{"codename,codename":"/projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/published","external-id,codename":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/published","id,codename":"/projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/published","codename,id":"/projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/published","external-id,id":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/published"}}],"changeWorkflow":["PUT","/projects/{environment_id}/items/{item_id}/variants/{language_id}/change-workflow",{"b":1,"f":{"codename,codename":"/projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/change-workflow","external-id,codename":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/change-workflow","id,codename":"/projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/change-workflow","codename,id":"/projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/change-workflow","external-id,id":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/change-workflow"}}],"changeStep":["PUT","/projects/{environment_id}/items/{item_id}/variants/{language_id}/workflow/{step_id}",{"f":{"codename,codename,codename":"/projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/workflow/codename/{step_codename}","external-id,codename,codename":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/workflow/codename/{step_codename}","id,codename,id":"/projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/workflow/{step_id}","codename,id,id":"/projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/workflow/{step_id}","external-id,id,id":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/workflow/{step_id}"}}],"createNewVersion":["PUT","/projects/{environment_id}/items/{item_id}/variants/{language_id}/new-version",{"f":{"codename,codename":"/projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/new-version","external-id,codename":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/new-version","id,codename":"/projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/new-version","codename,id":"/projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/new-version","external-id,id":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/new-version"}}],"publish":["PUT","/projects/{environment_id}/items/{item_id}/variants/{language_id}/publish",{"b":1,"f":{"codename,codename":"/projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/publish","external-id,codename":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/publish","id,codename":"/projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/publish","codename,id":"/projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/publish","external-id,id":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/publish"}}],"schedulePublishAndUnpublish":["PUT","/projects/{environment_id}/items/{item_id}/variants/{language_id}/schedule-publish-and-unpublish",{"b":1,"f":{"codename,codename":"/projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/schedule-publish-and-unpublish","external-id,codename":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/schedule-publish-and-unpublish","id,codename":"/projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/schedule-publish-and-unpublish","codename,id":"/projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/schedule-publish-and-unpublish","external-id,id":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/schedule-publish-and-unpublish"}}],"cancelScheduledPublish":["PUT","/projects/{environment_id}/items/{item_id}/variants/{language_id}/cancel-scheduled-publish",{"f":{"codename,codename":"/projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/cancel-scheduled-publish","external-id,codename":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/cancel-scheduled-publish","id,codename":"/projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/cancel-scheduled-publish","codename,id":"/projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/cancel-scheduled-publish","external-id,id":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/cancel-scheduled-publish"}}],"cancelScheduledUnpublish":["PUT","/projects/{environment_id}/items/{item_id}/variants/{language_id}/cancel-scheduled-unpublish",{"f":{"codename,codename":"/projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/cancel-scheduled-unpublish","external-id,codename":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/cancel-scheduled-unpublish","id,codename":"/projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/cancel-scheduled-unpublish","codename,id":"/projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/cancel-scheduled-unpublish","external-id,id":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/cancel-scheduled-unpublish"}}],"unpublishAndArchive":["PUT","/projects/{environment_id}/items/{item_id}/variants/{language_id}/unpublish-and-archive",{"b":1,"f":{"codename,codename":"/projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/unpublish-and-archive","external-id,codename":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/unpublish-and-archive","id,codename":"/projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/unpublish-and-archive","codename,id":"/projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/unpublish-and-archive","external-id,id":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/unpublish-and-archive"}}],"unpublish":["PUT","/projects/{environment_id}/items/{item_id}/variants/{language_id}/unpublish",{"f":{"codename,codename":"/projects/{environment_id}/items/codename/{item_codename}/variants/codename/{language_codename}/unpublish","external-id,codename":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/codename/{language_codename}/unpublish","id,codename":"/projects/{environment_id}/items/{item_id}/variants/codename/{language_codename}/unpublish","codename,id":"/projects/{environment_id}/items/codename/{item_codename}/variants/{language_id}/unpublish","external-id,id":"/projects/{environment_id}/items/external-id/{item_external_id}/variants/{language_id}/unpublish"}}],"listOfItem":["GET","/projects/{environment_id}/items/{item_id}/variants",{"f":{"codename":"/projects/{environment_id}/items/codename/{item_codename}/variants","external-id":"/projects/{environment_id}/items/external-id/{item_external_id}/variants"}}],"listOfType":["GET","/projects/{environment_id}/types/{type_id}/variants",{"q":1,"h":["x-continuation"],"p":["continuation","variants"],"f":{"codename":"/projects/{environment_id}/types/codename/{type_codename}/variants","external-id":"/projects/{environment_id}/types/external-id/{type_external_id}/variants"}}],"listOfTypeWithComponents":["GET","/projects/{environment_id}/types/{type_id}/components",{"q":1,"h":["x-continuation"],"p":["continuation","variants"],"f":{"codename":"/projects/{environment_id}/types/codename/{type_codename}/components","external-id":"/projects/{environment_id}/types/external-id/{type_external_id}/components"}}],"listByCollection":["GET","/projects/{environment_id}/collections/{collection_id}/variants",{"q":1,"h":["x-continuation"],"p":["continuation","variants"],"f":{"codename":"/projects/{environment_id}/collections/codename/{collection_codename}/variants","external-id":"/projects/{environment_id}/collections/external-id/{collection_external_id}/variants"}}],"listBySpace":["GET","/projects/{environment_id}/spaces/{space_id}/variants",{"q":1,"h":["x-continuation"],"p":["continuation","variants"],"f":{"codename":"/projects/{environment_id}/spaces/codename/{space_codename}/variants"}}]},"types":{"list":["GET","/projects/{environment_id}/types",{"q":1,"h":["x-continuation"],"p":["continuation","types"]}],"add":["POST","/projects/{environment_id}/types",{"b":1}],"get":["GET","/projects/{environment_id}/types/{type_id}",{"f":{"codename":"/projects/{environment_id}/types/codename/{type_codename}"}}]},"collections":{"list":["GET","/projects/{environment_id}/collections"],"modify":["PATCH","/projects/{environment_id}/collections",{"b":1}]},"languages":{"list":["GET","/projects/{environment_id}/languages",{"q":1,"h":["x-continuation"],"p":["continuation","languages"]}],"add":["POST","/projects/{environment_id}/languages",{"b":1}],"get":["GET","/projects/{environment_id}/languages/{language_id}",{"f":{"codename":"/projects/{environment_id}/languages/codename/{language_codename}"}}]},"roles":{"list":["GET","/projects/{environment_id}/roles"],"get":["GET","/projects/{environment_id}/roles/{role_id}",{"f":{"codename":"/projects/{environment_id}/roles/codename/{role_codename}"}}]},"items":{"list":["GET","/projects/{environment_id}/items",{"q":1,"h":["x-continuation"],"p":["continuation","items"]}],"add":["POST","/projects/{environment_id}/items",{"b":1}],"get":["GET","/projects/{environment_id}/items/{item_id}",{"f":{"codename":"/projects/{environment_id}/items/codename/{item_codename}","external-id":"/projects/{environment_id}/items/external-id/{item_external_id}"}}],"update":["PUT","/projects/{environment_id}/items/{item_id}",{"b":1}],"delete":["DELETE","/projects/{environment_id}/items/{item_id}"]}};
 
 /** Number of resource methods and of operations they cover. */
-export const coverage = { methods: 32, operations: 63 } as const;
+export const coverage = { methods: 38, operations: 119 } as const;

@@ -3,7 +3,6 @@
  * shared runtime: a version's execution graph (dialects/flow/execution-graph.ts) is deployed once per versionId and
  * each execution is one process instance whose FLOW tasks are service behaviours (executions.ts).
  */
-import { monotonicFactory } from 'ulid';
 import type { WfkitConfig } from '../../config.js';
 import { compileFlowDefinition } from '../../dialects/flow/compile.js';
 import { BACKGROUND_VARIABLE, executionGraph } from '../../dialects/flow/execution-graph.js';
@@ -12,6 +11,7 @@ import { flowSpec } from '../../generated/specs.js';
 import { defineApiModule, type RequestContext } from '../../http/api-module.js';
 import type { Runtime } from '../../runtime/commands.js';
 import { sameSecret } from '../../runtime/digest.js';
+import { ulidFactory } from '../../runtime/ids.js';
 import { flowErrorShape, frankieError } from './errors.js';
 import * as exec from './executions.js';
 import * as repo from './repository.js';
@@ -79,8 +79,8 @@ const CHANNEL_MAX = 64;
 
 export function createFlowModule(options: FlowModuleOptions = {}) {
   // Error bodies carry a ULID requestId; the injected id generator once routes() has run, a ULID factory before.
-  const fallback = monotonicFactory();
-  let nextId: () => string = () => fallback();
+  const fallback = ulidFactory();
+  let nextId: () => string = () => fallback(Date.now());
   const credentials = (config: WfkitConfig): FlowCredential[] => [
     { apiKey: config.flow.apiKey, customerId: config.flow.customerId },
     ...(options.credentials ?? []),

@@ -6,6 +6,7 @@ import { managedSchema } from './managed/schema.js';
 import { managedProvider } from './openidm/managed-provider.js';
 import { repoProvider } from './openidm/repo-provider.js';
 import { OpenidmRouter } from './openidm/router.js';
+import { IDM_SCOPE } from './scope.js';
 import { type IdmPrincipal, IdmSecurity, type ProcessAccessRule } from './security.js';
 
 export type IdmRouter = ApiRouter<IdmPrincipal>;
@@ -25,8 +26,7 @@ export interface IdmContext extends ApiContext {
   openidm: OpenidmRouter;
 }
 
-/** IDM owns its deployments, with no tenants (runtime/owner.ts). */
-export const IDM_SCOPE = { api: 'idm', tenant: '' } as const;
+export { IDM_SCOPE };
 
 export function createIdmContext(ctx: ApiContext, options: IdmOptions = {}): IdmContext {
   const managed = new ManagedObjects(managedSchema(ctx.config.idm.managed), ctx.ids, ctx.clock);

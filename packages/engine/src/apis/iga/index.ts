@@ -66,6 +66,7 @@ export const igaErrors: ErrorShape = {
   unauthorized: () => reply(401, 'Access Denied'),
   forbidden: () => reply(403, 'Access Denied'),
   internal: (c) => reply(500, `Internal error, request id ${c.requestId}`),
+  error: (status, c) => reply(status, c.message ?? REASONS[status] ?? 'Error'),
   refused: (status, c) => reply(status, c.message ?? 'The request was refused'),
   notImplemented: (c) => reply(501, `${c.method} ${c.path} is not implemented by this wfkit engine yet`),
 };

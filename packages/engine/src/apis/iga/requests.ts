@@ -12,8 +12,8 @@
 import { encodeBase64Url } from '../../base64url.js';
 import { compileIgaDefinition } from '../../dialects/iga/compile.js';
 import type { ApiRouter, RequestContext } from '../../http/api-module.js';
-import { type Runtime, TIMER_JOB } from '../../runtime/commands.js';
-import { RuntimeError } from '../../runtime/errors.js';
+import type { Runtime } from '../../runtime/commands.js';
+import { RuntimeQueries } from '../../runtime/queries.js';
 import type { Queryable } from '../../store/db.js';
 import { parseQueryFilter, pickFields, QueryError, sortBy } from './query.js';
 import * as repo from './repository.js';
@@ -72,6 +72,9 @@ const ACTOR_ID = /^managed\/(user|role)\/[^/\s]+$/;
 /** IGA owns its request workflows, with no tenants (runtime/owner.ts). */
 const IGA_SCOPE = { api: 'iga', tenant: '' } as const;
 
+/** IGA's view of the runtime's read model. */
+const queries = new RuntimeQueries(IGA_SCOPE);
+
 /** The app's Runtime, scoped to IGA, its commands inside the caller's transaction (one request = one transaction). */
 function runtimeIn(tx: Queryable, c: RequestContext): Runtime {
   return c.runtime.scoped(IGA_SCOPE).in(tx);
@@ -127,33 +130,14 @@ async function allRequests(q: Queryable): Promise<RequestDoc[]> {
 
 // --- runtime state → request -------------------------------------------------------------------------------------------
 
-async function instanceVariables(q: Queryable, instanceId: string): Promise<Record<string, unknown>> {
-  const { rows } = await q.query<{ name: string; value: unknown }>(
-    'SELECT name, value FROM wf_hi_variable WHERE instance_id = $1 AND scope_id = $1',
-    [instanceId],
-  );
-  const out: Record<string, unknown> = {};
-  for (const r of rows) out[r.name] = typeof r.value === 'string' && r.name.startsWith('__') ? r.value : r.value;
-  return out;
-}
-
 /** Brings the request's phases, actors and status up to date with its instance. */
 async function sync(tx: Queryable, doc: RequestDoc, now: string): Promise<void> {
   const instanceId = doc.workflow.instanceId;
   if (!instanceId) return;
   const d = doc.decision;
-  const { rows: open } = await tx.query<{ id: string; task_def_key: string; name: string | null; create_time: Date }>(
-    'SELECT id, task_def_key, name, create_time FROM wf_task WHERE instance_id = $1 ORDER BY create_time, id',
-    [instanceId],
-  );
+  const open = await queries.openTasks(tx, instanceId);
   // Wait steps' timers (an approval's expiration timer, `<step>__expiration`, is not a phase of its own).
-  const waits = (
-    await tx.query<{ id: string; activity_id: string; due_at: Date; created_at: Date }>(
-      `SELECT id, activity_id, due_at, created_at FROM wf_execution WHERE instance_id = $1 AND event_type = 'timer'
-       ORDER BY created_at, id`,
-      [instanceId],
-    )
-  ).rows.filter((w) => !w.activity_id.endsWith('__expiration'));
+  const waits = (await queries.timerWaits(tx, instanceId)).filter((w) => !w.activity_id.endsWith('__expiration'));
   const openIds = new Set([...open.map((t) => t.id), ...waits.map((w) => w.id)]);
   for (const p of d.phases) {
     if (p.status === 'in-progress' && (!p.workflowTaskId || !openIds.has(p.workflowTaskId))) {
@@ -192,7 +176,7 @@ async function sync(tx: Queryable, doc: RequestDoc, now: string): Promise<void> 
       workflowTaskId: w.id,
     });
   }
-  const vars = await instanceVariables(tx, instanceId);
+  const vars = await queries.instanceVariables(tx, instanceId);
   for (const p of d.phases)
     if (p.status === 'complete' && p.decision === null && vars[`__expired_${p.name}`] === true) p.decision = 'expired';
   const deadlines = d.phases
@@ -224,7 +208,7 @@ async function sync(tx: Queryable, doc: RequestDoc, now: string): Promise<void> 
     if (typeof set.comment === 'string' && !d.comments.some((x) => x.action === 'system' && x.comment === set.comment))
       d.comments.push({ timeStamp: now, user: CALLER, action: 'system', comment: set.comment });
   }
-  const running = (await tx.query('SELECT 1 FROM wf_instance WHERE id = $1', [instanceId])).rowCount > 0;
+  const running = await queries.isRunning(tx, instanceId);
   if (running && (d.status === 'in-progress' || d.status === 'suspended'))
     d.status = waits.length > 0 && open.length === 0 ? 'suspended' : 'in-progress';
   if (!running && (d.status === 'in-progress' || d.status === 'suspended')) d.status = 'complete';
@@ -312,19 +296,6 @@ function matchesTarget(f: TargetFilter | undefined, doc: unknown, fail: (m: stri
 export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): void {
   const now = (c: RequestContext) => c.clock.now().toISOString();
 
-  const runtimeErrors = async <T>(fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (e) {
-      if (e instanceof RuntimeError) {
-        const status =
-          e.kind === 'not-found' ? 404 : e.kind === 'conflict' ? 409 : e.kind === 'bad-request' ? 400 : 500;
-        throw igaError(status, e.message);
-      }
-      throw e;
-    }
-  };
-
   /** Why each pair would be refused: a request of the same type for the same user and item still in progress. */
   const problems = async (q: Queryable, body: CreateBody) => {
     const pending = (await allRequests(q)).filter(
@@ -371,15 +342,13 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
           throw igaError(409, `Request type ${typeId} is not bound to a published workflow`);
         const def = (await repo.read(tx, wf, 'published'))!;
         const graph = runnableGraph(compileIgaDefinition(def), `iga_${def.id}`);
-        const { definitions } = await runtimeErrors(() =>
-          rt.deploy({
+        const { definitions } = await rt.deploy({
             graphs: [graph],
             name: `iga ${def.id} rev ${def._rev}`,
             source: JSON.stringify({ iga: def.id, rev: def._rev, body: repo.bodyOf(def) }),
             category: 'iga',
             dedupe: true,
-          }),
-        );
+          });
         const d = definitions[0]!;
         types.set(typeId, {
           workflowId: wf,
@@ -419,8 +388,7 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
             metadata: { createdDate: at, modifiedDate: at },
           };
           const { decision: _d, metadata: _m, workflow: _w, ...asked } = doc;
-          const started = await runtimeErrors(() =>
-            rt.startInstance({
+          const started = await rt.startInstance({
               definition: { ...t.deployed, suspended: false },
               businessKey: doc.id,
               variables: {
@@ -430,8 +398,7 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
                 requestIndex: asked,
               },
               startUserId: CALLER.id,
-            }),
-          );
+            });
           doc.workflow.instanceId = started.id;
           await sync(tx, doc, at);
           await insertRequest(tx, doc);
@@ -586,25 +553,21 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
           inProgress();
           const p = phase();
           const spec = OUTCOMES[action]!;
-          const { rows } = await tx.query<{ category: string | null }>('SELECT category FROM wf_task WHERE id = $1', [
-            p.workflowTaskId,
-          ]);
-          if (rows[0]?.category !== spec.category)
+          const task = p.workflowTaskId ? await queries.task(tx, p.workflowTaskId) : undefined;
+          if (task?.category !== spec.category)
             throw igaError(
               409,
               `Can't ${action} phase ${p.name}: it is not a ${spec.category === 'approvalTask' ? 'approval' : 'fulfillment'} phase`,
             );
           comment(body.justification ?? body.comment, action, p.name);
           p.decision = spec.decision;
-          await runtimeErrors(() =>
-            rt.completeTask(p.workflowTaskId!, { outcome: spec.outcome }, { userId: CALLER.id }),
-          );
+          await rt.completeTask(p.workflowTaskId!, { outcome: spec.outcome }, { userId: CALLER.id });
           break;
         }
         case 'cancel': {
           inProgress();
           comment(body.comment, 'cancel');
-          await runtimeErrors(() => rt.deleteInstance(doc.workflow.instanceId!, 'cancelled'));
+          await rt.deleteInstance(doc.workflow.instanceId!, 'cancelled');
           for (const p of d.phases)
             if (p.status === 'in-progress') {
               p.status = 'complete';
@@ -632,7 +595,7 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
           const updated = body.updatedActors as { id: string[]; permissions: Record<string, boolean> }[];
           const actors = updated.flatMap((u) => u.id.map((aid) => ({ id: aid, permissions: u.permissions })));
           comment(body.comment, 'reassign', p.name);
-          await runtimeErrors(() => rt.setVariables(doc.workflow.instanceId!, { [`__actors_${p.name}`]: actors }));
+          await rt.setVariables(doc.workflow.instanceId!, { [`__actors_${p.name}`]: actors });
           break;
         }
         case 'modify': {
@@ -643,21 +606,17 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
           if (change.custom) doc.request.custom = { ...(doc.request.custom ?? {}), ...change.custom };
           comment(body.comment, 'modify', p.name);
           const { decision: _d, metadata: _m, ...asked } = doc;
-          await runtimeErrors(() => rt.setVariables(doc.workflow.instanceId!, { request: asked, requestIndex: asked }));
+          await rt.setVariables(doc.workflow.instanceId!, { request: asked, requestIndex: asked });
           break;
         }
         case 'changeResumeDate': {
           inProgress();
           const p = phase();
-          const { rows } = await tx.query<{ id: string }>(
-            `SELECT id FROM wf_execution WHERE id = $1 AND event_type = 'timer'`,
-            [p.workflowTaskId],
-          );
-          if (!rows[0]) throw igaError(409, `Can't changeResumeDate of phase ${p.name}: it is not a wait phase`);
-          // The runtime has no command to move a timer: its execution's due date and its job move together here.
+          const waits = await queries.timerWaits(tx, doc.workflow.instanceId!);
+          if (!waits.some((w) => w.id === p.workflowTaskId))
+            throw igaError(409, `Can't changeResumeDate of phase ${p.name}: it is not a wait phase`);
           const when = new Date(body.resumeDate as string);
-          await tx.query('UPDATE wf_execution SET due_at = $2 WHERE id = $1', [p.workflowTaskId, when]);
-          await tx.query('UPDATE jobs SET due_at = $2 WHERE key = $1', [`${TIMER_JOB}:${p.workflowTaskId}`, when]);
+          await rt.rescheduleTimer(p.workflowTaskId!, when);
           comment(body.comment, 'changeResumeDate', p.name);
           break;
         }

@@ -5,15 +5,21 @@
 
 import { decodeBase64Url, encodeBase64Url } from '../../base64url.js';
 import type { IdGenerator } from '../../runtime/ids.js';
-import type { Queryable } from '../../store/db.js';
 import { badState, CODE, invalid, invalidAt, type KontentValidationError, notFound } from './errors.js';
-import type { ItemRecord, LanguageRecord, Ref, TypeRecord } from './repository.js';
+import type { ItemRecord, LanguageRecord, Ref, Scope, TypeRecord } from './repository.js';
 import * as repo from './repository.js';
 import { codenameFrom, DEFAULT_COLLECTION_ID, DEFAULT_LANGUAGE_ID, describeRef, uniqueCodename } from './workflows.js';
 
 // --- paging ---------------------------------------------------------------------------------------------------------
 
-export type PagedList = 'types' | 'languages' | 'items';
+export type PagedList =
+  | 'types'
+  | 'languages'
+  | 'items'
+  | 'type-variants'
+  | 'type-components'
+  | 'collection-variants'
+  | 'space-variants';
 
 export function continuationToken(list: PagedList, lastSeq: number): string {
   return encodeBase64Url(`wfkit:${list}:${lastSeq}`);
@@ -22,7 +28,7 @@ export function continuationToken(list: PagedList, lastSeq: number): string {
 /** The position after which the page starts (0: the first page); 400 (1007) for a token this list didn't issue. */
 export function parseContinuation(list: PagedList, token: string | null): number {
   if (token === null || token === '') return 0;
-  const m = /^wfkit:([a-z]+):(\d{1,15})$/.exec(decodeBase64Url(token));
+  const m = /^wfkit:([a-z-]+):(\d{1,15})$/.exec(decodeBase64Url(token));
   if (!m || m[1] !== list || encodeBase64Url(`wfkit:${m[1]}:${m[2]}`) !== token) {
     throw badState(CODE.invalidContinuation, 'The continuation token is invalid.');
   }
@@ -83,7 +89,7 @@ export const itemToApi = (i: ItemRecord) =>
 export const roleToApi = (r: repo.RoleRecord) =>
   r.codename ? { id: r.id, name: r.name, codename: r.codename } : { id: r.id, name: r.name };
 
-export async function collectionsListing(q: Queryable) {
+export async function collectionsListing(q: Scope) {
   const collections = (await repo.listCollections(q)).map((c) =>
     withExternal({ id: c.id, name: c.name, codename: c.codename }, c.external_id),
   );
@@ -106,7 +112,7 @@ interface TypeInput {
   }[];
 }
 
-export async function addContentType(q: Queryable, ids: IdGenerator, now: Date, input: TypeInput) {
+export async function addContentType(q: Scope, ids: IdGenerator, now: Date, input: TypeInput) {
   const errors: KontentValidationError[] = [];
   if (input.codename !== undefined && (await repo.codenameTaken(q, 'kontent_types', input.codename))) {
     errors.push({
@@ -167,7 +173,7 @@ interface CollectionPatch {
   reference?: Ref;
 }
 
-export async function modifyCollections(q: Queryable, ids: IdGenerator, now: Date, ops: CollectionPatch[]) {
+export async function modifyCollections(q: Scope, ids: IdGenerator, now: Date, ops: CollectionPatch[]) {
   for (const [i, op] of ops.entries()) {
     if (op.op === 'addInto') {
       if (!op.value) throw invalidAt(`[${i}].value`, 'addInto needs a value.');
@@ -212,7 +218,7 @@ interface LanguageInput {
   fallback_language?: Ref;
 }
 
-export async function addLanguage(q: Queryable, ids: IdGenerator, input: LanguageInput) {
+export async function addLanguage(q: Scope, ids: IdGenerator, input: LanguageInput) {
   const errors: KontentValidationError[] = [];
   if (await repo.codenameTaken(q, 'kontent_languages', input.codename)) {
     errors.push({ path: 'codename', message: `The codename "${input.codename}" is already used by another language.` });
@@ -256,7 +262,7 @@ interface ItemInput {
   external_id?: string;
 }
 
-async function resolveItemFields(q: Queryable, input: ItemInput, errors: KontentValidationError[]) {
+async function resolveItemFields(q: Scope, input: ItemInput, errors: KontentValidationError[]) {
   let collectionId: string | undefined;
   if (input.collection) {
     const c = await repo.findCollection(q, input.collection);
@@ -272,7 +278,7 @@ async function resolveItemFields(q: Queryable, input: ItemInput, errors: Kontent
   return { collectionId, spaces };
 }
 
-export async function addContentItem(q: Queryable, ids: IdGenerator, now: Date, input: ItemInput) {
+export async function addContentItem(q: Scope, ids: IdGenerator, now: Date, input: ItemInput) {
   const errors: KontentValidationError[] = [];
   const type = input.type ? await repo.findType(q, input.type) : undefined;
   if (!type)
@@ -311,7 +317,7 @@ export async function addContentItem(q: Queryable, ids: IdGenerator, now: Date, 
   return item;
 }
 
-export async function updateContentItem(q: Queryable, now: Date, id: string, input: ItemInput) {
+export async function updateContentItem(q: Scope, now: Date, id: string, input: ItemInput) {
   const item = await repo.findItem(q, { id }, true);
   if (!item) throw notFound(CODE.itemNotFound, 'The requested content item was not found.');
   const errors: KontentValidationError[] = [];

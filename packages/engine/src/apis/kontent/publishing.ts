@@ -5,10 +5,10 @@
  * (the executor deletes a job in the transaction that runs it).
  */
 import type { JobHandler } from '../../runtime/jobs.js';
-import type { Queryable } from '../../store/db.js';
 import { badState, CODE, forbidden, invalid, invalidAt, type KontentValidationError } from './errors.js';
-import type { ItemRecord, VariantRecord, WorkflowRecord } from './repository.js';
+import type { ItemRecord, Scope, VariantRecord, WorkflowRecord } from './repository.js';
 import * as repo from './repository.js';
+import { assertTimeZones } from './timezones.js';
 import { assertMayWorkInStep, loadWorkflow, type RuleContext } from './variants.js';
 import { ARCHIVED_STEP_ID, PUBLISHED_STEP_ID, roleAllowed, SCHEDULED_STEP_ID } from './workflows.js';
 
@@ -16,44 +16,52 @@ export const PUBLISH_JOB = 'kontent.publish';
 export const UNPUBLISH_JOB = 'kontent.unpublish';
 
 export interface ScheduleJobPayload {
+  /** The variant's environment (absent in jobs written before environments: the primary environment's). */
+  environmentId?: string;
   itemId: string;
   languageId: string;
   /** The time the job was scheduled for (a stale job whose time no longer matches does nothing). */
   at: string;
 }
 
-const jobKey = (kind: 'publish' | 'unpublish', v: VariantRecord) => `kontent:${kind}:${v.itemId}:${v.languageId}`;
+/** One job per environment, variant and kind (environments may share item ids only by chance, never jobs). */
+export const jobKey = (env: string, kind: 'publish' | 'unpublish', v: VariantRecord) =>
+  `kontent:${env}:${kind}:${v.itemId}:${v.languageId}`;
+/** The scope id of an item's jobs: deleting the item cancels them. */
+export const itemJobScope = (env: string, itemId: string) => `kontent:${env}:${itemId}`;
+
+type JobScope = { scope: Scope; jobs: RuleContext['jobs'] };
 
 async function schedulePublishJob(ctx: RuleContext, v: VariantRecord, at: Date) {
-  await ctx.jobs.enqueue<ScheduleJobPayload>(ctx.tx, {
+  await ctx.jobs.enqueue<ScheduleJobPayload>(ctx.scope.q, {
     type: PUBLISH_JOB,
-    key: jobKey('publish', v),
-    scopeId: `kontent:${v.itemId}`,
+    key: jobKey(ctx.scope.env, 'publish', v),
+    scopeId: itemJobScope(ctx.scope.env, v.itemId),
     dueAt: at,
-    payload: { itemId: v.itemId, languageId: v.languageId, at: at.toISOString() },
+    payload: { environmentId: ctx.scope.env, itemId: v.itemId, languageId: v.languageId, at: at.toISOString() },
   });
 }
 
 async function scheduleUnpublishJob(ctx: RuleContext, v: VariantRecord, at: Date) {
-  await ctx.jobs.enqueue<ScheduleJobPayload>(ctx.tx, {
+  await ctx.jobs.enqueue<ScheduleJobPayload>(ctx.scope.q, {
     type: UNPUBLISH_JOB,
-    key: jobKey('unpublish', v),
-    scopeId: `kontent:${v.itemId}`,
+    key: jobKey(ctx.scope.env, 'unpublish', v),
+    scopeId: itemJobScope(ctx.scope.env, v.itemId),
     dueAt: at,
-    payload: { itemId: v.itemId, languageId: v.languageId, at: at.toISOString() },
+    payload: { environmentId: ctx.scope.env, itemId: v.itemId, languageId: v.languageId, at: at.toISOString() },
   });
 }
 
-async function cancelPublish(ctx: { tx: Queryable; jobs: RuleContext['jobs'] }, v: VariantRecord) {
+async function cancelPublish(ctx: JobScope, v: VariantRecord) {
   v.publishTime = null;
   v.publishTimezone = null;
-  await ctx.jobs.cancel(ctx.tx, { key: jobKey('publish', v) });
+  await ctx.jobs.cancel(ctx.scope.q, { key: jobKey(ctx.scope.env, 'publish', v) });
 }
 
-async function cancelUnpublish(ctx: { tx: Queryable; jobs: RuleContext['jobs'] }, v: VariantRecord) {
+async function cancelUnpublish(ctx: JobScope, v: VariantRecord) {
   v.unpublishTime = null;
   v.unpublishTimezone = null;
-  await ctx.jobs.cancel(ctx.tx, { key: jobKey('unpublish', v) });
+  await ctx.jobs.cancel(ctx.scope.q, { key: jobKey(ctx.scope.env, 'unpublish', v) });
 }
 
 /** Makes the latest version the published one. */
@@ -84,7 +92,7 @@ async function assertMayPublish(ctx: RuleContext, v: VariantRecord, item: ItemRe
     throw invalid(`The workflow step "${step?.codename}" has no transition to the Published step.`);
   }
   // Required elements need a value.
-  const type = await repo.findType(ctx.tx, { id: item.type_id });
+  const type = await repo.findType(ctx.scope, { id: item.type_id });
   const errors: KontentValidationError[] = [];
   for (const el of type?.elements ?? []) {
     if (!el.is_required) continue;
@@ -113,9 +121,10 @@ export interface ScheduleInput {
 }
 
 export async function publish(ctx: RuleContext, v: VariantRecord, item: ItemRecord, input: ScheduleInput | undefined) {
+  assertTimeZones({ display_timezone: input?.display_timezone });
   // Publishing or scheduling an already published variant has no effect.
   if (v.stepId === PUBLISHED_STEP_ID) return;
-  const w = await loadWorkflow(ctx.tx, v.workflowId);
+  const w = await loadWorkflow(ctx.scope, v.workflowId);
   const at = input?.scheduled_to !== undefined ? future(ctx, input.scheduled_to, 'scheduled_to') : undefined;
   await assertMayPublish(ctx, v, item, w);
   if (at) {
@@ -127,7 +136,7 @@ export async function publish(ctx: RuleContext, v: VariantRecord, item: ItemReco
   } else {
     publishNow(v, ctx.now);
   }
-  await repo.saveVariant(ctx.tx, v);
+  await repo.saveVariant(ctx.scope, v);
 }
 
 export interface SchedulePublishAndUnpublishInput {
@@ -144,6 +153,11 @@ export async function schedulePublishAndUnpublish(
   item: ItemRecord,
   input: SchedulePublishAndUnpublishInput,
 ) {
+  assertTimeZones({
+    publish_display_timezone: input.publish_display_timezone,
+    unpublish_display_timezone: input.unpublish_display_timezone,
+    display_timezone: input.display_timezone,
+  });
   if (input.publish_scheduled_to === undefined && input.unpublish_scheduled_to === undefined) {
     throw invalid('Give publish_scheduled_to, unpublish_scheduled_to or both.', [
       { message: 'Give publish_scheduled_to, unpublish_scheduled_to or both.' },
@@ -157,7 +171,7 @@ export async function schedulePublishAndUnpublish(
     input.unpublish_scheduled_to !== undefined
       ? future(ctx, input.unpublish_scheduled_to, 'unpublish_scheduled_to')
       : undefined;
-  const w = await loadWorkflow(ctx.tx, v.workflowId);
+  const w = await loadWorkflow(ctx.scope, v.workflowId);
   if (publishAt && v.stepId !== PUBLISHED_STEP_ID) {
     if (v.stepId === SCHEDULED_STEP_ID) assertMayWorkInStep(w, w.steps[0]!.id, ctx.principal);
     else await assertMayPublish(ctx, v, item, w);
@@ -184,19 +198,19 @@ export async function schedulePublishAndUnpublish(
     await scheduleUnpublishJob(ctx, v, unpublishAt);
   }
   v.lastModified = ctx.now;
-  await repo.saveVariant(ctx.tx, v);
+  await repo.saveVariant(ctx.scope, v);
 }
 
 export async function cancelScheduledPublish(ctx: RuleContext, v: VariantRecord) {
   if (v.stepId !== SCHEDULED_STEP_ID) {
     throw badState(CODE.nothingScheduled, 'The language variant is not scheduled for publishing.');
   }
-  const w = await loadWorkflow(ctx.tx, v.workflowId);
+  const w = await loadWorkflow(ctx.scope, v.workflowId);
   v.stepId = w.steps[0]!.id;
   await cancelPublish(ctx, v);
   await cancelUnpublish(ctx, v);
   v.lastModified = ctx.now;
-  await repo.saveVariant(ctx.tx, v);
+  await repo.saveVariant(ctx.scope, v);
 }
 
 export async function cancelScheduledUnpublish(ctx: RuleContext, v: VariantRecord) {
@@ -204,11 +218,12 @@ export async function cancelScheduledUnpublish(ctx: RuleContext, v: VariantRecor
     throw badState(CODE.nothingScheduled, 'The language variant is not scheduled for unpublishing.');
   await cancelUnpublish(ctx, v);
   v.lastModified = ctx.now;
-  await repo.saveVariant(ctx.tx, v);
+  await repo.saveVariant(ctx.scope, v);
 }
 
 export async function unpublishAndArchive(ctx: RuleContext, v: VariantRecord, input: ScheduleInput | undefined) {
-  const w = await loadWorkflow(ctx.tx, v.workflowId);
+  assertTimeZones({ display_timezone: input?.display_timezone });
+  const w = await loadWorkflow(ctx.scope, v.workflowId);
   if (input?.scheduled_to !== undefined) {
     const at = future(ctx, input.scheduled_to, 'scheduled_to');
     if (!v.published && v.stepId !== SCHEDULED_STEP_ID) {
@@ -227,7 +242,7 @@ export async function unpublishAndArchive(ctx: RuleContext, v: VariantRecord, in
     v.unpublishTimezone = input.display_timezone ?? null;
     v.lastModified = ctx.now;
     await scheduleUnpublishJob(ctx, v, at);
-    await repo.saveVariant(ctx.tx, v);
+    await repo.saveVariant(ctx.scope, v);
     return;
   }
   if (v.published) {
@@ -250,13 +265,13 @@ export async function unpublishAndArchive(ctx: RuleContext, v: VariantRecord, in
     v.stepId = ARCHIVED_STEP_ID;
   }
   v.lastModified = ctx.now;
-  await repo.saveVariant(ctx.tx, v);
+  await repo.saveVariant(ctx.scope, v);
 }
 
 /** The deprecated unpublish: back to the first step of the workflow. */
 export async function unpublishToFirstStep(ctx: RuleContext, v: VariantRecord) {
   if (!v.published) throw badState(CODE.notPublished, 'The language variant is not published.');
-  const w = await loadWorkflow(ctx.tx, v.workflowId);
+  const w = await loadWorkflow(ctx.scope, v.workflowId);
   if (!roleAllowed(w.unpublishRoleIds, ctx.principal.roleId)) {
     throw forbidden("The API key's role may not unpublish language variants in this workflow.");
   }
@@ -264,32 +279,51 @@ export async function unpublishToFirstStep(ctx: RuleContext, v: VariantRecord) {
   v.published = null;
   await cancelUnpublish(ctx, v);
   v.lastModified = ctx.now;
-  await repo.saveVariant(ctx.tx, v);
+  await repo.saveVariant(ctx.scope, v);
 }
 
 // --- jobs -----------------------------------------------------------------------------------------------------------
 
+/**
+ * The scope of a scheduled job: its environment, in the job's transaction. Jobs written before environments existed
+ * name none: their item's environment is found by its id (item ids are generated UUIDs).
+ */
+async function jobScope(job: { payload: ScheduleJobPayload }, ctx: Parameters<JobHandler>[1]): Promise<Scope> {
+  const env = job.payload.environmentId ?? (await repo.environmentOfItem(ctx.tx, job.payload.itemId)) ?? '';
+  return { q: ctx.tx, env };
+}
+
 export const publishJob: JobHandler<ScheduleJobPayload> = async (job, ctx) => {
-  const v = await repo.findVariant(ctx.tx, job.payload.itemId, job.payload.languageId, true);
+  const scope = await jobScope(job, ctx);
+  const v = await repo.findVariant(scope, job.payload.itemId, job.payload.languageId, true);
   if (!v || v.stepId !== SCHEDULED_STEP_ID || v.publishTime?.toISOString() !== job.payload.at) return;
   publishNow(v, ctx.clock.now());
-  await repo.saveVariant(ctx.tx, v);
-  ctx.logger.info('kontent: scheduled publish done', { itemId: v.itemId, languageId: v.languageId });
+  await repo.saveVariant(scope, v);
+  ctx.logger.info('kontent: scheduled publish done', {
+    environmentId: scope.env,
+    itemId: v.itemId,
+    languageId: v.languageId,
+  });
 };
 
 export const unpublishJob: JobHandler<ScheduleJobPayload> = async (job, ctx) => {
-  const v = await repo.findVariant(ctx.tx, job.payload.itemId, job.payload.languageId, true);
+  const scope = await jobScope(job, ctx);
+  const v = await repo.findVariant(scope, job.payload.itemId, job.payload.languageId, true);
   if (!v || v.unpublishTime?.toISOString() !== job.payload.at) return;
   const now = ctx.clock.now();
   if (v.stepId === PUBLISHED_STEP_ID) v.stepId = ARCHIVED_STEP_ID;
   else if (v.stepId === SCHEDULED_STEP_ID && !v.published) {
     v.stepId = ARCHIVED_STEP_ID;
-    await cancelPublish({ tx: ctx.tx, jobs: ctx.jobs }, v);
+    await cancelPublish({ scope, jobs: ctx.jobs }, v);
   }
   v.published = null;
   v.unpublishTime = null;
   v.unpublishTimezone = null;
   v.lastModified = now;
-  await repo.saveVariant(ctx.tx, v);
-  ctx.logger.info('kontent: scheduled unpublish done', { itemId: v.itemId, languageId: v.languageId });
+  await repo.saveVariant(scope, v);
+  ctx.logger.info('kontent: scheduled unpublish done', {
+    environmentId: scope.env,
+    itemId: v.itemId,
+    languageId: v.languageId,
+  });
 };

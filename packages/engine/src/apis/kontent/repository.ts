@@ -1,5 +1,14 @@
-/** Every SQL statement of the Kontent-style API. Functions take the caller's Queryable (a transaction or the Db). */
+/**
+ * Every SQL statement of the Kontent-style API. Functions take a Scope: the caller's Queryable (a transaction or the
+ * Db) and the environment every statement is confined to (each table is keyed by environment).
+ */
 import type { Queryable } from '../../store/db.js';
+
+/** Where a statement runs: the database (or transaction) and the environment id (lowercase UUID). */
+export interface Scope {
+  q: Queryable;
+  env: string;
+}
 
 export interface Ref {
   id?: string;
@@ -128,8 +137,11 @@ const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v 
 const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
 /** Serializes changes of workflows (step codenames are unique across workflows; scopes must not overlap). */
-export async function lockWorkflows(q: Queryable): Promise<void> {
-  await q.query(`SELECT pg_advisory_xact_lock(hashtext('wfkit:kontent:workflows:' || current_schema()))`);
+export async function lockWorkflows(s: Scope): Promise<void> {
+  await s.q.query(
+    `SELECT pg_advisory_xact_lock(hashtext('wfkit:kontent:workflows:' || current_schema() || ':' || $1))`,
+    [s.env],
+  );
 }
 
 // --- workflows ------------------------------------------------------------------------------------------------------
@@ -150,22 +162,29 @@ function toWorkflow(r: Row): WorkflowRecord {
   };
 }
 
-export async function listWorkflows(q: Queryable): Promise<WorkflowRecord[]> {
-  const { rows } = await q.query(`SELECT ${WORKFLOW_COLUMNS} FROM kontent_workflows ORDER BY seq`);
+export async function listWorkflows(s: Scope): Promise<WorkflowRecord[]> {
+  const { rows } = await s.q.query(
+    `SELECT ${WORKFLOW_COLUMNS} FROM kontent_workflows WHERE environment_id = $1 ORDER BY seq`,
+    [s.env],
+  );
   return rows.map(toWorkflow);
 }
 
 export async function findWorkflow(
-  q: Queryable,
+  s: Scope,
   ref: { id?: string; codename?: string },
 ): Promise<WorkflowRecord | undefined> {
   const [column, value] = ref.id !== undefined ? ['id', ref.id] : ['codename', ref.codename];
-  const { rows } = await q.query(`SELECT ${WORKFLOW_COLUMNS} FROM kontent_workflows WHERE ${column} = $1`, [value]);
+  const { rows } = await s.q.query(
+    `SELECT ${WORKFLOW_COLUMNS} FROM kontent_workflows WHERE environment_id = $1 AND ${column} = $2`,
+    [s.env, value],
+  );
   return rows[0] ? toWorkflow(rows[0]) : undefined;
 }
 
-export async function saveWorkflow(q: Queryable, w: WorkflowRecord, isNew: boolean): Promise<void> {
+export async function saveWorkflow(s: Scope, w: WorkflowRecord, isNew: boolean): Promise<void> {
   const values = [
+    s.env,
     w.id,
     w.name,
     w.codename,
@@ -176,55 +195,61 @@ export async function saveWorkflow(q: Queryable, w: WorkflowRecord, isNew: boole
     JSON.stringify(w.archivedRoleIds),
   ];
   if (isNew) {
-    await q.query(
-      `INSERT INTO kontent_workflows (${WORKFLOW_COLUMNS}) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6::jsonb, $7::jsonb, $8::jsonb)`,
+    await s.q.query(
+      `INSERT INTO kontent_workflows (environment_id, ${WORKFLOW_COLUMNS})
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8::jsonb, $9::jsonb)`,
       values,
     );
   } else {
-    await q.query(
-      `UPDATE kontent_workflows SET name = $2, codename = $3, scopes = $4::jsonb, steps = $5::jsonb,
-         unpublish_role_ids = $6::jsonb, create_new_version_role_ids = $7::jsonb, archived_role_ids = $8::jsonb
-       WHERE id = $1`,
+    await s.q.query(
+      `UPDATE kontent_workflows SET name = $3, codename = $4, scopes = $5::jsonb, steps = $6::jsonb,
+         unpublish_role_ids = $7::jsonb, create_new_version_role_ids = $8::jsonb, archived_role_ids = $9::jsonb
+       WHERE environment_id = $1 AND id = $2`,
       values,
     );
   }
 }
 
-export async function deleteWorkflow(q: Queryable, id: string): Promise<void> {
-  await q.query('DELETE FROM kontent_workflows WHERE id = $1', [id]);
+export async function deleteWorkflow(s: Scope, id: string): Promise<void> {
+  await s.q.query('DELETE FROM kontent_workflows WHERE environment_id = $1 AND id = $2', [s.env, id]);
 }
 
 /** Whether any variant (latest or published version) is in the workflow. */
-export async function workflowInUse(q: Queryable, id: string): Promise<boolean> {
-  const { rows } = await q.query(
-    `SELECT 1 FROM kontent_variants WHERE workflow_id = $1 OR published->>'workflow_id' = $2 LIMIT 1`,
-    [id, id],
+export async function workflowInUse(s: Scope, id: string): Promise<boolean> {
+  const { rows } = await s.q.query(
+    `SELECT 1 FROM kontent_variants
+     WHERE environment_id = $1 AND (workflow_id = $2 OR published->>'workflow_id' = $3) LIMIT 1`,
+    [s.env, id, id],
   );
   return rows.length > 0;
 }
 
 /** The steps of the list that some variant is in. */
-export async function stepsInUse(q: Queryable, workflowId: string, stepIds: string[]): Promise<string[]> {
+export async function stepsInUse(s: Scope, workflowId: string, stepIds: string[]): Promise<string[]> {
   if (stepIds.length === 0) return [];
-  const { rows } = await q.query<{ step_id: string }>(
-    'SELECT DISTINCT step_id::text AS step_id FROM kontent_variants WHERE workflow_id = $1 AND step_id = ANY($2::uuid[])',
-    [workflowId, stepIds],
+  const { rows } = await s.q.query<{ step_id: string }>(
+    `SELECT DISTINCT step_id::text AS step_id FROM kontent_variants
+     WHERE environment_id = $1 AND workflow_id = $2 AND step_id = ANY($3::uuid[])`,
+    [s.env, workflowId, stepIds],
   );
   return rows.map((r) => r.step_id);
 }
 
 // --- roles ----------------------------------------------------------------------------------------------------------
 
-export async function listRoles(q: Queryable): Promise<RoleRecord[]> {
-  const { rows } = await q.query<RoleRecord>('SELECT id::text AS id, name, codename FROM kontent_roles ORDER BY seq');
+export async function listRoles(s: Scope): Promise<RoleRecord[]> {
+  const { rows } = await s.q.query<RoleRecord>(
+    'SELECT id::text AS id, name, codename FROM kontent_roles WHERE environment_id = $1 ORDER BY seq',
+    [s.env],
+  );
   return rows;
 }
 
-export async function findRole(q: Queryable, ref: { id?: string; codename?: string }): Promise<RoleRecord | undefined> {
+export async function findRole(s: Scope, ref: { id?: string; codename?: string }): Promise<RoleRecord | undefined> {
   const [column, value] = ref.id !== undefined ? ['id', ref.id] : ['codename', ref.codename];
-  const { rows } = await q.query<RoleRecord>(
-    `SELECT id::text AS id, name, codename FROM kontent_roles WHERE ${column} = $1`,
-    [value],
+  const { rows } = await s.q.query<RoleRecord>(
+    `SELECT id::text AS id, name, codename FROM kontent_roles WHERE environment_id = $1 AND ${column} = $2`,
+    [s.env, value],
   );
   return rows[0];
 }
@@ -233,7 +258,7 @@ export async function findRole(q: Queryable, ref: { id?: string; codename?: stri
 
 type RefTable = 'kontent_collections' | 'kontent_languages' | 'kontent_types' | 'kontent_items';
 
-async function findByRef(q: Queryable, table: RefTable, ref: Ref, forUpdate = false): Promise<Row | undefined> {
+async function findByRef(s: Scope, table: RefTable, ref: Ref, forUpdate = false): Promise<Row | undefined> {
   const [column, value] =
     ref.id !== undefined
       ? ['id', ref.id]
@@ -241,38 +266,40 @@ async function findByRef(q: Queryable, table: RefTable, ref: Ref, forUpdate = fa
         ? ['codename', ref.codename]
         : ['external_id', ref.external_id];
   if (value === undefined) return undefined;
-  const { rows } = await q.query(`SELECT * FROM ${table} WHERE ${column} = $1${forUpdate ? ' FOR UPDATE' : ''}`, [
-    value,
-  ]);
+  const { rows } = await s.q.query(
+    `SELECT * FROM ${table} WHERE environment_id = $1 AND ${column} = $2${forUpdate ? ' FOR UPDATE' : ''}`,
+    [s.env, value],
+  );
   return rows[0];
 }
 
 /** A page of rows in creation order after `afterSeq`; `more` tells whether another page follows. */
 async function page(
-  q: Queryable,
+  s: Scope,
   table: RefTable,
   afterSeq: number,
   limit: number,
 ): Promise<{ rows: Row[]; more: boolean }> {
-  const { rows } = await q.query(`SELECT * FROM ${table} WHERE seq > $1 ORDER BY seq LIMIT $2`, [afterSeq, limit + 1]);
+  const { rows } = await s.q.query(
+    `SELECT * FROM ${table} WHERE environment_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+    [s.env, afterSeq, limit + 1],
+  );
   return { rows: rows.slice(0, limit), more: rows.length > limit };
 }
 
-export async function codenameTaken(
-  q: Queryable,
-  table: RefTable,
-  codename: string,
-  exceptId?: string,
-): Promise<boolean> {
-  const { rows } = await q.query(`SELECT 1 FROM ${table} WHERE codename = $1 AND id IS DISTINCT FROM $2::uuid`, [
-    codename,
-    exceptId ?? null,
-  ]);
+export async function codenameTaken(s: Scope, table: RefTable, codename: string, exceptId?: string): Promise<boolean> {
+  const { rows } = await s.q.query(
+    `SELECT 1 FROM ${table} WHERE environment_id = $1 AND codename = $2 AND id IS DISTINCT FROM $3::uuid`,
+    [s.env, codename, exceptId ?? null],
+  );
   return rows.length > 0;
 }
 
-export async function externalIdTaken(q: Queryable, table: RefTable, externalId: string): Promise<boolean> {
-  const { rows } = await q.query(`SELECT 1 FROM ${table} WHERE external_id = $1`, [externalId]);
+export async function externalIdTaken(s: Scope, table: RefTable, externalId: string): Promise<boolean> {
+  const { rows } = await s.q.query(`SELECT 1 FROM ${table} WHERE environment_id = $1 AND external_id = $2`, [
+    s.env,
+    externalId,
+  ]);
   return rows.length > 0;
 }
 
@@ -285,49 +312,55 @@ const toCollection = (r: Row): CollectionRecord => ({
   external_id: (r.external_id as string | null) ?? null,
 });
 
-export async function listCollections(q: Queryable): Promise<CollectionRecord[]> {
-  const { rows } = await q.query('SELECT * FROM kontent_collections ORDER BY seq');
+export async function listCollections(s: Scope): Promise<CollectionRecord[]> {
+  const { rows } = await s.q.query('SELECT * FROM kontent_collections WHERE environment_id = $1 ORDER BY seq', [s.env]);
   return rows.map(toCollection);
 }
 
-export async function findCollection(q: Queryable, ref: Ref): Promise<CollectionRecord | undefined> {
-  const r = await findByRef(q, 'kontent_collections', ref);
+export async function findCollection(s: Scope, ref: Ref): Promise<CollectionRecord | undefined> {
+  const r = await findByRef(s, 'kontent_collections', ref);
   return r ? toCollection(r) : undefined;
 }
 
-export async function insertCollection(q: Queryable, c: CollectionRecord): Promise<void> {
-  await q.query('INSERT INTO kontent_collections (id, name, codename, external_id) VALUES ($1, $2, $3, $4)', [
-    c.id,
-    c.name,
-    c.codename,
-    c.external_id,
-  ]);
+export async function insertCollection(s: Scope, c: CollectionRecord): Promise<void> {
+  await s.q.query(
+    'INSERT INTO kontent_collections (environment_id, id, name, codename, external_id) VALUES ($1, $2, $3, $4, $5)',
+    [s.env, c.id, c.name, c.codename, c.external_id],
+  );
 }
 
-export async function deleteCollection(q: Queryable, id: string): Promise<void> {
-  await q.query('DELETE FROM kontent_collections WHERE id = $1', [id]);
+export async function deleteCollection(s: Scope, id: string): Promise<void> {
+  await s.q.query('DELETE FROM kontent_collections WHERE environment_id = $1 AND id = $2', [s.env, id]);
 }
 
-export async function collectionInUse(q: Queryable, id: string): Promise<boolean> {
-  const items = await q.query('SELECT 1 FROM kontent_items WHERE collection_id = $1 LIMIT 1', [id]);
+export async function collectionInUse(s: Scope, id: string): Promise<boolean> {
+  const items = await s.q.query(
+    'SELECT 1 FROM kontent_items WHERE environment_id = $1 AND collection_id = $2 LIMIT 1',
+    [s.env, id],
+  );
   if (items.rows.length > 0) return true;
-  const scopes = await q.query(
-    `SELECT 1 FROM kontent_workflows, jsonb_array_elements(scopes) s WHERE s->'collections' ? $1 LIMIT 1`,
-    [id],
+  const scopes = await s.q.query(
+    `SELECT 1 FROM kontent_workflows w, jsonb_array_elements(w.scopes) sc
+     WHERE w.environment_id = $1 AND sc->'collections' ? $2 LIMIT 1`,
+    [s.env, id],
   );
   return scopes.rows.length > 0;
 }
 
-export async function getMeta<T>(q: Queryable, key: string): Promise<T | undefined> {
-  const { rows } = await q.query('SELECT value FROM kontent_meta WHERE key = $1', [key]);
+export async function getMeta<T>(s: Scope, key: string): Promise<T | undefined> {
+  const { rows } = await s.q.query('SELECT value FROM kontent_meta WHERE environment_id = $1 AND key = $2', [
+    s.env,
+    key,
+  ]);
   // Both drivers parse jsonb, so a JSON string value arrives as a string: no second parse.
   return rows[0] ? (rows[0].value as T) : undefined;
 }
 
-export async function setMeta(q: Queryable, key: string, value: unknown): Promise<void> {
-  await q.query(
-    'INSERT INTO kontent_meta (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value',
-    [key, JSON.stringify(value)],
+export async function setMeta(s: Scope, key: string, value: unknown): Promise<void> {
+  await s.q.query(
+    `INSERT INTO kontent_meta (environment_id, key, value) VALUES ($1, $2, $3::jsonb)
+     ON CONFLICT (environment_id, key) DO UPDATE SET value = EXCLUDED.value`,
+    [s.env, key, JSON.stringify(value)],
   );
 }
 
@@ -343,21 +376,21 @@ const toLanguage = (r: Row): LanguageRecord => ({
   fallback_id: String(r.fallback_id),
 });
 
-export async function pageLanguages(q: Queryable, afterSeq: number, limit: number) {
-  const p = await page(q, 'kontent_languages', afterSeq, limit);
+export async function pageLanguages(s: Scope, afterSeq: number, limit: number) {
+  const p = await page(s, 'kontent_languages', afterSeq, limit);
   return { records: p.rows.map(toLanguage), lastSeq: Number(p.rows.at(-1)?.seq ?? afterSeq), more: p.more };
 }
 
-export async function findLanguage(q: Queryable, ref: Ref): Promise<LanguageRecord | undefined> {
-  const r = await findByRef(q, 'kontent_languages', ref);
+export async function findLanguage(s: Scope, ref: Ref): Promise<LanguageRecord | undefined> {
+  const r = await findByRef(s, 'kontent_languages', ref);
   return r ? toLanguage(r) : undefined;
 }
 
-export async function insertLanguage(q: Queryable, l: LanguageRecord): Promise<void> {
-  await q.query(
-    `INSERT INTO kontent_languages (id, name, codename, external_id, is_active, is_default, fallback_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [l.id, l.name, l.codename, l.external_id, l.is_active, l.is_default, l.fallback_id],
+export async function insertLanguage(s: Scope, l: LanguageRecord): Promise<void> {
+  await s.q.query(
+    `INSERT INTO kontent_languages (environment_id, id, name, codename, external_id, is_active, is_default, fallback_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [s.env, l.id, l.name, l.codename, l.external_id, l.is_active, l.is_default, l.fallback_id],
   );
 }
 
@@ -372,20 +405,21 @@ const toType = (r: Row): TypeRecord => ({
   last_modified: new Date(r.last_modified as string),
 });
 
-export async function pageTypes(q: Queryable, afterSeq: number, limit: number) {
-  const p = await page(q, 'kontent_types', afterSeq, limit);
+export async function pageTypes(s: Scope, afterSeq: number, limit: number) {
+  const p = await page(s, 'kontent_types', afterSeq, limit);
   return { records: p.rows.map(toType), lastSeq: Number(p.rows.at(-1)?.seq ?? afterSeq), more: p.more };
 }
 
-export async function findType(q: Queryable, ref: Ref): Promise<TypeRecord | undefined> {
-  const r = await findByRef(q, 'kontent_types', ref);
+export async function findType(s: Scope, ref: Ref): Promise<TypeRecord | undefined> {
+  const r = await findByRef(s, 'kontent_types', ref);
   return r ? toType(r) : undefined;
 }
 
-export async function insertType(q: Queryable, t: TypeRecord): Promise<void> {
-  await q.query(
-    `INSERT INTO kontent_types (id, name, codename, external_id, elements, last_modified) VALUES ($1, $2, $3, $4, $5::jsonb, $6)`,
-    [t.id, t.name, t.codename, t.external_id, JSON.stringify(t.elements), t.last_modified],
+export async function insertType(s: Scope, t: TypeRecord): Promise<void> {
+  await s.q.query(
+    `INSERT INTO kontent_types (environment_id, id, name, codename, external_id, elements, last_modified)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)`,
+    [s.env, t.id, t.name, t.codename, t.external_id, JSON.stringify(t.elements), t.last_modified],
   );
 }
 
@@ -402,40 +436,51 @@ const toItem = (r: Row): ItemRecord => ({
   last_modified: new Date(r.last_modified as string),
 });
 
-export async function pageItems(q: Queryable, afterSeq: number, limit: number) {
-  const p = await page(q, 'kontent_items', afterSeq, limit);
+export async function pageItems(s: Scope, afterSeq: number, limit: number) {
+  const p = await page(s, 'kontent_items', afterSeq, limit);
   return { records: p.rows.map(toItem), lastSeq: Number(p.rows.at(-1)?.seq ?? afterSeq), more: p.more };
 }
 
-export async function findItem(q: Queryable, ref: Ref, forUpdate = false): Promise<ItemRecord | undefined> {
-  const r = await findByRef(q, 'kontent_items', ref, forUpdate);
+export async function findItem(s: Scope, ref: Ref, forUpdate = false): Promise<ItemRecord | undefined> {
+  const r = await findByRef(s, 'kontent_items', ref, forUpdate);
   return r ? toItem(r) : undefined;
 }
 
-export async function insertItem(q: Queryable, i: ItemRecord): Promise<void> {
-  await q.query(
-    `INSERT INTO kontent_items (id, name, codename, external_id, type_id, collection_id, spaces, last_modified)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)`,
-    [i.id, i.name, i.codename, i.external_id, i.type_id, i.collection_id, JSON.stringify(i.spaces), i.last_modified],
+export async function insertItem(s: Scope, i: ItemRecord): Promise<void> {
+  await s.q.query(
+    `INSERT INTO kontent_items (environment_id, id, name, codename, external_id, type_id, collection_id, spaces, last_modified)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9)`,
+    [
+      s.env,
+      i.id,
+      i.name,
+      i.codename,
+      i.external_id,
+      i.type_id,
+      i.collection_id,
+      JSON.stringify(i.spaces),
+      i.last_modified,
+    ],
   );
 }
 
-export async function updateItem(q: Queryable, i: ItemRecord): Promise<void> {
-  await q.query(
-    `UPDATE kontent_items SET name = $2, codename = $3, collection_id = $4, spaces = $5::jsonb, last_modified = $6 WHERE id = $1`,
-    [i.id, i.name, i.codename, i.collection_id, JSON.stringify(i.spaces), i.last_modified],
+export async function updateItem(s: Scope, i: ItemRecord): Promise<void> {
+  await s.q.query(
+    `UPDATE kontent_items SET name = $3, codename = $4, collection_id = $5, spaces = $6::jsonb, last_modified = $7
+     WHERE environment_id = $1 AND id = $2`,
+    [s.env, i.id, i.name, i.codename, i.collection_id, JSON.stringify(i.spaces), i.last_modified],
   );
 }
 
-export async function deleteItem(q: Queryable, id: string): Promise<void> {
-  await q.query('DELETE FROM kontent_variants WHERE item_id = $1', [id]);
-  await q.query('DELETE FROM kontent_items WHERE id = $1', [id]);
+export async function deleteItem(s: Scope, id: string): Promise<void> {
+  await s.q.query('DELETE FROM kontent_variants WHERE environment_id = $1 AND item_id = $2', [s.env, id]);
+  await s.q.query('DELETE FROM kontent_items WHERE environment_id = $1 AND id = $2', [s.env, id]);
 }
 
-export async function variantKeysOfItem(q: Queryable, itemId: string): Promise<string[]> {
-  const { rows } = await q.query<{ language_id: string }>(
-    'SELECT language_id::text AS language_id FROM kontent_variants WHERE item_id = $1',
-    [itemId],
+export async function variantKeysOfItem(s: Scope, itemId: string): Promise<string[]> {
+  const { rows } = await s.q.query<{ language_id: string }>(
+    'SELECT language_id::text AS language_id FROM kontent_variants WHERE environment_id = $1 AND item_id = $2',
+    [s.env, itemId],
   );
   return rows.map((r) => r.language_id);
 }
@@ -460,24 +505,24 @@ const toVariant = (r: Row): VariantRecord => ({
 });
 
 export async function findVariant(
-  q: Queryable,
+  s: Scope,
   itemId: string,
   languageId: string,
   forUpdate = false,
 ): Promise<VariantRecord | undefined> {
-  const { rows } = await q.query(
-    `SELECT * FROM kontent_variants WHERE item_id = $1 AND language_id = $2${forUpdate ? ' FOR UPDATE' : ''}`,
-    [itemId, languageId],
+  const { rows } = await s.q.query(
+    `SELECT * FROM kontent_variants WHERE environment_id = $1 AND item_id = $2 AND language_id = $3${forUpdate ? ' FOR UPDATE' : ''}`,
+    [s.env, itemId, languageId],
   );
   return rows[0] ? toVariant(rows[0]) : undefined;
 }
 
-export async function saveVariant(q: Queryable, v: VariantRecord): Promise<void> {
-  await q.query(
-    `INSERT INTO kontent_variants (item_id, language_id, elements, workflow_id, step_id, contributors, due_date, note,
-       last_modified, publish_time, publish_timezone, unpublish_time, unpublish_timezone, published)
-     VALUES ($1, $2, $3::jsonb, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14::jsonb)
-     ON CONFLICT (item_id, language_id) DO UPDATE SET elements = EXCLUDED.elements, workflow_id = EXCLUDED.workflow_id,
+export async function saveVariant(s: Scope, v: VariantRecord): Promise<void> {
+  await s.q.query(
+    `INSERT INTO kontent_variants (environment_id, item_id, language_id, elements, workflow_id, step_id, contributors,
+       due_date, note, last_modified, publish_time, publish_timezone, unpublish_time, unpublish_timezone, published)
+     VALUES ($15, $1, $2, $3::jsonb, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14::jsonb)
+     ON CONFLICT (environment_id, item_id, language_id) DO UPDATE SET elements = EXCLUDED.elements, workflow_id = EXCLUDED.workflow_id,
        step_id = EXCLUDED.step_id, contributors = EXCLUDED.contributors, due_date = EXCLUDED.due_date, note = EXCLUDED.note,
        last_modified = EXCLUDED.last_modified, publish_time = EXCLUDED.publish_time,
        publish_timezone = EXCLUDED.publish_timezone, unpublish_time = EXCLUDED.unpublish_time,
@@ -497,6 +542,158 @@ export async function saveVariant(q: Queryable, v: VariantRecord): Promise<void>
       v.unpublishTime,
       v.unpublishTimezone,
       v.published === null ? null : JSON.stringify(v.published),
+      s.env,
     ],
+  );
+}
+
+/** The environment of an item, found by its id alone (only for jobs written before environments existed). */
+export async function environmentOfItem(q: Queryable, itemId: string): Promise<string | undefined> {
+  const { rows } = await q.query<{ environment_id: string }>(
+    'SELECT environment_id FROM kontent_items WHERE id = $1 LIMIT 1',
+    [itemId],
+  );
+  return rows[0]?.environment_id;
+}
+
+export async function deleteVariant(s: Scope, itemId: string, languageId: string): Promise<void> {
+  await s.q.query('DELETE FROM kontent_variants WHERE environment_id = $1 AND item_id = $2 AND language_id = $3', [
+    s.env,
+    itemId,
+    languageId,
+  ]);
+}
+
+/** Which variants a list takes: of one item, of items of a type, in a collection, or in a space. */
+export type VariantListFilter =
+  | { itemId: string }
+  | { typeId: string }
+  | { collectionId: string }
+  | { spaceId: string }
+  | { all: true };
+
+/** A page of variants in creation order after `afterSeq` (keyset paging on (environment_id, seq)). */
+export async function pageVariants(s: Scope, filter: VariantListFilter, afterSeq: number, limit: number) {
+  const params: unknown[] = [s.env, afterSeq, limit + 1];
+  let where = '';
+  if ('itemId' in filter) {
+    params.push(filter.itemId);
+    where = 'AND v.item_id = $4';
+  } else if ('typeId' in filter) {
+    params.push(filter.typeId);
+    where = 'AND i.type_id = $4';
+  } else if ('collectionId' in filter) {
+    params.push(filter.collectionId);
+    where = 'AND i.collection_id = $4';
+  } else if ('spaceId' in filter) {
+    params.push(JSON.stringify([filter.spaceId]));
+    where = 'AND i.spaces @> $4::jsonb';
+  }
+  const { rows } = await s.q.query(
+    `SELECT v.* FROM kontent_variants v
+     JOIN kontent_items i ON i.environment_id = v.environment_id AND i.id = v.item_id
+     WHERE v.environment_id = $1 AND v.seq > $2 ${where}
+     ORDER BY v.seq LIMIT $3`,
+    params,
+  );
+  const page = rows.slice(0, limit);
+  return { records: page.map(toVariant), lastSeq: Number(page.at(-1)?.seq ?? afterSeq), more: rows.length > limit };
+}
+
+// --- spaces ---------------------------------------------------------------------------------------------------------
+
+export interface SpaceRecord {
+  id: string;
+  name: string;
+  codename: string;
+}
+
+export async function findSpace(s: Scope, ref: Ref): Promise<SpaceRecord | undefined> {
+  const [column, value] = ref.id !== undefined ? ['id', ref.id] : ['codename', ref.codename];
+  if (value === undefined) return undefined;
+  const { rows } = await s.q.query(
+    `SELECT id::text AS id, name, codename FROM kontent_spaces WHERE environment_id = $1 AND ${column} = $2`,
+    [s.env, value],
+  );
+  return rows[0] as SpaceRecord | undefined;
+}
+
+// --- environments ---------------------------------------------------------------------------------------------------
+
+/** Serializes setting up an environment (two servers may start on one database at once). */
+export async function lockEnvironment(s: Scope): Promise<void> {
+  await s.q.query(
+    `SELECT pg_advisory_xact_lock(hashtext('wfkit:kontent:environment:' || current_schema() || ':' || $1))`,
+    [s.env],
+  );
+}
+
+/** Whether the environment has its content model (the default workflow exists). */
+export async function environmentReady(s: Scope): Promise<boolean> {
+  const { rows } = await s.q.query(
+    `SELECT 1 FROM kontent_workflows WHERE environment_id = $1 AND id = '00000000-0000-0000-0000-000000000000'`,
+    [s.env],
+  );
+  return rows.length > 0;
+}
+
+const KONTENT_TABLES = [
+  'kontent_roles',
+  'kontent_collections',
+  'kontent_languages',
+  'kontent_types',
+  'kontent_items',
+  'kontent_workflows',
+  'kontent_variants',
+  'kontent_meta',
+] as const;
+
+/** Moves the rows written before environments existed (environment_id '') into this environment. */
+export async function adoptLegacyRows(s: Scope): Promise<void> {
+  const legacy = await s.q.query(
+    `SELECT 1 FROM kontent_workflows WHERE environment_id = '' AND id = '00000000-0000-0000-0000-000000000000'`,
+  );
+  if (legacy.rows.length === 0) return;
+  // Every foreign key includes environment_id, so parents and children move together: the keys are deferrable
+  // (migration 080) and checked at the caller's commit.
+  await s.q.query('SET CONSTRAINTS ALL DEFERRED');
+  for (const table of KONTENT_TABLES) {
+    await s.q.query(`UPDATE ${table} SET environment_id = $1 WHERE environment_id = ''`, [s.env]);
+  }
+}
+
+/** The content model every environment starts with: roles, the default collection, language and workflow. */
+export async function seedEnvironment(s: Scope): Promise<void> {
+  await s.q.query(
+    `INSERT INTO kontent_roles (environment_id, id, name, codename) VALUES
+       ($1, 'f58733b9-520b-406b-9d45-eb15a2baee96', 'Project manager', 'project-manager'),
+       ($1, '9b0e5fcb-6b1a-4b2c-8a3f-1d2e3f4a5b6c', 'Developer', NULL),
+       ($1, '3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f', 'Content contributor', NULL),
+       ($1, '6e7f8a9b-0c1d-4e2f-9a3b-4c5d6e7f8a9b', 'Reviewer', NULL)
+     ON CONFLICT DO NOTHING`,
+    [s.env],
+  );
+  await s.q.query(
+    `INSERT INTO kontent_collections (environment_id, id, name, codename)
+     VALUES ($1, '00000000-0000-0000-0000-000000000000', 'Default', 'default') ON CONFLICT DO NOTHING`,
+    [s.env],
+  );
+  await s.q.query(
+    `INSERT INTO kontent_languages (environment_id, id, name, codename, is_active, is_default, fallback_id)
+     VALUES ($1, '00000000-0000-0000-0000-000000000000', 'Default project language', 'default', true, true,
+       '00000000-0000-0000-0000-000000000000') ON CONFLICT DO NOTHING`,
+    [s.env],
+  );
+  await s.q.query(
+    `INSERT INTO kontent_workflows (environment_id, id, name, codename, scopes, steps)
+     VALUES ($1, '00000000-0000-0000-0000-000000000000', 'Default', 'default', '[]'::jsonb,
+       '[{"id":"eee6db3b-545a-4785-8e86-e3772c8756f9","name":"Draft","codename":"draft","color":"gray","transitions_to":["c199950d-99f0-4983-b711-6c4c91624b22","7a535a69-ad34-47f8-806a-def1fdf4d391"],"role_ids":[]}]'::jsonb)
+     ON CONFLICT DO NOTHING`,
+    [s.env],
+  );
+  await s.q.query(
+    `INSERT INTO kontent_meta (environment_id, key, value) VALUES ($1, 'collections_last_modified', 'null'::jsonb)
+     ON CONFLICT DO NOTHING`,
+    [s.env],
   );
 }

@@ -1,26 +1,51 @@
 /** Route handlers by operationId: they parse what the framework validated, run rules in one transaction, answer. */
 import type { ApiContext, ApiRouter, Handler, HandlerResult, RequestContext } from '../../http/api-module.js';
-import type { Queryable } from '../../store/db.js';
-import { extras, rateLimiter } from './auth.js';
-import { badState, CODE, invalid, KontentError, notFound } from './errors.js';
+import { environments, extras, rateLimiter } from './auth.js';
+import { environmentSetup } from './environments.js';
+import { badState, CODE, forbidden, invalid, KontentError, notFound } from './errors.js';
 import * as model from './model.js';
 import * as publishing from './publishing.js';
+import type { Scope } from './repository.js';
 import * as repo from './repository.js';
 import type { Principal, RuleContext, VariantTarget } from './variants.js';
 import * as variants from './variants.js';
-import { buildWorkflow, DEFAULT_WORKFLOW_ID, legacySteps, type WorkflowInput, workflowToApi } from './workflows.js';
+import {
+  buildWorkflow,
+  DEFAULT_WORKFLOW_ID,
+  legacySteps,
+  mayManageWorkflows,
+  type WorkflowInput,
+  workflowToApi,
+} from './workflows.js';
 
 type Ctx = RequestContext<Principal>;
+
+/** Reads of a request: the database, confined to the request's environment. */
+const read = (ctx: Ctx): Scope => ({ q: ctx.db, env: ctx.principal.environmentId });
+/** A transaction confined to the request's environment. */
+const inTx = <T>(ctx: Ctx, fn: (s: Scope) => Promise<T>): Promise<T> =>
+  ctx.db.transaction((q) => fn({ q, env: ctx.principal.environmentId }));
 
 export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
   const options = extras(app.config);
   const pageSize = options.pageSize ?? 100;
-  const limit = rateLimiter(options.rateLimit, app.clock);
+  // Kontent.ai limits requests per environment.
+  const limiters = new Map<string, () => void>();
+  const limit = (env: string) => {
+    let l = limiters.get(env);
+    if (!l) {
+      l = rateLimiter(options.rateLimit, app.clock);
+      limiters.set(env, l);
+    }
+    l();
+  };
+  const ensureEnvironment = environmentSetup(app.db, environments(app.config));
 
   const op = (operationId: string, handler: (ctx: Ctx) => Promise<HandlerResult>) => {
     const wrapped: Handler<Principal> = async (ctx) => {
       try {
-        limit();
+        limit(ctx.principal.environmentId);
+        await ensureEnvironment(ctx.principal.environmentId);
         return await handler(ctx);
       } catch (e) {
         if (e instanceof KontentError) throw e.withRequestId(ctx.requestId);
@@ -39,10 +64,16 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
 
   const workflowNotFound = () => notFound(CODE.workflowNotFound, 'The requested workflow was not found.');
 
-  op('listWorkflows', async (ctx) => ({ body: (await repo.listWorkflows(ctx.db)).map(workflowToApi) }));
+  op('listWorkflows', async (ctx) => ({ body: (await repo.listWorkflows(read(ctx))).map(workflowToApi) }));
+
+  /** Managing workflows is a permission of its own: Management API keys and the Project manager role have it. */
+  const assertMayManageWorkflows = (ctx: Ctx) => {
+    if (!mayManageWorkflows(ctx.principal)) throw forbidden("The API key's role may not manage workflows.");
+  };
 
   op('addWorkflow', async (ctx) => {
-    const w = await ctx.db.transaction(async (tx) => {
+    assertMayManageWorkflows(ctx);
+    const w = await inTx(ctx, async (tx) => {
       await repo.lockWorkflows(tx);
       const built = await buildWorkflow(tx, ctx.body as WorkflowInput, undefined, () => ctx.ids.uuid());
       await repo.saveWorkflow(tx, built, true);
@@ -52,7 +83,8 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
   });
 
   const updateWorkflow = async (ctx: Ctx) => {
-    const w = await ctx.db.transaction(async (tx) => {
+    assertMayManageWorkflows(ctx);
+    const w = await inTx(ctx, async (tx) => {
       await repo.lockWorkflows(tx);
       const existing = await repo.findWorkflow(tx, workflowRef(ctx));
       if (!existing) throw workflowNotFound();
@@ -66,7 +98,8 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
   op('updateWorkflowByCodename', updateWorkflow);
 
   const deleteWorkflow = async (ctx: Ctx) => {
-    await ctx.db.transaction(async (tx) => {
+    assertMayManageWorkflows(ctx);
+    await inTx(ctx, async (tx) => {
       await repo.lockWorkflows(tx);
       const existing = await repo.findWorkflow(tx, workflowRef(ctx));
       if (!existing) throw workflowNotFound();
@@ -85,15 +118,23 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
   op('deleteWorkflowByCodename', deleteWorkflow);
 
   op('listWorkflowSteps', async (ctx) => {
-    const w = await repo.findWorkflow(ctx.db, { id: DEFAULT_WORKFLOW_ID });
+    const w = await repo.findWorkflow(read(ctx), { id: DEFAULT_WORKFLOW_ID });
     return { body: legacySteps(w!) };
   });
 
   // --- variants -----------------------------------------------------------------------------------------------------
 
-  const forms = ['', 'ByCodename', 'ByExternalId'];
-  const rules = (ctx: Ctx, tx: Queryable): RuleContext => ({
-    tx,
+  // Every identifier combination Kontent.ai accepts: item by id, codename or external id; language by id or codename.
+  const forms = [
+    '',
+    'ByCodename',
+    'ByExternalId',
+    'ByItemIdAndLanguageCodename',
+    'ByItemCodenameAndLanguageId',
+    'ByExternalIdAndLanguageId',
+  ];
+  const rules = (ctx: Ctx, tx: Scope): RuleContext => ({
+    scope: tx,
     now: ctx.clock.now(),
     jobs: ctx.jobs,
     principal: ctx.principal,
@@ -103,7 +144,7 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
   const command =
     (fn: (rc: RuleContext, v: repo.VariantRecord, target: VariantTarget, ctx: Ctx) => Promise<void>) =>
     async (ctx: Ctx) => {
-      await ctx.db.transaction(async (tx) => {
+      await inTx(ctx, async (tx) => {
         const target = await variants.resolveTarget(tx, ctx.params);
         const v = await variants.loadVariant(tx, target, true);
         await fn(rules(ctx, tx), v, target, ctx);
@@ -113,25 +154,35 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
 
   for (const form of forms) {
     op(`getLanguageVariant${form}`, async (ctx) => {
-      const target = await variants.resolveTarget(ctx.db, ctx.params);
-      return { body: variants.variantToApi(await variants.loadVariant(ctx.db, target)) };
+      const target = await variants.resolveTarget(read(ctx), ctx.params);
+      return { body: variants.variantToApi(await variants.loadVariant(read(ctx), target)) };
     });
     op(`getPublishedLanguageVariant${form}`, async (ctx) => {
-      const target = await variants.resolveTarget(ctx.db, ctx.params);
-      return { body: variants.publishedToApi(await variants.loadVariant(ctx.db, target)) };
+      const target = await variants.resolveTarget(read(ctx), ctx.params);
+      return { body: variants.publishedToApi(await variants.loadVariant(read(ctx), target)) };
     });
     op(`upsertLanguageVariant${form}`, async (ctx) => {
-      const r = await ctx.db.transaction(async (tx) => {
+      const r = await inTx(ctx, async (tx) => {
         const target = await variants.resolveTarget(tx, ctx.params, true);
         return variants.upsertVariant(rules(ctx, tx), target, ctx.body as variants.UpsertInput);
       });
       return { status: r.status, body: variants.variantToApi(r.variant) };
     });
+    op(`deleteLanguageVariant${form}`, async (ctx) => {
+      await inTx(ctx, async (tx) => {
+        const target = await variants.resolveTarget(tx, ctx.params);
+        const v = await variants.loadVariant(tx, target, true);
+        await variants.deleteVariant(rules(ctx, tx), v);
+        await ctx.jobs.cancel(tx.q, { key: publishing.jobKey(tx.env, 'publish', v) });
+        await ctx.jobs.cancel(tx.q, { key: publishing.jobKey(tx.env, 'unpublish', v) });
+      });
+      return { status: 204 };
+    });
     op(
       `changeWorkflowOfLanguageVariant${form}`,
       command(async (rc, v, t, ctx) => {
         await variants.applyChangeWorkflow(rc, v, t.item, ctx.body as variants.ChangeWorkflowInput);
-        await repo.saveVariant(rc.tx, v);
+        await repo.saveVariant(rc.scope, v);
       }),
     );
     op(
@@ -146,7 +197,7 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
           step,
           ctx.params.step_id !== undefined ? 'step_id' : 'step_codename',
         );
-        await repo.saveVariant(rc.tx, v);
+        await repo.saveVariant(rc.scope, v);
       }),
     );
     op(
@@ -183,21 +234,73 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
     );
   }
 
-  // --- content model ------------------------------------------------------------------------------------------------
+  // --- variant lists ------------------------------------------------------------------------------------------------
 
   const continuation = (ctx: Ctx) => ctx.headers.get('x-continuation');
+  const ref = (ctx: Ctx, name: string): repo.Ref =>
+    ctx.params[`${name}_id`] !== undefined
+      ? { id: ctx.params[`${name}_id`]!.toLowerCase() }
+      : ctx.params[`${name}_codename`] !== undefined
+        ? { codename: ctx.params[`${name}_codename`] }
+        : { external_id: ctx.params[`${name}_external_id`] };
+
+  for (const form of ['', 'ByCodename', 'ByExternalId']) {
+    op(`listLanguageVariantsOfItem${form}`, async (ctx) => {
+      const s = read(ctx);
+      const item = await repo.findItem(s, ref(ctx, 'item'));
+      if (!item) throw notFound(CODE.itemNotFound, 'The requested content item was not found.');
+      const all = await repo.pageVariants(s, { itemId: item.id }, 0, Number.MAX_SAFE_INTEGER);
+      return { body: all.records.map(variants.variantToApi) };
+    });
+  }
+
+  /** A page of a variant list; `list` names the token's list (a token of another list is refused, 1007). */
+  const variantPage = async (ctx: Ctx, list: model.PagedList, filter: repo.VariantListFilter) => {
+    const page = await repo.pageVariants(read(ctx), filter, model.parseContinuation(list, continuation(ctx)), pageSize);
+    return {
+      body: { variants: page.records.map(variants.variantToApi), pagination: model.pagination(list, ctx.url, page) },
+    };
+  };
+  const typeOf = async (ctx: Ctx) => {
+    const t = await repo.findType(read(ctx), ref(ctx, 'type'));
+    if (!t) throw notFound(CODE.typeNotFound, 'The requested content type was not found.');
+    return t;
+  };
+  for (const form of ['', 'ByCodename', 'ByExternalId']) {
+    op(`listLanguageVariantsOfContentType${form}`, async (ctx) =>
+      variantPage(ctx, 'type-variants', { typeId: (await typeOf(ctx)).id }),
+    );
+    // wfkit models no rich text components: the variants that use the type are those of its items.
+    op(`listLanguageVariantsOfContentTypeWithComponents${form}`, async (ctx) =>
+      variantPage(ctx, 'type-components', { typeId: (await typeOf(ctx)).id }),
+    );
+    op(`listLanguageVariantsByCollection${form}`, async (ctx) => {
+      const c = await repo.findCollection(read(ctx), ref(ctx, 'collection'));
+      if (!c) throw notFound(CODE.generic, 'The requested collection was not found.');
+      return variantPage(ctx, 'collection-variants', { collectionId: c.id });
+    });
+  }
+  for (const form of ['', 'ByCodename']) {
+    op(`listLanguageVariantsBySpace${form}`, async (ctx) => {
+      const space = await repo.findSpace(read(ctx), ref(ctx, 'space'));
+      if (!space) throw notFound(CODE.generic, 'The requested space was not found.');
+      return variantPage(ctx, 'space-variants', { spaceId: space.id });
+    });
+  }
+
+  // --- content model ------------------------------------------------------------------------------------------------
 
   op('listContentTypes', async (ctx) => {
-    const page = await repo.pageTypes(ctx.db, model.parseContinuation('types', continuation(ctx)), pageSize);
+    const page = await repo.pageTypes(read(ctx), model.parseContinuation('types', continuation(ctx)), pageSize);
     return { body: { types: page.records.map(model.typeToApi), pagination: model.pagination('types', ctx.url, page) } };
   });
   op('addContentType', async (ctx) => {
-    const t = await ctx.db.transaction((tx) => model.addContentType(tx, ctx.ids, ctx.clock.now(), ctx.body as never));
+    const t = await inTx(ctx, (tx) => model.addContentType(tx, ctx.ids, ctx.clock.now(), ctx.body as never));
     return { status: 201, body: model.typeToApi(t) };
   });
   const getType = async (ctx: Ctx) => {
     const t = await repo.findType(
-      ctx.db,
+      read(ctx),
       ctx.params.type_id !== undefined ? { id: ctx.params.type_id } : { codename: ctx.params.type_codename },
     );
     if (!t) throw notFound(CODE.typeNotFound, 'The requested content type was not found.');
@@ -206,16 +309,16 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
   op('getContentType', getType);
   op('getContentTypeByCodename', getType);
 
-  op('listCollections', async (ctx) => ({ body: await model.collectionsListing(ctx.db) }));
+  op('listCollections', async (ctx) => ({ body: await model.collectionsListing(read(ctx)) }));
   op('modifyCollections', async (ctx) => ({
-    body: await ctx.db.transaction(async (tx) => {
+    body: await inTx(ctx, async (tx) => {
       await repo.lockWorkflows(tx);
       return model.modifyCollections(tx, ctx.ids, ctx.clock.now(), ctx.body as never);
     }),
   }));
 
   op('listLanguages', async (ctx) => {
-    const page = await repo.pageLanguages(ctx.db, model.parseContinuation('languages', continuation(ctx)), pageSize);
+    const page = await repo.pageLanguages(read(ctx), model.parseContinuation('languages', continuation(ctx)), pageSize);
     return {
       body: {
         languages: page.records.map(model.languageToApi),
@@ -224,12 +327,12 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
     };
   });
   op('addLanguage', async (ctx) => {
-    const l = await ctx.db.transaction((tx) => model.addLanguage(tx, ctx.ids, ctx.body as never));
+    const l = await inTx(ctx, (tx) => model.addLanguage(tx, ctx.ids, ctx.body as never));
     return { status: 201, body: model.languageToApi(l) };
   });
   const getLanguage = async (ctx: Ctx) => {
     const l = await repo.findLanguage(
-      ctx.db,
+      read(ctx),
       ctx.params.language_id !== undefined
         ? { id: ctx.params.language_id }
         : { codename: ctx.params.language_codename },
@@ -240,10 +343,10 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
   op('getLanguage', getLanguage);
   op('getLanguageByCodename', getLanguage);
 
-  op('listRoles', async (ctx) => ({ body: { roles: (await repo.listRoles(ctx.db)).map(model.roleToApi) } }));
+  op('listRoles', async (ctx) => ({ body: { roles: (await repo.listRoles(read(ctx))).map(model.roleToApi) } }));
   const getRole = async (ctx: Ctx) => {
     const r = await repo.findRole(
-      ctx.db,
+      read(ctx),
       ctx.params.role_id !== undefined ? { id: ctx.params.role_id } : { codename: ctx.params.role_codename },
     );
     if (!r) throw notFound(CODE.roleNotFound, 'The requested role was not found.');
@@ -253,11 +356,11 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
   op('getRoleByCodename', getRole);
 
   op('listContentItems', async (ctx) => {
-    const page = await repo.pageItems(ctx.db, model.parseContinuation('items', continuation(ctx)), pageSize);
+    const page = await repo.pageItems(read(ctx), model.parseContinuation('items', continuation(ctx)), pageSize);
     return { body: { items: page.records.map(model.itemToApi), pagination: model.pagination('items', ctx.url, page) } };
   });
   op('addContentItem', async (ctx) => {
-    const i = await ctx.db.transaction((tx) => model.addContentItem(tx, ctx.ids, ctx.clock.now(), ctx.body as never));
+    const i = await inTx(ctx, (tx) => model.addContentItem(tx, ctx.ids, ctx.clock.now(), ctx.body as never));
     return { status: 201, body: model.itemToApi(i) };
   });
   const getItem = async (ctx: Ctx) => {
@@ -267,7 +370,7 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
         : ctx.params.item_codename !== undefined
           ? { codename: ctx.params.item_codename }
           : { external_id: ctx.params.item_external_id };
-    const i = await repo.findItem(ctx.db, ref);
+    const i = await repo.findItem(read(ctx), ref);
     if (!i) throw notFound(CODE.itemNotFound, 'The requested content item was not found.');
     return { body: model.itemToApi(i) };
   };
@@ -275,16 +378,16 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
   op('getContentItemByCodename', getItem);
   op('getContentItemByExternalId', getItem);
   op('updateContentItem', async (ctx) => {
-    const i = await ctx.db.transaction((tx) =>
+    const i = await inTx(ctx, (tx) =>
       model.updateContentItem(tx, ctx.clock.now(), ctx.params.item_id!, ctx.body as never),
     );
     return { body: model.itemToApi(i) };
   });
   op('deleteContentItem', async (ctx) => {
-    await ctx.db.transaction(async (tx) => {
+    await inTx(ctx, async (tx) => {
       const item = await repo.findItem(tx, { id: ctx.params.item_id! }, true);
       if (!item) throw notFound(CODE.itemNotFound, 'The requested content item was not found.');
-      await ctx.jobs.cancel(tx, { scopeId: `kontent:${item.id}` });
+      await ctx.jobs.cancel(tx.q, { scopeId: publishing.itemJobScope(tx.env, item.id) });
       await repo.deleteItem(tx, item.id);
     });
     return { status: 204 };

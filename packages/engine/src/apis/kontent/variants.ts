@@ -3,10 +3,17 @@
  * whose scope matches its item), change-workflow and the deprecated step endpoint, new-version.
  */
 import type { JobQueue } from '../../runtime/jobs.js';
-import type { Queryable } from '../../store/db.js';
 import { badState, CODE, forbidden, invalid, invalidAt, type KontentValidationError, notFound } from './errors.js';
-import type { ElementValueRecord, ItemRecord, LanguageRecord, VariantRecord, WorkflowRecord } from './repository.js';
+import type {
+  ElementValueRecord,
+  ItemRecord,
+  LanguageRecord,
+  Scope,
+  VariantRecord,
+  WorkflowRecord,
+} from './repository.js';
 import * as repo from './repository.js';
+import { isIanaTimeZone } from './timezones.js';
 import {
   ARCHIVED_STEP_ID,
   DEFAULT_WORKFLOW_ID,
@@ -23,11 +30,13 @@ import {
 /** Who is calling: the configured Management API key has no role (may do everything); personal keys have one. */
 export interface Principal {
   roleId: string | null;
+  /** The environment of the request (lowercase): every statement of the request is confined to it. */
+  environmentId: string;
 }
 
-/** What a variant rule needs: the transaction, the time, the job queue and the caller. */
+/** What a variant rule needs: the transaction in the request's environment, the time, the job queue and the caller. */
 export interface RuleContext {
-  tx: Queryable;
+  scope: Scope;
   now: Date;
   jobs: JobQueue;
   principal: Principal;
@@ -40,7 +49,7 @@ export interface VariantTarget {
 
 /** Finds the item and language of a variant route from its path parameters (404 100 / 111). */
 export async function resolveTarget(
-  q: Queryable,
+  q: Scope,
   params: Record<string, string>,
   lockItem = false,
 ): Promise<VariantTarget> {
@@ -60,13 +69,13 @@ export async function resolveTarget(
   return { item, language };
 }
 
-export async function loadVariant(q: Queryable, target: VariantTarget, forUpdate = false): Promise<VariantRecord> {
+export async function loadVariant(q: Scope, target: VariantTarget, forUpdate = false): Promise<VariantRecord> {
   const v = await repo.findVariant(q, target.item.id, target.language.id, forUpdate);
   if (!v) throw notFound(CODE.variantNotFound, 'The requested language variant was not found.');
   return v;
 }
 
-export async function loadWorkflow(q: Queryable, id: string): Promise<WorkflowRecord> {
+export async function loadWorkflow(q: Scope, id: string): Promise<WorkflowRecord> {
   const w = await repo.findWorkflow(q, { id });
   if (!w) throw new Error(`variant refers to a missing workflow ${id}`);
   return w;
@@ -164,7 +173,7 @@ export async function applyChangeWorkflow(
   paths: { workflow: string; step: string } = { workflow: 'workflow_identifier', step: 'step_identifier' },
 ): Promise<void> {
   const target = await repo.findWorkflow(
-    ctx.tx,
+    ctx.scope,
     input.workflow_identifier.id !== undefined
       ? { id: input.workflow_identifier.id.toLowerCase() }
       : input.workflow_identifier,
@@ -178,7 +187,7 @@ export async function applyChangeWorkflow(
       'The workflow step of a published or scheduled language variant cannot be changed. Create a new version, unpublish it or cancel the schedule first.',
     );
   }
-  const current = await loadWorkflow(ctx.tx, v.workflowId);
+  const current = await loadWorkflow(ctx.scope, v.workflowId);
   assertMayWorkInStep(current, v.stepId, ctx.principal);
   if (target.id === current.id) {
     if (v.stepId !== ARCHIVED_STEP_ID && v.stepId !== step.id) {
@@ -234,7 +243,7 @@ export interface UpsertInput {
 
 /** Resolves element references against the item's type and checks every value; merges into `current`. */
 async function mergeElements(
-  q: Queryable,
+  q: Scope,
   item: ItemRecord,
   current: ElementValueRecord[],
   input: UpsertInput['elements'],
@@ -274,6 +283,13 @@ async function mergeElements(
       });
       return;
     }
+    if (typeof e.display_timezone === 'string' && !isIanaTimeZone(e.display_timezone)) {
+      errors.push({
+        path: `elements[${i}].display_timezone`,
+        message: `'${e.display_timezone}' is not a valid IANA time zone.`,
+      });
+      return;
+    }
     const record: ElementValueRecord = { element: { id: el.id }, value: v };
     if (el.type === 'date_time' && e.display_timezone !== undefined) record.display_timezone = e.display_timezone;
     const at = merged.findIndex((m) => m.element.id === el.id);
@@ -288,7 +304,7 @@ async function mergeElements(
 /** Creates (201) or updates (200) a variant. */
 export async function upsertVariant(ctx: RuleContext, target: VariantTarget, input: UpsertInput) {
   const { item, language } = target;
-  const existing = await repo.findVariant(ctx.tx, item.id, language.id, true);
+  const existing = await repo.findVariant(ctx.scope, item.id, language.id, true);
   if (!existing) {
     if (!language.is_active)
       throw invalid(
@@ -298,7 +314,7 @@ export async function upsertVariant(ctx: RuleContext, target: VariantTarget, inp
     let stepId: string;
     if (input.workflow) {
       const ref = input.workflow.workflow_identifier;
-      const w = await repo.findWorkflow(ctx.tx, ref.id !== undefined ? { id: ref.id.toLowerCase() } : ref);
+      const w = await repo.findWorkflow(ctx.scope, ref.id !== undefined ? { id: ref.id.toLowerCase() } : ref);
       if (!w) throw invalidAt('workflow.workflow_identifier', 'The workflow was not found.');
       const step = isPredefinedRef(input.workflow.step_identifier)
         ? undefined
@@ -308,14 +324,14 @@ export async function upsertVariant(ctx: RuleContext, target: VariantTarget, inp
       workflow = w;
       stepId = step.id;
     } else {
-      workflow = workflowForItem(await repo.listWorkflows(ctx.tx), item);
+      workflow = workflowForItem(await repo.listWorkflows(ctx.scope), item);
       stepId = workflow.steps[0]!.id;
     }
     assertMayWorkInStep(workflow, stepId, ctx.principal);
     const v: VariantRecord = {
       itemId: item.id,
       languageId: language.id,
-      elements: await mergeElements(ctx.tx, item, [], input.elements),
+      elements: await mergeElements(ctx.scope, item, [], input.elements),
       workflowId: workflow.id,
       stepId,
       contributors: input.contributors ?? [],
@@ -328,7 +344,7 @@ export async function upsertVariant(ctx: RuleContext, target: VariantTarget, inp
       unpublishTimezone: null,
       published: null,
     };
-    await repo.saveVariant(ctx.tx, v);
+    await repo.saveVariant(ctx.scope, v);
     return { status: 201, variant: v };
   }
   const v = existing;
@@ -337,9 +353,9 @@ export async function upsertVariant(ctx: RuleContext, target: VariantTarget, inp
       'A language variant in the Published, Scheduled or Archived step cannot be updated. Create a new version, cancel the schedule or restore it first.',
     );
   }
-  const workflow = await loadWorkflow(ctx.tx, v.workflowId);
+  const workflow = await loadWorkflow(ctx.scope, v.workflowId);
   assertMayWorkInStep(workflow, v.stepId, ctx.principal);
-  v.elements = await mergeElements(ctx.tx, item, v.elements, input.elements);
+  v.elements = await mergeElements(ctx.scope, item, v.elements, input.elements);
   if (input.workflow) {
     const w = input.workflow;
     const sameWorkflow =
@@ -358,8 +374,22 @@ export async function upsertVariant(ctx: RuleContext, target: VariantTarget, inp
   if (input.due_date !== undefined) v.dueDate = input.due_date.value ? new Date(input.due_date.value) : null;
   if (input.note !== undefined) v.note = input.note;
   v.lastModified = ctx.now;
-  await repo.saveVariant(ctx.tx, v);
+  await repo.saveVariant(ctx.scope, v);
   return { status: 200, variant: v };
+}
+
+/**
+ * Delete: not while published (a published version exists) or scheduled (for publishing or unpublishing); the role
+ * must be allowed in the current step.
+ */
+export async function deleteVariant(ctx: RuleContext, v: VariantRecord): Promise<void> {
+  if (v.published || v.stepId === PUBLISHED_STEP_ID || v.stepId === SCHEDULED_STEP_ID || v.unpublishTime) {
+    throw invalid(
+      'A published or scheduled language variant cannot be deleted. Unpublish it or cancel the schedule first.',
+    );
+  }
+  assertMayWorkInStep(await loadWorkflow(ctx.scope, v.workflowId), v.stepId, ctx.principal);
+  await repo.deleteVariant(ctx.scope, v.itemId, v.languageId);
 }
 
 /** new-version: a published variant (without a newer version) gets a new version in its workflow's first step. */
@@ -372,13 +402,13 @@ export async function createNewVersion(ctx: RuleContext, v: VariantRecord): Prom
         : 'A new version cannot be created: the language variant is not published.',
     );
   }
-  const workflow = await loadWorkflow(ctx.tx, v.workflowId);
+  const workflow = await loadWorkflow(ctx.scope, v.workflowId);
   if (!roleAllowed(workflow.createNewVersionRoleIds, ctx.principal.roleId)) {
     throw forbidden("The API key's role may not create new versions of published language variants in this workflow.");
   }
   v.stepId = workflow.steps[0]!.id;
   v.lastModified = ctx.now;
-  await repo.saveVariant(ctx.tx, v);
+  await repo.saveVariant(ctx.scope, v);
 }
 
 export { isCustomStep };

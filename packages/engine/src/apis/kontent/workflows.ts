@@ -2,9 +2,8 @@
  * Workflow rules: the predefined steps, validation of add/update bodies (every problem at once, with paths), scope
  * matching and overlap, and the API representation.
  */
-import type { Queryable } from '../../store/db.js';
 import { invalid, type KontentValidationError } from './errors.js';
-import type { Ref, ScopeRecord, StepRecord, WorkflowRecord } from './repository.js';
+import type { Ref, Scope, ScopeRecord, StepRecord, WorkflowRecord } from './repository.js';
 import * as repo from './repository.js';
 
 export const DEFAULT_WORKFLOW_ID = '00000000-0000-0000-0000-000000000000';
@@ -23,6 +22,17 @@ export const RESERVED_STEP_CODENAMES: Record<string, string> = {
 export const isCustomStep = (w: WorkflowRecord, stepId: string) => w.steps.some((s) => s.id === stepId);
 
 /** Empty role lists allow every role; a key without a role (the Management API key) may do everything. */
+/** The Project manager role (seeded in every environment). */
+export const PROJECT_MANAGER_ROLE_ID = 'f58733b9-520b-406b-9d45-eb15a2baee96';
+
+/**
+ * Managing workflows (add, update, delete) is a permission of its own, not a step's `role_ids`: a Management API key
+ * (no role) has it, and a personal key only with the Project manager role.
+ */
+export function mayManageWorkflows(principal: { roleId: string | null }): boolean {
+  return principal.roleId === null || principal.roleId === PROJECT_MANAGER_ROLE_ID;
+}
+
 export function roleAllowed(allowed: readonly string[], roleId: string | null): boolean {
   return roleId === null || allowed.length === 0 || allowed.includes(roleId);
 }
@@ -146,7 +156,7 @@ export interface WorkflowInput {
  * 400 (error code 5) listing every problem. Call inside a transaction holding lockWorkflows().
  */
 export async function buildWorkflow(
-  q: Queryable,
+  q: Scope,
   input: WorkflowInput,
   existing: WorkflowRecord | undefined,
   newId: () => string,
@@ -181,7 +191,17 @@ export async function buildWorkflow(
   const otherStepCodenames = new Map<string, string>();
   for (const w of others) for (const s of w.steps) otherStepCodenames.set(s.codename, w.codename);
   const existingSteps = existing?.steps ?? [];
+  // Maps, not scans: validation stays linear in the number of steps and transitions (a body of thousands of identical
+  // steps must not cost quadratic time).
+  const existingIds = new Set(existingSteps.map((e) => e.id));
+  const unclaimedByCodename = new Map<string, string[]>();
   const claimedIds = new Set(input.steps.map((s) => s.id?.toLowerCase()).filter((x): x is string => Boolean(x)));
+  for (const e of existingSteps) {
+    if (claimedIds.has(e.id)) continue;
+    const list = unclaimedByCodename.get(e.codename) ?? [];
+    list.push(e.id);
+    unclaimedByCodename.set(e.codename, list);
+  }
   const seenCodenames = new Set<string>();
   const seenIds = new Set<string>();
   const steps: StepRecord[] = input.steps.map((s, i) => {
@@ -206,7 +226,7 @@ export async function buildWorkflow(
     let stepId: string;
     if (s.id !== undefined) {
       stepId = s.id.toLowerCase();
-      if (!existingSteps.some((e) => e.id === stepId)) {
+      if (!existingIds.has(stepId)) {
         errors.push({
           path: `${path}.id`,
           message: `The step ${s.id} is not a step of this workflow; omit the id for a new step.`,
@@ -215,8 +235,13 @@ export async function buildWorkflow(
         errors.push({ path: `${path}.id`, message: `The step ${s.id} is listed twice.` });
       }
     } else {
-      const match = existingSteps.find((e) => e.codename === s.codename && !claimedIds.has(e.id) && !seenIds.has(e.id));
-      stepId = match?.id ?? newId();
+      const candidates = unclaimedByCodename.get(s.codename);
+      let match: string | undefined;
+      while (candidates?.length && match === undefined) {
+        const c = candidates.shift()!;
+        if (!seenIds.has(c)) match = c;
+      }
+      stepId = match ?? newId();
     }
     seenIds.add(stepId);
     checkRoles(s.role_ids, `${path}.role_ids`);
@@ -231,14 +256,20 @@ export async function buildWorkflow(
   });
 
   // Transitions.
+  const stepIds = new Set(steps.map((x) => x.id));
+  const firstByCodename = new Map<string, string>();
+  steps.forEach((x) => {
+    if (!firstByCodename.has(x.codename)) firstByCodename.set(x.codename, x.id);
+  });
   input.steps.forEach((s, i) => {
     const targets: string[] = [];
+    const seenTargets = new Set<string>();
     s.transitions_to.forEach((t, j) => {
       const path = `steps[${i}].transitions_to[${j}]`;
       let target: string | undefined;
       if (t.step.id !== undefined) {
         const tid = t.step.id.toLowerCase();
-        if (tid === PUBLISHED_STEP_ID || tid === ARCHIVED_STEP_ID || steps.some((x) => x.id === tid)) target = tid;
+        if (tid === PUBLISHED_STEP_ID || tid === ARCHIVED_STEP_ID || stepIds.has(tid)) target = tid;
         else if (tid === SCHEDULED_STEP_ID) {
           errors.push({
             path: `${path}.step.id`,
@@ -259,29 +290,38 @@ export async function buildWorkflow(
             message: 'The Scheduled step cannot be a transition target; use publish with a date.',
           });
           return;
-        } else target = steps[input.steps.findIndex((x) => x.codename === c)]?.id;
+        } else target = firstByCodename.get(c);
         if (!target) {
           errors.push({ path: `${path}.step.codename`, message: `No step of this workflow has the codename "${c}".` });
           return;
         }
       }
-      if (targets.includes(target)) {
+      if (seenTargets.has(target)) {
         errors.push({ path, message: 'The same step is listed twice in transitions_to.' });
         return;
       }
+      seenTargets.add(target);
       targets.push(target);
     });
     steps[i]!.transitions_to = targets;
   });
 
-  // Every step eventually reaches Published.
+  // Every step eventually reaches Published: a search backwards from Published over the transitions (linear).
+  const from = new Map<string, string[]>();
+  for (const s of steps) {
+    for (const t of s.transitions_to) {
+      const list = from.get(t) ?? [];
+      list.push(s.id);
+      from.set(t, list);
+    }
+  }
   const reaches = new Set<string>([PUBLISHED_STEP_ID]);
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const s of steps) {
-      if (!reaches.has(s.id) && s.transitions_to.some((t) => reaches.has(t))) {
-        reaches.add(s.id);
-        changed = true;
+  const queue = [PUBLISHED_STEP_ID];
+  while (queue.length > 0) {
+    for (const prev of from.get(queue.pop()!) ?? []) {
+      if (!reaches.has(prev)) {
+        reaches.add(prev);
+        queue.push(prev);
       }
     }
   }
@@ -339,7 +379,8 @@ export async function buildWorkflow(
 
   // Removed steps must be unused.
   if (existing) {
-    const removed = existing.steps.filter((e) => !steps.some((s) => s.id === e.id));
+    const kept = new Set(steps.map((s) => s.id));
+    const removed = existing.steps.filter((e) => !kept.has(e.id));
     const used = await repo.stepsInUse(
       q,
       existing.id,

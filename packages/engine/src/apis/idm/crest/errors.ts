@@ -3,7 +3,6 @@
  * and helpers to throw it from handlers. `message` equals `reason` when there is nothing more specific to say.
  */
 import { ApiError, type ErrorContext, type ErrorShape, type ValidationIssue } from '../../../http/api-module.js';
-import { RuntimeError } from '../../../runtime/errors.js';
 
 export const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -46,26 +45,6 @@ export const forbidden = (message = 'Access denied') => new CrestError(403, mess
 export const conflict = (message: string) => new CrestError(409, message);
 export const preconditionFailed = (message: string) => new CrestError(412, message);
 
-/** Maps a runtime error (src/runtime/errors.ts) to the CREST error; anything else is rethrown (→ 500). */
-export function fromRuntimeError(e: unknown): never {
-  if (e instanceof RuntimeError) {
-    const status = { 'not-found': 404, conflict: 409, 'bad-request': 400, forbidden: 403, failed: 500 }[e.kind];
-    // A failure inside the process (a script, an expression, no matching flow) is a 500 that says what failed, as
-    // IDM passes Flowable's exception message on.
-    throw new CrestError(status, e.message);
-  }
-  throw e;
-}
-
-/** Runs fn and turns runtime errors into CREST errors. */
-export async function withRuntimeErrors<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    return fromRuntimeError(e);
-  }
-}
-
 function issuePath(i: ValidationIssue): string {
   const field = i.pointer.replace(/^\//, '');
   return field ? `${i.in}/${field}` : i.in;
@@ -89,6 +68,7 @@ export const errorShape: ErrorShape = {
     body: crestErrorBody(500, undefined, { requestId: ctx.requestId }),
   }),
   methodNotAllowed: () => ({ status: 405, body: crestErrorBody(405) }),
+  error: (status: number, ctx: ErrorContext) => ({ status, body: crestErrorBody(status, ctx.message) }),
   refused: (status, ctx: ErrorContext) => ({ status, body: crestErrorBody(status, ctx.message) }),
   notImplemented: (ctx: ErrorContext) => ({
     status: 501,

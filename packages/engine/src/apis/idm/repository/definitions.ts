@@ -1,11 +1,11 @@
-/** Reads of the runtime's process definitions (wf_definition, migration 040) in IDM's terms. */
+/** Reads of the runtime's process definitions (the read model's `definitions`, runtime/queries.ts) in IDM's terms. */
 import type { DefinitionRow } from '../../../runtime/commands.js';
 import type { Queryable } from '../../../store/db.js';
 import type { ColumnMap } from '../crest/sql.js';
-import { idmRows } from './owned.js';
+import { rel } from './owned.js';
 
-export const DEFINITION_SELECT = `SELECT d.* FROM ${idmRows('wf_definition')} d`;
-export const DEFINITION_FROM = `FROM ${idmRows('wf_definition')} d`;
+export const DEFINITION_SELECT = `SELECT d.* FROM ${rel.definitions} d`;
+export const DEFINITION_FROM = `FROM ${rel.definitions} d`;
 
 /** `_queryFilter` / `_sortKeys` fields of a process definition. */
 export const DEFINITION_COLUMNS: ColumnMap = {

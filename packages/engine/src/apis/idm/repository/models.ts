@@ -1,6 +1,7 @@
 /** SQL of the IDM model tables (migration 050). */
 import type { Queryable } from '../../../store/db.js';
 import type { ColumnMap } from '../crest/sql.js';
+import { rel } from './owned.js';
 
 export interface ModelRow {
   id: string;
@@ -107,7 +108,7 @@ export async function recordDeployment(
 
 export async function definitionIdsOf(q: Queryable, deploymentId: string): Promise<string[]> {
   const { rows } = await q.query<{ id: string }>(
-    'SELECT id FROM wf_definition WHERE deployment_id = $1 ORDER BY key, id',
+    `SELECT id FROM ${rel.definitions} d WHERE deployment_id = $1 ORDER BY key, id`,
     [deploymentId],
   );
   return rows.map((r) => r.id);
@@ -119,7 +120,7 @@ export async function listDeployments(
 ): Promise<{ deploymentId: string; deploymentTime: Date; processDefinitionIds: string[] }[]> {
   const { rows } = await q.query<{ deployment_id: string; deployment_time: Date; ids: string[] | null }>(
     `SELECT md.deployment_id, md.deployment_time,
-       (SELECT array_agg(d.id ORDER BY d.key, d.id) FROM wf_definition d WHERE d.deployment_id = md.deployment_id) AS ids
+       (SELECT array_agg(d.id ORDER BY d.key, d.id) FROM ${rel.definitions} d WHERE d.deployment_id = md.deployment_id) AS ids
      FROM idm_model_deployment md WHERE md.model_id = $1 ORDER BY md.deployment_time DESC, md.deployment_id DESC`,
     [modelId],
   );

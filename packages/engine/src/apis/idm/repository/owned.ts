@@ -1,15 +1,31 @@
 /**
- * IDM sees only IDM's processes (runtime/owner.ts): every read of the runtime's rows goes through these views of its
- * tables. A subquery in FROM is inlined by PostgreSQL, so the owner indexes (migration 060) still serve it.
+ * IDM sees only IDM's processes (runtime/owner.ts): every read of the runtime's rows goes through the read model's
+ * relations scoped to IDM (runtime/queries.ts), never through the runtime's tables.
  */
+import { type RelationName, relation, scopeLiteral } from '../../../runtime/queries.js';
+import { IDM_SCOPE } from '../scope.js';
+
+/** The runtime's relations as IDM sees them: `FROM ${rel.tasks} t`. */
+export const rel = Object.fromEntries(
+  (
+    [
+      'deployments',
+      'definitions',
+      'instances',
+      'executions',
+      'tasks',
+      'variables',
+      'instanceHistory',
+      'taskHistory',
+      'activityHistory',
+      'variableHistory',
+      'jobs',
+      'deadLetterJobs',
+    ] as const
+  ).map((n) => [n, relation(n, IDM_SCOPE)]),
+) as Record<RelationName, string>;
 
 /** The condition for IDM's rows over a table alias: `i.owner_api = 'idm' AND i.tenant = ''`. */
 export function idmOwned(alias = ''): string {
-  const a = alias ? `${alias}.` : '';
-  return `${a}owner_api = 'idm' AND ${a}tenant = ''`;
-}
-
-/** `(SELECT * FROM <table> WHERE <IDM's>)`, to use as `FROM ${idmRows('wf_task')} t`. */
-export function idmRows(table: string): string {
-  return `(SELECT * FROM ${table} WHERE ${idmOwned()})`;
+  return scopeLiteral(IDM_SCOPE, alias);
 }

@@ -5,13 +5,13 @@
 import type { RequestContext } from '../../../http/api-module.js';
 import { MESSAGE_JOB, SIGNAL_JOB, TRIGGER_JOB } from '../../../runtime/commands.js';
 import type { IdmContext, IdmRouter } from '../context.js';
-import { badRequest, notFound, withRuntimeErrors } from '../crest/errors.js';
+import { badRequest, notFound } from '../crest/errors.js';
 import { projectFields } from '../crest/fields.js';
 import { parseQueryRequest, queryEnvelope, queryInSql } from '../crest/query.js';
 import { crestReply, ordered } from '../crest/resource.js';
 import { type ColumnMap, SqlParams } from '../crest/sql.js';
 import type { IdmPrincipal } from '../security.js';
-import { idmOwned, idmRows } from '../repository/owned.js';
+import { idmOwned, rel } from '../repository/owned.js';
 
 type Ctx = RequestContext<IdmPrincipal>;
 
@@ -20,12 +20,12 @@ const EXECUTIONS = `(
   SELECT i.id, NULL::text AS parent_id, NULL::text AS activity_id, i.id AS instance_id, i.root_id, i.definition_id,
     i.definition_key, i.business_key, i.start_user_id, i.super_execution_id, i.start_time, NULL::text AS event_type,
     NULL::text AS event_name
-  FROM wf_instance i WHERE ${idmOwned('i')}
+  FROM ${rel.instances} i WHERE ${idmOwned('i')}
   UNION ALL
   SELECT e.id, COALESCE(e.parent_id, e.instance_id), e.activity_id, e.instance_id, i.root_id, i.definition_id,
     i.definition_key, i.business_key, i.start_user_id, NULL, e.created_at, e.event_type, e.event_name
-  FROM wf_execution e JOIN wf_instance i ON i.id = e.instance_id WHERE ${idmOwned('i')}
-) x LEFT JOIN wf_definition d ON d.id = x.definition_id`;
+  FROM ${rel.executions} e JOIN ${rel.instances} i ON i.id = e.instance_id WHERE ${idmOwned('i')}
+) x LEFT JOIN ${rel.definitions} d ON d.id = x.definition_id`;
 
 const COLUMNS: ColumnMap = {
   _id: { sql: 'x.id', type: 'text' },
@@ -107,7 +107,7 @@ function variableCondition(
   else if (op === 'likeIgnoreCase') cmp = `${text} ILIKE ${params.add(value)}`;
   else if (OPS[op]) cmp = `${left} ${OPS[op]} ${right}`;
   else throw badRequest(`Unknown ${prefix}Operator '${op}'.`);
-  return `EXISTS (SELECT 1 FROM wf_variable v WHERE v.scope_id = ${scope} AND v.name = ${params.add(name)} AND ${cmp})`;
+  return `EXISTS (SELECT 1 FROM ${rel.variables} v WHERE v.scope_id = ${scope} AND v.name = ${params.add(name)} AND ${cmp})`;
 }
 
 function filters(ctx: Ctx, params: SqlParams): string[] {
@@ -137,12 +137,12 @@ function filters(ctx: Ctx, params: SqlParams): string[] {
   const signal = get('signalName');
   if (signal !== null)
     where.push(
-      `EXISTS (SELECT 1 FROM wf_execution s WHERE (s.id = x.id OR (s.parent_id = x.id AND s.kind = 'boundary')) AND s.event_type = 'signal' AND s.event_name = ${params.add(signal)})`,
+      `EXISTS (SELECT 1 FROM ${rel.executions} s WHERE (s.id = x.id OR (s.parent_id = x.id AND s.kind = 'boundary')) AND s.event_type = 'signal' AND s.event_name = ${params.add(signal)})`,
     );
   const message = get('messageName');
   if (message !== null)
     where.push(
-      `EXISTS (SELECT 1 FROM wf_execution s WHERE (s.id = x.id OR (s.parent_id = x.id AND s.kind = 'boundary')) AND s.event_type = 'message' AND s.event_name = ${params.add(message)})`,
+      `EXISTS (SELECT 1 FROM ${rel.executions} s WHERE (s.id = x.id OR (s.parent_id = x.id AND s.kind = 'boundary')) AND s.event_type = 'message' AND s.event_name = ${params.add(message)})`,
     );
   for (const [p, cmp] of [
     ['startedBefore', '<'],
@@ -191,7 +191,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     const reply = (synchronous: boolean) => crestReply(ctx, { 'Execution action performed': action, synchronous });
     const waiting = async (executionId: string, type: string, name?: string) => {
       const { rows } = await idm.db.query(
-        `SELECT 1 FROM ${idmRows('wf_execution')} e WHERE (id = $1 OR (parent_id = $1 AND kind = 'boundary')) AND event_type = $2 ${name ? 'AND event_name = $3' : ''} LIMIT 1`,
+        `SELECT 1 FROM ${rel.executions} e WHERE (id = $1 OR (parent_id = $1 AND kind = 'boundary')) AND event_type = $2 ${name ? 'AND event_name = $3' : ''} LIMIT 1`,
         name ? [executionId, type, name] : [executionId, type],
       );
       return rows.length > 0;
@@ -199,9 +199,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     if (action === 'message') {
       if (!(await waiting(body.executionId, 'message', body.messageName))) throw notFound();
       if (body.processVariables != null) {
-        await withRuntimeErrors(() =>
-          idm.runtime.messageReceived(body.messageName, body.executionId, body.processVariables),
-        );
+        await idm.runtime.messageReceived(body.messageName, body.executionId, body.processVariables);
         return reply(true);
       }
       await idm.jobs.enqueue(idm.db, {
@@ -212,9 +210,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     }
     if (action === 'signal') {
       if (body.processVariables != null) {
-        await withRuntimeErrors(() =>
-          idm.runtime.signalReceived(body.signalName, body.processVariables, body.executionId),
-        );
+        await idm.runtime.signalReceived(body.signalName, body.processVariables, body.executionId);
         return reply(true);
       }
       await idm.jobs.enqueue(idm.db, {
@@ -225,14 +221,12 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     }
     if (action === 'trigger') {
       const { rows } = await idm.db.query<{ state: Record<string, unknown> }>(
-        `SELECT state FROM ${idmRows('wf_execution')} e WHERE id = $1`,
+        `SELECT state FROM ${rel.executions} e WHERE id = $1`,
         [body.executionId],
       );
       if (!rows[0]) throw notFound();
       if (body.transientVariables != null) {
-        await withRuntimeErrors(() =>
-          idm.runtime.trigger(body.executionId, { ...(body.processVariables ?? {}) }, body.transientVariables),
-        );
+        await idm.runtime.trigger(body.executionId, { ...(body.processVariables ?? {}) }, body.transientVariables);
         return reply(true);
       }
       await idm.jobs.enqueue(idm.db, {

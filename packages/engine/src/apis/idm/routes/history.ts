@@ -28,12 +28,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     if (!row.end_time)
       throw conflict('The process instance is still running; delete it through processinstance first.');
     checkIfMatch(ctx.headers, undefined);
-    await idm.db.transaction(async (tx) => {
-      await tx.query('DELETE FROM wf_hi_variable WHERE instance_id = $1', [id]);
-      await tx.query('DELETE FROM wf_hi_task WHERE instance_id = $1', [id]);
-      await tx.query('DELETE FROM wf_hi_activity WHERE instance_id = $1', [id]);
-      await tx.query('DELETE FROM wf_hi_instance WHERE id = $1', [id]);
-    });
+    await idm.runtime.deleteHistory(id);
     return crestReply(
       ctx,
       projectFields(toProcessInstance(row), parseFields(ctx.rawQuery.get('_fields') ?? undefined)),

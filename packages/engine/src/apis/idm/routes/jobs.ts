@@ -11,17 +11,17 @@ import { parseQueryRequest, queryEnvelope, queryInSql } from '../crest/query.js'
 import { checkIfMatch, crestReply, ordered } from '../crest/resource.js';
 import { type ColumnMap, SqlParams } from '../crest/sql.js';
 import type { IdmPrincipal } from '../security.js';
-import { idmOwned } from '../repository/owned.js';
+import { rel } from '../repository/owned.js';
 
 type Ctx = RequestContext<IdmPrincipal>;
 
-const source = (table: 'jobs' | 'dead_letter_jobs') => `(
+const source = (table: string) => `(
   SELECT j.*, COALESCE(j.payload->>'instanceId', e.instance_id) AS instance_id, j.payload->>'executionId' AS execution_id,
     e.activity_id, i.definition_id
   FROM ${table} j
-  LEFT JOIN wf_execution e ON e.id = j.payload->>'executionId'
-  LEFT JOIN wf_instance i ON i.id = COALESCE(j.payload->>'instanceId', e.instance_id)
-  WHERE j.type LIKE 'wf.%' AND ${idmOwned('j')}
+  LEFT JOIN ${rel.executions} e ON e.id = j.payload->>'executionId'
+  LEFT JOIN ${rel.instances} i ON i.id = COALESCE(j.payload->>'instanceId', e.instance_id)
+  WHERE j.type LIKE 'wf.%'
 ) x`;
 
 const COLUMNS: ColumnMap = {
@@ -98,7 +98,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     const q = parseQueryRequest(ctx, { queryIds: ['filtered-query'], what: 'jobs' });
     const params = new SqlParams();
     const where = q.queryId === 'filtered-query' ? filters(ctx, params) : [];
-    const src = source(dead ? 'dead_letter_jobs' : 'jobs');
+    const src = source(dead ? rel.deadLetterJobs : rel.jobs);
     const r = await queryInSql<Record<string, any>>(idm.db, q, {
       select: `SELECT x.* FROM ${src}`,
       from: `FROM ${src}`,
@@ -119,7 +119,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
   const load = async (ctx: Ctx, dead: boolean) => {
     idm.security.assertAdmin(ctx.principal);
     const { rows } = await idm.db.query<Record<string, any>>(
-      `SELECT x.* FROM ${source(dead ? 'dead_letter_jobs' : 'jobs')} WHERE x.id = $1`,
+      `SELECT x.* FROM ${source(dead ? rel.deadLetterJobs : rel.jobs)} WHERE x.id = $1`,
       [ctx.params.id!],
     );
     if (!rows[0]) throw notFound();

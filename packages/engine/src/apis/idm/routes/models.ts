@@ -8,7 +8,7 @@ import { type Problem, validateBpmn } from '../../../dialects/bpmn/index.js';
 import type { RequestContext } from '../../../http/api-module.js';
 import { sha256Hex } from '../../../runtime/digest.js';
 import type { IdmContext, IdmRouter } from '../context.js';
-import { badRequest, notFound, withRuntimeErrors } from '../crest/errors.js';
+import { badRequest, notFound } from '../crest/errors.js';
 import { fieldRequested, parseFields, projectFields } from '../crest/fields.js';
 import { parseQueryRequest, queryEnvelope, queryInSql } from '../crest/query.js';
 import { checkIfMatch, created, crestReply, ordered } from '../crest/resource.js';
@@ -242,15 +242,13 @@ export function register(router: IdmRouter, idm: IdmContext): void {
       });
     const graphs = validation.graphs.filter((g) => g.isExecutable);
     if (graphs.length === 0) throw badRequest('The model\'s BPMN has no executable process (isExecutable="true").');
-    const deployed = await withRuntimeErrors(() =>
-      idm.runtime.deploy({
+    const deployed = await idm.runtime.deploy({
         graphs,
         name: model.name,
         source: model.bpmn_xml,
         resourceName: `${model.key ?? graphs[0]!.id}.bpmn20.xml`,
         ...(targetNamespaceOf(model.bpmn_xml) ? { category: targetNamespaceOf(model.bpmn_xml)! } : {}),
-      }),
-    );
+      });
     try {
       await repo.recordDeployment(idm.db, {
         deploymentId: deployed.deploymentId,
@@ -261,7 +259,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
       });
     } catch (e) {
       // Keep deployments and their model links together: undo the deployment when it can't be recorded.
-      await idm.db.query('DELETE FROM wf_deployment WHERE id = $1', [deployed.deploymentId]).catch(() => {});
+      await idm.runtime.deleteDeployment(deployed.deploymentId).catch(() => {});
       throw e;
     }
     return crestReply(ctx, {

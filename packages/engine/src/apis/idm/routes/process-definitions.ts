@@ -1,5 +1,5 @@
 /**
- * `/openidm/workflow/processdefinition`: the deployed process definitions (the runtime's `wf_definition`) — queries
+ * `/openidm/workflow/processdefinition`: the deployed process definitions (the runtime's definitions) — queries
  * (`_queryFilter`, `query-all-ids`, `filtered-query`), read with the start form, delete (409 while instances run),
  * and the user task definitions. Non-admin users see only the definitions `process-access` lets them start.
  */
@@ -7,7 +7,7 @@ import type { RequestContext } from '../../../http/api-module.js';
 import type { DefinitionRow } from '../../../runtime/commands.js';
 import { type FormProperty, type GraphNode, userTasks } from '../../../runtime/graph.js';
 import type { IdmContext, IdmRouter } from '../context.js';
-import { forbidden, notFound, withRuntimeErrors } from '../crest/errors.js';
+import { forbidden, notFound } from '../crest/errors.js';
 import { parseFields, projectFields } from '../crest/fields.js';
 import { parseQueryRequest, queryEnvelope, queryInMemory, queryInSql } from '../crest/query.js';
 import { checkIfMatch, crestReply, ordered } from '../crest/resource.js';
@@ -161,7 +161,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     const id = ctx.params.id!;
     if (!(await defs.getDefinition(idm.db, id))) throw notFound();
     checkIfMatch(ctx.headers, undefined);
-    const row = await withRuntimeErrors(() => idm.runtime.deleteDefinition(id));
+    const row = await idm.runtime.deleteDefinition(id);
     return crestReply(
       ctx,
       projectFields(toDefinition(row, true), parseFields(ctx.rawQuery.get('_fields') ?? undefined)),

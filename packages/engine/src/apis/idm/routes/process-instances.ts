@@ -7,7 +7,7 @@
 import type { RequestContext } from '../../../http/api-module.js';
 import type { DefinitionRow } from '../../../runtime/commands.js';
 import type { IdmContext, IdmRouter } from '../context.js';
-import { badRequest, forbidden, notFound, withRuntimeErrors } from '../crest/errors.js';
+import { badRequest, forbidden, notFound } from '../crest/errors.js';
 import { parseFields, projectFields } from '../crest/fields.js';
 import { parseQueryRequest, type QueryRequest, queryEnvelope, queryInSql } from '../crest/query.js';
 import { checkIfMatch, created, crestReply, ordered } from '../crest/resource.js';
@@ -27,12 +27,13 @@ import {
   toHistoricTask,
   toProcessInstance,
 } from './runtime-shapes.js';
+import { rel } from '../repository/owned.js';
 
 type Ctx = RequestContext<IdmPrincipal>;
 
 export const DELETE_REASON = 'Deleted by IDM.';
 
-/** `filtered-query` parameters of process instances → SQL conditions over `h` (wf_hi_instance). */
+/** `filtered-query` parameters of process instances → SQL conditions over `h` (the instance history). */
 function instanceFilters(ctx: Ctx, params: SqlParams): string[] {
   const where: string[] = [];
   const get = (n: string) => ctx.rawQuery.get(n);
@@ -66,7 +67,7 @@ function instanceFilters(ctx: Ctx, params: SqlParams): string[] {
   if (involved !== null) {
     const p = params.add(involved);
     where.push(
-      `(h.start_user_id = ${p} OR EXISTS (SELECT 1 FROM wf_hi_task x WHERE x.instance_id = h.id AND (x.assignee = ${p} OR x.owner = ${p} OR ${p} = ANY(x.candidate_users))))`,
+      `(h.start_user_id = ${p} OR EXISTS (SELECT 1 FROM ${rel.taskHistory} x WHERE x.instance_id = h.id AND (x.assignee = ${p} OR x.owner = ${p} OR ${p} = ANY(x.candidate_users))))`,
     );
   }
   if (get('businessStatus') !== null) where.push('FALSE');
@@ -74,13 +75,13 @@ function instanceFilters(ctx: Ctx, params: SqlParams): string[] {
     const m = /^var-(.+)$/.exec(name);
     if (!m) continue;
     where.push(
-      `EXISTS (SELECT 1 FROM wf_hi_variable v WHERE v.scope_id = h.id AND v.name = ${params.add(m[1])} AND (CASE WHEN jsonb_typeof(v.value) = 'string' THEN v.value #>> '{}' ELSE v.value::text END) = ${params.add(value)})`,
+      `EXISTS (SELECT 1 FROM ${rel.variableHistory} v WHERE v.scope_id = h.id AND v.name = ${params.add(m[1])} AND (CASE WHEN jsonb_typeof(v.value) = 'string' THEN v.value #>> '{}' ELSE v.value::text END) = ${params.add(value)})`,
     );
   }
   return where;
 }
 
-/** A CREST query over wf_hi_instance; `running` limits it to unfinished instances. */
+/** A CREST query over the instance history; `running` limits it to unfinished instances. */
 export async function queryInstances(idm: IdmContext, ctx: Ctx, running: boolean) {
   const q: QueryRequest = parseQueryRequest(ctx, {
     queryIds: ['query-all-ids', 'filtered-query'],
@@ -148,14 +149,12 @@ export function register(router: IdmRouter, idm: IdmContext): void {
       if (!def) throw notFound(`No process definition found for key '${key}'`);
     } else throw badRequest('The request must contain either _processDefinitionId or _key.');
     sec.assertMayStart(ctx.principal, toDefinition(def));
-    const r = await withRuntimeErrors(() =>
-      idm.runtime.startInstance({
+    const r = await idm.runtime.startInstance({
         definition: def,
         businessKey: businessKey === undefined || businessKey === null ? null : String(businessKey),
         variables: datesFromIso(body),
         startUserId: ctx.principal.username,
-      }),
-    );
+      });
     const answer = ordered({
       _id: r.id,
       businessKey: r.businessKey,
@@ -183,14 +182,12 @@ export function register(router: IdmRouter, idm: IdmContext): void {
       variables?: Record<string, unknown>;
       fromActivityIdMap?: Record<string, { toActivityId?: string; localVariables?: Record<string, unknown> }>;
     };
-    const r = await withRuntimeErrors(() =>
-      idm.runtime.migrateInstance(id, {
+    const r = await idm.runtime.migrateInstance(id, {
         definitionId: body.processDefinitionId,
         variables: body.variables,
         activityMap: body.fromActivityIdMap,
         validateOnly: action === 'validateMigration',
-      }),
-    );
+      });
     if (action === 'validateMigration')
       return crestReply(ctx, { migrationValid: r.messages.length === 0, validationMessages: r.messages });
     if (r.messages.length)
@@ -204,7 +201,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     const row = await getInstanceRow(idm.db, id);
     if (!row || row.end_time) throw notFound();
     checkIfMatch(ctx.headers, undefined);
-    await withRuntimeErrors(() => idm.runtime.deleteInstance(id, DELETE_REASON));
+    await idm.runtime.deleteInstance(id, DELETE_REASON);
     const after = await getInstanceRow(idm.db, id);
     return crestReply(
       ctx,

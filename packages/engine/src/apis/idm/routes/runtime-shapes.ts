@@ -1,5 +1,5 @@
 /**
- * The runtime's rows (wf_hi_instance, wf_task, wf_hi_task, variables) as IDM's JSON objects, and the SQL that reads
+ * The runtime's rows (instance history, tasks, task history, variables; runtime/queries.ts) as IDM's JSON objects, and the SQL that reads
  * them. Shared by process-instances.ts, task-instances.ts and history.ts.
  */
 import { evaluate, variablesContext } from '../../../runtime/expressions/index.js';
@@ -8,7 +8,7 @@ import { decodeValue, toJsonValue } from '../../../runtime/variables.js';
 import type { Queryable } from '../../../store/db.js';
 import { ordered } from '../crest/resource.js';
 import type { ColumnMap } from '../crest/sql.js';
-import { idmRows } from '../repository/owned.js';
+import { rel } from '../repository/owned.js';
 
 /** The variable IDM keeps internally and never shows. */
 export const HIDDEN_VARIABLE = 'openidmcontext';
@@ -24,11 +24,11 @@ function jsonVars(raw: unknown): Record<string, unknown> {
 }
 
 // ------------------------------------------------------------------ process instances (history rows)
-const ROOT_VARS = `(SELECT jsonb_object_agg(v.name, v.value) FROM wf_hi_variable v WHERE v.scope_id = h.id)`;
+const ROOT_VARS = `(SELECT jsonb_object_agg(v.name, v.value) FROM ${rel.variableHistory} v WHERE v.scope_id = h.id)`;
 
 export const INSTANCE_SELECT = `SELECT h.*, d.name AS definition_name, d.deployment_id, ${ROOT_VARS} AS vars
-  FROM ${idmRows('wf_hi_instance')} h LEFT JOIN wf_definition d ON d.id = h.definition_id`;
-export const INSTANCE_FROM = `FROM ${idmRows('wf_hi_instance')} h LEFT JOIN wf_definition d ON d.id = h.definition_id`;
+  FROM ${rel.instanceHistory} h LEFT JOIN ${rel.definitions} d ON d.id = h.definition_id`;
+export const INSTANCE_FROM = `FROM ${rel.instanceHistory} h LEFT JOIN ${rel.definitions} d ON d.id = h.definition_id`;
 
 export const INSTANCE_COLUMNS: ColumnMap = {
   _id: { sql: 'h.id', type: 'text' },
@@ -84,9 +84,9 @@ export async function getInstanceRow(q: Queryable, id: string): Promise<Record<s
 }
 
 // ------------------------------------------------------------------ tasks (runtime rows)
-const TASK_VARS = `(SELECT jsonb_object_agg(v.name, v.value) FROM wf_variable v WHERE v.scope_id = t.instance_id)`;
-export const TASK_SELECT = `SELECT t.*, ${TASK_VARS} AS vars FROM ${idmRows('wf_task')} t`;
-export const TASK_FROM = `FROM ${idmRows('wf_task')} t`;
+const TASK_VARS = `(SELECT jsonb_object_agg(v.name, v.value) FROM ${rel.variables} v WHERE v.scope_id = t.instance_id)`;
+export const TASK_SELECT = `SELECT t.*, ${TASK_VARS} AS vars FROM ${rel.tasks} t`;
+export const TASK_FROM = `FROM ${rel.tasks} t`;
 
 export const TASK_COLUMNS: ColumnMap = {
   _id: { sql: 't.id', type: 'text' },
@@ -146,10 +146,10 @@ export async function getTaskRow(q: Queryable, id: string): Promise<Record<strin
 export async function taskVariables(q: Queryable, task: Record<string, any>): Promise<Record<string, unknown>> {
   const [vars, execs] = await Promise.all([
     q.query<{ scope_id: string; name: string; type: string; value: unknown }>(
-      'SELECT scope_id, name, type, value FROM wf_variable WHERE instance_id = $1',
+      `SELECT scope_id, name, type, value FROM ${rel.variables} v WHERE instance_id = $1`,
       [task.instance_id],
     ),
-    q.query<{ id: string; parent_id: string | null }>('SELECT id, parent_id FROM wf_execution WHERE instance_id = $1', [
+    q.query<{ id: string; parent_id: string | null }>(`SELECT id, parent_id FROM ${rel.executions} e WHERE instance_id = $1`, [
       task.instance_id,
     ]),
   ]);
@@ -187,8 +187,8 @@ export function jsonVariables(vars: Record<string, unknown>): Record<string, unk
 }
 
 // ------------------------------------------------------------------ task history
-export const HI_TASK_SELECT = `SELECT t.*, ${ROOT_VARS.replace('h.id', 't.instance_id')} AS vars FROM ${idmRows('wf_hi_task')} t`;
-export const HI_TASK_FROM = `FROM ${idmRows('wf_hi_task')} t`;
+export const HI_TASK_SELECT = `SELECT t.*, ${ROOT_VARS.replace('h.id', 't.instance_id')} AS vars FROM ${rel.taskHistory} t`;
+export const HI_TASK_FROM = `FROM ${rel.taskHistory} t`;
 
 export const HI_TASK_COLUMNS: ColumnMap = {
   ...TASK_COLUMNS,

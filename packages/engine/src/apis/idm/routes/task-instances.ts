@@ -6,7 +6,7 @@
  */
 import type { RequestContext } from '../../../http/api-module.js';
 import type { IdmContext, IdmRouter } from '../context.js';
-import { badRequest, conflict, forbidden, notFound, withRuntimeErrors } from '../crest/errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../crest/errors.js';
 import { parseFields, projectFields } from '../crest/fields.js';
 import { parseQueryRequest, queryEnvelope, queryInSql } from '../crest/query.js';
 import { checkIfMatch, crestReply, ordered } from '../crest/resource.js';
@@ -23,7 +23,7 @@ import {
   taskVariables,
   toTask,
 } from './runtime-shapes.js';
-import { idmRows } from '../repository/owned.js';
+import { rel } from '../repository/owned.js';
 
 type Ctx = RequestContext<IdmPrincipal>;
 
@@ -32,7 +32,7 @@ function rolesOf(idm: IdmContext, username: string): string[] {
   return [...(idm.config.idm.users.find((u) => u.username === username)?.roles ?? [])];
 }
 
-/** `filtered-query` parameters of tasks → SQL over `t` (wf_task or wf_hi_task). */
+/** `filtered-query` parameters of tasks → SQL over `t` (tasks or task history). */
 export function taskFilters(ctx: Ctx, params: SqlParams, idm: IdmContext, history = false): string[] {
   const where: string[] = [];
   const get = (n: string) => ctx.rawQuery.get(n);
@@ -85,13 +85,13 @@ export function taskFilters(ctx: Ctx, params: SqlParams, idm: IdmContext, histor
     if (get('finished') === 'true') where.push('t.end_time IS NOT NULL');
     if (get('unfinished') === 'true') where.push('t.end_time IS NULL');
     if (get('processFinished') === 'true')
-      where.push('EXISTS (SELECT 1 FROM wf_hi_instance h WHERE h.id = t.instance_id AND h.end_time IS NOT NULL)');
+      where.push(`EXISTS (SELECT 1 FROM ${rel.instanceHistory} h WHERE h.id = t.instance_id AND h.end_time IS NOT NULL)`);
     if (get('processUnfinished') === 'true')
-      where.push('EXISTS (SELECT 1 FROM wf_hi_instance h WHERE h.id = t.instance_id AND h.end_time IS NULL)');
+      where.push(`EXISTS (SELECT 1 FROM ${rel.instanceHistory} h WHERE h.id = t.instance_id AND h.end_time IS NULL)`);
     const dr = get('deleteReason');
     if (dr !== null) where.push(`t.delete_reason = ${params.add(dr)}`);
   }
-  const varTable = history ? 'wf_hi_variable' : 'wf_variable';
+  const varTable = history ? rel.variableHistory : rel.variables;
   for (const [name, value] of ctx.rawQuery) {
     const m = /^var-(.+)$/.exec(name);
     if (!m) continue;
@@ -191,7 +191,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
       if (k in body) fields[k] = body[k] ?? null;
     if ('priority' in body) fields.priority = body.priority === null ? 50 : Number(body.priority);
     if ('dueDate' in body) fields.due_date = body.dueDate ? new Date(String(body.dueDate)) : null;
-    await withRuntimeErrors(() => idm.runtime.updateTask(row.id, fields));
+    await idm.runtime.updateTask(row.id, fields);
     return crestReply(ctx, { 'Task updated': row.id });
   });
 
@@ -206,7 +206,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     const body = (ctx.body ?? {}) as Record<string, unknown>;
     if (action === 'claim') {
       const { rows } = await idm.db.query<Record<string, any>>(
-        `SELECT id, assignee, candidate_users, candidate_groups FROM ${idmRows('wf_task')} t WHERE id = $1`,
+        `SELECT id, assignee, candidate_users, candidate_groups FROM ${rel.tasks} t WHERE id = $1`,
         [ctx.params.id!],
       );
       const row = rows[0];
@@ -215,18 +215,18 @@ export function register(router: IdmRouter, idm: IdmContext): void {
       const userId = body.userId;
       if (typeof userId !== 'string' || !userId) throw badRequest('claim needs a userId.');
       if (!sec.isAdmin(ctx.principal) && userId !== ctx.principal.username) throw forbidden();
-      await withRuntimeErrors(() => idm.runtime.claimTask(row.id, userId));
+      await idm.runtime.claimTask(row.id, userId);
       return crestReply(ctx, { 'Task action performed': 'claim' });
     }
     if (action === 'complete') {
       const { rows } = await idm.db.query<Record<string, any>>(
-        `SELECT id, assignee, candidate_users, candidate_groups FROM ${idmRows('wf_task')} t WHERE id = $1`,
+        `SELECT id, assignee, candidate_users, candidate_groups FROM ${rel.tasks} t WHERE id = $1`,
         [ctx.params.id!],
       );
       const row = rows[0];
       if (!row) throw notFound();
       sec.assertMayComplete(ctx.principal, facts(row));
-      await withRuntimeErrors(() => idm.runtime.completeTask(row.id, body, { userId: ctx.principal.username }));
+      await idm.runtime.completeTask(row.id, body, { userId: ctx.principal.username });
       return crestReply(ctx, { 'Task action performed': 'complete' });
     }
     throw badRequest(`Unknown action '${action}'.`);
