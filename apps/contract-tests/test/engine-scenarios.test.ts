@@ -4,6 +4,9 @@ import { type EngineUnderTest, engineOperations, engineSupports, startEngineBehi
 import { requestExample } from '../src/examples.js';
 import { APIS, type Api } from '../src/spec.js';
 
+// Ports from WFKIT_TEST_PORT_BASE (default 4700), so parallel runs on one machine can move out of each other's way.
+const PORT_BASE = Number(process.env.WFKIT_TEST_PORT_BASE ?? 4700);
+
 // Realistic scenarios through the SDKs against the reference engine behind Prism's validating proxy (--errors):
 // any request or response that breaks its spec becomes an error answer, and the proxies must log no violation.
 const NEEDS: Record<Api, string[]> = {
@@ -31,7 +34,7 @@ let engine: EngineUnderTest;
 let clients: Clients;
 
 beforeAll(async () => {
-  engine = await startEngineBehindProxies(APIS, 4830);
+  engine = await startEngineBehindProxies(APIS, PORT_BASE + 130);
   const urls = Object.fromEntries(APIS.map((api) => [api, engine.proxies[api].url])) as Record<Api, string>;
   clients = await createClients(urls, recorder);
 });

@@ -5,13 +5,16 @@ import { coverageLine, uncovered } from '../src/coverage.js';
 import { plannedCalls } from '../src/requests.js';
 import { APIS, type Api } from '../src/spec.js';
 
+// Ports from WFKIT_TEST_PORT_BASE (default 4700), so parallel runs on one machine can move out of each other's way.
+const PORT_BASE = Number(process.env.WFKIT_TEST_PORT_BASE ?? 4700);
+
 // Every operation of every spec, through the SDKs, against Prism mock servers (started once for this file).
 const recorder = new Recorder();
 const servers: Awaited<ReturnType<typeof startPrism>>[] = [];
 let clients: Clients;
 
 beforeAll(async () => {
-  const started = await Promise.all(APIS.map((api, i) => startPrism({ api, port: 4810 + i })));
+  const started = await Promise.all(APIS.map((api, i) => startPrism({ api, port: PORT_BASE + 110 + i })));
   servers.push(...started);
   const urls = Object.fromEntries(APIS.map((api, i) => [api, started[i]!.url])) as Record<Api, string>;
   expect(MOCKS.map((m) => m.api).sort()).toEqual([...APIS].sort());

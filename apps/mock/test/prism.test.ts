@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { APIS, startPrism } from '../src/prism.mjs';
 
+// Ports from WFKIT_TEST_PORT_BASE (default 4700), so parallel runs on one machine can move out of each other's way.
+const PORT_BASE = Number(process.env.WFKIT_TEST_PORT_BASE ?? 4700);
+
 // Every spec must load in Prism, and the mock must answer a documented example.
 describe('Prism mock servers', () => {
-  it.each(APIS.map((a, i) => [a.api, 4710 + i] as const))(
+  it.each(APIS.map((a, i) => [a.api, PORT_BASE + 10 + i] as const))(
     'serves the %s spec',
     async (api, port) => {
       const server = await startPrism({ api, port });
@@ -54,7 +57,12 @@ describe('Prism validating proxy', () => {
     });
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
     const port = (upstream.address() as { port: number }).port;
-    const proxy = await startPrism({ api: 'idm', port: 4720, mode: 'proxy', upstream: `http://127.0.0.1:${port}` });
+    const proxy = await startPrism({
+      api: 'idm',
+      port: PORT_BASE + 20,
+      mode: 'proxy',
+      upstream: `http://127.0.0.1:${port}`,
+    });
     try {
       const headers = { 'X-OpenIDM-Username': 'openidm-admin', 'X-OpenIDM-Password': 'openidm-admin' };
       const ok = await fetch(`${proxy.url}/openidm/workflow/processdefinition?_queryId=query-all-ids`, { headers });

@@ -1,6 +1,7 @@
 /**
  * The console end to end, in real headless Chromium (Debian's `chromium`, driven by playwright-core) against the
- * built server process, seeded through the public SDKs: deploy a BPMN file from the upload form, start it from its
+ * built server process started with `--demo` (plus an IGA request with an actor and a failing job, seeded through the
+ * public SDKs): the demo data shows; deploy a BPMN file from the upload form, start it from its
  * start form, see the diagram mark the waiting task, claim and complete it in the inbox, see the instance end; move a
  * Kontent variant to Published on the board; approve an IGA request as its actor; retry a dead-letter job. Every page
  * gets an axe-core check (no critical violation) and a screenshot in test-artifacts/console-e2e/ (see README).
@@ -54,22 +55,33 @@ describe.skipIf(!haveChromium)('the console in a real browser', () => {
   beforeAll(async () => {
     rmSync(SHOTS, { recursive: true, force: true });
     mkdirSync(SHOTS, { recursive: true });
-    server = spawn(process.execPath, [main], {
+    server = spawn(process.execPath, [main, '--demo'], {
       env: { PATH: process.env.PATH ?? '', PORT: '0', WFKIT_DATA_DIR: join(temp, 'data') },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // Ready once the demo data is in (its summary follows the `ready` log line).
     url = await new Promise<string>((resolve, reject) => {
       let out = '';
+      let err = '';
+      let ready: string | undefined;
+      const done = () => {
+        if (ready && err.includes('demo:')) resolve(ready);
+      };
       server.stdout!.setEncoding('utf8').on('data', (d: string) => {
         out += d;
         for (const line of out.split('\n')) {
           try {
             const l = JSON.parse(line);
-            if (l.msg === 'ready') resolve(l.url);
+            if (l.msg === 'ready') ready = l.url;
           } catch {}
         }
+        done();
       });
-      server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+      server.stderr!.setEncoding('utf8').on('data', (d: string) => {
+        err += d;
+        done();
+      });
+      server.on('exit', (code) => reject(new Error(`server exited with ${code}: ${err}`)));
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
     // axe is injected as an inline script, which the console's CSP (rightly) forbids.
@@ -186,6 +198,22 @@ describe.skipIf(!haveChromium)('the console in a real browser', () => {
     await page.getByRole('heading', { name: 'IGA', exact: true }).waitFor();
   });
 
+  it('shows the demo process, and its waiting instance marked on a diagram laid out for a BPMN without one', async () => {
+    await page.goto(`${url}/console/idm/processes`);
+    await page.getByRole('link', { name: 'Contractor onboarding process' }).waitFor();
+    const instance = page.locator('section[aria-labelledby="inst-h"] a').first();
+    await instance.click();
+    await page.waitForURL(/\/console\/idm\/instances\//);
+    const active = page.locator('.djs-element.wf-active');
+    await active.first().waitFor({ timeout: 15_000 });
+    expect(await active.evaluateAll((els) => els.map((e) => e.getAttribute('data-element-id')))).toEqual([
+      'decideApprovalTask',
+    ]);
+    await page.locator('.djs-connection.wf-taken[data-element-id="toApproval"]').waitFor();
+    await page.getByTestId('waiting-at').getByText('Approve Contractor').waitFor();
+    await check('demo-instance');
+  });
+
   it('deploys a BPMN file, starts it from its form and marks the waiting task on the diagram', async () => {
     await page.goto(`${url}/console/idm/processes`);
     await page.setInputFiles('#bpmn-file', join(here, 'fixtures', 'equipment-request.bpmn20.xml'));
@@ -246,20 +274,21 @@ describe.skipIf(!haveChromium)('the console in a real browser', () => {
   });
 
   it('moves a Kontent variant through its workflow to Published on the board', async () => {
-    const k = kontent();
-    const type = await k.types.add({
-      name: 'Story',
-      codename: 'story',
-      elements: [{ name: 'Title', codename: 'title', type: 'text' }],
-    } as never);
-    const item = await k.items.add({ name: 'On roasts', codename: 'on_roasts_e2e', type: { id: type.id } } as never);
-    await k.variants.upsert(item.id, DEFAULT_LANGUAGE, { elements: [] } as never);
+    // The demo's brewing_guide starts in the first step of its workflow (editorial_review: writing → editing → published).
     await page.goto(`${url}/console/kontent`);
-    const card = page.locator('[data-step="draft"] [data-item="on_roasts_e2e"]');
-    await card.waitFor();
+    const card = (step: string) => page.locator(`[data-step="${step}"] [data-item="brewing_guide"]`);
+    await card('writing').waitFor();
+    await page.locator('[data-step="editing"] [data-item="on_roasts"]').waitFor();
     await check('kontent-board');
-    await card.locator('select').selectOption({ label: 'Publish now' });
-    await page.locator('[data-step="published"] [data-item="on_roasts_e2e"]').waitFor();
+    // Only the moves the workflow allows are offered: from writing, editing (not Published).
+    const offered = await card('writing').locator('select option').allTextContents();
+    expect(offered).toEqual(['Move…', 'Move to Editing']);
+    await card('writing').locator('select').selectOption({ label: 'Move to Editing' });
+    await card('editing').waitFor();
+    await card('editing').locator('select').selectOption({ label: 'Publish now' });
+    await card('published').waitFor();
+    const k = kontent();
+    const item = await k.items.get('codename/brewing_guide');
     const v = await k.variants.get(item.id, DEFAULT_LANGUAGE);
     expect(v.workflow.step_identifier.id).toBe('c199950d-99f0-4983-b711-6c4c91624b22');
     await check('kontent-published');

@@ -200,8 +200,9 @@ export interface paths {
          *       `cases`, `WAIT` exactly one of `durationMs`/`until`, `SET_VARIABLES` `values`, check types `entityId`);
          *       `details` lists each one. Nothing is started then.
          *     * Without `X-Frankie-Background` the call waits until the execution ends, waits on a `WAIT` task, or 30
-         *       seconds have passed, and answers 200 with the execution as it is then (`workflowExecutionState` may still
-         *       be `INPROGRESS`). With `X-Frankie-Background: 1` it answers 202 at once with the started execution
+         *       seconds have passed (it also waits for a retry that falls due within them, not for a later one), and
+         *       answers 200 with the execution as it is then (`workflowExecutionState` may still be `INPROGRESS`; it goes
+         *       on in the background). With `X-Frankie-Background: 1` it answers 202 at once with the started execution
          *       (`INPROGRESS`); read it later with `GET /v2/executions/{workflowExecutionId}`.
          *     * The execution records `X-Frankie-Username` (or `SYSTEM`) as `createdBy` and the channel cut to 64
          *       characters.
@@ -639,7 +640,11 @@ export interface components {
             input?: {
                 [key: string]: unknown;
             };
-            /** @description The execution ends as `TIMEOUT` when it has not finished after this many milliseconds (default no limit). */
+            /**
+             * @description The execution ends as `TIMEOUT` when it has not finished after this many milliseconds (default no limit).
+             *     wfkit: a timer ends it at that time whether or not anyone reads it; what still ran is `CANCELLED` and its
+             *     pending retries and waits are dropped.
+             */
             timeoutMs?: number;
             comment?: components["schemas"]["ExecutionComment"];
         };
@@ -653,7 +658,8 @@ export interface components {
          */
         WorkflowExecutionState: "INPROGRESS" | "COMPLETED" | "ERROR" | "TIMEOUT";
         /**
-         * @description `PENDING` (not started), `RUNNING`, `WAITING` (a WAIT task, or between retry attempts), `COMPLETED`,
+         * @description `PENDING` (not started), `RUNNING` (started, also between retry attempts: `attempts` counts the finished ones
+         *     when the task ends), `WAITING` (a WAIT task), `COMPLETED`,
          *     `FAILED` (see `errorIgnored`), `SKIPPED` (condition false, or all dependencies skipped), `CANCELLED` (the
          *     execution ended first).
          * @enum {string}

@@ -36,7 +36,9 @@ export function BpmnView({ xml, label, progress, problems, onMarkers }: Props) {
       const v = new Viewer({ container: ref.current });
       viewer = v;
       try {
-        await v.importXML(xml);
+        // Loaded with the viewer: only BPMN without diagram interchange needs it.
+        const { withDiagram } = await import('../logic/auto-layout.js');
+        await v.importXML(await withDiagram(xml));
       } catch (e) {
         if (!cancelled) setError(`The diagram could not be drawn: ${(e as Error).message}`);
         return;

@@ -3,6 +3,7 @@
  * module's own error shape. Built once per module at start (operation table, handlers, validators).
  */
 import type { Logger } from '../logger.js';
+import { RuntimeError, type RuntimeErrorKind } from '../runtime/errors.js';
 import type {
   ApiContext,
   ApiModule,
@@ -13,7 +14,6 @@ import type {
   Reply,
   RequestContext,
 } from './api-module.js';
-import { RuntimeError, type RuntimeErrorKind } from '../runtime/errors.js';
 import { ApiError } from './api-module.js';
 import { OperationTable } from './operations.js';
 import { SpecValidator } from './validate.js';

@@ -7,6 +7,7 @@
  * expression would.
  */
 import type { Queryable } from '../store/db.js';
+import type { ExternalServiceBehaviour } from './external-tasks.js';
 import type { GraphNode } from './graph.js';
 
 export interface ServiceBehaviourContext {
@@ -22,4 +23,7 @@ export interface ServiceBehaviourContext {
   variables(): Record<string, unknown>;
 }
 
-export type ServiceBehaviour = (ctx: ServiceBehaviourContext) => Promise<unknown> | unknown;
+/** Runs inside the command; or an external behaviour (runtime/external-tasks.ts) whose call runs outside it. */
+export type ServiceBehaviour =
+  | ((ctx: ServiceBehaviourContext) => Promise<unknown> | unknown)
+  | ExternalServiceBehaviour;

@@ -12,6 +12,14 @@ import type { ServiceBehaviour } from './behaviours.js';
 import { type Clock, systemClock } from './clock.js';
 import { badRequest, conflict, notFound, RuntimeError } from './errors.js';
 import { Executor, type ExecutorHooks } from './executor.js';
+import {
+  EXTERNAL_JOB,
+  type ExternalJobPayload,
+  type ExternalOutcome,
+  type ExternalServiceBehaviour,
+  externalJobHandler,
+  isExternalBehaviour,
+} from './external-tasks.js';
 import type { ProcessGraph } from './graph.js';
 import { defaultIds, type IdGenerator } from './ids.js';
 import { type JobHandler, JobQueue } from './jobs.js';
@@ -320,7 +328,7 @@ export class Runtime {
       await s.flush();
       if (s.timersToCancel.size) {
         await tx.query('DELETE FROM jobs WHERE key = ANY($1)', [
-          [...s.timersToCancel].flatMap((id) => [`${TIMER_JOB}:${id}`, `${ASYNC_JOB}:${id}`]),
+          [...s.timersToCancel].flatMap((id) => [`${TIMER_JOB}:${id}`, `${ASYNC_JOB}:${id}`, `${EXTERNAL_JOB}:${id}`]),
         ]);
       }
       for (const signal of s.signalsToThrow) {
@@ -344,6 +352,18 @@ export class Runtime {
           owner: inst.owner,
           dueAt: e.dueAt ?? this.clock.now(),
           ...(retries ? { maxAttempts: Math.max(1, Number(retries[1])) } : {}),
+        });
+      }
+      for (const c of x.externalCalls) {
+        const inst = s.instances.get(c.payload.instanceId);
+        if (!inst || inst.ended || inst.execs.get(c.executionId)?.eventType !== 'external') continue;
+        await this.jobs.enqueue<ExternalJobPayload>(tx, {
+          type: EXTERNAL_JOB,
+          payload: c.payload,
+          key: `${EXTERNAL_JOB}:${c.executionId}`,
+          scopeId: inst.rootId,
+          owner: inst.owner,
+          maxAttempts: c.maxAttempts,
         });
       }
       return r;
@@ -382,7 +402,14 @@ export class Runtime {
     startUserId?: string | null;
   }): Promise<StartResult> {
     return this.command(async (s, x) => {
-      type Def = { id: string; key: string; graph: ProcessGraph; suspended?: boolean; owner_api: string; tenant: string };
+      type Def = {
+        id: string;
+        key: string;
+        graph: ProcessGraph;
+        suspended?: boolean;
+        owner_api: string;
+        tenant: string;
+      };
       let def: Def | undefined;
       if (opts.definition) {
         if (!this.owns(opts.definition)) throw notFound(`No process definition found for id '${opts.definition.id}'`);
@@ -405,11 +432,14 @@ export class Runtime {
       } else throw badRequest('A process definition id or key is required');
       if (def.suspended) throw conflict(`Process definition '${def.id}' is suspended`);
       const owner = { api: def.owner_api, tenant: def.tenant };
-      const inst = x.startInstance({ ...def, owner }, {
-        businessKey: opts.businessKey ?? null,
-        startUserId: opts.startUserId ?? null,
-        variables: opts.variables,
-      });
+      const inst = x.startInstance(
+        { ...def, owner },
+        {
+          businessKey: opts.businessKey ?? null,
+          startUserId: opts.startUserId ?? null,
+          variables: opts.variables,
+        },
+      );
       await x.run();
       return inst;
     }).then((inst) => ({
@@ -588,7 +618,7 @@ export class Runtime {
   }
 
   /** Fires a due timer (job handler); a timer whose execution is gone is ignored. */
-  async fireTimer(executionId: string, q?: Queryable): Promise<boolean> {
+  async fireTimer(executionId: string): Promise<boolean> {
     return this.command(async (s, x) => {
       const { rows } = await s.tx.query<{ instance_id: string }>(
         "SELECT instance_id FROM wf_execution WHERE id = $1 AND event_type = 'timer'",
@@ -600,7 +630,7 @@ export class Runtime {
       if (e?.eventType !== 'timer') return false;
       await x.trigger(inst, e);
       return true;
-    }, q);
+    });
   }
 
   /**
@@ -625,7 +655,8 @@ export class Runtime {
           opts.definitionId,
         ]);
         // Only the instance's own owner's definitions are candidates.
-        target = rows[0] && rows[0].owner_api === inst.owner.api && rows[0].tenant === inst.owner.tenant ? rows[0] : undefined;
+        target =
+          rows[0] && rows[0].owner_api === inst.owner.api && rows[0].tenant === inst.owner.tenant ? rows[0] : undefined;
         if (!target)
           return { messages: [`Process definition '${opts.definitionId}' not found`], targetDefinitionId: null };
       } else target = await this.latestIn(s.tx, inst.definitionKey, inst.owner);
@@ -701,7 +732,7 @@ export class Runtime {
   }
 
   /** Continues an execution waiting for its async continuation (job handler); false when it is gone. */
-  async continueAsync(executionId: string, q?: Queryable): Promise<boolean> {
+  async continueAsync(executionId: string): Promise<boolean> {
     return this.command(async (s, x) => {
       const { rows } = await s.tx.query<{ instance_id: string }>(
         "SELECT instance_id FROM wf_execution WHERE id = $1 AND event_type = 'async'",
@@ -713,7 +744,34 @@ export class Runtime {
       if (e?.eventType !== 'async') return false;
       await x.trigger(inst, e);
       return true;
+    });
+  }
+
+  /** Completes an execution waiting for an external call (job handler); false when it is gone. */
+  async completeExternal(
+    executionId: string,
+    behaviour: ExternalServiceBehaviour,
+    outcome: ExternalOutcome,
+    q?: Queryable,
+  ): Promise<boolean> {
+    return this.command(async (s, x) => {
+      const { rows } = await s.tx.query<{ instance_id: string }>(
+        "SELECT instance_id FROM wf_execution WHERE id = $1 AND event_type = 'external'",
+        [executionId],
+      );
+      if (!rows[0]) return false;
+      const inst = await this.lockInstance(s, rows[0].instance_id);
+      const e = inst.execs.get(executionId);
+      if (e?.eventType !== 'external') return false;
+      await x.completeExternal(inst, e, behaviour, outcome);
+      return true;
     }, q);
+  }
+
+  /** A registered external service behaviour (runtime/external-tasks.ts). */
+  externalBehaviour(name: string): ExternalServiceBehaviour | undefined {
+    const b = this.behaviours.get(name);
+    return isExternalBehaviour(b) ? b : undefined;
   }
 }
 
@@ -752,4 +810,9 @@ export const runtimeJobHandlers: Record<string, JobHandler<any>> = {
     const rt = scope ? ctx.runtime.in(ctx.tx).scoped(scope) : ctx.runtime.in(ctx.tx);
     await rt.trigger(job.payload.executionId, job.payload.variables ?? {});
   },
+  // The call runs outside the job's transaction, with the app Runtime's behaviour; the outcome inside it.
+  [EXTERNAL_JOB]: externalJobHandler(
+    (ctx, name) => ctx.runtime.externalBehaviour(name),
+    (ctx, executionId, behaviour, outcome) => ctx.runtime.in(ctx.tx).completeExternal(executionId, behaviour, outcome),
+  ),
 };

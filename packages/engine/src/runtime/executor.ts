@@ -5,13 +5,19 @@
  */
 
 import type { Queryable } from '../store/db.js';
-import type { ServiceBehaviour } from './behaviours.js';
+import type { ServiceBehaviour, ServiceBehaviourContext } from './behaviours.js';
 import { RuntimeError } from './errors.js';
 import { type ExpressionContext, evaluate, evaluateCondition, HostObject } from './expressions/index.js';
+import {
+  type ExternalCall,
+  type ExternalOutcome,
+  type ExternalServiceBehaviour,
+  isExternalBehaviour,
+} from './external-tasks.js';
 import { canReach, type GraphNode, type ProcessGraph } from './graph.js';
 import { sandboxSource } from './languages/scripts.js';
-import { runScript, ScriptError, type ScriptLimits } from './script-sandbox.js';
 import type { Owner } from './owner.js';
+import { runScript, ScriptError, type ScriptLimits } from './script-sandbox.js';
 import type { Exec, InstanceState, Session, TaskRow } from './session.js';
 
 export interface ExecutorHooks {
@@ -34,6 +40,8 @@ export class Executor {
   private readonly agenda: Op[] = [];
   /** Transient variables: visible to expressions and scripts during this command, never stored. */
   transient: Record<string, unknown> = {};
+  /** Calls of external service tasks made in this command (enqueued as jobs when it flushes). */
+  readonly externalCalls: ExternalCall[] = [];
 
   constructor(
     readonly s: Session,
@@ -216,7 +224,8 @@ export class Executor {
     switch (n.type) {
       case 'intermediateThrowEvent':
         // a thrown signal reaches every execution waiting for it, through a job after this transaction commits
-        if (n.event?.kind === 'signal' && n.event.name) this.s.signalsToThrow.push({ name: n.event.name, owner: inst.owner });
+        if (n.event?.kind === 'signal' && n.event.name)
+          this.s.signalsToThrow.push({ name: n.event.name, owner: inst.owner });
         return this.leave(inst, e, n);
       case 'startEvent':
       case 'task':
@@ -240,8 +249,10 @@ export class Executor {
         await this.runScriptTask(inst, e, n);
         return this.leave(inst, e, n);
       case 'serviceTask': {
-        const v = n.service!.behaviour
-          ? await this.runBehaviour(inst, e, n)
+        const b = n.service!.behaviour ? this.behaviourOf(n) : undefined;
+        if (isExternalBehaviour(b)) return this.startExternal(inst, e, n, b);
+        const v = b
+          ? await b(this.behaviourContext(inst, e, n))
           : this.evalIn(inst, e, n.service!.expression, `the expression of service task '${n.id}'`);
         if (n.service!.resultVariable) this.setVar(inst, e, n.service!.resultVariable, v ?? null);
         return this.leave(inst, e, n);
@@ -267,11 +278,59 @@ export class Executor {
     }
   }
 
-  private async runBehaviour(inst: InstanceState, e: Exec, n: GraphNode): Promise<unknown> {
+  private behaviourOf(n: GraphNode): ServiceBehaviour {
     const name = n.service!.behaviour!;
     const behaviour = this.hooks.serviceBehaviour?.(name);
     if (!behaviour) throw new RuntimeError('failed', `Service task '${n.id}': no service behaviour '${name}'`);
-    return behaviour({
+    return behaviour;
+  }
+
+  /** An external service task: answer now, or wait while a `wf.external` job makes the call (external-tasks.ts). */
+  private async startExternal(inst: InstanceState, e: Exec, n: GraphNode, b: ExternalServiceBehaviour): Promise<void> {
+    const r = await b.start(this.behaviourContext(inst, e, n));
+    if ('result' in r) {
+      if (n.service!.resultVariable) this.setVar(inst, e, n.service!.resultVariable, r.result ?? null);
+      return this.leave(inst, e, n);
+    }
+    e.state.wait = 'external';
+    e.eventType = 'external';
+    e.eventName = n.service!.behaviour!;
+    e.dueAt = this.s.now();
+    this.s.touch(e);
+    this.externalCalls.push({
+      executionId: e.id,
+      maxAttempts: Math.max(1, Math.trunc(r.maxAttempts ?? 1)),
+      payload: {
+        executionId: e.id,
+        instanceId: inst.id,
+        rootId: inst.rootId,
+        behaviour: n.service!.behaviour!,
+        call: r.call,
+        retryDelaysMs: r.retryDelaysMs ?? [],
+      },
+    });
+  }
+
+  /** The outcome of an external call arrived: the behaviour applies it and the token moves on. */
+  async completeExternal(
+    inst: InstanceState,
+    e: Exec,
+    b: ExternalServiceBehaviour,
+    outcome: ExternalOutcome,
+  ): Promise<void> {
+    const n = inst.graph.nodes[e.activityId!]!;
+    e.eventType = null;
+    e.eventName = null;
+    e.dueAt = null;
+    delete e.state.wait;
+    this.s.touch(e);
+    const v = await b.complete(this.behaviourContext(inst, e, n), outcome);
+    if (n.service!.resultVariable) this.setVar(inst, e, n.service!.resultVariable, v ?? null);
+    this.plan(() => this.leave(inst, e, n));
+  }
+
+  private behaviourContext(inst: InstanceState, e: Exec, n: GraphNode): ServiceBehaviourContext {
+    return {
       tx: this.s.tx,
       node: n,
       instanceId: inst.id,
@@ -281,7 +340,7 @@ export class Executor {
       getVariable: (name) => this.getVar(inst, e, name).value,
       setVariable: (name, v) => this.setVar(inst, e, name, v),
       variables: () => this.allVars(inst, e),
-    });
+    };
   }
 
   private async runScriptTask(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {

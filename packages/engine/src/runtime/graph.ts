@@ -129,12 +129,6 @@ export interface ProcessGraph {
   candidateStarterGroups: string[];
 }
 
-export function nodeOf(graph: ProcessGraph, id: string): GraphNode {
-  const n = graph.nodes[id];
-  if (!n) throw new Error(`Unknown node '${id}' in process '${graph.id}'`);
-  return n;
-}
-
 /** Nodes that can reach `target` within one scope (following flows, entering no sub-process). */
 export function canReach(graph: ProcessGraph, from: string, target: string): boolean {
   const seen = new Set<string>();

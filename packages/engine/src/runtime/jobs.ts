@@ -9,8 +9,8 @@ import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import type { Db, Queryable } from '../store/db.js';
 import type { Clock } from './clock.js';
-import type { Runtime } from './commands.js';
 import { systemClock } from './clock.js';
+import type { Runtime } from './commands.js';
 import { errorTrace } from './errors.js';
 import type { IdGenerator } from './ids.js';
 import { defaultIds } from './ids.js';
@@ -204,9 +204,36 @@ export interface JobContext {
   logger: Logger;
   /** The app's Runtime (the runtime's job handlers run it inside `tx`). */
   runtime: Runtime;
+  /** What the handler's `outside` phase returned (undefined without one). */
+  prepared?: unknown;
 }
 
-export type JobHandler<P = any> = (job: Job<P>, ctx: JobContext) => Promise<void>;
+/**
+ * Runs a job inside its transaction. A handler may carry an `outside` phase: work done before the transaction opens,
+ * with no database lock held (an HTTP call); what it returns reaches the handler as `ctx.prepared`, and a throw
+ * fails the attempt like a throw of the handler. The job stays leased to the executor (lock owner and expiry)
+ * meanwhile, so no other executor runs it.
+ */
+export type JobHandler<P = any> = ((job: Job<P>, ctx: JobContext) => Promise<void>) & {
+  outside?: (job: Job<P>, ctx: Omit<JobContext, 'tx' | 'prepared'>) => Promise<unknown>;
+};
+
+/** Throw (or fail with an error carrying `retryAfterMs`) to choose the delay before the job's next attempt. */
+export class RetryJobLater extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+    this.name = 'RetryJobLater';
+  }
+}
+
+/** Which due jobs a run takes (default: every type this executor handles). */
+export interface RunFilter {
+  /** Only the jobs of this owner (`scopeId`, e.g. a root process instance). */
+  scopeId?: string;
+}
 
 export interface JobExecutorOptions {
   db: Db;
@@ -295,10 +322,14 @@ export class JobExecutor {
   }
 
   /** The context a handler gets: the job's transaction and the app's services. */
-  contextFor(tx: Queryable): JobContext {
+  contextFor(tx: Queryable, prepared?: unknown): JobContext {
+    return Object.assign(this.outsideContext(), { tx, prepared });
+  }
+
+  /** The context of a handler's `outside` phase: the app's services, no transaction. */
+  private outsideContext(): Omit<JobContext, 'tx' | 'prepared'> {
     const runtime = this.runtime;
     return {
-      tx,
       clock: this.clock,
       ids: this.ids,
       jobs: this.queue,
@@ -320,21 +351,27 @@ export class JobExecutor {
    * whose scope (process instance) has a job locked by another live executor is left alone: one instance's jobs run
    * on one node at a time.
    */
-  private async acquire(): Promise<Job[]> {
+  private async acquire(filter: RunFilter = {}): Promise<Job[]> {
     const types = [...this.handlers.keys()];
     if (types.length === 0) return [];
     const now = this.clock.now();
+    const params: unknown[] = [this.owner, new Date(now.getTime() + this.lockMs), now, types, this.batchSize];
+    let scope = '';
+    if (filter.scopeId !== undefined) {
+      params.push(filter.scopeId);
+      scope = ` AND scope_id = $${params.length}`;
+    }
     const { rows } = await this.db.query(
       `UPDATE jobs SET lock_owner = $1, lock_expires_at = $2
        WHERE id IN (
          SELECT id FROM jobs j
-         WHERE due_at <= $3 AND (lock_expires_at IS NULL OR lock_expires_at < $3) AND type = ANY($4::text[])
+         WHERE due_at <= $3 AND (lock_expires_at IS NULL OR lock_expires_at < $3) AND type = ANY($4::text[])${scope}
            AND (scope_id IS NULL OR NOT EXISTS (
              SELECT 1 FROM jobs o WHERE o.scope_id = j.scope_id AND o.lock_owner <> $1 AND o.lock_expires_at >= $3))
          ORDER BY due_at, id LIMIT $5
          FOR UPDATE SKIP LOCKED)
        RETURNING ${COLUMNS}`,
-      [this.owner, new Date(now.getTime() + this.lockMs), now, types, this.batchSize],
+      params,
     );
     return rows.map(toJob).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id.localeCompare(b.id));
   }
@@ -385,11 +422,12 @@ export class JobExecutor {
   private async runOne(job: Job, report: RunReport): Promise<string | undefined> {
     const handler = this.handlers.get(job.type)!;
     try {
+      const prepared = handler.outside ? await handler.outside(job, this.outsideContext()) : undefined;
       const ran = await this.db.transaction(async (tx) => {
         // Removing it first, under our lock, makes the run count once: a rollback puts it back.
         const { rowCount } = await tx.query('DELETE FROM jobs WHERE id = $1 AND lock_owner = $2', [job.id, this.owner]);
         if (rowCount === 0) return false; // cancelled, or our lock expired and another executor has it
-        await handler(job, this.contextFor(tx));
+        await handler(job, this.contextFor(tx, prepared));
         return true;
       });
       if (ran) report.succeeded++;
@@ -415,7 +453,7 @@ export class JobExecutor {
           `UPDATE jobs SET attempts = $3, last_error = $4, last_error_trace = $6, due_at = $5, lock_owner = NULL,
              lock_expires_at = NULL
            WHERE id = $1 AND lock_owner = $2`,
-          [job.id, this.owner, attempts, message, new Date(now.getTime() + this.backoffMs(attempts)), trace],
+          [job.id, this.owner, attempts, message, new Date(now.getTime() + this.retryDelay(e, attempts)), trace],
         );
         if (rowCount > 0) {
           report.retried++;
@@ -425,6 +463,12 @@ export class JobExecutor {
       return message;
     }
     return undefined;
+  }
+
+  /** The handler's choice (`retryAfterMs` on the error), else the executor's backoff. */
+  private retryDelay(e: unknown, attempts: number): number {
+    const chosen = (e as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+    return typeof chosen === 'number' && Number.isFinite(chosen) && chosen >= 0 ? chosen : this.backoffMs(attempts);
   }
 
   /**
@@ -454,12 +498,13 @@ export class JobExecutor {
 
   /**
    * Runs every job due now (by the clock), batch after batch, until none is left; tests call this after advancing
-   * their clock. Jobs that handlers enqueue as due now run in the same call (up to maxBatches batches).
+   * their clock. Jobs that handlers enqueue as due now run in the same call (up to maxBatches batches). A filter
+   * narrows the run to one owner's jobs (an API waiting for its own process to settle).
    */
-  async runDueJobs(maxBatches = 100): Promise<RunReport> {
+  async runDueJobs(maxBatches = 100, filter: RunFilter = {}): Promise<RunReport> {
     const report: RunReport = { succeeded: 0, retried: 0, deadLettered: 0 };
     for (let i = 0; i < maxBatches; i++) {
-      const batch = await this.acquire();
+      const batch = await this.acquire(filter);
       if (batch.length === 0) break;
       await this.runBatch(batch, report);
     }

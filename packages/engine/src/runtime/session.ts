@@ -292,7 +292,7 @@ export class Session {
       this.deletedVarScopes.add(e.id);
       this.dirtyVars.delete(e.id);
     }
-    if (e.eventType === 'timer' || e.eventType === 'async') this.timersToCancel.add(e.id);
+    if (e.eventType === 'timer' || e.eventType === 'async' || e.eventType === 'external') this.timersToCancel.add(e.id);
   }
 
   // --- variables

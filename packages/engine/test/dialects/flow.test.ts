@@ -1,61 +1,74 @@
 import { describe, expect, it } from 'vitest';
-import { compileFlowDefinition } from '../../src/dialects/flow/compile.js';
+import {
+  CALL_BEHAVIOUR,
+  compileFlowDefinition,
+  type FlowGraphNode,
+  retryDelays,
+  TASK_BEHAVIOUR,
+  TIMEOUT_BEHAVIOUR,
+} from '../../src/dialects/flow/compile.js';
 import { parseExpression, parseTemplateString } from '../../src/dialects/flow/references.js';
 import type { FlowDefinitionBody } from '../../src/dialects/flow/validate.js';
 import { canReach } from '../../src/runtime/graph.js';
 
 const def = (tasks: FlowDefinitionBody['tasks'], extra: Partial<FlowDefinitionBody> = {}) => ({
-  id: 'wf',
   name: 'WF',
-  isDraft: false,
   tasks,
   ...extra,
 });
-const targets = (g: ReturnType<typeof compileFlowDefinition>, id: string) =>
-  g.nodes[id]!.outgoing.map((f) => g.flows[f]!.target);
+type Graph = ReturnType<typeof compileFlowDefinition>;
+const targets = (g: Graph, id: string) => g.nodes[id]!.outgoing.map((f) => g.flows[f]!.target);
+const node = (g: Graph, id: string) => g.nodes[id] as FlowGraphNode;
 
-describe('FLOW dialect: compile to the process graph', () => {
-  it('compiles an empty definition to start → end', () => {
-    const g = compileFlowDefinition(def([]));
-    expect(targets(g, 'start')).toEqual(['end']);
-    expect(g.dialect).toBe('flow');
-  });
-
-  it('forks independent tasks in parallel and joins a task with several dependencies', () => {
-    const g = compileFlowDefinition(
-      def([
-        { id: 'a', configuration: { type: 'KYC', entityId: '{{variables.e}}' } },
-        { id: 'b', configuration: { type: 'AML' } },
-        { id: 'c', dependsOn: ['a', 'b'], configuration: { type: 'SCRIPT', script: 'return 1' } },
-      ]),
-    );
-    expect(g.nodes.fork__start!.type).toBe('parallelGateway');
-    expect(targets(g, 'fork__start').sort()).toEqual(['a', 'b']);
-    expect(g.nodes.join__c!.type).toBe('parallelGateway');
-    expect(g.nodes.join__c!.incoming).toHaveLength(2);
-    expect(targets(g, 'join__c')).toEqual(['c']);
-    expect(g.nodes.c).toMatchObject({ type: 'scriptTask', script: { format: 'javascript', source: 'return 1' } });
-    expect(g.nodes.a).toMatchObject({
-      type: 'serviceTask',
-      service: { expression: 'flow:KYC', resultVariable: 'tasks.a.output' },
+describe('FLOW dialect: the graph an execution runs', () => {
+  it('compiles an empty definition to start → (timeout branch, background gateway) → finish → terminate', () => {
+    const g = compileFlowDefinition(def([]), 'flow/c//wf');
+    expect(g.id).toBe('flow/c//wf');
+    expect(targets(g, 'start')).toEqual(['fork__run']);
+    // the timeout branch comes first so it settles before the main branch can terminate the instance
+    expect(targets(g, 'fork__run')).toEqual(['timeout__', 'bg__']);
+    expect(targets(g, 'bg__merge')).toEqual(['finish__']);
+    expect(g.nodes.end!.event).toEqual({ kind: 'terminate' });
+    expect(g.nodes.timeout__timer!.event).toEqual({
+      kind: 'timer',
+      timer: { type: 'date', value: '${flowTimeoutAt}' },
     });
-    expect(targets(g, 'c')).toEqual(['end']);
+    expect(targets(g, 'timeout__timer')).toEqual(['timeout__fire']);
+    expect(g.nodes.timeout__fire!.service).toEqual({ expression: '', behaviour: TIMEOUT_BEHAVIOUR });
+    expect(g.nodes.timeout__end!.event).toEqual({ kind: 'terminate' });
     expect(canReach(g, 'start', 'end')).toBe(true);
   });
 
-  it('puts a conditional task behind an exclusive gateway whose default flow skips it', () => {
+  it('forks independent tasks, joins a task with several dependencies; HTTP, SCRIPT and checks are external', () => {
     const g = compileFlowDefinition(
-      def([{ id: 'a', condition: 'state.x == 1', configuration: { type: 'HTTP', url: 'https://x.test' } }]),
+      def([
+        { id: 'a', configuration: { type: 'KYC', entityId: '{{variables.e}}' } },
+        { id: 'b', configuration: { type: 'SET_VARIABLES', values: { x: 1 } } },
+        { id: 'c', dependsOn: ['a', 'b'], configuration: { type: 'SCRIPT', script: 'return 1' } },
+        {
+          id: 'd',
+          dependsOn: ['c'],
+          condition: 'state.x == 1',
+          configuration: { type: 'HTTP', url: 'https://x.test' },
+        },
+      ]),
+      'wf',
     );
-    const cond = g.nodes.cond__a!;
-    expect(cond.type).toBe('exclusiveGateway');
-    const conditional = cond.outgoing.map((f) => g.flows[f]!).find((f) => f.condition);
-    expect(conditional).toMatchObject({ target: 'a', condition: 'state.x == 1' });
-    expect(g.flows[cond.defaultFlow!]!.target).toBe('merge__a');
-    expect(targets(g, 'merge__a')).toEqual(['end']);
+    expect(targets(g, 'bg__merge')).toEqual(['fork__start']);
+    expect(targets(g, 'fork__start').sort()).toEqual(['a', 'b']);
+    expect(g.nodes.join__c!.type).toBe('parallelGateway');
+    expect(targets(g, 'join__c')).toEqual(['c']);
+    expect(g.nodes.a!.service!.behaviour).toBe(CALL_BEHAVIOUR);
+    expect(g.nodes.c!.service!.behaviour).toBe(CALL_BEHAVIOUR);
+    expect(g.nodes.d!.service!.behaviour).toBe(CALL_BEHAVIOUR);
+    expect(g.nodes.b!.service!.behaviour).toBe(TASK_BEHAVIOUR);
+    // a condition is applied by the behaviour (SKIPPED), so the task is entered like any other
+    expect(targets(g, 'c')).toEqual(['d']);
+    expect(targets(g, 'd')).toEqual(['finish__']);
+    expect(node(g, 'd').upstream!.sort()).toEqual(['a', 'b', 'c']);
   });
 
-  it('joins several leaves before the end, maps WAIT to timers and retries to async nodes', () => {
+  it('maps WAIT to a timer on its own variable, merges error handling and turns retries into delays', () => {
     const g = compileFlowDefinition(
       def(
         [
@@ -68,20 +81,20 @@ describe('FLOW dialect: compile to the process graph', () => {
         ],
         { defaultErrorHandling: { ignoreErrors: true, retryConfig: { maxAttempts: 1, delayMs: 2000 } } },
       ),
+      'wf',
     );
-    expect(g.nodes.w).toMatchObject({
-      type: 'intermediateCatchEvent',
-      event: { kind: 'timer', timer: { type: 'duration', value: 'PT1.5S' } },
-    });
-    expect(g.nodes.w).toMatchObject({ async: true, failedJobRetryTimeCycle: 'R3/PT2S' });
-    expect(g.nodes.w!.errorHandling).toMatchObject({
+    expect(node(g, 'w').waitVar).toBe('flowWait0');
+    expect(g.nodes.timer__w!.event).toEqual({ kind: 'timer', timer: { type: 'date', value: '${flowWait0}' } });
+    expect(targets(g, 'wait__w').sort()).toEqual(['timer__w', 'waited__w']);
+    expect(node(g, 'w').errorHandling).toMatchObject({
       ignoreErrors: true,
       retryConfig: { maxAttempts: 4, delayMs: 2000, backoffFactor: 2 },
     });
-    expect(g.nodes.u!.event!.timer).toEqual({ type: 'date', value: '2030-01-01T00:00:00Z' });
-    expect(g.nodes.u!.async).toBeUndefined();
-    expect(targets(g, 'w')).toEqual(['join__end']);
-    expect(targets(g, 'join__end')).toEqual(['end']);
+    expect(targets(g, 'waited__w')).toEqual(['join__end']);
+    expect(targets(g, 'join__end')).toEqual(['finish__']);
+    expect(retryDelays(node(g, 'w').errorHandling!.retryConfig)).toEqual([2000, 4000, 8000]);
+    expect(retryDelays({ maxAttempts: 4, delayMs: 100, backoffFactor: 3, maxDelayMs: 500 })).toEqual([100, 300, 500]);
+    expect(retryDelays({ maxAttempts: 1, delayMs: 100, backoffFactor: 3 })).toEqual([]);
   });
 });
 

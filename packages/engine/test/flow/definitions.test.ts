@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readSaveRecord } from '../../src/apis/flow/repository.js';
+import { readSaveRecord } from '../../src/apis/flow/repository/index.js';
 import { testStores } from '../../src/store/test-stores.js';
 import {
   CHILD_A,

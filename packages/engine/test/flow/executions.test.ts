@@ -227,6 +227,12 @@ describe.each(testStores())('FLOW workflow executions on $name', (factory) => {
     const r = await execute('until', { input: { at }, timeoutMs: 60_000 });
     expect(task(r, 'hold')).toMatchObject({ status: 'WAITING' });
     h.clock.advance(61_000);
+    // The timeout is a timer: it fires through the job executor, not when the execution is read.
+    const id = r.body.workflowExecution.workflowExecutionId;
+    expect((await h.call('GET', `/v2/executions/${id}`)).body.workflowExecution.workflowExecutionState).toBe(
+      'INPROGRESS',
+    );
+    await h.app.runDueJobs();
     const late = await h.call('GET', `/v2/executions/${r.body.workflowExecution.workflowExecutionId}`);
     expect(late.body.workflowExecution).toMatchObject({
       workflowExecutionState: 'TIMEOUT',

@@ -135,8 +135,9 @@ export interface FlowResources {
      *   `cases`, `WAIT` exactly one of `durationMs`/`until`, `SET_VARIABLES` `values`, check types `entityId`);
      *   `details` lists each one. Nothing is started then.
      * * Without `X-Frankie-Background` the call waits until the execution ends, waits on a `WAIT` task, or 30
-     *   seconds have passed, and answers 200 with the execution as it is then (`workflowExecutionState` may still
-     *   be `INPROGRESS`). With `X-Frankie-Background: 1` it answers 202 at once with the started execution
+     *   seconds have passed (it also waits for a retry that falls due within them, not for a later one), and
+     *   answers 200 with the execution as it is then (`workflowExecutionState` may still be `INPROGRESS`; it goes
+     *   on in the background). With `X-Frankie-Background: 1` it answers 202 at once with the started execution
      *   (`INPROGRESS`); read it later with `GET /v2/executions/{workflowExecutionId}`.
      * * The execution records `X-Frankie-Username` (or `SYSTEM`) as `createdBy` and the channel cut to 64
      *   characters.
@@ -158,8 +159,9 @@ export interface FlowResources {
      *   `cases`, `WAIT` exactly one of `durationMs`/`until`, `SET_VARIABLES` `values`, check types `entityId`);
      *   `details` lists each one. Nothing is started then.
      * * Without `X-Frankie-Background` the call waits until the execution ends, waits on a `WAIT` task, or 30
-     *   seconds have passed, and answers 200 with the execution as it is then (`workflowExecutionState` may still
-     *   be `INPROGRESS`). With `X-Frankie-Background: 1` it answers 202 at once with the started execution
+     *   seconds have passed (it also waits for a retry that falls due within them, not for a later one), and
+     *   answers 200 with the execution as it is then (`workflowExecutionState` may still be `INPROGRESS`; it goes
+     *   on in the background). With `X-Frankie-Background: 1` it answers 202 at once with the started execution
      *   (`INPROGRESS`); read it later with `GET /v2/executions/{workflowExecutionId}`.
      * * The execution records `X-Frankie-Username` (or `SYSTEM`) as `createdBy` and the channel cut to 64
      *   characters.

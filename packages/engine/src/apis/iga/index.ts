@@ -213,8 +213,8 @@ export const apiModule = defineApiModule({
         const problems = validateIgaDefinition(draft);
         if (problems.length > 0)
           throw igaError(400, `Workflow ${input.id} is not valid and can't be published`, problems);
-        const graph = compileIgaDefinition(draft);
-        return { body: await repo.publishDraft(tx, draft, graph, now(c)) };
+        compileIgaDefinition(draft); // what publishes must compile: a request deploys it
+        return { body: await repo.publishDraft(tx, draft, now(c)) };
       });
     };
 

@@ -82,15 +82,14 @@ export async function lockDraft(tx: Queryable, id: string): Promise<StoredDefini
 export async function publishDraft(
   tx: Queryable,
   draft: StoredDefinition,
-  graph: unknown,
   at: string,
 ): Promise<StoredDefinition> {
   await tx.query(`DELETE FROM iga_definitions WHERE id = $1 AND status = 'draft'`, [draft.id]);
   const { rows } = await tx.query<Row>(
-    `INSERT INTO iga_definitions (id, status, rev, mutable, body, graph, created_at, updated_at) VALUES ($1, 'published', $2, true, $3, $4, $5, $5)
-     ON CONFLICT (id, status) DO UPDATE SET rev = EXCLUDED.rev, body = EXCLUDED.body, graph = EXCLUDED.graph, updated_at = EXCLUDED.updated_at
+    `INSERT INTO iga_definitions (id, status, rev, mutable, body, created_at, updated_at) VALUES ($1, 'published', $2, true, $3, $4, $4)
+     ON CONFLICT (id, status) DO UPDATE SET rev = EXCLUDED.rev, body = EXCLUDED.body, updated_at = EXCLUDED.updated_at
      RETURNING id, status, rev, mutable, body`,
-    [draft.id, draft._rev + 1, JSON.stringify(bodyOf(draft)), JSON.stringify(graph), at],
+    [draft.id, draft._rev + 1, JSON.stringify(bodyOf(draft)), at],
   );
   return toDefinition(rows[0]!);
 }

@@ -1,5 +1,5 @@
-/** Every SQL statement of the FLOW API. Rows are scoped by (customer id, child id or ''). */
-import type { Db, Queryable } from '../../store/db.js';
+/** The SQL of FLOW definitions (flow_definitions, flow_definition_versions). Rows are scoped by (customer id, child id or ''). */
+import type { Db, Queryable } from '../../../store/db.js';
 
 export interface Scope {
   customerId: string;
@@ -119,21 +119,14 @@ const snapshotOf = (
 });
 
 /** Saves (or replaces) the draft, version -1. */
-export async function saveDraft(
-  db: Db,
-  s: Scope,
-  id: string,
-  body: StoredBody,
-  graph: unknown,
-  meta: SaveMeta,
-): Promise<Snapshot> {
+export async function saveDraft(db: Db, s: Scope, id: string, body: StoredBody, meta: SaveMeta): Promise<Snapshot> {
   return db.transaction(async (tx) => {
     const head = await upsertHead(tx, s, id, body, meta, false);
     await tx.query(
-      `INSERT INTO flow_definition_versions (customer_id, child_id, definition_id, version, version_id, body, graph, updated_at, updated_by, channel, client_request_id)
-       VALUES ($1, $2, $3, -1, $4, $5, $6, $7, $8, $9, $10)
+      `INSERT INTO flow_definition_versions (customer_id, child_id, definition_id, version, version_id, body, updated_at, updated_by, channel, client_request_id)
+       VALUES ($1, $2, $3, -1, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (customer_id, child_id, definition_id, version) DO UPDATE SET version_id = EXCLUDED.version_id, body = EXCLUDED.body,
-         graph = EXCLUDED.graph, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by, channel = EXCLUDED.channel,
+         updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by, channel = EXCLUDED.channel,
          client_request_id = EXCLUDED.client_request_id`,
       [
         s.customerId,
@@ -141,7 +134,6 @@ export async function saveDraft(
         id,
         meta.versionId,
         JSON.stringify(body),
-        JSON.stringify(graph),
         meta.at,
         meta.by,
         meta.channel,
@@ -153,19 +145,12 @@ export async function saveDraft(
 }
 
 /** Creates the next published version (max + 1) from the body; the draft is kept. */
-export async function publish(
-  db: Db,
-  s: Scope,
-  id: string,
-  body: StoredBody,
-  graph: unknown,
-  meta: SaveMeta,
-): Promise<Snapshot> {
+export async function publish(db: Db, s: Scope, id: string, body: StoredBody, meta: SaveMeta): Promise<Snapshot> {
   return db.transaction(async (tx) => {
     const head = await upsertHead(tx, s, id, body, meta, true);
     await tx.query(
-      `INSERT INTO flow_definition_versions (customer_id, child_id, definition_id, version, version_id, body, graph, updated_at, updated_by, channel, client_request_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      `INSERT INTO flow_definition_versions (customer_id, child_id, definition_id, version, version_id, body, updated_at, updated_by, channel, client_request_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
         s.customerId,
         s.childId,
@@ -173,7 +158,6 @@ export async function publish(
         head.latest_version,
         meta.versionId,
         JSON.stringify(body),
-        JSON.stringify(graph),
         meta.at,
         meta.by,
         meta.channel,
