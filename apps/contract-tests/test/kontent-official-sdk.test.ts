@@ -361,4 +361,36 @@ describe('official Kontent management SDK 8.5 against the engine: variant lists'
       expect((await failure(q.toPromise())).status).toBe(404);
     }
   });
+
+  it('filters items with variants, then bulk-gets them', async () => {
+    const filtered = await client
+      .filterItemsWithVariants()
+      .withData({
+        filters: { search_phrase: 'listed', language: { codename: 'default' } },
+        order: { by: 'name', direction: 'asc' },
+      })
+      .toPromise();
+    expect(filtered.data.items.map((p: any) => p.item.id)).toEqual([item.id]);
+    const all = await client.filterItemsWithVariants().withData({}).toAllPromise();
+    expect(all.data.items.length).toBeGreaterThan(1);
+    const bulk = await client
+      .bulkGetItemsWithVariants()
+      .withData({
+        variants: [
+          { item: { codename: 'listed' }, language: { codename: 'es-ES' } },
+          { item: { external_id: 'listed-x' }, language: { id: DEFAULT_LANG } },
+        ],
+      })
+      .toPromise();
+    expect(bulk.data.items.map((d: any) => d.item.id)).toEqual([item.id, item.id]);
+    expect(bulk.data.items.every((d: any) => d.variant?.item.id === item.id)).toBe(true);
+    expect(
+      await failure(
+        client
+          .filterItemsWithVariants()
+          .withData({ filters: { content_types: [] } })
+          .toPromise(),
+      ),
+    ).toMatchObject({ code: 5, status: 400 });
+  });
 });

@@ -209,7 +209,7 @@ describe.skipIf(!haveChromium)('the console in a real browser', () => {
     expect(await active.evaluateAll((els) => els.map((e) => e.getAttribute('data-element-id')))).toEqual([
       'decideApprovalTask',
     ]);
-    await page.locator('.djs-connection.wf-taken[data-element-id="toApproval"]').waitFor();
+    await page.locator('.djs-connection.wf-taken[data-element-id="toApproval"]').waitFor({ state: 'attached' });
     await page.getByTestId('waiting-at').getByText('Approve Contractor').waitFor();
     await check('demo-instance');
   });
@@ -265,7 +265,7 @@ describe.skipIf(!haveChromium)('the console in a real browser', () => {
     await page.goto(`${url}${instancePath}`);
     await expect.poll(() => page.getByTestId('instance-status').textContent(), { timeout: 20_000 }).toBe('ended');
     // The path it took is drawn: the accepted branch, not the rejected one.
-    await page.locator('.djs-connection.wf-taken[data-element-id="accepted"]').waitFor();
+    await page.locator('.djs-connection.wf-taken[data-element-id="accepted"]').waitFor({ state: 'attached' });
     expect(await page.locator('.djs-connection.wf-taken[data-element-id="rejected"]').count()).toBe(0);
     await check('instance-ended');
     await page.goto(`${url}/console/idm/tasks`);

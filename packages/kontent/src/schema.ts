@@ -3927,6 +3927,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/projects/{environment_id}/items-with-variant/filter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Filter items with variants
+         * @description Find the item + language pairs that match a filter, in one language (the default language when `filters.language`
+         *     is absent). The answer holds references only; fetch the items and variants with bulk-get.
+         *
+         *     Every filter is optional; an empty array is not valid input (400). `has_no_contributors: true` requires
+         *     `contributors` to be absent. `search_phrase` matches the item name and the text values of the variant,
+         *     case-insensitively. `completion_statuses`: `not_translated` matches items without a variant in the language;
+         *     wfkit: `ready` a variant whose required elements all have values, `unfinished` one that misses some, `all_done` a
+         *     variant in the Published step. `publishing_states`: `published` (a published version exists), `unpublished`
+         *     (wfkit: archived), `not_published_yet` (neither). Ordered by `order.by` (`name`, `due_date`, `last_modified`;
+         *     default `last_modified`) and `order.direction` (default `desc`). Paginated with `x-continuation`, at most 100
+         *     pairs per page.
+         */
+        post: operations["filterItemsWithVariants"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/items-with-variant/bulk-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk get items with variants
+         * @description Fetch content items and their variants for up to 100 item + language pairs (references by `id`, `codename` or,
+         *     for items, `external_id`). Each entry holds the item and, when it exists, the variant in that language.
+         *     wfkit: a pair whose item does not exist is left out; one whose language or variant does not exist has no
+         *     `variant`. One page (the pairs are at most 100): `pagination` is always the last page.
+         */
+        post: operations["bulkGetItemsWithVariants"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/projects/{environment_id}/types": {
         parameters: {
             query?: never;
@@ -5035,6 +5100,53 @@ export interface components {
         LanguageVariantListing: {
             /** @description One page of language variants (their latest versions). */
             variants: components["schemas"]["LanguageVariant"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description The filter and order of `POST /items-with-variant/filter`. */
+        ItemsWithVariantFilter: {
+            filters?: {
+                search_phrase?: string;
+                language?: components["schemas"]["Reference"];
+                content_types?: components["schemas"]["Reference"][];
+                contributors?: components["schemas"]["ContributorReference"][];
+                has_no_contributors?: boolean;
+                completion_statuses?: ("unfinished" | "ready" | "not_translated" | "all_done")[];
+                workflow_steps?: {
+                    workflow_identifier: components["schemas"]["Reference"];
+                    step_identifiers?: components["schemas"]["Reference"][];
+                }[];
+                spaces?: components["schemas"]["Reference"][];
+                collections?: components["schemas"]["Reference"][];
+                publishing_states?: ("published" | "unpublished" | "not_published_yet")[];
+            };
+            order?: {
+                /** @enum {string} */
+                by?: "last_modified" | "name" | "due_date";
+                /** @enum {string} */
+                direction?: "asc" | "desc";
+            };
+        };
+        /** @description A page of item + language pairs. */
+        ItemsWithVariantFilterListing: {
+            variants: {
+                item: components["schemas"]["IdReference"];
+                language: components["schemas"]["IdReference"];
+            }[];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description The item + language pairs to fetch. */
+        ItemsWithVariantBulkGet: {
+            variants: {
+                item: components["schemas"]["Reference"];
+                language: components["schemas"]["Reference"];
+            }[];
+        };
+        /** @description Content items, each with its variant in the asked language when it exists. */
+        ItemsWithVariantListing: {
+            data: {
+                item: components["schemas"]["ContentItem"];
+                variant?: components["schemas"]["LanguageVariant"];
+            }[];
             pagination: components["schemas"]["Pagination"];
         };
         /** @description A page of content types. */
@@ -9777,6 +9889,88 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["SpaceNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    filterItemsWithVariants: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `pagination.continuation_token` of the previous page; omit for the first page. An unknown or malformed token is a 400 with `error_code` 1007.
+                 * @example W3sidG9rZW4iOiIrUklEOn5xS0ZBQUtDN3hZVUJBQUFBQUFBQUFBPT0jUlQ6MSNUUkM6MTAwIiwicmFuZ2UiOnsibWluIjoiIiwibWF4IjoiRkYifX1d
+                 */
+                "x-continuation"?: components["parameters"]["Continuation"];
+            };
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ItemsWithVariantFilter"];
+            };
+        };
+        responses: {
+            /** @description A page of matching item + language pairs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsWithVariantFilterListing"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    bulkGetItemsWithVariants: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `pagination.continuation_token` of the previous page; omit for the first page. An unknown or malformed token is a 400 with `error_code` 1007.
+                 * @example W3sidG9rZW4iOiIrUklEOn5xS0ZBQUtDN3hZVUJBQUFBQUFBQUFBPT0jUlQ6MSNUUkM6MTAwIiwicmFuZ2UiOnsibWluIjoiIiwibWF4IjoiRkYifX1d
+                 */
+                "x-continuation"?: components["parameters"]["Continuation"];
+            };
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ItemsWithVariantBulkGet"];
+            };
+        };
+        responses: {
+            /** @description The items and their variants. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsWithVariantListing"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };

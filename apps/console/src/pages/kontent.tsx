@@ -28,11 +28,19 @@ interface Card {
 export function KontentPage({ clients, workflowId }: { clients: Clients; workflowId?: string }) {
   const { kontent } = clients;
   const data = usePoll(async () => {
-    const [workflows, items, languages] = await Promise.all([
+    const [workflows, items, languages, types, roles, collections] = await Promise.all([
       kontent.workflows.list(),
       kontent.items.list().toArray({ limit: 100 }),
       kontent.languages.list().toArray({ limit: 20 }),
+      kontent.types.list().toArray({ limit: 200 }),
+      kontent.roles.list(),
+      kontent.collections.list(),
     ]);
+    const names: Record<string, string> = {};
+    for (const t of types) names[t.id] = t.name;
+    for (const r of (roles as { roles?: { id: string; name: string }[] }).roles ?? []) names[r.id] = r.name;
+    for (const c of (collections as { collections?: { id: string; name: string }[] }).collections ?? [])
+      names[c.id] = c.name;
     const active = languages.filter((l) => l.is_active !== false);
     const cards: Card[] = [];
     // One read per item and language: the API has no variant listing across items.
@@ -59,11 +67,11 @@ export function KontentPage({ clients, workflowId }: { clients: Clients; workflo
       ),
     );
     cards.sort((a, b) => a.itemName.localeCompare(b.itemName));
-    return { workflows: workflows as unknown as WorkflowLike[], cards };
+    return { workflows: workflows as unknown as WorkflowLike[], cards, names };
   }, []);
   if (!data.data)
     return data.error ? <ErrorBox error={data.error} label="Kontent" /> : <Loading what="Kontent workflows" />;
-  const { workflows, cards } = data.data;
+  const { workflows, cards, names } = data.data;
   const shown = workflowId ? workflows.filter((w) => w.id === workflowId) : workflows;
   return (
     <>
@@ -92,6 +100,7 @@ export function KontentPage({ clients, workflowId }: { clients: Clients; workflo
           cards={cards.filter((c) => c.workflowId === w.id)}
           onChanged={() => data.reload()}
           editable={Boolean(workflowId)}
+          names={names}
         />
       ))}
     </>
@@ -104,13 +113,22 @@ function WorkflowBoard({
   cards,
   onChanged,
   editable,
+  names,
 }: {
   clients: Clients;
   workflow: WorkflowLike;
   cards: Card[];
   onChanged: () => unknown;
   editable: boolean;
+  names: Record<string, string>;
 }) {
+  const name = (id: string) => names[id] ?? id;
+  const scopes = (w as { scopes?: { content_types: { id: string }[]; collections: { id: string }[] }[] }).scopes ?? [];
+  const rolesOf = (stepId: string) => {
+    const step = w.steps.find((s) => s.id === stepId);
+    if (step) return step.role_ids ?? [];
+    return [];
+  };
   const board = useMemo(() => layoutWorkflow(w), [w]);
   const act = useAction(onChanged);
   const move = (c: Card, m: Move) =>
@@ -153,6 +171,21 @@ function WorkflowBoard({
       <h2 id={`wf-${w.id}`}>
         <a href={href(`/kontent/workflows/${w.id}`)}>{w.name}</a> <span class="muted">({w.codename})</span>
       </h2>
+      <p class="muted">
+        Scope:{' '}
+        {scopes.length === 0
+          ? 'everything no other workflow covers'
+          : scopes
+              .map((sc) =>
+                [
+                  sc.content_types.length ? `types ${sc.content_types.map((t) => name(t.id)).join(', ')}` : 'any type',
+                  sc.collections.length
+                    ? `collections ${sc.collections.map((c) => name(c.id)).join(', ')}`
+                    : 'any collection',
+                ].join(' in '),
+              )
+              .join('; ')}
+      </p>
       <StepGraph
         label={`Steps of ${w.name}: ${board.columns.map((c) => c.name).join(', ')}`}
         nodes={board.columns.map((c) => ({ id: c.id, label: c.name, column: c.index, row: 0, tone: TONE[c.kind] }))}
@@ -167,6 +200,11 @@ function WorkflowBoard({
               <h3>
                 <span>{col.name}</span> <span class="muted">{here.length}</span>
               </h3>
+              {col.kind === 'custom' && (
+                <p class="muted roles">
+                  {rolesOf(col.id).length ? `Roles: ${rolesOf(col.id).map(name).join(', ')}` : 'Every role'}
+                </p>
+              )}
               <ul>
                 {here.map((c) => {
                   const moves = allowedMoves(w, c.stepId);

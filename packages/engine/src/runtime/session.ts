@@ -399,22 +399,28 @@ export class Session {
   }
 
   // --- flush
+  /**
+   * Writes every change of the command: inserts and updates in one statement, then deletes in a second one (the
+   * statements of each group touch distinct rows; see StatementBatch).
+   */
   async flush(): Promise<void> {
-    const writes: [string, unknown[]][] = [];
-    const deletes: [string, unknown[]][] = [];
-    const q = {
-      query: async (sql: string, params: unknown[] = []) => {
-        (/^\s*DELETE/i.test(sql) ? deletes : writes).push([sql, params]);
-        return { rows: [], rowCount: 0 };
-      },
-    };
-    const now = this.now();
-    const news = [...this.instances.values()].filter((i) => i.isNew);
+    const batch = new StatementBatch();
     const hist = this.history !== 'none';
     const audit = this.history === 'audit' || this.history === 'full';
-    for (const inst of news) {
+    this.flushNewInstances(batch, hist);
+    this.flushExecutions(batch);
+    this.flushVariables(batch, audit);
+    this.flushTasks(batch, audit);
+    this.flushActivityAndInstanceHistory(batch, hist);
+    this.flushEndedInstances(batch);
+    await batch.run(this.tx);
+  }
+
+  private flushNewInstances(batch: StatementBatch, hist: boolean): void {
+    for (const inst of this.instances.values()) {
+      if (!inst.isNew) continue;
       if (!inst.ended) {
-        await q.query(
+        batch.write(
           `INSERT INTO wf_instance (id, root_id, definition_id, definition_key, business_key, start_user_id,
              super_execution_id, super_instance_id, start_time, owner_api, tenant)
            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
@@ -433,46 +439,51 @@ export class Session {
           ],
         );
       }
-      if (hist) {
-        const end = this.hiInstEnds.get(inst.id);
-        await q.query(
-          `INSERT INTO wf_hi_instance (id, root_id, definition_id, definition_key, business_key, start_user_id,
-             super_instance_id, start_activity_id, end_activity_id, start_time, end_time, duration_ms, delete_reason,
-             owner_api, tenant)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`,
-          [
-            inst.id,
-            inst.rootId,
-            inst.definitionId,
-            inst.definitionKey,
-            inst.businessKey,
-            inst.startUserId,
-            inst.superInstanceId,
-            inst.graph.startNodeId,
-            end?.endActivity ?? null,
-            inst.startTime,
-            end?.end ?? null,
-            end ? end.end.getTime() - inst.startTime.getTime() : null,
-            end?.reason ?? null,
-            inst.owner.api,
-            inst.owner.tenant,
-          ],
-        );
-        this.hiInstEnds.delete(inst.id);
-      }
+      if (!hist) continue;
+      // A new instance's history row is written whole, with its end when it ended in this command.
+      const end = this.hiInstEnds.get(inst.id);
+      batch.write(
+        `INSERT INTO wf_hi_instance (id, root_id, definition_id, definition_key, business_key, start_user_id,
+           super_instance_id, start_activity_id, end_activity_id, start_time, end_time, duration_ms, delete_reason,
+           owner_api, tenant)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`,
+        [
+          inst.id,
+          inst.rootId,
+          inst.definitionId,
+          inst.definitionKey,
+          inst.businessKey,
+          inst.startUserId,
+          inst.superInstanceId,
+          inst.graph.startNodeId,
+          end?.endActivity ?? null,
+          inst.startTime,
+          end?.end ?? null,
+          end ? end.end.getTime() - inst.startTime.getTime() : null,
+          end?.reason ?? null,
+          inst.owner.api,
+          inst.owner.tenant,
+        ],
+      );
+      this.hiInstEnds.delete(inst.id);
     }
-    // executions
-    const ended = [...this.endedInstances];
-    const liveExec = (id: string) => {
-      for (const inst of this.instances.values()) {
-        const e = inst.execs.get(id);
-        if (e) return inst.ended ? undefined : e;
-      }
-      return undefined;
-    };
-    const toInsert = [...this.newExecs].map(liveExec).filter((e): e is Exec => !!e && e.kind !== 'root');
+  }
+
+  /** An execution of an instance still running (undefined when gone or its instance ended). */
+  private liveExec(id: string): Exec | undefined {
+    for (const inst of this.instances.values()) {
+      const e = inst.execs.get(id);
+      if (e) return inst.ended ? undefined : e;
+    }
+    return undefined;
+  }
+
+  private flushExecutions(batch: StatementBatch): void {
+    const toInsert = [...this.newExecs]
+      .map((id) => this.liveExec(id))
+      .filter((e): e is Exec => !!e && e.kind !== 'root');
     if (toInsert.length) {
-      await q.query(
+      batch.write(
         `INSERT INTO wf_execution (${EXEC_COLS})
          SELECT ${EXEC_COLS}
          FROM jsonb_to_recordset($1::jsonb) AS x(id text, instance_id text, parent_id text, activity_id text, kind text,
@@ -483,19 +494,19 @@ export class Session {
     }
     for (const id of this.dirtyExecs) {
       if (this.newExecs.has(id)) continue;
-      const e = liveExec(id);
+      const e = this.liveExec(id);
       if (!e || e.kind === 'root') continue;
-      await q.query(
+      batch.write(
         `UPDATE wf_execution SET parent_id = $2, activity_id = $3, kind = $4, state = $5::jsonb, event_type = $6,
            event_name = $7, due_at = $8 WHERE id = $1`,
         [e.id, e.parentId, e.activityId, e.kind, JSON.stringify(e.state), e.eventType, e.eventName, e.dueAt],
       );
     }
-    if (this.deletedExecs.size) {
-      await q.query('DELETE FROM wf_execution WHERE id = ANY($1)', [[...this.deletedExecs]]);
-    }
-    // variables
-    const varRows: Record<string, unknown>[] = [];
+    if (this.deletedExecs.size) batch.remove('DELETE FROM wf_execution WHERE id = ANY($1)', [[...this.deletedExecs]]);
+  }
+
+  private flushVariables(batch: StatementBatch, audit: boolean): void {
+    const varRows: (Record<string, unknown> & { ended: boolean })[] = [];
     for (const [scope, names] of this.dirtyVars) {
       const instId = this.scopeVarInstance.get(scope)!;
       const inst = this.instances.get(instId)!;
@@ -515,7 +526,7 @@ export class Session {
     }
     const liveVars = varRows.filter((v) => !v.ended);
     if (liveVars.length) {
-      await q.query(
+      batch.write(
         `INSERT INTO wf_variable (instance_id, scope_id, name, type, value)
          SELECT instance_id, scope_id, name, type, value FROM jsonb_to_recordset($1::jsonb)
            AS x(instance_id text, scope_id text, name text, type text, value jsonb)
@@ -524,105 +535,133 @@ export class Session {
       );
     }
     if (audit && varRows.length) {
-      await q.query(
+      batch.write(
         `INSERT INTO wf_hi_variable (instance_id, scope_id, name, type, value, create_time, update_time)
          SELECT instance_id, scope_id, name, type, value, $2, $2 FROM jsonb_to_recordset($1::jsonb)
            AS x(instance_id text, scope_id text, name text, type text, value jsonb)
          ON CONFLICT (scope_id, name) DO UPDATE SET type = EXCLUDED.type, value = EXCLUDED.value, update_time = $2`,
-        [JSON.stringify(varRows), now],
+        [JSON.stringify(varRows), this.now()],
       );
     }
-    if (this.deletedVarScopes.size) {
-      await q.query('DELETE FROM wf_variable WHERE scope_id = ANY($1)', [[...this.deletedVarScopes]]);
-    }
-    // tasks
-    const liveNewTasks = [...this.newTasks.values()];
-    if (liveNewTasks.length) {
-      await q.query(`INSERT INTO wf_task SELECT * FROM jsonb_populate_recordset(NULL::wf_task, $1::jsonb)`, [
-        JSON.stringify(liveNewTasks),
+    if (this.deletedVarScopes.size)
+      batch.remove('DELETE FROM wf_variable WHERE scope_id = ANY($1)', [[...this.deletedVarScopes]]);
+  }
+
+  private flushTasks(batch: StatementBatch, audit: boolean): void {
+    const newTasks = [...this.newTasks.values()];
+    if (newTasks.length) {
+      batch.write('INSERT INTO wf_task SELECT * FROM jsonb_populate_recordset(NULL::wf_task, $1::jsonb)', [
+        JSON.stringify(newTasks),
       ]);
     }
     for (const t of this.dirtyTasks.values()) {
-      await q.query(
+      batch.write(
         `UPDATE wf_task SET name = $2, description = $3, assignee = $4, owner = $5, priority = $6, due_date = $7,
            claim_time = $8, category = $9, rev = rev + 1 WHERE id = $1`,
         [t.id, t.name, t.description, t.assignee, t.owner, t.priority, t.due_date, t.claim_time, t.category],
       );
     }
-    if (this.deletedTasks.size) await q.query('DELETE FROM wf_task WHERE id = ANY($1)', [[...this.deletedTasks]]);
-    if (audit) {
-      const hiTasks = [
-        ...liveNewTasks.map((t) => ({ ...t, end_time: null, duration_ms: null, delete_reason: null })),
-        ...[...this.hiTaskEnds.values()].map(({ end, reason, task }) => ({
-          ...task,
-          end_time: end,
-          duration_ms: end.getTime() - new Date(task.create_time).getTime(),
-          delete_reason: reason,
-        })),
-      ];
-      if (hiTasks.length) {
-        await q.query(
-          `INSERT INTO wf_hi_task (id, instance_id, execution_id, definition_id, definition_key, task_def_key, name,
-             description, assignee, owner, priority, due_date, form_key, category, candidate_users, candidate_groups,
-             create_time, claim_time, end_time, duration_ms, delete_reason, owner_api, tenant)
-           SELECT id, instance_id, execution_id, definition_id, definition_key, task_def_key, name,
-             description, assignee, owner, priority, due_date, form_key, category, candidate_users, candidate_groups,
-             create_time, claim_time, end_time, duration_ms, delete_reason, owner_api, tenant
-           FROM jsonb_populate_recordset(NULL::wf_hi_task, $1::jsonb)
-           ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description,
-             assignee = EXCLUDED.assignee, owner = EXCLUDED.owner, priority = EXCLUDED.priority,
-             due_date = EXCLUDED.due_date, claim_time = EXCLUDED.claim_time, end_time = EXCLUDED.end_time,
-             duration_ms = EXCLUDED.duration_ms, delete_reason = EXCLUDED.delete_reason`,
-          [JSON.stringify(hiTasks)],
-        );
-      }
-      for (const t of this.dirtyTasks.values()) {
-        if (this.hiTaskEnds.has(t.id)) continue;
-        await q.query(
-          `UPDATE wf_hi_task SET name = $2, description = $3, assignee = $4, owner = $5, priority = $6, due_date = $7,
-             claim_time = $8, category = $9 WHERE id = $1`,
-          [t.id, t.name, t.description, t.assignee, t.owner, t.priority, t.due_date, t.claim_time, t.category],
-        );
-      }
+    if (this.deletedTasks.size) batch.remove('DELETE FROM wf_task WHERE id = ANY($1)', [[...this.deletedTasks]]);
+    if (audit) this.flushTaskHistory(batch, newTasks);
+  }
+
+  private flushTaskHistory(batch: StatementBatch, newTasks: TaskRow[]): void {
+    const hiTasks = [
+      ...newTasks.map((t) => ({ ...t, end_time: null, duration_ms: null, delete_reason: null })),
+      ...[...this.hiTaskEnds.values()].map(({ end, reason, task }) => ({
+        ...task,
+        end_time: end,
+        duration_ms: end.getTime() - new Date(task.create_time).getTime(),
+        delete_reason: reason,
+      })),
+    ];
+    if (hiTasks.length) {
+      batch.write(
+        `INSERT INTO wf_hi_task (id, instance_id, execution_id, definition_id, definition_key, task_def_key, name,
+           description, assignee, owner, priority, due_date, form_key, category, candidate_users, candidate_groups,
+           create_time, claim_time, end_time, duration_ms, delete_reason, owner_api, tenant)
+         SELECT id, instance_id, execution_id, definition_id, definition_key, task_def_key, name,
+           description, assignee, owner, priority, due_date, form_key, category, candidate_users, candidate_groups,
+           create_time, claim_time, end_time, duration_ms, delete_reason, owner_api, tenant
+         FROM jsonb_populate_recordset(NULL::wf_hi_task, $1::jsonb)
+         ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description,
+           assignee = EXCLUDED.assignee, owner = EXCLUDED.owner, priority = EXCLUDED.priority,
+           due_date = EXCLUDED.due_date, claim_time = EXCLUDED.claim_time, end_time = EXCLUDED.end_time,
+           duration_ms = EXCLUDED.duration_ms, delete_reason = EXCLUDED.delete_reason`,
+        [JSON.stringify(hiTasks)],
+      );
     }
-    // activity history
+    for (const t of this.dirtyTasks.values()) {
+      if (this.hiTaskEnds.has(t.id)) continue; // its row is rewritten whole above
+      batch.write(
+        `UPDATE wf_hi_task SET name = $2, description = $3, assignee = $4, owner = $5, priority = $6, due_date = $7,
+           claim_time = $8, category = $9 WHERE id = $1`,
+        [t.id, t.name, t.description, t.assignee, t.owner, t.priority, t.due_date, t.claim_time, t.category],
+      );
+    }
+  }
+
+  private flushActivityAndInstanceHistory(batch: StatementBatch, hist: boolean): void {
     if (hist && this.hiActs.size) {
-      await q.query(
-        `INSERT INTO wf_hi_activity SELECT * FROM jsonb_populate_recordset(NULL::wf_hi_activity, $1::jsonb)`,
+      batch.write(
+        'INSERT INTO wf_hi_activity SELECT * FROM jsonb_populate_recordset(NULL::wf_hi_activity, $1::jsonb)',
         [JSON.stringify([...this.hiActs.values()])],
       );
     }
     for (const [id, { end, reason }] of this.hiActEndsOld) {
-      await q.query(
+      batch.write(
         `UPDATE wf_hi_activity SET end_time = $2, duration_ms = (extract(epoch FROM ($2::timestamptz - start_time)) * 1000)::bigint,
            delete_reason = $3 WHERE id = $1`,
         [id, end, reason],
       );
     }
-    // instance ends
+    if (!hist) return;
+    // Ends of instances that existed before this command (a new one's end went into its insert).
     for (const [id, end] of this.hiInstEnds) {
-      if (!hist) break;
-      await q.query(
+      batch.write(
         `UPDATE wf_hi_instance SET end_time = $2, end_activity_id = $3, delete_reason = $4,
            duration_ms = (extract(epoch FROM ($2::timestamptz - start_time)) * 1000)::bigint WHERE id = $1`,
         [id, end.end, end.endActivity, end.reason],
       );
     }
-    const endedOld = ended.filter((id) => !this.instances.get(id)?.isNew);
-    if (endedOld.length) {
-      await q.query('DELETE FROM wf_execution WHERE instance_id = ANY($1)', [endedOld]);
-      await q.query('DELETE FROM wf_variable WHERE instance_id = ANY($1)', [endedOld]);
-      await q.query('DELETE FROM wf_task WHERE instance_id = ANY($1)', [endedOld]);
-      await q.query('DELETE FROM wf_instance WHERE id = ANY($1)', [endedOld]);
-    }
-    // Inserts and updates touch distinct rows: one statement; deletes after them: a second one.
-    await runBatch(this.tx, writes);
-    await runBatch(this.tx, deletes);
+  }
+
+  /** Runtime rows of instances that ended in this command (history stays). */
+  private flushEndedInstances(batch: StatementBatch): void {
+    const endedOld = [...this.endedInstances].filter((id) => !this.instances.get(id)?.isNew);
+    if (!endedOld.length) return;
+    batch.remove('DELETE FROM wf_execution WHERE instance_id = ANY($1)', [endedOld]);
+    batch.remove('DELETE FROM wf_variable WHERE instance_id = ANY($1)', [endedOld]);
+    batch.remove('DELETE FROM wf_task WHERE instance_id = ANY($1)', [endedOld]);
+    batch.remove('DELETE FROM wf_instance WHERE id = ANY($1)', [endedOld]);
+  }
+}
+
+/**
+ * A command's writes, collected and sent as two statements: the inserts and updates (`write`) as one, then the deletes
+ * (`remove`) as a second. All parts of a data-modifying WITH see the same snapshot, so a delete must not share a
+ * statement with a write of the same rows; the caller says which kind each statement is.
+ */
+class StatementBatch {
+  private readonly writes: [string, unknown[]][] = [];
+  private readonly removes: [string, unknown[]][] = [];
+
+  write(sql: string, params: unknown[]): void {
+    this.writes.push([sql, params]);
+  }
+
+  remove(sql: string, params: unknown[]): void {
+    this.removes.push([sql, params]);
+  }
+
+  async run(tx: Queryable): Promise<void> {
+    await runAsOne(tx, this.writes);
+    await runAsOne(tx, this.removes);
   }
 }
 
 /** Runs statements as one: `WITH s1 AS (...), s2 AS (...) SELECT 1`, parameters renumbered. */
-async function runBatch(tx: Queryable, stmts: [string, unknown[]][]): Promise<void> {
+async function runAsOne(tx: Queryable, stmts: [string, unknown[]][]): Promise<void> {
   if (!stmts.length) return;
   if (stmts.length === 1) {
     await tx.query(stmts[0]![0], stmts[0]![1]);

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIdmContext, type IdmContext } from '../../src/apis/idm/context.js';
 import { OpenidmError } from '../../src/apis/idm/openidm/router.js';
+import { userGrantsProvider } from '../../src/apis/iga/openidm/user-grants.js';
 import { parseConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 import { systemClock } from '../../src/runtime/clock.js';
-import { defaultIds } from '../../src/runtime/ids.js';
 import { Runtime } from '../../src/runtime/commands.js';
+import { defaultIds } from '../../src/runtime/ids.js';
 import { JobExecutor, JobQueue } from '../../src/runtime/jobs.js';
 import { type TestStore, testStores } from '../../src/store/test-stores.js';
 
@@ -57,6 +58,43 @@ describe.each(testStores())('the openidm script object on $name', (factory) => {
     expect(await openidm.read('managed/user/nobody')).toBeNull();
     await openidm.delete('managed/user/bj', null);
     expect(await openidm.read('managed/user/bj')).toBeNull();
+  });
+
+  it('grants and removes applications and roles through iga/governance/user/{id} (the IGA provisioning calls)', async () => {
+    idm.openidm.mount('iga/governance/user', userGrantsProvider(idm.managed));
+    const openidm = idm.openidm.bind(store.db, 'system');
+    await openidm.create('managed/alpha_application', 'app1', { name: 'Payroll' });
+    await openidm.create('managed/role', 'rg', { name: 'Grantees' });
+    await openidm.create('managed/user', 'g1', { userName: 'g1', givenName: 'G', sn: 'One', mail: 'g1@example.com' });
+    const payload = {
+      applicationId: 'app1',
+      startDate: '2026-01-01',
+      endDate: null,
+      auditContext: {},
+      grantType: 'request',
+    };
+    expect(
+      await openidm.action('iga/governance/user/g1/applications', 'POST', payload, { _action: 'add' }),
+    ).toMatchObject({ changed: true });
+    expect(
+      await openidm.action('iga/governance/user/g1/applications', 'POST', payload, { _action: 'add' }),
+    ).toMatchObject({ changed: false });
+    await openidm.action('iga/governance/user/g1/roles', 'POST', { roleId: 'rg' }, { _action: 'add' });
+    const user = (await openidm.read('managed/user/g1', null, ['applications', 'roles'])) as Record<
+      string,
+      { _refResourceId: string; _refProperties: Record<string, unknown> }[]
+    >;
+    expect(user.applications!.map((a) => a._refResourceId)).toEqual(['app1']);
+    expect(user.applications![0]!._refProperties).toMatchObject({ startDate: '2026-01-01', grantType: 'request' });
+    expect(user.roles!.map((a) => a._refResourceId)).toEqual(['rg']);
+    await openidm.action('iga/governance/user/g1/roles', 'POST', { roleId: 'rg' }, { _action: 'remove' });
+    expect(((await openidm.read('managed/user/g1', null, ['roles'])) as { roles: unknown[] }).roles).toEqual([]);
+    await expect(
+      openidm.action('iga/governance/user/g1/roles', 'POST', { roleId: 'rg' }, { _action: 'remove' }),
+    ).rejects.toMatchObject({ code: 404 });
+    await expect(
+      openidm.action('iga/governance/user/g1/roles', 'POST', { roleId: 'nope' }, { _action: 'add' }),
+    ).rejects.toMatchObject({ code: 400 });
   });
 
   it('keeps repo documents (repo/ui/notification) and queries them', async () => {

@@ -1,5 +1,6 @@
 import { apiModule as iga } from '../../src/apis/iga/index.js';
 import { createApp, type WfkitApp } from '../../src/app.js';
+import type { WfkitConfig } from '../../src/config.js';
 import { expectMatchesSpec } from '../../src/http/response-check.js';
 import { TestClock } from '../../src/runtime/clock.js';
 import { defaultIds } from '../../src/runtime/ids.js';
@@ -19,7 +20,7 @@ export interface IgaHarness {
   close(): Promise<void>;
 }
 
-export async function igaHarness(factory: TestStoreFactory): Promise<IgaHarness> {
+export async function igaHarness(factory: TestStoreFactory, config?: WfkitConfig): Promise<IgaHarness> {
   const store = await factory.create();
   const clock = new TestClock('2025-03-01T10:00:00.000Z');
   const app = createApp({
@@ -27,6 +28,7 @@ export async function igaHarness(factory: TestStoreFactory): Promise<IgaHarness>
     clock,
     ids: defaultIds(clock),
     apis: [iga],
+    ...(config ? { config } : {}),
     jobs: { start: false },
     docs: false,
   });

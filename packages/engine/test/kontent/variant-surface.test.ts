@@ -180,4 +180,83 @@ describe.each(testStores())('Kontent variant surface on $name', (factory) => {
     });
     expect(ok.status).toBe(204);
   });
+
+  it('filters items with variants and bulk-gets them', async () => {
+    const { itemId: other } = await makeItem(k, { itemCodename: 'roasts' });
+    await k.call('PUT', `/items/${other}`, { name: 'On Roasts', codename: 'roasts' });
+    await k.call('PUT', variantPath(itemId), {
+      elements: [{ element: { codename: 'title' }, value: 'Coffee beans' }],
+      contributors: [{ email: 'ann@example.com' }],
+    });
+    await k.call('PUT', variantPath(other), { elements: [{ element: { codename: 'title' }, value: 'Tea' }] });
+    const filter = async (body: unknown) => {
+      const r = await k.call('POST', '/items-with-variant/filter', body);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return r.body.variants.map((v: { item: { id: string } }) => v.item.id);
+    };
+    expect(await filter({ order: { by: 'name', direction: 'asc' } })).toEqual([itemId, other]);
+    expect(await filter({ order: { by: 'name', direction: 'desc' } })).toEqual([other, itemId]);
+    expect(await filter({ filters: { search_phrase: 'COFFEE' } })).toEqual([itemId]);
+    expect(await filter({ filters: { search_phrase: 'roasts' } })).toEqual([other]);
+    expect(await filter({ filters: { contributors: [{ email: 'ann@example.com' }] } })).toEqual([itemId]);
+    expect(await filter({ filters: { has_no_contributors: true } })).toEqual([other]);
+    expect(
+      await filter({
+        filters: {
+          workflow_steps: [{ workflow_identifier: { codename: 'default' }, step_identifiers: [{ codename: 'draft' }] }],
+        },
+        order: { by: 'name', direction: 'asc' },
+      }),
+    ).toEqual([itemId, other]);
+    await k.call('PUT', `${variantPath(other)}/publish`);
+    expect(await filter({ filters: { publishing_states: ['published'] } })).toEqual([other]);
+    expect(await filter({ filters: { completion_statuses: ['all_done'] } })).toEqual([other]);
+    // The Spanish variants do not exist: both items are not translated.
+    expect(
+      (await filter({ filters: { language: { codename: 'es-ES' }, completion_statuses: ['not_translated'] } })).sort(),
+    ).toEqual([itemId, other].sort());
+    // Paging: pages of 2 (this suite's page size) over 3 items.
+    await makeItem(k, { itemCodename: 'third' }).then(({ itemId: t }) =>
+      k.call('PUT', variantPath(t), { elements: [] }),
+    );
+    const first = await k.call('POST', '/items-with-variant/filter', {});
+    expect(first.body.variants).toHaveLength(2);
+    const next = await k.call(
+      'POST',
+      '/items-with-variant/filter',
+      {},
+      {
+        headers: { 'x-continuation': first.body.pagination.continuation_token },
+      },
+    );
+    expect(next.body.variants).toHaveLength(1);
+    // Bad input: an empty array, contributors with has_no_contributors, an unknown type.
+    expectError(await k.call('POST', '/items-with-variant/filter', { filters: { content_types: [] } }), 400, 5);
+    expectError(
+      await k.call('POST', '/items-with-variant/filter', {
+        filters: { has_no_contributors: true, contributors: [{ email: 'a@b.c' }] },
+      }),
+      400,
+      5,
+    );
+    expectError(
+      await k.call('POST', '/items-with-variant/filter', { filters: { content_types: [{ codename: 'nope' }] } }),
+      400,
+      5,
+      'filters.content_types[0]',
+    );
+    const bulk = await k.call('POST', '/items-with-variant/bulk-get', {
+      variants: [
+        { item: { codename: 'home' }, language: { codename: 'default' } },
+        { item: { id: other }, language: { id: esId } },
+        { item: { codename: 'missing' }, language: { codename: 'default' } },
+      ],
+    });
+    expect(bulk.status).toBe(200);
+    expect(bulk.body.data).toHaveLength(2);
+    expect(bulk.body.data[0].item.id).toBe(itemId);
+    expect(bulk.body.data[0].variant.elements[0].value).toBe('Coffee beans');
+    expect(bulk.body.data[1].item.id).toBe(other);
+    expect(bulk.body.data[1].variant).toBeUndefined();
+  });
 });

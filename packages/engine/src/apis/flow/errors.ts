@@ -82,7 +82,10 @@ export function flowErrorShape(nextId: () => string): ErrorShape {
     forbidden: (c) => body(403, c.message ?? 'The api_key may not act for this customer'),
     refused: (status, c) => body(status, c.message ?? 'The request was refused'),
     internal: () => body(500, 'Internal error; quote the requestId when reporting it'),
-    error: (status, c) => ({ ...body(status in CODES ? (status as keyof typeof CODES) : 400, c.message ?? ''), status }),
+    error: (status, c) => ({
+      ...body(status in CODES ? (status as keyof typeof CODES) : 400, c.message ?? ''),
+      status,
+    }),
     notImplemented: (c) => ({
       ...body(500, `${c.method} ${c.path} is not implemented by this wfkit engine yet`),
       status: 501,

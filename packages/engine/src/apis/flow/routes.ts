@@ -24,9 +24,12 @@ export interface FlowRoutesDeps {
   nextId: () => string;
 }
 
+/** Registers a handler that gets the call's owner scope; refusals and runtime errors answer in FLOW's shape. */
+type Op = (operationId: string, handler: (c: FlowContext, scope: repo.Scope) => Promise<HandlerResult>) => void;
+
 export function routes(router: ApiRouter<FlowCredential>, _app: ApiContext, deps: FlowRoutesDeps): void {
-  const { runner, nextId } = deps;
-  const op = (operationId: string, handler: (c: FlowContext, scope: repo.Scope) => Promise<HandlerResult>) =>
+  const { nextId } = deps;
+  const op: Op = (operationId, handler) =>
     router.operation(operationId, async (c) => {
       try {
         return await handler(c, ownerScope(c, nextId));
@@ -36,16 +39,16 @@ export function routes(router: ApiRouter<FlowCredential>, _app: ApiContext, deps
         throw e;
       }
     });
+  definitionRoutes(op, deps);
+  executionRoutes(op, deps);
+}
+
+function definitionRoutes(op: Op, { nextId }: FlowRoutesDeps): void {
   const notFound = (id: string, what: string, location = 'path:workflowDefinitionId') =>
     new Refusal(404, `Workflow definition '${id}' ${what}`, [
       { issue: `Not found: ${what}`, issueLocation: location, issueType: 'NOT_FOUND' },
     ]);
   const wrap = (s: repo.Snapshot) => ({ body: { workflowDefinition: renderDefinition(s), requestId: nextId() } });
-  const execution = (e: Parameters<typeof renderExecution>[0]) => ({
-    body: { requestId: nextId(), workflowExecution: renderExecution(e) },
-  });
-
-  // --- definitions ---------------------------------------------------------------------------------------------------
 
   op('createOrUpdateWorkflowDefinition', async (c, scope) => {
     const id = c.params.workflowDefinitionId!;
@@ -119,8 +122,12 @@ export function routes(router: ApiRouter<FlowCredential>, _app: ApiContext, deps
       },
     };
   });
+}
 
-  // --- executions ----------------------------------------------------------------------------------------------------
+function executionRoutes(op: Op, { runner, nextId }: FlowRoutesDeps): void {
+  const execution = (e: Parameters<typeof renderExecution>[0]) => ({
+    body: { requestId: nextId(), workflowExecution: renderExecution(e) },
+  });
 
   op('executeWorkflowDefinition', async (c, scope) => {
     const id = c.params.workflowDefinitionId!;

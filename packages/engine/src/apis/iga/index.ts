@@ -15,7 +15,7 @@ import {
 } from '../../dialects/iga/validate.js';
 import { igaSpec } from '../../generated/specs.js';
 import { ApiError, defineApiModule, type ErrorShape, type RequestContext } from '../../http/api-module.js';
-import { sameSecret } from '../../runtime/digest.js';
+import { authenticateIga } from './callers.js';
 import { parseQueryFilter, pickFields, QueryError, sortBy } from './query.js';
 import * as repo from './repository.js';
 import { registerRequestRoutes } from './requests.js';
@@ -135,11 +135,7 @@ export const apiModule = defineApiModule({
   basePath: '',
   errors: igaErrors,
   // Requests run on the shared runtime: its timers (wait steps) are jobs.
-  authenticate(req, config) {
-    const auth = req.headers.get('authorization') ?? '';
-    const m = /^Bearer\s+(.+)$/i.exec(auth);
-    return m && sameSecret(m[1]!, config.iga.token) ? { ok: true, principal: undefined } : { ok: false, status: 401 };
-  },
+  authenticate: authenticateIga,
   routes(router) {
     const now = (c: RequestContext) => c.clock.now().toISOString();
 

@@ -15,13 +15,29 @@ import type { ApiRouter, RequestContext } from '../../http/api-module.js';
 import type { Runtime } from '../../runtime/commands.js';
 import { RuntimeQueries } from '../../runtime/queries.js';
 import type { Queryable } from '../../store/db.js';
+import { ManagedObjects } from '../idm/managed/objects.js';
+import { managedSchema } from '../idm/managed/schema.js';
+import { ADMIN_CALLER, actsOn, callerRecord, type IgaCaller, mayAct, rolesOf } from './callers.js';
 import { parseQueryFilter, pickFields, QueryError, sortBy } from './query.js';
 import * as repo from './repository.js';
 import { runnableGraph } from './runnable.js';
 
 type IgaErrorFn = (status: number, message: string, errors?: unknown[]) => Error;
 
-export const CALLER = { id: 'managed/user/iga-admin', userName: 'iga-admin' };
+/** The system's own entries (decisions a workflow script sets) are recorded under the admin. */
+export const CALLER = { id: ADMIN_CALLER.id, userName: ADMIN_CALLER.userId };
+
+/** Managed objects, for callers' roles and records (one per config: the rules hold no state). */
+const managedByConfig = new WeakMap<object, ManagedObjects>();
+function managedOf(c: RequestContext): ManagedObjects {
+  let m = managedByConfig.get(c.config);
+  if (!m) {
+    m = new ManagedObjects(managedSchema(c.config.idm.managed), c.ids, c.clock);
+    managedByConfig.set(c.config, m);
+  }
+  return m;
+}
+const callerOf = (c: RequestContext): IgaCaller => (c.principal as IgaCaller | undefined) ?? ADMIN_CALLER;
 
 interface Phase {
   name: string;
@@ -324,10 +340,15 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
 
   const create = async (c: RequestContext) => {
     const body = c.body as CreateBody;
+    const caller = callerOf(c);
     return c.db.transaction(async (tx) => {
       const at = now(c);
+      const requester = await callerRecord(tx, managedOf(c), caller);
       const rt = runtimeIn(tx, c);
-      const types = new Map<string, { workflowId: string; deployed: { id: string; key: string; graph: never; owner_api: string; tenant: string } }>();
+      const types = new Map<
+        string,
+        { workflowId: string; deployed: { id: string; key: string; graph: never; owner_api: string; tenant: string } }
+      >();
       for (const item of body.catalogs) {
         const typeId = typeOf(item.type, body.accessModifier);
         if (types.has(typeId)) continue;
@@ -343,12 +364,12 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
         const def = (await repo.read(tx, wf, 'published'))!;
         const graph = runnableGraph(compileIgaDefinition(def), `iga_${def.id}`);
         const { definitions } = await rt.deploy({
-            graphs: [graph],
-            name: `iga ${def.id} rev ${def._rev}`,
-            source: JSON.stringify({ iga: def.id, rev: def._rev, body: repo.bodyOf(def) }),
-            category: 'iga',
-            dedupe: true,
-          });
+          graphs: [graph],
+          name: `iga ${def.id} rev ${def._rev}`,
+          source: JSON.stringify({ iga: def.id, rev: def._rev, body: repo.bodyOf(def) }),
+          category: 'iga',
+          dedupe: true,
+        });
         const d = definitions[0]!;
         types.set(typeId, {
           workflowId: wf,
@@ -370,7 +391,7 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
             id: c.ids.uuid(),
             requestType: typeId,
             request: { common: structuredClone(common) },
-            requester: { ...CALLER },
+            requester: { ...requester },
             user: { id: userId },
             [item.type]: { id: item.id },
             workflow: { id: t.workflowId },
@@ -389,16 +410,16 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
           };
           const { decision: _d, metadata: _m, workflow: _w, ...asked } = doc;
           const started = await rt.startInstance({
-              definition: { ...t.deployed, suspended: false },
-              businessKey: doc.id,
-              variables: {
-                id: doc.id,
-                requestId: doc.id,
-                request: { ...asked, workflow: doc.workflow },
-                requestIndex: asked,
-              },
-              startUserId: CALLER.id,
-            });
+            definition: { ...t.deployed, suspended: false },
+            businessKey: doc.id,
+            variables: {
+              id: doc.id,
+              requestId: doc.id,
+              request: { ...asked, workflow: doc.workflow },
+              requestIndex: asked,
+            },
+            startUserId: caller.id,
+          });
           doc.workflow.instanceId = started.id;
           await sync(tx, doc, at);
           await insertRequest(tx, doc);
@@ -511,24 +532,37 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
       // A timer may have moved the instance on since the request was last stored.
       if (doc.decision.status === 'in-progress' || doc.decision.status === 'suspended') await sync(tx, doc, at);
       const d = doc.decision;
+      const caller = callerOf(c);
+      const managed = managedOf(c);
+      const who = await callerRecord(tx, managed, caller);
       const comment = (text: unknown, act: string, phase?: string) => {
         if (typeof text === 'string' && text !== '')
-          d.comments.push({ timeStamp: at, user: CALLER, action: act, ...(phase ? { phase } : {}), comment: text });
+          d.comments.push({ timeStamp: at, user: who, action: act, ...(phase ? { phase } : {}), comment: text });
       };
+      const actorsOf = (p: Phase) => d.actors.active.filter((a) => a.phase === p.name);
+      /** 403 unless the caller is an actor of the phase with this permission (the admin token always is). */
+      const allow = async (p: Phase, permission: string) => {
+        if (!(await mayAct(tx, managed, caller, actorsOf(p), permission)))
+          throw igaError(403, `${caller.id} may not ${permission} phase ${p.name} of request ${id}`);
+      };
+      const isRequester = () => caller.admin || doc.requester.id === caller.id;
       const inProgress = () => {
         if (d.status !== 'in-progress' && d.status !== 'suspended')
           throw igaError(409, `Request ${id} is ${d.status}: it can't be acted on`);
       };
-      /** The active phase the action is for: `phaseName`, or the only active one (the caller acts on every phase). */
-      const phase = () => {
-        const active = d.phases.filter((p) => p.status === 'in-progress');
+      /** The active phase the action is for: `phaseName`, or the only active one the caller acts on. */
+      const phase = async (ofAnyActor = false) => {
+        const all = d.phases.filter((p) => p.status === 'in-progress');
         const name = c.query.phaseName as string | undefined;
         if (name !== undefined) {
-          const p = active.find((x) => x.name === name);
+          const p = all.find((x) => x.name === name);
           if (!p) throw igaError(409, `Request ${id} has no active phase ${name}`);
           return p;
         }
-        if (active.length === 0) throw igaError(409, `Request ${id} has no active phase`);
+        if (all.length === 0) throw igaError(409, `Request ${id} has no active phase`);
+        const roles = await rolesOf(tx, managed, caller);
+        const active = ofAnyActor ? all : all.filter((p) => actsOn(caller, actorsOf(p), roles));
+        if (active.length === 0) throw igaError(403, `${caller.id} is not an actor of request ${id}`);
         if (active.length > 1)
           throw igaError(
             400,
@@ -551,7 +585,8 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
         case 'fulfill':
         case 'deny': {
           inProgress();
-          const p = phase();
+          const p = await phase();
+          await allow(p, action);
           const spec = OUTCOMES[action]!;
           const task = p.workflowTaskId ? await queries.task(tx, p.workflowTaskId) : undefined;
           if (task?.category !== spec.category)
@@ -561,11 +596,12 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
             );
           comment(body.justification ?? body.comment, action, p.name);
           p.decision = spec.decision;
-          await rt.completeTask(p.workflowTaskId!, { outcome: spec.outcome }, { userId: CALLER.id });
+          await rt.completeTask(p.workflowTaskId!, { outcome: spec.outcome }, { userId: caller.id });
           break;
         }
         case 'cancel': {
           inProgress();
+          if (!isRequester()) throw igaError(403, `${caller.id} may not cancel request ${id}: only its requester can`);
           comment(body.comment, 'cancel');
           await rt.deleteInstance(doc.workflow.instanceId!, 'cancelled');
           for (const p of d.phases)
@@ -584,6 +620,9 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
         }
         case 'comment': {
           const name = c.query.phaseName as string | undefined;
+          const commenters = name ? d.actors.active.filter((a) => a.phase === name) : d.actors.active;
+          if (!isRequester() && !(await mayAct(tx, managed, caller, commenters, 'comment')))
+            throw igaError(403, `${caller.id} may not comment on request ${id}`);
           comment(body.comment, 'comment', name);
           doc.metadata.modifiedDate = at;
           await saveRequest(tx, doc);
@@ -591,7 +630,8 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
         }
         case 'reassign': {
           inProgress();
-          const p = phase();
+          const p = await phase();
+          await allow(p, 'reassign');
           const updated = body.updatedActors as { id: string[]; permissions: Record<string, boolean> }[];
           const actors = updated.flatMap((u) => u.id.map((aid) => ({ id: aid, permissions: u.permissions })));
           comment(body.comment, 'reassign', p.name);
@@ -600,7 +640,8 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
         }
         case 'modify': {
           inProgress();
-          const p = phase();
+          const p = await phase();
+          await allow(p, 'modify');
           const change = body.request as { common?: Record<string, unknown>; custom?: Record<string, unknown> };
           doc.request.common = { ...doc.request.common, ...(change.common ?? {}) };
           if (change.custom) doc.request.custom = { ...(doc.request.custom ?? {}), ...change.custom };
@@ -611,7 +652,8 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
         }
         case 'changeResumeDate': {
           inProgress();
-          const p = phase();
+          if (!isRequester()) throw igaError(403, `${caller.id} may not change the resume date of request ${id}`);
+          const p = await phase(true);
           const waits = await queries.timerWaits(tx, doc.workflow.instanceId!);
           if (!waits.some((w) => w.id === p.workflowTaskId))
             throw igaError(409, `Can't changeResumeDate of phase ${p.name}: it is not a wait phase`);

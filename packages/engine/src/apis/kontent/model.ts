@@ -19,7 +19,9 @@ export type PagedList =
   | 'type-variants'
   | 'type-components'
   | 'collection-variants'
-  | 'space-variants';
+  | 'space-variants'
+  | 'filter'
+  | 'bulk-get';
 
 export function continuationToken(list: PagedList, lastSeq: number): string {
   return encodeBase64Url(`wfkit:${list}:${lastSeq}`);

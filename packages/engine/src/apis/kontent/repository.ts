@@ -697,3 +697,51 @@ export async function seedEnvironment(s: Scope): Promise<void> {
     [s.env],
   );
 }
+
+// --- items with variants ----------------------------------------------------------------------------------------------
+
+/** Every item of the environment (narrowed by type, collection and space ids when given) with its variant in a language. */
+export async function itemsWithVariant(
+  s: Scope,
+  languageId: string,
+  narrow: { typeIds?: string[]; collectionIds?: string[]; spaceIds?: string[] },
+): Promise<{ item: ItemRecord; variant: VariantRecord | undefined }[]> {
+  const params: unknown[] = [s.env, languageId];
+  const where: string[] = [];
+  if (narrow.typeIds) {
+    params.push(narrow.typeIds);
+    where.push(`i.type_id = ANY($${params.length}::uuid[])`);
+  }
+  if (narrow.collectionIds) {
+    params.push(narrow.collectionIds);
+    where.push(`i.collection_id = ANY($${params.length}::uuid[])`);
+  }
+  if (narrow.spaceIds) {
+    params.push(narrow.spaceIds);
+    where.push(`i.spaces ?| $${params.length}::text[]`);
+  }
+  const { rows } = await s.q.query(
+    `SELECT i.id AS i_id, i.name AS i_name, i.codename AS i_codename, i.external_id AS i_external_id,
+       i.type_id AS i_type_id, i.collection_id AS i_collection_id, i.spaces AS i_spaces,
+       i.last_modified AS i_last_modified, v.*
+     FROM kontent_items i
+     LEFT JOIN kontent_variants v
+       ON v.environment_id = i.environment_id AND v.item_id = i.id AND v.language_id = $2
+     WHERE i.environment_id = $1 ${where.map((w) => `AND ${w}`).join(' ')}
+     ORDER BY i.seq`,
+    params,
+  );
+  return rows.map((r) => ({
+    item: toItem({
+      id: r.i_id,
+      name: r.i_name,
+      codename: r.i_codename,
+      external_id: r.i_external_id,
+      type_id: r.i_type_id,
+      collection_id: r.i_collection_id,
+      spaces: r.i_spaces,
+      last_modified: r.i_last_modified,
+    }),
+    variant: r.item_id === null || r.item_id === undefined ? undefined : toVariant(r),
+  }));
+}

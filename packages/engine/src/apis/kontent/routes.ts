@@ -3,6 +3,7 @@ import type { ApiContext, ApiRouter, Handler, HandlerResult, RequestContext } fr
 import { environments, extras, rateLimiter } from './auth.js';
 import { environmentSetup } from './environments.js';
 import { badState, CODE, forbidden, invalid, KontentError, notFound } from './errors.js';
+import * as withVariant from './items-with-variant.js';
 import * as model from './model.js';
 import * as publishing from './publishing.js';
 import type { Scope } from './repository.js';
@@ -11,6 +12,7 @@ import type { Principal, RuleContext, VariantTarget } from './variants.js';
 import * as variants from './variants.js';
 import {
   buildWorkflow,
+  DEFAULT_LANGUAGE_ID,
   DEFAULT_WORKFLOW_ID,
   legacySteps,
   mayManageWorkflows,
@@ -19,6 +21,15 @@ import {
 } from './workflows.js';
 
 type Ctx = RequestContext<Principal>;
+
+/** The language of a filter (the default language when none is given): pairs name it. */
+async function filterLanguage(s: Scope, input: { filters?: { language?: repo.Ref } }): Promise<string> {
+  const ref = input.filters?.language;
+  if (!ref) return DEFAULT_LANGUAGE_ID;
+  return (
+    (await repo.findLanguage(s, ref.id !== undefined ? { id: ref.id.toLowerCase() } : ref))?.id ?? DEFAULT_LANGUAGE_ID
+  );
+}
 
 /** Reads of a request: the database, confined to the request's environment. */
 const read = (ctx: Ctx): Scope => ({ q: ctx.db, env: ctx.principal.environmentId });
@@ -287,6 +298,29 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
       return variantPage(ctx, 'space-variants', { spaceId: space.id });
     });
   }
+
+  // --- items with variants -----------------------------------------------------------------------------------------
+
+  op('filterItemsWithVariants', async (ctx) => {
+    const input = (ctx.body ?? {}) as withVariant.FilterInput;
+    const offset = model.parseContinuation('filter', continuation(ctx));
+    const s = read(ctx);
+    const all = await withVariant.filterItemsWithVariants(s, input);
+    const languageId = all[0]?.variant?.languageId ?? (await filterLanguage(s, input));
+    const page = all.slice(offset, offset + pageSize);
+    const more = offset + pageSize < all.length;
+    return {
+      body: {
+        variants: page.map((p) => withVariant.pairToApi(p, languageId)),
+        pagination: model.pagination('filter', ctx.url, { lastSeq: offset + page.length, more }),
+      },
+    };
+  });
+  op('bulkGetItemsWithVariants', async (ctx) => {
+    model.parseContinuation('bulk-get', continuation(ctx));
+    const data = await withVariant.bulkGet(read(ctx), ctx.body as withVariant.BulkGetInput);
+    return { body: { data, pagination: { continuation_token: null, next_page: null } } };
+  });
 
   // --- content model ------------------------------------------------------------------------------------------------
 

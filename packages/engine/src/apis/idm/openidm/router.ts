@@ -136,3 +136,21 @@ export class OpenidmRouter {
 }
 
 export type OpenidmFunctions = ReturnType<OpenidmRouter['bind']>;
+
+/** The `openidm.*` host functions of a script run (the sandbox's dotted-name form), on `q` for `caller`. */
+export function openidmHostFunctions(
+  router: OpenidmRouter,
+  q: Queryable,
+  caller: string,
+): Record<`openidm.${OpenidmMethod}`, (...args: unknown[]) => Promise<unknown>> {
+  const bound = router.bind(q, caller);
+  return {
+    'openidm.create': (...a) => bound.create(a[0], a[1], a[2], a[3], a[4]),
+    'openidm.read': (...a) => bound.read(a[0], a[1], a[2]),
+    'openidm.update': (...a) => bound.update(a[0], a[1], a[2], a[3], a[4]),
+    'openidm.patch': (...a) => bound.patch(a[0], a[1], a[2], a[3], a[4]),
+    'openidm.query': (...a) => bound.query(a[0], a[1], a[2]),
+    'openidm.delete': (...a) => bound.delete(a[0], a[1], a[2], a[3]),
+    'openidm.action': (...a) => bound.action(a[0], a[1], a[2], a[3], a[4]),
+  };
+}
