@@ -28,6 +28,8 @@ export interface ExecutorHooks {
     owner: Owner,
   ): Promise<{ id: string; key: string; graph: ProcessGraph; owner: Owner } | undefined>;
   scriptLimits?: ScriptLimits;
+  /** The command's clock: `Date` inside scripts follows it. */
+  now?: () => Date;
   /** Extra values visible to expressions (host objects). */
   expressionGlobals?: Record<string, unknown>;
   /** Finds a named service behaviour (runtime/behaviours.ts). */
@@ -360,11 +362,15 @@ export class Executor {
           // Process variables are readable as globals, as Flowable's JSR-223 bindings make them (`var sum = a + b`);
           // assigning a global does not store it (no autoStoreVariables): execution.setVariable does.
           globals: { ...this.allVars(inst, e), processInstanceId: inst.id, businessKey: inst.businessKey },
+          ...(this.hooks.now ? { now: this.hooks.now } : {}),
         },
         this.hooks.scriptLimits,
       );
       if (n.script!.resultVariable) this.setVar(inst, e, n.script!.resultVariable, r.result ?? null);
     } catch (err) {
+      // A broken limit reads "Script task 'x' exceeded its memory limit of 16 MB".
+      if (err instanceof ScriptError && err.limit)
+        throw new RuntimeError('failed', `Script task '${n.id}' ${err.message.replace(/^Script /, '')}`);
       throw scriptFailure(inst, n, err);
     }
   }
