@@ -163,21 +163,40 @@ export class ModuleServer {
       }
       return reply(result);
     } catch (e) {
-      if (e instanceof ApiError)
+      if (e instanceof ApiError) {
+        // A server-side failure the handler described (e.g. a script that threw): logged with the request id.
+        if (e.status >= 500)
+          this.logger.error('request failed', {
+            requestId,
+            api: this.module.name,
+            method: request.method,
+            path: url.pathname,
+            status: e.status,
+            error: (e.body as { message?: unknown } | undefined)?.message ?? e.message,
+          });
         return reply({ status: e.status, body: e.body, ...(e.headers ? { headers: e.headers } : {}) });
-      // The runtime's errors, for every API: a status by kind, the body in the API's own shape. A failing
-      // expression or script ('failed') is the server's error: logged, answered as internal.
+      }
+      // The runtime's errors, for every API: a status by kind, the body in the API's own shape.
       if (e instanceof RuntimeError && e.kind !== 'failed') {
         const status = RUNTIME_STATUS[e.kind];
         const ctx = { ...ectx, message: e.message };
         const r = errors.error?.(status, ctx) ?? { ...errors.notFound(ctx), status };
         return reply(r, status);
       }
-      // A script that broke a sandbox limit: the process's fault, not the server's. Still a 500 (as IDM answers a
-      // failing script), but with the reason ("Script task 'x' exceeded its memory limit of 16 MB") in the body.
-      if (e instanceof RuntimeError && errors.error && /^Script task '.*' exceeded its /.test(e.message)) {
-        this.logger.warn('script limit', { requestId, api: this.module.name, message: e.message });
-        return reply(errors.error(500, { ...ectx, message: e.message }), 500);
+      // A failure inside a process (a script that threw, no flow to take, an unknown variable) is the server's
+      // error, but it says what failed (as IDM passes Flowable's message on); logged with the request id.
+      if (e instanceof RuntimeError) {
+        this.logger.error('request failed', {
+          requestId,
+          api: this.module.name,
+          method: request.method,
+          path: url.pathname,
+          status: 500,
+          error: e.message,
+          ...(e.trace ? { trace: e.trace } : {}),
+        });
+        const r = errors.error?.(500, { ...ectx, message: e.message }) ?? errors.internal(ectx);
+        return reply(r, 500);
       }
       this.logger.error('unhandled error', {
         requestId,
