@@ -7,6 +7,7 @@
  * `runtime.in(tx)` runs commands inside the caller's transaction (a job's, or a request's that writes its own rows
  * too). Views share the app's Runtime state.
  */
+
 import type { Db, Queryable } from '../store/db.js';
 import type { ServiceBehaviour } from './behaviours.js';
 import { type Clock, systemClock } from './clock.js';
@@ -24,8 +25,15 @@ import type { ProcessGraph } from './graph.js';
 import { defaultIds, type IdGenerator } from './ids.js';
 import { type JobHandler, JobQueue } from './jobs.js';
 import { inScope, type Owner, type OwnerScope, ownerOf, scopeSql } from './owner.js';
-import type { ScriptLimits } from './script-sandbox.js';
+import type { HostFunction, ScriptLimits } from './script-sandbox.js';
 import { type HistoryLevel, type InstanceState, Session, type TaskRow } from './session.js';
+
+/** The host functions of one script run: `q` is the command's transaction, so their writes commit or roll back with it. */
+export type ScriptHostFactory = (run: {
+  q: Queryable;
+  instanceId: string;
+  startUserId: string | null;
+}) => Record<string, HostFunction>;
 
 export interface RuntimeOptions {
   db: Db;
@@ -88,6 +96,7 @@ export class Runtime {
   private readonly defaultOwner: Owner;
   private readonly graphCache = new Map<string, { graph: ProcessGraph; key: string }>();
   private readonly behaviours = new Map<string, ServiceBehaviour>();
+  private readonly scriptHosts = new Map<string, ScriptHostFactory>();
   private readonly hooks: ExecutorHooks;
 
   constructor(opts: RuntimeOptions) {
@@ -107,6 +116,9 @@ export class Runtime {
       now: () => this.clock.now(),
       expressionGlobals: opts.expressionGlobals,
       serviceBehaviour: (name) => this.behaviours.get(name),
+      scriptFunctions: (q, instance) =>
+        this.scriptHosts.get(instance.owner.api)?.({ q, instanceId: instance.id, startUserId: instance.startUserId }) ??
+        {},
     };
   }
 
@@ -124,6 +136,11 @@ export class Runtime {
   private view(over: { scope?: OwnerScope; boundTx?: Queryable }): Runtime {
     // The view inherits everything else (graph cache, behaviours, hooks) from this Runtime through its prototype.
     return Object.assign(Object.create(this) as Runtime, over);
+  }
+
+  /** Gives the scripts of an API's processes host functions (IDM: `openidm.*`); one host per API. */
+  registerScriptHost(api: string, host: ScriptHostFactory): void {
+    this.scriptHosts.set(api, host);
   }
 
   /** Registers (or replaces) a service behaviour a `serviceTask` with `service.behaviour` runs (runtime/behaviours.ts). */

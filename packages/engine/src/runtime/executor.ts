@@ -17,7 +17,7 @@ import {
 import { canReach, type GraphNode, type ProcessGraph } from './graph.js';
 import { sandboxSource } from './languages/scripts.js';
 import type { Owner } from './owner.js';
-import { runScript, ScriptError, type ScriptLimits } from './script-sandbox.js';
+import { type HostFunction, runScript, ScriptError, type ScriptLimits } from './script-sandbox.js';
 import type { Exec, InstanceState, Session, TaskRow } from './session.js';
 
 export interface ExecutorHooks {
@@ -34,6 +34,8 @@ export interface ExecutorHooks {
   expressionGlobals?: Record<string, unknown>;
   /** Finds a named service behaviour (runtime/behaviours.ts). */
   serviceBehaviour?(name: string): ServiceBehaviour | undefined;
+  /** Host functions the owning API gives its scripts (`openidm.*` for IDM), on the command's transaction. */
+  scriptFunctions?(q: Queryable, instance: InstanceState): Record<string, HostFunction>;
 }
 
 type Op = () => Promise<void> | void;
@@ -362,6 +364,7 @@ export class Executor {
           // Process variables are readable as globals, as Flowable's JSR-223 bindings make them (`var sum = a + b`);
           // assigning a global does not store it (no autoStoreVariables): execution.setVariable does.
           globals: { ...this.allVars(inst, e), processInstanceId: inst.id, businessKey: inst.businessKey },
+          functions: this.hooks.scriptFunctions?.(this.s.tx, inst) ?? {},
           ...(this.hooks.now ? { now: this.hooks.now } : {}),
         },
         this.hooks.scriptLimits,

@@ -37,6 +37,43 @@ const GROOVY = `<?xml version="1.0" encoding="UTF-8"?>
   </process>
 </definitions>`;
 
+const process = (id: string, body: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:flowable="http://flowable.org/bpmn" targetNamespace="Examples">
+  <process id="${id}" isExecutable="true">
+    <startEvent id="start" flowable:initiator="startUserId"/>
+    <sequenceFlow id="f1" sourceRef="start" targetRef="work"/>
+    ${body}
+    <sequenceFlow id="f2" sourceRef="work" targetRef="wait"/>
+    <userTask id="wait" name="Wait" flowable:assignee="\${startUserId}"/>
+    <sequenceFlow id="f3" sourceRef="wait" targetRef="end"/>
+    <endEvent id="end"/>
+  </process>
+</definitions>`;
+
+// Seed 002's script extract: a script starts another workflow with openidm.create('workflow/processinstance', ...).
+const CALLER = process(
+  'caller',
+  `<scriptTask id="work" scriptFormat="javascript"><script>
+    var params = { "_key": "myWorkflow", "requestedBy": execution.getVariable("startUserId") };
+    var started = openidm.create('workflow/processinstance', null, params);
+    var role = openidm.create('managed/role', null, { "name": "Started by a script" });
+    execution.setVariable("childId", started._id);
+    execution.setVariable("roleId", role._id);
+  </script></scriptTask>`,
+);
+const MY_WORKFLOW = process(
+  'myWorkflow',
+  '<scriptTask id="work" scriptFormat="javascript"><script>execution.setVariable("seen", requestedBy)</script></scriptTask>',
+);
+// A script that writes a managed object, then fails: the command rolls back, so the object must not exist.
+const FAILING = process(
+  'failing',
+  `<scriptTask id="work" scriptFormat="groovy"><script>
+    openidm.create('managed/role', 'ghost-role', [name: 'Ghost'])
+    throw new Error('after the create')
+  </script></scriptTask>`,
+);
+
 describe.each(testStores())('Groovy script tasks on $name', (factory) => {
   let store: TestStore;
   let app: WfkitApp;
@@ -65,6 +102,36 @@ describe.each(testStores())('Groovy script tasks on $name', (factory) => {
   afterAll(async () => {
     await app.close();
     await store.close();
+  });
+
+  const deploy = async (name: string, bpmnXML: string) => {
+    const model = await call('POST', '/openidm/workflow/model?_action=create', { name, bpmnXML });
+    expect(model.status, JSON.stringify(model.json)).toBe(201);
+    const d = await call('POST', `/openidm/workflow/model/${model.json._id}?_action=deploy`);
+    expect(d.status, JSON.stringify(d.json)).toBe(200);
+  };
+
+  it('starts another workflow and writes managed objects from a script through openidm (seed 002)', async () => {
+    await deploy('My workflow', MY_WORKFLOW);
+    await deploy('Caller', CALLER);
+    const started = await call('POST', '/openidm/workflow/processinstance?_action=create', { _key: 'caller' });
+    expect(started.status, JSON.stringify(started.json)).toBe(201);
+    const vars = (await call('GET', `/openidm/workflow/processinstance/${started.json._id}`)).json.processVariables;
+    const child = await call('GET', `/openidm/workflow/processinstance/${vars.childId}`);
+    expect(child.status).toBe(200);
+    expect(child.json.processDefinitionId).toMatch(/^myWorkflow:/);
+    expect(child.json.processVariables).toMatchObject({ requestedBy: 'openidm-admin', seen: 'openidm-admin' });
+    expect(child.json.startUserId).toBe('openidm-admin');
+    const role = await call('GET', `/openidm/managed/role/${vars.roleId}`);
+    expect(role.json.name).toBe('Started by a script');
+  });
+
+  it('rolls back what a failing script wrote through openidm: no managed object is left behind', async () => {
+    await deploy('Failing', FAILING);
+    const started = await call('POST', '/openidm/workflow/processinstance?_action=create', { _key: 'failing' });
+    expect(started.status).toBeGreaterThanOrEqual(400);
+    expect(started.json.message).toContain('after the create');
+    expect((await call('GET', '/openidm/managed/role/ghost-role')).status).toBe(404);
   });
 
   it('runs an IDM-style Groovy script task and keeps the variables it sets', async () => {

@@ -5,7 +5,8 @@ import { ManagedObjects } from './managed/objects.js';
 import { managedSchema } from './managed/schema.js';
 import { managedProvider } from './openidm/managed-provider.js';
 import { repoProvider } from './openidm/repo-provider.js';
-import { OpenidmRouter } from './openidm/router.js';
+import { OpenidmRouter, openidmHostFunctions } from './openidm/router.js';
+import { workflowProvider } from './openidm/workflow-provider.js';
 import { IDM_SCOPE } from './scope.js';
 import { type IdmPrincipal, IdmSecurity, type ProcessAccessRule } from './security.js';
 
@@ -30,14 +31,21 @@ export { IDM_SCOPE };
 
 export function createIdmContext(ctx: ApiContext, options: IdmOptions = {}): IdmContext {
   const managed = new ManagedObjects(managedSchema(ctx.config.idm.managed), ctx.ids, ctx.clock);
+  const runtime = ctx.runtime.scoped(IDM_SCOPE);
+  const openidm = new OpenidmRouter()
+    .mount('managed', managedProvider(managed))
+    .mount('repo', repoProvider(ctx.ids, ctx.clock))
+    .mount('workflow', workflowProvider(runtime));
+  // IDM's BPMN scripts get `openidm`, acting for the process's start user, inside the command's transaction.
+  ctx.runtime.registerScriptHost(IDM_SCOPE.api, ({ q, startUserId }) =>
+    openidmHostFunctions(openidm, q, startUserId ?? 'system'),
+  );
   return {
     ...ctx,
-    runtime: ctx.runtime.scoped(IDM_SCOPE),
+    runtime,
     security: new IdmSecurity(options.processAccess ?? ctx.config.idm.processAccess),
     managed,
-    openidm: new OpenidmRouter()
-      .mount('managed', managedProvider(managed))
-      .mount('repo', repoProvider(ctx.ids, ctx.clock)),
+    openidm,
   };
 }
 

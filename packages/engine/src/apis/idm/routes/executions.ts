@@ -10,8 +10,8 @@ import { projectFields } from '../crest/fields.js';
 import { parseQueryRequest, queryEnvelope, queryInSql } from '../crest/query.js';
 import { crestReply, ordered } from '../crest/resource.js';
 import { type ColumnMap, SqlParams } from '../crest/sql.js';
-import type { IdmPrincipal } from '../security.js';
 import { idmOwned, rel } from '../repository/owned.js';
+import type { IdmPrincipal } from '../security.js';
 
 type Ctx = RequestContext<IdmPrincipal>;
 

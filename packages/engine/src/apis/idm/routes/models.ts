@@ -243,12 +243,12 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     const graphs = validation.graphs.filter((g) => g.isExecutable);
     if (graphs.length === 0) throw badRequest('The model\'s BPMN has no executable process (isExecutable="true").');
     const deployed = await idm.runtime.deploy({
-        graphs,
-        name: model.name,
-        source: model.bpmn_xml,
-        resourceName: `${model.key ?? graphs[0]!.id}.bpmn20.xml`,
-        ...(targetNamespaceOf(model.bpmn_xml) ? { category: targetNamespaceOf(model.bpmn_xml)! } : {}),
-      });
+      graphs,
+      name: model.name,
+      source: model.bpmn_xml,
+      resourceName: `${model.key ?? graphs[0]!.id}.bpmn20.xml`,
+      ...(targetNamespaceOf(model.bpmn_xml) ? { category: targetNamespaceOf(model.bpmn_xml)! } : {}),
+    });
     try {
       await repo.recordDeployment(idm.db, {
         deploymentId: deployed.deploymentId,

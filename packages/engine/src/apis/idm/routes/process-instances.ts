@@ -14,6 +14,7 @@ import { checkIfMatch, created, crestReply, ordered } from '../crest/resource.js
 import { SqlParams } from '../crest/sql.js';
 import { getDefinition } from '../repository/definitions.js';
 import { activeActivityIds } from '../repository/diagrams.js';
+import { rel } from '../repository/owned.js';
 import type { IdmPrincipal } from '../security.js';
 import { diagramFields } from './diagram-fields.js';
 import { toDefinition } from './process-definitions.js';
@@ -27,7 +28,6 @@ import {
   toHistoricTask,
   toProcessInstance,
 } from './runtime-shapes.js';
-import { rel } from '../repository/owned.js';
 
 type Ctx = RequestContext<IdmPrincipal>;
 
@@ -150,11 +150,11 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     } else throw badRequest('The request must contain either _processDefinitionId or _key.');
     sec.assertMayStart(ctx.principal, toDefinition(def));
     const r = await idm.runtime.startInstance({
-        definition: def,
-        businessKey: businessKey === undefined || businessKey === null ? null : String(businessKey),
-        variables: datesFromIso(body),
-        startUserId: ctx.principal.username,
-      });
+      definition: def,
+      businessKey: businessKey === undefined || businessKey === null ? null : String(businessKey),
+      variables: datesFromIso(body),
+      startUserId: ctx.principal.username,
+    });
     const answer = ordered({
       _id: r.id,
       businessKey: r.businessKey,
@@ -183,11 +183,11 @@ export function register(router: IdmRouter, idm: IdmContext): void {
       fromActivityIdMap?: Record<string, { toActivityId?: string; localVariables?: Record<string, unknown> }>;
     };
     const r = await idm.runtime.migrateInstance(id, {
-        definitionId: body.processDefinitionId,
-        variables: body.variables,
-        activityMap: body.fromActivityIdMap,
-        validateOnly: action === 'validateMigration',
-      });
+      definitionId: body.processDefinitionId,
+      variables: body.variables,
+      activityMap: body.fromActivityIdMap,
+      validateOnly: action === 'validateMigration',
+    });
     if (action === 'validateMigration')
       return crestReply(ctx, { migrationValid: r.messages.length === 0, validationMessages: r.messages });
     if (r.messages.length)

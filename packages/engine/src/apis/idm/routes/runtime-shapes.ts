@@ -149,9 +149,10 @@ export async function taskVariables(q: Queryable, task: Record<string, any>): Pr
       `SELECT scope_id, name, type, value FROM ${rel.variables} v WHERE instance_id = $1`,
       [task.instance_id],
     ),
-    q.query<{ id: string; parent_id: string | null }>(`SELECT id, parent_id FROM ${rel.executions} e WHERE instance_id = $1`, [
-      task.instance_id,
-    ]),
+    q.query<{ id: string; parent_id: string | null }>(
+      `SELECT id, parent_id FROM ${rel.executions} e WHERE instance_id = $1`,
+      [task.instance_id],
+    ),
   ]);
   const parent = new Map(execs.rows.map((e) => [e.id, e.parent_id]));
   const chain: string[] = [];

@@ -11,6 +11,7 @@ import { parseFields, projectFields } from '../crest/fields.js';
 import { parseQueryRequest, queryEnvelope, queryInSql } from '../crest/query.js';
 import { checkIfMatch, crestReply, ordered } from '../crest/resource.js';
 import { SqlParams } from '../crest/sql.js';
+import { rel } from '../repository/owned.js';
 import type { IdmPrincipal } from '../security.js';
 import {
   formPropertyValues,
@@ -23,7 +24,6 @@ import {
   taskVariables,
   toTask,
 } from './runtime-shapes.js';
-import { rel } from '../repository/owned.js';
 
 type Ctx = RequestContext<IdmPrincipal>;
 
@@ -85,7 +85,9 @@ export function taskFilters(ctx: Ctx, params: SqlParams, idm: IdmContext, histor
     if (get('finished') === 'true') where.push('t.end_time IS NOT NULL');
     if (get('unfinished') === 'true') where.push('t.end_time IS NULL');
     if (get('processFinished') === 'true')
-      where.push(`EXISTS (SELECT 1 FROM ${rel.instanceHistory} h WHERE h.id = t.instance_id AND h.end_time IS NOT NULL)`);
+      where.push(
+        `EXISTS (SELECT 1 FROM ${rel.instanceHistory} h WHERE h.id = t.instance_id AND h.end_time IS NOT NULL)`,
+      );
     if (get('processUnfinished') === 'true')
       where.push(`EXISTS (SELECT 1 FROM ${rel.instanceHistory} h WHERE h.id = t.instance_id AND h.end_time IS NULL)`);
     const dr = get('deleteReason');
