@@ -13,8 +13,10 @@ import {
   apiModules,
   createApp,
   defaultIds,
+  JobExecutor,
   JobQueue,
   parseConfig,
+  Runtime,
   silentLogger,
   systemClock,
   type WfkitApp,
@@ -32,13 +34,17 @@ export function engineOperations(api: Api): Set<string> {
     on: (method, path) => void registered.add(`${method.toUpperCase()} ${path}`),
   };
   const ids = defaultIds(systemClock);
+  // Registering routes needs no store: the context's store-backed parts are never used here.
+  const db = undefined as never;
   const ctx = {
-    db: undefined as never,
+    db,
     clock: systemClock,
     ids,
     logger: silentLogger,
     config: parseConfig({}),
     jobs: new JobQueue(systemClock, ids),
+    runtime: new Runtime({ db, clock: systemClock, ids }),
+    executor: new JobExecutor({ db, clock: systemClock, ids }),
   } satisfies ApiContext;
   try {
     module.routes(router, ctx);

@@ -27,6 +27,10 @@ export interface ServerLimits {
   requestTimeoutMs: number;
   /** A connection on which nothing moves for this long is closed, whatever its state. */
   idleTimeoutMs: number;
+  /** Largest time limit a script (BPMN, IGA, FLOW `timeoutMs`) may ask for. */
+  scriptMaxTimeoutMs: number;
+  /** Worker threads running scripts. */
+  scriptWorkers: number;
 }
 
 export const LIMIT_DEFAULTS = {
@@ -36,6 +40,8 @@ export const LIMIT_DEFAULTS = {
   WFKIT_HEADERS_TIMEOUT_MS: 10_000,
   WFKIT_REQUEST_TIMEOUT_MS: 60_000,
   WFKIT_IDLE_TIMEOUT_MS: 120_000,
+  WFKIT_SCRIPT_MAX_TIMEOUT_MS: 30_000,
+  WFKIT_SCRIPT_WORKERS: 2,
 } as const;
 
 function positiveInt(env: Record<string, string | undefined>, name: keyof typeof LIMIT_DEFAULTS): number {
@@ -55,6 +61,8 @@ export function parseLimits(env: Record<string, string | undefined>): ServerLimi
     headersTimeoutMs: positiveInt(env, 'WFKIT_HEADERS_TIMEOUT_MS'),
     requestTimeoutMs: positiveInt(env, 'WFKIT_REQUEST_TIMEOUT_MS'),
     idleTimeoutMs: positiveInt(env, 'WFKIT_IDLE_TIMEOUT_MS'),
+    scriptMaxTimeoutMs: positiveInt(env, 'WFKIT_SCRIPT_MAX_TIMEOUT_MS'),
+    scriptWorkers: positiveInt(env, 'WFKIT_SCRIPT_WORKERS'),
   };
 }
 

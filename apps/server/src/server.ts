@@ -4,6 +4,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import { consoleDir } from '@wfkit/console';
 import {
   type ApiModule,
+  configureScripts,
   createApp,
   describeCredentials,
   describeStore,
@@ -30,6 +31,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const store = settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : { dataDir: settings.dataDir };
   const limits = settings.limits ?? parseLimits({});
+  configureScripts({ maxTimeoutMs: limits.scriptMaxTimeoutMs, workers: limits.scriptWorkers });
   const app = createApp({
     store,
     config: settings.config,

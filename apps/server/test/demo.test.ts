@@ -28,6 +28,16 @@ describe('demo data', () => {
     const tasks = await get(app, '/openidm/workflow/taskinstance?_queryId=filtered-query', idm);
     expect(tasks.body.result.map((t: any) => t.name)).toContain('Approve Contractor');
 
+    const reports = await get(app, '/openidm/managed/user/demo-manager?_fields=userName,reports/userName', idm);
+    expect(reports.body.userName).toBe('mgarcia');
+    expect(reports.body.reports.map((r: any) => r.userName).sort()).toEqual(['akumar', 'jsmith']);
+    const employee = await get(app, '/openidm/managed/user/demo-employee?_fields=roles,applications,manager', idm);
+    expect(employee.body.manager._refResourceId).toBe('demo-manager');
+    expect(employee.body.roles.map((r: any) => r._refResourceId)).toEqual(['demo-employees']);
+    expect(employee.body.applications.map((r: any) => r._refResourceId)).toEqual(['demo-wiki']);
+    const entitlements = await get(app, '/openidm/managed/entitlement?_queryFilter=true&_fields=name', idm);
+    expect(entitlements.body.resultCount).toBe(2);
+
     const kontent = { Authorization: `Bearer ${config.kontent.apiKey}` };
     const env = config.kontent.environmentId;
     const variant = await get(

@@ -71,7 +71,16 @@ export {
   JobQueue,
   type RunReport,
 } from './runtime/jobs.js';
-export { checkScriptSyntax, runScript, ScriptError, type ScriptLimits } from './runtime/script-sandbox.js';
+export {
+  checkScriptSyntax,
+  configureScripts,
+  type HostFunction,
+  runScript,
+  ScriptError,
+  type ScriptHost,
+  type ScriptLimits,
+  type ScriptSettings,
+} from './runtime/script-sandbox.js';
 export { DataDirLockedError } from './store/data-dir-lock.js';
 export type { Db, Queryable, QueryResult } from './store/db.js';
 export { type Migration, mergeMigrations, migrate } from './store/migrate.js';

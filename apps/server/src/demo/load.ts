@@ -85,6 +85,23 @@ async function inventory(call: ReturnType<typeof caller>, env: string) {
   return names;
 }
 
+/** The demo's managed objects (ids are stable, so examples and tests can name them). */
+export const DEMO_IDENTITIES = {
+  roles: [
+    ['demo-managers', 'Managers'],
+    ['demo-employees', 'Employees'],
+    ['demo-payroll-admins', 'Payroll administrators'],
+  ],
+  applications: [
+    ['demo-wiki', 'Wiki'],
+    ['demo-payroll', 'Payroll'],
+  ],
+  entitlements: [
+    ['demo-payroll-approver', 'Payroll approver', 'demo-payroll'],
+    ['demo-wiki-editor', 'Wiki editor', 'demo-wiki'],
+  ],
+} as const;
+
 export const DEMO = {
   kontentItem: 'on_roasts',
   kontentWorkflow: 'editorial_review',
@@ -138,6 +155,37 @@ export async function loadDemo(app: WfkitApp, options: { force?: boolean } = {})
     'IDM start',
   );
   summary.push(`IDM: contractorOnboarding deployed; instance ${started._id} waits at "Approve Contractor"`);
+
+  // IDM identities: a manager and two reports, roles, applications and entitlements, as the IGA requests name them.
+  const put = async (type: string, id: string, body: Json) =>
+    ok(await call('idm', 'PUT', `/openidm/managed/${type}/${id}`, body), `IDM managed/${type}/${id}`);
+  for (const [id, name] of DEMO_IDENTITIES.roles) await put('role', id, { name, description: `${name} (demo role)` });
+  for (const [id, name] of DEMO_IDENTITIES.applications) await put('application', id, { name });
+  const person = (userName: string, givenName: string, sn: string) => ({
+    userName,
+    givenName,
+    sn,
+    mail: `${userName}@example.com`,
+  });
+  await put('user', 'demo-manager', {
+    ...person('mgarcia', 'Maria', 'Garcia'),
+    roles: [{ _ref: 'managed/role/demo-managers' }],
+  });
+  for (const [id, userName, given, sn] of [
+    ['demo-employee', 'jsmith', 'John', 'Smith'],
+    ['demo-contractor', 'akumar', 'Anil', 'Kumar'],
+  ] as const)
+    await put('user', id, {
+      ...person(userName, given, sn),
+      manager: { _ref: 'managed/user/demo-manager' },
+      roles: [{ _ref: 'managed/role/demo-employees' }],
+      applications: [{ _ref: 'managed/application/demo-wiki' }],
+    });
+  for (const [id, name, app] of DEMO_IDENTITIES.entitlements)
+    await put('entitlement', id, { name, application: { _ref: `managed/application/${app}` } });
+  summary.push(
+    'IDM: managed users demo-manager (mgarcia) and her reports demo-employee, demo-contractor; roles, applications, entitlements',
+  );
 
   // Kontent: a content type, a workflow of our own scoped to it, items with variants in that workflow.
   const type = ok(

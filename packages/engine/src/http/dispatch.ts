@@ -3,6 +3,7 @@
  * module's own error shape. Built once per module at start (operation table, handlers, validators).
  */
 import type { Logger } from '../logger.js';
+import { RuntimeError, type RuntimeErrorKind } from '../runtime/errors.js';
 import type {
   ApiContext,
   ApiModule,
@@ -13,7 +14,6 @@ import type {
   Reply,
   RequestContext,
 } from './api-module.js';
-import { RuntimeError, type RuntimeErrorKind } from '../runtime/errors.js';
 import { ApiError } from './api-module.js';
 import { OperationTable } from './operations.js';
 import { SpecValidator } from './validate.js';
@@ -163,15 +163,40 @@ export class ModuleServer {
       }
       return reply(result);
     } catch (e) {
-      if (e instanceof ApiError)
+      if (e instanceof ApiError) {
+        // A server-side failure the handler described (e.g. a script that threw): logged with the request id.
+        if (e.status >= 500)
+          this.logger.error('request failed', {
+            requestId,
+            api: this.module.name,
+            method: request.method,
+            path: url.pathname,
+            status: e.status,
+            error: (e.body as { message?: unknown } | undefined)?.message ?? e.message,
+          });
         return reply({ status: e.status, body: e.body, ...(e.headers ? { headers: e.headers } : {}) });
-      // The runtime's errors, for every API: a status by kind, the body in the API's own shape. A failing
-      // expression or script ('failed') is the server's error: logged, answered as internal.
+      }
+      // The runtime's errors, for every API: a status by kind, the body in the API's own shape.
       if (e instanceof RuntimeError && e.kind !== 'failed') {
         const status = RUNTIME_STATUS[e.kind];
         const ctx = { ...ectx, message: e.message };
         const r = errors.error?.(status, ctx) ?? { ...errors.notFound(ctx), status };
         return reply(r, status);
+      }
+      // A failure inside a process (a script that threw, no flow to take, an unknown variable) is the server's
+      // error, but it says what failed (as IDM passes Flowable's message on); logged with the request id.
+      if (e instanceof RuntimeError) {
+        this.logger.error('request failed', {
+          requestId,
+          api: this.module.name,
+          method: request.method,
+          path: url.pathname,
+          status: 500,
+          error: e.message,
+          ...(e.trace ? { trace: e.trace } : {}),
+        });
+        const r = errors.error?.(500, { ...ectx, message: e.message }) ?? errors.internal(ectx);
+        return reply(r, 500);
       }
       this.logger.error('unhandled error', {
         requestId,

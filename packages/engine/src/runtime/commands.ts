@@ -104,6 +104,7 @@ export class Runtime {
         return d ? { id: d.id, key: d.key, graph: d.graph, owner } : undefined;
       },
       scriptLimits: opts.scriptLimits,
+      now: () => this.clock.now(),
       expressionGlobals: opts.expressionGlobals,
       serviceBehaviour: (name) => this.behaviours.get(name),
     };

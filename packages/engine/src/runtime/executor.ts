@@ -17,7 +17,7 @@ import {
 import { canReach, type GraphNode, type ProcessGraph } from './graph.js';
 import { sandboxSource } from './languages/scripts.js';
 import type { Owner } from './owner.js';
-import { runScript, type ScriptLimits } from './script-sandbox.js';
+import { runScript, ScriptError, type ScriptLimits } from './script-sandbox.js';
 import type { Exec, InstanceState, Session, TaskRow } from './session.js';
 
 export interface ExecutorHooks {
@@ -28,6 +28,8 @@ export interface ExecutorHooks {
     owner: Owner,
   ): Promise<{ id: string; key: string; graph: ProcessGraph; owner: Owner } | undefined>;
   scriptLimits?: ScriptLimits;
+  /** The command's clock: `Date` inside scripts follows it. */
+  now?: () => Date;
   /** Extra values visible to expressions (host objects). */
   expressionGlobals?: Record<string, unknown>;
   /** Finds a named service behaviour (runtime/behaviours.ts). */
@@ -357,16 +359,19 @@ export class Executor {
           getVariable: (name) => this.getVar(inst, e, name).value ?? null,
           setVariable: (name, v) => this.setVar(inst, e, name, v),
           getVariables: () => this.allVars(inst, e),
-          globals: { processInstanceId: inst.id, businessKey: inst.businessKey },
+          // Process variables are readable as globals, as Flowable's JSR-223 bindings make them (`var sum = a + b`);
+          // assigning a global does not store it (no autoStoreVariables): execution.setVariable does.
+          globals: { ...this.allVars(inst, e), processInstanceId: inst.id, businessKey: inst.businessKey },
+          ...(this.hooks.now ? { now: this.hooks.now } : {}),
         },
         this.hooks.scriptLimits,
       );
       if (n.script!.resultVariable) this.setVar(inst, e, n.script!.resultVariable, r.result ?? null);
     } catch (err) {
-      throw new RuntimeError(
-        'failed',
-        `Script task '${n.id}' failed: ${err instanceof Error ? err.message : String(err)}`,
-      );
+      // A broken limit reads "Script task 'x' exceeded its memory limit of 16 MB".
+      if (err instanceof ScriptError && err.limit)
+        throw new RuntimeError('failed', `Script task '${n.id}' ${err.message.replace(/^Script /, '')}`);
+      throw scriptFailure(inst, n, err);
     }
   }
 
@@ -860,4 +865,21 @@ export function parseIsoDuration(s: string): number | null {
   if (!m || s === 'P' || s.endsWith('T')) return null;
   const n = (i: number) => Number(m[i] ?? 0);
   return ((((n(1) * 365 + n(2) * 30 + n(3) * 7 + n(4)) * 24 + n(5)) * 60 + n(6)) * 60 + Number(m[7] ?? 0)) * 1000;
+}
+
+/**
+ * A script's failure as Flowable reports it (`Script task 'prepare' failed at line 3: ReferenceError: ...`), with a
+ * trace naming the script line, the element and the process for the job's `stacktrace`.
+ */
+export function scriptFailure(inst: InstanceState, n: GraphNode, err: unknown): RuntimeError {
+  if (err instanceof RuntimeError) return err;
+  const line = err instanceof ScriptError ? err.line : undefined;
+  const what = n.type === 'scriptTask' ? 'Script task' : 'Script';
+  const message = `${what} '${n.id}' failed${line !== undefined ? ` at line ${line}` : ''}: ${err instanceof Error ? err.message : String(err)}`;
+  const frames = [
+    ...(line !== undefined ? [`    at script (line ${line})`] : []),
+    `    at ${n.type} '${n.id}'${n.name ? ` (${n.name})` : ''}`,
+    `    at process '${inst.definitionKey}' (definition ${inst.definitionId}, instance ${inst.id})`,
+  ];
+  return new RuntimeError('failed', message, frames.join('\n'));
 }

@@ -11,6 +11,7 @@ import type { Db, Queryable } from '../store/db.js';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import type { Runtime } from './commands.js';
+import { errorTrace } from './errors.js';
 import type { IdGenerator } from './ids.js';
 import { defaultIds } from './ids.js';
 import type { Owner } from './owner.js';
@@ -179,10 +180,10 @@ export class JobQueue {
   ): Promise<boolean> {
     const { rowCount } = await q.query(
       `WITH d AS (DELETE FROM dead_letter_jobs WHERE id = $1 RETURNING *)
-       INSERT INTO jobs (id, type, payload, key, scope_id, due_at, attempts, max_attempts, last_error, created_at,
-         owner_api, tenant)
-       SELECT id, type, payload, key, scope_id, $2, 0, COALESCE($3, max_attempts), last_error, created_at, owner_api,
-         tenant FROM d`,
+       INSERT INTO jobs (id, type, payload, key, scope_id, due_at, attempts, max_attempts, last_error, last_error_trace,
+         created_at, owner_api, tenant)
+       SELECT id, type, payload, key, scope_id, $2, 0, COALESCE($3, max_attempts), last_error, last_error_trace,
+         created_at, owner_api, tenant FROM d`,
       [id, options.dueAt ?? this.clock.now(), options.maxAttempts ?? null],
     );
     return rowCount > 0;
@@ -432,14 +433,16 @@ export class JobExecutor {
       if (ran) report.succeeded++;
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
+      const trace = errorTrace(e);
       const attempts = job.attempts + 1;
       const now = this.clock.now();
       if (attempts >= job.maxAttempts) {
         const { rowCount } = await this.db.query(
           `WITH d AS (DELETE FROM jobs WHERE id = $1 AND lock_owner = $2 RETURNING *)
-           INSERT INTO dead_letter_jobs (id, type, payload, key, scope_id, due_at, attempts, max_attempts, last_error, created_at, failed_at, owner_api, tenant)
-           SELECT id, type, payload, key, scope_id, due_at, $3, max_attempts, $4, created_at, $5, owner_api, tenant FROM d`,
-          [job.id, this.owner, attempts, message, now],
+           INSERT INTO dead_letter_jobs (id, type, payload, key, scope_id, due_at, attempts, max_attempts, last_error,
+             last_error_trace, created_at, failed_at, owner_api, tenant)
+           SELECT id, type, payload, key, scope_id, due_at, $3, max_attempts, $4, $6, created_at, $5, owner_api, tenant FROM d`,
+          [job.id, this.owner, attempts, message, now, trace],
         );
         if (rowCount > 0) {
           report.deadLettered++;
@@ -447,9 +450,10 @@ export class JobExecutor {
         }
       } else {
         const { rowCount } = await this.db.query(
-          `UPDATE jobs SET attempts = $3, last_error = $4, due_at = $5, lock_owner = NULL, lock_expires_at = NULL
+          `UPDATE jobs SET attempts = $3, last_error = $4, last_error_trace = $6, due_at = $5, lock_owner = NULL,
+             lock_expires_at = NULL
            WHERE id = $1 AND lock_owner = $2`,
-          [job.id, this.owner, attempts, message, new Date(now.getTime() + this.retryDelay(e, attempts))],
+          [job.id, this.owner, attempts, message, new Date(now.getTime() + this.retryDelay(e, attempts)), trace],
         );
         if (rowCount > 0) {
           report.retried++;

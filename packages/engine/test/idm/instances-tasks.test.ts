@@ -452,7 +452,9 @@ describe.each(testStores())('IDM executions and timers on $name', (factory) => {
     expect(ex.status).toBe(500);
     expect(ex.json.message).toMatch(/boom/);
     const st = await call('POST', `/openidm/workflow/job/${job._id}?_action=stacktrace`);
-    expect(st.json.stacktrace).toMatch(/Script task 's' failed: Error: boom/);
+    expect(st.json.stacktrace).toMatch(
+      /^Script task 's' failed at line 1: Error: boom\n {4}at script \(line 1\)\n {4}at scriptTask 's'/,
+    );
     expect((await call('POST', `/openidm/workflow/job/${job._id}?_action=execute`)).status).toBe(500);
     expect((await call('GET', `/openidm/workflow/job/${job._id}`)).status).toBe(404);
     const dead = await call('GET', '/openidm/workflow/job/deadletter?_queryFilter=true');

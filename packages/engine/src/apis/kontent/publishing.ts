@@ -37,6 +37,8 @@ async function schedulePublishJob(ctx: RuleContext, v: VariantRecord, at: Date) 
     type: PUBLISH_JOB,
     key: jobKey(ctx.scope.env, 'publish', v),
     scopeId: itemJobScope(ctx.scope.env, v.itemId),
+    // Owned by Kontent and its environment (runtime ownership): no other API lists or changes these jobs.
+    owner: { api: 'kontent', tenant: ctx.scope.env },
     dueAt: at,
     payload: { environmentId: ctx.scope.env, itemId: v.itemId, languageId: v.languageId, at: at.toISOString() },
   });
@@ -47,6 +49,8 @@ async function scheduleUnpublishJob(ctx: RuleContext, v: VariantRecord, at: Date
     type: UNPUBLISH_JOB,
     key: jobKey(ctx.scope.env, 'unpublish', v),
     scopeId: itemJobScope(ctx.scope.env, v.itemId),
+    // Owned by Kontent and its environment (runtime ownership): no other API lists or changes these jobs.
+    owner: { api: 'kontent', tenant: ctx.scope.env },
     dueAt: at,
     payload: { environmentId: ctx.scope.env, itemId: v.itemId, languageId: v.languageId, at: at.toISOString() },
   });

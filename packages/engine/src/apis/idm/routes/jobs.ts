@@ -165,7 +165,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     const row = await load(ctx, false);
     if (action === 'stacktrace') {
       if (!row.last_error) throw notFound('The job has not failed.');
-      return crestReply(ctx, { _id: row.id, stacktrace: row.last_error });
+      return crestReply(ctx, { _id: row.id, stacktrace: row.last_error_trace ?? row.last_error });
     }
     if (action === 'execute') {
       await execute(row.id);
@@ -177,7 +177,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     const action = ctx.rawQuery.get('_action');
     const row = await load(ctx, true);
     if (action === 'stacktrace') {
-      return crestReply(ctx, { _id: row.id, stacktrace: row.last_error ?? '' });
+      return crestReply(ctx, { _id: row.id, stacktrace: row.last_error_trace ?? row.last_error ?? '' });
     }
     if (action === 'execute') {
       await idm.jobs.retryDeadLetter(idm.db, row.id, { maxAttempts: 1 });

@@ -179,13 +179,14 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
     if (unknown.length) throw badRequest(`Unsupported task field(s): ${unknown.join(', ')}.`);
     if (!Object.keys(body).length) throw badRequest('Nothing to update.');
-    if (
-      !sec.isAdmin(ctx.principal) &&
-      'assignee' in body &&
-      body.assignee !== null &&
-      body.assignee !== ctx.principal.username
-    )
-      throw forbidden();
+    // IDM task security: only an administrator or the task's assignee changes who has it (assignee, owner); a
+    // candidate may only take an unassigned task for themselves, as a claim does.
+    if (!sec.isAdmin(ctx.principal) && ('assignee' in body || 'owner' in body)) {
+      const me = ctx.principal.username;
+      const isAssignee = row.assignee === me;
+      const takesUnassigned = row.assignee == null && body.assignee === me && !('owner' in body);
+      if (!isAssignee && !takesUnassigned) throw forbidden();
+    }
     const fields: Record<string, any> = {};
     for (const k of ['assignee', 'description', 'name', 'owner', 'category'] as const)
       if (k in body) fields[k] = body[k] ?? null;
