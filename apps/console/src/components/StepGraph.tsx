@@ -21,7 +21,9 @@ const GY = 20;
 export function StepGraph({ nodes, edges, label }: { nodes: GraphNode[]; edges: GraphEdge[]; label: string }) {
   const pos = new Map(nodes.map((n) => [n.id, { x: 10 + n.column * (W + GX), y: 30 + n.row * (H + GY) }]));
   const width = Math.max(...nodes.map((n) => n.column), 0) * (W + GX) + W + 20;
-  const height = Math.max(...nodes.map((n) => n.row), 0) * (H + GY) + H + 60;
+  const maxColumn = Math.max(...nodes.map((n) => n.column), 0);
+  // Room below the boxes for arcs of edges that skip columns (deeper the further they go).
+  const height = Math.max(...nodes.map((n) => n.row), 0) * (H + GY) + H + 50 + 14 * maxColumn;
   return (
     <svg class="graph" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label}>
       <defs>
@@ -41,10 +43,15 @@ export function StepGraph({ nodes, edges, label }: { nodes: GraphNode[]; edges: 
         const a = pos.get(e.from);
         const b = pos.get(e.to);
         if (!a || !b) return null;
+        const span = Math.round(Math.abs(b.x - a.x) / (W + GX));
+        const depth = 14 + 14 * span;
         const d =
           e.back || b.x <= a.x
             ? `M${a.x + W / 2},${a.y} C${a.x + W / 2},${a.y - 30} ${b.x + W / 2},${b.y - 30} ${b.x + W / 2},${b.y}`
-            : `M${a.x + W},${a.y + H / 2} L${b.x},${b.y + H / 2}`;
+            : span > 1 && a.y === b.y
+              ? // Skips columns: an arc under the boxes, not a line through them.
+                `M${a.x + W / 2},${a.y + H} C${a.x + W / 2},${a.y + H + depth} ${b.x + W / 2},${b.y + H + depth} ${b.x + W / 2},${b.y + H}`
+              : `M${a.x + W},${a.y + H / 2} L${b.x},${b.y + H / 2}`;
         return (
           <path
             key={`${e.from}>${e.to}`}
