@@ -13,7 +13,6 @@ import {
   apiModules,
   createApp,
   defaultIds,
-  JobExecutor,
   JobQueue,
   parseConfig,
   Runtime,
@@ -44,7 +43,8 @@ export function engineOperations(api: Api): Set<string> {
     config: parseConfig({}),
     jobs: new JobQueue(systemClock, ids),
     runtime: new Runtime({ db, clock: systemClock, ids }),
-    executor: new JobExecutor({ db, clock: systemClock, ids }),
+    // Modules may bind to the Runtime while registering (script hosts, behaviours); none runs a job then.
+    executor: undefined as never,
   } satisfies ApiContext;
   try {
     module.routes(router, ctx);
