@@ -22,6 +22,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** How long the rest of a refused (413) body is read and discarded before the connection is closed. */
+const LINGER_MS = 5_000;
+
 export async function startServer(
   settings: ServerSettings,
   logger: Logger,
@@ -56,6 +59,21 @@ export async function startServer(
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs);
   server.setTimeout(limits.idleTimeoutMs, (socket) => socket.destroy());
+  // A refused body (413) is not read by the engine. Closing at once would reset the connection while the client
+  // still sends, and a reset can discard the 413 before the client reads it; so Node discards the rest of the body
+  // (never buffered), for a bounded time, and the connection closes after that.
+  server.on('request', (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
+    res.once('finish', () => {
+      if (res.statusCode !== 413 || req.complete) return;
+      const linger = setTimeout(() => req.socket.destroy(), LINGER_MS);
+      linger.unref();
+      req.once('end', () => {
+        clearTimeout(linger);
+        req.socket.end();
+      });
+      req.resume();
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(settings.port, settings.host, () => {

@@ -125,10 +125,9 @@ export class ModuleServer {
           ...errors.validation([{ in: 'body', field: '', pointer: '', message, keyword: String(status) }], ectx),
           status,
         };
-        // A body over the limit is left unread: close the connection rather than read the rest of it.
-        const headers: Record<string, string> =
-          status === 413 ? { connection: 'close', ...r.headers } : { ...r.headers };
-        return reply({ ...r, headers }, status);
+        // A body over the limit is left unread here; the HTTP server discards the rest (bounded in time) so the
+        // client, still sending, receives this answer instead of a connection reset.
+        return reply({ ...r, headers: { ...r.headers } }, status);
       }
       if (validated.issues.length > 0) return reply(errors.validation(validated.issues, ectx), 400);
       if (!handler) {
