@@ -7,7 +7,7 @@
 import type { Clock } from '../../../runtime/clock.js';
 import type { IdGenerator } from '../../../runtime/ids.js';
 import type { Queryable } from '../../../store/db.js';
-import { badRequest, conflict, notFound, preconditionFailed } from '../crest/errors.js';
+import { badRequest, notFound, preconditionFailed } from '../crest/errors.js';
 import type { FieldList } from '../crest/fields.js';
 import { type QueryEnvelope, type QueryRequest, queryEnvelope, queryInSql } from '../crest/query.js';
 import { SqlParams } from '../crest/sql.js';
@@ -349,6 +349,3 @@ export class ManagedObjects {
     return out as ManagedObject;
   }
 }
-
-/** Refuses a conflicting second create under the same id (the PUT `If-None-Match: *` form), for routes. */
-export const alreadyExists = (type: string, id: string) => conflict(`Object ${type}/${id} already exists.`);
