@@ -418,4 +418,18 @@ describe.each(testStores())('FLOW workflow executions on $name', (factory) => {
     const asc = await h.call('GET', '/v2/executions?sort=asc&limit=1');
     expect(asc.body.workflowExecutions[0].workflowDefinitionId).toBe('decide');
   });
+  it("runs SCRIPT tasks on the engine's clock: Date follows the injected time", async () => {
+    await publish('clocked', {
+      name: 'Clocked',
+      tasks: [
+        {
+          id: 'now',
+          configuration: { type: 'SCRIPT', script: 'return { now: new Date().toISOString(), ms: Date.now() };' },
+        },
+      ],
+    });
+    const r = await execute('clocked', {});
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(task(r, 'now').output).toEqual({ now: h.clock.now().toISOString(), ms: h.clock.now().getTime() });
+  });
 });

@@ -45,6 +45,8 @@ export interface FlowRunOptions {
    */
   sleep?: (ms: number) => Promise<void>;
   fetch?: typeof fetch;
+  /** The app's clock: `Date` inside SCRIPT tasks follows it (the module sets it). */
+  now?: () => Date;
 }
 
 interface HttpCall {
@@ -217,7 +219,7 @@ async function performHttp(c: HttpCall, o: FlowRunOptions): Promise<TaskResult> 
   return { output: { status: res.status, headers: Object.fromEntries(res.headers), body: parsed } };
 }
 
-async function performScript(c: ScriptCall): Promise<TaskResult> {
+async function performScript(c: ScriptCall, o: FlowRunOptions): Promise<TaskResult> {
   const writes: Record<string, unknown> = {};
   try {
     const r = await runScript(
@@ -229,6 +231,7 @@ async function performScript(c: ScriptCall): Promise<TaskResult> {
         },
         getVariables: () => ({}),
         globals: c.globals,
+        ...(o.now ? { now: o.now } : {}),
       },
       { timeoutMs: c.timeoutMs },
     );
@@ -244,7 +247,7 @@ export async function performCall(c: FlowCall, o: FlowRunOptions): Promise<TaskR
     case 'HTTP':
       return performHttp(c, o);
     case 'SCRIPT':
-      return performScript(c);
+      return performScript(c, o);
     case 'CHECK':
       try {
         return { output: await (o.checkProvider ?? stubCheckProvider)(c.request) };

@@ -33,7 +33,6 @@ export function createFlowModule(options: FlowModuleOptions = {}) {
   // Error bodies carry a ULID requestId; the injected id generator once routes() has run, a ULID factory before.
   const fallback = ulidFactory();
   let nextId: () => string = () => fallback(Date.now());
-  const behaviours = flowBehaviours(options.run);
 
   return defineApiModule<FlowCredential>({
     name: 'flow',
@@ -43,7 +42,8 @@ export function createFlowModule(options: FlowModuleOptions = {}) {
     authenticate: authenticator(options.credentials),
     routes(router, ctx) {
       nextId = () => ctx.ids.ulid();
-      // On the app's Runtime, so its job handlers (timers, external calls) run them too.
+      // On the app's Runtime, so its job handlers (timers, external calls) run them too; scripts follow its clock.
+      const behaviours = flowBehaviours({ now: () => ctx.clock.now(), ...options.run });
       for (const [name, b] of Object.entries(behaviours)) ctx.runtime.registerServiceBehaviour(name, b);
       routes(router, ctx, { runner: new ExecutionRunner(ctx, options.run?.sleep ?? sleepFor), nextId });
     },
