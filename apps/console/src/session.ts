@@ -33,15 +33,34 @@ export const emptyCredentials = (): Credentials => ({
   flow: { apiKey: '', customerId: '' },
 });
 
-/** The dev server's defaults, when the server that serves the console says it runs with them (see apps/server). */
-export function devDefaults(doc: Document = document): Credentials | undefined {
+/** An IGA user a dev server offers to sign in as: its token and the actor id it acts as. */
+export interface IgaUserChoice {
+  token: string;
+  actor: string;
+}
+
+function defaultsJson(doc: Document): (Partial<Credentials> & { igaUsers?: IgaUserChoice[] }) | undefined {
   const el = doc.getElementById('wfkit-console-defaults');
   if (!el?.textContent) return undefined;
   try {
-    return { ...emptyCredentials(), ...(JSON.parse(el.textContent) as Credentials) };
+    return JSON.parse(el.textContent);
   } catch {
     return undefined;
   }
+}
+
+/** The dev server's defaults, when the server that serves the console says it runs with them (see apps/server). */
+export function devDefaults(doc: Document = document): Credentials | undefined {
+  const json = defaultsJson(doc);
+  if (!json) return undefined;
+  const { igaUsers: _users, ...credentials } = json;
+  return { ...emptyCredentials(), ...credentials };
+}
+
+/** The IGA users of a demo server (`--demo`), each with its own token. */
+export function devIgaUsers(doc: Document = document): IgaUserChoice[] {
+  const users = defaultsJson(doc)?.igaUsers;
+  return Array.isArray(users) ? users.filter((u) => typeof u?.token === 'string' && typeof u?.actor === 'string') : [];
 }
 
 export function loadCredentials(storage: Storage = sessionStorage): Credentials | undefined {

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { CONFIG_DEFAULTS, type WfkitConfig } from '@wfkit/engine';
+import { DEMO_IGA_USERS } from './demo/load.js';
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -24,7 +25,7 @@ const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
 
 /** The sign-in values to prefill: only the credentials still at their documented dev defaults. */
-export function consoleDefaults(config: WfkitConfig): Record<string, Record<string, string>> | undefined {
+export function consoleDefaults(config: WfkitConfig): Record<string, unknown> | undefined {
   const idmUser = config.idm.users.find(
     (u) =>
       u.username === 'openidm-admin' &&
@@ -37,8 +38,13 @@ export function consoleDefaults(config: WfkitConfig): Record<string, Record<stri
   const flow =
     config.flow.apiKey === CONFIG_DEFAULTS.WFKIT_FLOW_API_KEY &&
     config.flow.customerId === CONFIG_DEFAULTS.WFKIT_FLOW_CUSTOMER_ID;
-  if (!idmUser && !kontent && !iga && !flow) return undefined;
+  // The demo's IGA users (their tokens are dev values): the sign-in page offers to act as one of them.
+  const igaUsers = (config.iga.users ?? [])
+    .filter((u) => DEMO_IGA_USERS.some((d) => d.token === u.token && d.userId === u.userId))
+    .map((u) => ({ token: u.token, actor: `managed/user/${u.userId}` }));
+  if (!idmUser && !kontent && !iga && !flow && igaUsers.length === 0) return undefined;
   return {
+    ...(igaUsers.length ? { igaUsers } : {}),
     idm: idmUser ? { username: idmUser.username, password: idmUser.password } : { username: '', password: '' },
     kontent: kontent
       ? { environmentId: config.kontent.environmentId, apiKey: config.kontent.apiKey }

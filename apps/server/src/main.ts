@@ -4,7 +4,7 @@
  * (data folder locked, database unreachable, port in use), 2 for a bad configuration.
  */
 import { ConfigError, describeCredentials, describeStore, jsonLogger } from '@wfkit/engine';
-import { DemoRefused, loadDemo } from './demo/load.js';
+import { DemoRefused, demoIgaUsersSetting, loadDemo } from './demo/load.js';
 import { parseServerEnv, type ServerSettings } from './env.js';
 import { asyncLogSink } from './log-sink.js';
 import { startServer } from './server.js';
@@ -17,6 +17,14 @@ function fail(message: string, code: number): never {
   logger.error('cannot start', { error: message });
   process.exit(code);
 }
+
+// `--demo` (`pnpm start --demo`) or WFKIT_DEMO=1: demo data into an empty store; `--demo=force`/WFKIT_DEMO=force
+// into one that holds data.
+const demoArg = process.argv.find((a) => a === '--demo' || a.startsWith('--demo='));
+const demo = demoArg ? (demoArg.split('=')[1] ?? '1') : process.env.WFKIT_DEMO?.trim();
+const demoOn = Boolean(demo && demo !== '0' && demo !== 'false');
+// The demo's people sign in to IGA with their own tokens unless the operator configured IGA users.
+if (demoOn && !process.env.WFKIT_IGA_USERS?.trim()) process.env.WFKIT_IGA_USERS = demoIgaUsersSetting();
 
 let settings: ServerSettings;
 try {
@@ -42,11 +50,7 @@ process.stderr.write(
   ].join('\n'),
 );
 
-// `--demo` (`pnpm start --demo`) or WFKIT_DEMO=1: demo data into an empty store; `--demo=force`/WFKIT_DEMO=force
-// into one that holds data.
-const demoArg = process.argv.find((a) => a === '--demo' || a.startsWith('--demo='));
-const demo = demoArg ? (demoArg.split('=')[1] ?? '1') : process.env.WFKIT_DEMO?.trim();
-if (demo && demo !== '0' && demo !== 'false') {
+if (demoOn) {
   try {
     const report = await loadDemo(server.app, { force: demo === 'force' });
     process.stderr.write(`${report.summary.map((l) => `  demo:     ${l}`).join('\n')}\n`);

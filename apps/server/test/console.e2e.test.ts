@@ -178,21 +178,26 @@ describe.skipIf(!haveChromium)('the console in a real browser', () => {
       } as never,
     );
     const created = await c.requests.create({
-      users: ['e2e-user'],
-      catalogs: [{ type: 'entitlement', id: 'ent-e2e' }],
+      users: ['demo-employee'],
+      catalogs: [{ type: 'entitlement', id: 'demo-payroll-approver' }],
       accessModifier: 'add',
       justification: 'console end-to-end test',
     } as never);
     return created.result[0]!;
   }
 
-  it('signs in with the prefilled dev credentials as the IGA actor', async () => {
-    const actor = 'managed/user/approver-e2e';
-    const req = await seedIgaRequest(actor);
-    expect(req.decision.actors.active.map((a) => a.id)).toEqual([actor]);
+  // The demo's manager (demo-manager, mgarcia) signs in to IGA with her own token, not the admin's.
+  const ACTOR = 'managed/user/demo-manager';
+  let seeded: { id: string };
+
+  it('signs in with the prefilled dev credentials, as the IGA actor with her own token', async () => {
+    seeded = await seedIgaRequest(ACTOR);
+    expect(seeded.decision.actors.active.map((a) => a.id)).toEqual([ACTOR]);
     await page.goto(`${url}/console/iga`);
     await expect.poll(() => page.inputValue('#si-idm-username'), { timeout: 20_000 }).toBe('openidm-admin');
-    await page.fill('#si-iga-actor', actor);
+    await page.selectOption('#si-iga-user', { label: ACTOR });
+    expect(await page.inputValue('#si-iga-actor')).toBe(ACTOR);
+    expect(await page.inputValue('#si-iga-token')).toBe('wfkit-dev-iga-mgarcia');
     await check('sign-in');
     await page.click('button[type=submit]');
     await page.getByRole('heading', { name: 'IGA', exact: true }).waitFor();
@@ -296,7 +301,9 @@ describe.skipIf(!haveChromium)('the console in a real browser', () => {
 
   it('approves an IGA request as its actor from the approvals inbox', async () => {
     await page.goto(`${url}/console/iga`);
-    const link = page.getByRole('link', { name: 'ent-e2e' });
+    // The demo's own request waits for the employee's manager: its actor expression read her from IDM.
+    await page.getByRole('link', { name: 'Payroll', exact: true }).waitFor();
+    const link = page.getByRole('link', { name: 'Payroll approver' });
     await link.waitFor();
     await check('iga-inbox');
     await link.click();
@@ -306,6 +313,9 @@ describe.skipIf(!haveChromium)('the console in a real browser', () => {
     await expect.poll(() => page.getByTestId('request-status').textContent(), { timeout: 20_000 }).toMatch(/approved/);
     await page.getByText('approved in the console').waitFor();
     await check('iga-request');
+    // Recorded as hers: the console acted with her token.
+    const after = await iga().requests.get(seeded.id);
+    expect(after.decision.comments.map((c) => c.user?.id)).toContain(ACTOR);
   });
 
   it('retries a dead-letter job', async () => {
@@ -359,6 +369,45 @@ describe.skipIf(!haveChromium)('the console in a real browser', () => {
       .poll(async () => (await c.processInstanceHistory.get(started._id)).endTime, { timeout: 20_000 })
       .toBeTruthy();
     await check('jobs-after-retry');
+  });
+
+  it('works from the keyboard alone: skip link, section links, tabs and a card move', async () => {
+    await page.goto(`${url}/console/idm/processes`);
+    await page.getByRole('heading', { name: 'Processes', exact: true }).waitFor();
+    // The first Tab reaches the skip link; Enter moves focus into the page.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toMatch(/skip/i);
+    /** Tabs forward until the focused element matches, as a keyboard user would; fails after 60 stops. */
+    const tabTo = async (match: (el: { tag: string; text: string }) => boolean) => {
+      for (let i = 0; i < 60; i++) {
+        await page.keyboard.press('Tab');
+        const el = await page.evaluate(() => ({
+          tag: document.activeElement?.tagName ?? '',
+          text: (document.activeElement?.textContent ?? '').trim(),
+        }));
+        if (match(el)) return el;
+      }
+      throw new Error('not reachable with Tab');
+    };
+    await tabTo((el) => el.tag === 'A' && el.text === 'Tasks');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Task inbox' }).waitFor();
+    // Tabs as ARIA wants them: Tab reaches the selected one, arrows move between them.
+    await tabTo((el) => el.text === 'My tasks');
+    await page.keyboard.press('ArrowRight');
+    expect(await page.getByRole('tab', { name: 'I may claim' }).getAttribute('aria-selected')).toBe('true');
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('I may claim');
+    // A Kontent card moves with the keyboard: its move menu is a native select.
+    await page.goto(`${url}/console/kontent`);
+    const card = page.locator('[data-step="editing"] [data-item="on_roasts"]');
+    await card.waitFor();
+    await card.locator('select').focus();
+    await page.keyboard.press('ArrowDown');
+    await expect
+      .poll(async () => (await page.locator('[data-step="editing"] [data-item="on_roasts"]').count()) === 0, {
+        timeout: 20_000,
+      })
+      .toBe(true);
   });
 
   it('shows the FLOW definitions and executions, with readable pages at phone width and API errors in words', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseConfig } from '@wfkit/engine';
 import { afterAll, describe, expect, it } from 'vitest';
 import { consoleDefaults, consoleHandler } from '../src/console.js';
+import { DEMO_IGA_USERS, demoIgaUsersSetting } from '../src/demo/load.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wfkit-console-dist-'));
 mkdirSync(join(dir, 'assets'));
@@ -63,7 +64,15 @@ describe('the console mount at /console', () => {
 
     const partly = consoleDefaults(parseConfig({ WFKIT_IDM_USERS: 'alice:s3cret' }));
     expect(partly?.idm).toEqual({ username: '', password: '' });
-    expect(partly?.iga?.token).toBe('wfkit-dev-iga-token');
+    expect((partly?.iga as { token: string } | undefined)?.token).toBe('wfkit-dev-iga-token');
+  });
+
+  it("offers the demo's IGA users to sign in as, and never a configured user's token", () => {
+    const demo = consoleDefaults(parseConfig({ WFKIT_IGA_USERS: demoIgaUsersSetting() }));
+    expect(demo?.igaUsers).toEqual(DEMO_IGA_USERS.map((u) => ({ token: u.token, actor: `managed/user/${u.userId}` })));
+    const own = consoleDefaults(parseConfig({ WFKIT_IGA_USERS: 'secret-token:alice' }));
+    expect(own?.igaUsers).toBeUndefined();
+    expect(JSON.stringify(own)).not.toContain('secret-token');
   });
 
   it('says how to build the console when it is not built', async () => {

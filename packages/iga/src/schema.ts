@@ -1044,6 +1044,11 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        ObjectRef: {
+            id: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** @description The published workflow this request runs (`workflow.id eq "<id>"` finds the requests of a workflow). */
         RequestWorkflowRef: {
             id: components["schemas"]["DefinitionId"];
@@ -1184,6 +1189,14 @@ export interface components {
             application?: components["schemas"]["CatalogObject"];
             entitlement?: components["schemas"]["CatalogObject"];
             role?: components["schemas"]["CatalogObject"];
+            /** @description wfkit: the user's manager, read from IDM's `managed/user/{id}` when the request is created (absent when IDM holds no such user or no manager). Actor expressions read it as `requestIndex.manager.id`. */
+            manager?: components["schemas"]["ObjectRef"];
+            /** @description wfkit: the owners of the application (for an entitlement, of its application) in IDM, for `requestIndex.applicationOwner[0].id`. */
+            applicationOwner?: components["schemas"]["ObjectRef"][];
+            /** @description wfkit: the owners of the entitlement in IDM. */
+            entitlementOwner?: components["schemas"]["ObjectRef"][];
+            /** @description wfkit: the owners of the role in IDM. */
+            roleOwner?: components["schemas"]["ObjectRef"][];
             workflow: components["schemas"]["RequestWorkflowRef"];
             decision: components["schemas"]["Decision"];
             metadata?: components["schemas"]["Metadata"];
@@ -1201,6 +1214,14 @@ export interface components {
             application?: components["schemas"]["CatalogObject"];
             entitlement?: components["schemas"]["CatalogObject"];
             role?: components["schemas"]["CatalogObject"];
+            /** @description wfkit: the user's manager, read from IDM's `managed/user/{id}` when the request is created (absent when IDM holds no such user or no manager). Actor expressions read it as `requestIndex.manager.id`. */
+            manager?: components["schemas"]["ObjectRef"];
+            /** @description wfkit: the owners of the application (for an entitlement, of its application) in IDM, for `requestIndex.applicationOwner[0].id`. */
+            applicationOwner?: components["schemas"]["ObjectRef"][];
+            /** @description wfkit: the owners of the entitlement in IDM. */
+            entitlementOwner?: components["schemas"]["ObjectRef"][];
+            /** @description wfkit: the owners of the role in IDM. */
+            roleOwner?: components["schemas"]["ObjectRef"][];
             workflow?: components["schemas"]["RequestWorkflowRef"];
             decision?: components["schemas"]["Decision"];
             metadata?: components["schemas"]["Metadata"];

@@ -1,7 +1,14 @@
 /** Sign in with the credentials the four APIs take; each is checked with a cheap read before the console opens. */
 import { useState } from 'preact/hooks';
 import { describeError } from '../errors.js';
-import { type Clients, type Credentials, createClients, devDefaults, emptyCredentials } from '../session.js';
+import {
+  type Clients,
+  type Credentials,
+  createClients,
+  devDefaults,
+  devIgaUsers,
+  emptyCredentials,
+} from '../session.js';
 
 type ApiName = keyof Credentials;
 
@@ -28,6 +35,7 @@ export async function checkCredentials(c: Clients): Promise<Record<ApiName, stri
 
 export function SignIn({ onSignedIn }: { onSignedIn: (c: Credentials) => void }) {
   const defaults = devDefaults();
+  const igaUsers = devIgaUsers();
   const [c, setC] = useState<Credentials>(defaults ?? emptyCredentials());
   const [busy, setBusy] = useState(false);
   const [problems, setProblems] = useState<Partial<Record<ApiName, string>>>({});
@@ -83,6 +91,29 @@ export function SignIn({ onSignedIn }: { onSignedIn: (c: Credentials) => void })
         </fieldset>
         <fieldset>
           <legend>IGA (bearer token)</legend>
+          {igaUsers.length > 0 && (
+            <div class="field">
+              <label for="si-iga-user">Sign in as</label>
+              <select
+                id="si-iga-user"
+                value={igaUsers.find((u) => u.token === c.iga.token)?.token ?? ''}
+                onChange={(e) => {
+                  const chosen = igaUsers.find((u) => u.token === e.currentTarget.value);
+                  setC((old) => ({
+                    ...old,
+                    iga: chosen ? { ...chosen } : { token: defaults?.iga.token ?? '', actor: '' },
+                  }));
+                }}
+              >
+                <option value="">Administrator (every open request)</option>
+                {igaUsers.map((u) => (
+                  <option key={u.token} value={u.token}>
+                    {u.actor}
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
           {input('iga', 'token', 'Access token', 'password')}
           {input('iga', 'actor', 'Approver (managed/user/… id; empty: every open request)', 'text', false)}
           {problems.iga && <p class="field-error">{problems.iga}</p>}

@@ -102,6 +102,18 @@ export const DEMO_IDENTITIES = {
   ],
 } as const;
 
+/**
+ * IGA bearer tokens that act as the demo's managed users (`WFKIT_IGA_USERS` under `--demo` when it is unset): dev
+ * values, printed in the banner like every default credential.
+ */
+export const DEMO_IGA_USERS = [
+  { token: 'wfkit-dev-iga-mgarcia', userId: 'demo-manager' },
+  { token: 'wfkit-dev-iga-jsmith', userId: 'demo-employee' },
+  { token: 'wfkit-dev-iga-akumar', userId: 'demo-contractor' },
+] as const;
+
+export const demoIgaUsersSetting = () => DEMO_IGA_USERS.map((u) => `${u.token}:${u.userId}`).join(',');
+
 export const DEMO = {
   kontentItem: 'on_roasts',
   kontentWorkflow: 'editorial_review',
@@ -160,7 +172,6 @@ export async function loadDemo(app: WfkitApp, options: { force?: boolean } = {})
   const put = async (type: string, id: string, body: Json) =>
     ok(await call('idm', 'PUT', `/openidm/managed/${type}/${id}`, body), `IDM managed/${type}/${id}`);
   for (const [id, name] of DEMO_IDENTITIES.roles) await put('role', id, { name, description: `${name} (demo role)` });
-  for (const [id, name] of DEMO_IDENTITIES.applications) await put('application', id, { name });
   const person = (userName: string, givenName: string, sn: string) => ({
     userName,
     givenName,
@@ -171,6 +182,9 @@ export async function loadDemo(app: WfkitApp, options: { force?: boolean } = {})
     ...person('mgarcia', 'Maria', 'Garcia'),
     roles: [{ _ref: 'managed/role/demo-managers' }],
   });
+  // Owned by the manager: IGA's built-in grant workflows ask the owner to approve.
+  for (const [id, name] of DEMO_IDENTITIES.applications)
+    await put('application', id, { name, owners: [{ _ref: 'managed/user/demo-manager' }] });
   for (const [id, userName, given, sn] of [
     ['demo-employee', 'jsmith', 'John', 'Smith'],
     ['demo-contractor', 'akumar', 'Anil', 'Kumar'],
@@ -281,16 +295,19 @@ export async function loadDemo(app: WfkitApp, options: { force?: boolean } = {})
     await call('iga', 'POST', '/auto/orchestration/definition?_action=publish', { id: DEMO.igaDefinition }),
     'IGA publish',
   );
+  // Payroll for the demo employee: the built-in BasicApplicationGrant asks the application's owner, demo-manager, to
+  // approve; she signs in with her own token (DEMO_IGA_USERS).
   const request = ok(
-    await call(
-      'iga',
-      'POST',
-      '/iga/governance/requests?_action=create',
-      example(app, 'iga', 'requestsAction', 'grantApplication'),
-    ),
+    await call('iga', 'POST', '/iga/governance/requests?_action=create', {
+      ...example(app, 'iga', 'requestsAction', 'grantApplication'),
+      users: ['demo-employee'],
+      catalogs: [{ type: 'application', id: 'demo-payroll' }],
+    }),
     'IGA request',
   );
-  summary.push(`IGA: ${DEMO.igaDefinition} published; request ${request.result?.[0]?.id ?? '?'} pending approval`);
+  summary.push(
+    `IGA: ${DEMO.igaDefinition} published; request ${request.result?.[0]?.id ?? '?'} waits for demo-manager's approval`,
+  );
 
   // FLOW: a definition with two published versions and one execution.
   const flowBody = example(app, 'flow', 'createOrUpdateWorkflowDefinition', 'onboardingDraft');

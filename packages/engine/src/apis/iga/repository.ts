@@ -79,11 +79,7 @@ export async function lockDraft(tx: Queryable, id: string): Promise<StoredDefini
 }
 
 /** Makes the (locked) draft the published definition with rev + 1 and removes the draft. */
-export async function publishDraft(
-  tx: Queryable,
-  draft: StoredDefinition,
-  at: string,
-): Promise<StoredDefinition> {
+export async function publishDraft(tx: Queryable, draft: StoredDefinition, at: string): Promise<StoredDefinition> {
   await tx.query(`DELETE FROM iga_definitions WHERE id = $1 AND status = 'draft'`, [draft.id]);
   const { rows } = await tx.query<Row>(
     `INSERT INTO iga_definitions (id, status, rev, mutable, body, created_at, updated_at) VALUES ($1, 'published', $2, true, $3, $4, $4)

@@ -17,6 +17,7 @@ import { RuntimeQueries } from '../../runtime/queries.js';
 import type { Queryable } from '../../store/db.js';
 import { ManagedObjects } from '../idm/managed/objects.js';
 import { managedSchema } from '../idm/managed/schema.js';
+import { requestIdentities } from './request-index.js';
 import { ADMIN_CALLER, actsOn, callerRecord, type IgaCaller, mayAct, rolesOf } from './callers.js';
 import { parseQueryFilter, pickFields, QueryError, sortBy } from './query.js';
 import * as repo from './repository.js';
@@ -66,6 +67,11 @@ export interface RequestDoc {
   application?: Record<string, unknown>;
   entitlement?: Record<string, unknown>;
   role?: Record<string, unknown>;
+  /** From IDM's managed objects at creation (request-index.ts), for actor expressions. */
+  manager?: { id: string };
+  applicationOwner?: { id: string }[];
+  entitlementOwner?: { id: string }[];
+  roleOwner?: { id: string }[];
   workflow: { id: string; instanceId?: string };
   decision: {
     status: 'in-progress' | 'complete' | 'cancelled' | 'suspended';
@@ -387,13 +393,15 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
         for (const item of body.catalogs) {
           const typeId = typeOf(item.type, body.accessModifier);
           const t = types.get(typeId)!;
+          const known = await requestIdentities(tx, managedOf(c), userId, item);
           const doc: RequestDoc = {
             id: c.ids.uuid(),
             requestType: typeId,
             request: { common: structuredClone(common) },
             requester: { ...requester },
-            user: { id: userId },
-            [item.type]: { id: item.id },
+            user: known.user as RequestDoc['user'],
+            ...(known.index as Partial<RequestDoc>),
+            [item.type]: known.item,
             workflow: { id: t.workflowId },
             decision: {
               status: 'in-progress',
