@@ -352,6 +352,47 @@ describe('official Kontent management SDK 8.5 against the engine: variant lists'
     });
   });
 
+  it('manages spaces and lists the variants in one, by id and by codename', async () => {
+    const added = await client
+      .addSpace()
+      .withData({ name: 'SDK site', codename: 'sdk_site', collections: [{ codename: 'blog' }] })
+      .toPromise();
+    expect(added.data).toMatchObject({ name: 'SDK site', codename: 'sdk_site' });
+    const id = added.data.id;
+    expect((await client.listSpaces().toPromise()).data.map((sp) => sp.id)).toContain(id);
+    expect((await client.viewSpace().bySpaceCodename('sdk_site').toPromise()).data.id).toBe(id);
+    const modified = await client
+      .modifySpace()
+      .bySpaceId(id)
+      .withData([{ op: 'replace', property_name: 'name', value: 'SDK website' }])
+      .toPromise();
+    expect(modified.data.name).toBe('SDK website');
+    for (const q of [
+      client.listLanguageVariantsBySpace().bySpaceId(id),
+      client.listLanguageVariantsBySpace().bySpaceCodename('sdk_site'),
+    ]) {
+      const all = await q.toAllPromise();
+      expect(all.data.items.filter((v) => v.item.id === item.id)).toHaveLength(2);
+    }
+    await client.deleteSpace().bySpaceCodename('sdk_site').toPromise();
+    expect((await failure(client.viewSpace().bySpaceId(id).toPromise())).status).toBe(404);
+  });
+
+  it('modifies a language by id and by codename', async () => {
+    const renamed = await client
+      .modifyLanguage()
+      .byLanguageCodename('es-ES')
+      .withData([{ op: 'replace', property_name: 'name', value: 'Español' }])
+      .toPromise();
+    expect(renamed.data.name).toBe('Español');
+    const back = await client
+      .modifyLanguage()
+      .byLanguageId(renamed.data.id)
+      .withData([{ op: 'replace', property_name: 'name', value: 'Spanish' }])
+      .toPromise();
+    expect(back.data.name).toBe('Spanish');
+  });
+
   it('answers 404 for a space that does not exist, in every form', async () => {
     for (const q of [
       client.listLanguageVariantsBySpace().bySpaceId(ENV),

@@ -3861,6 +3861,132 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/projects/{environment_id}/spaces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List spaces
+         * @description Every space of the environment, as a plain array (no pagination), in the order they were added.
+         *
+         *     wfkit: the reference server starts with no spaces.
+         */
+        get: operations["listSpaces"];
+        put?: never;
+        /**
+         * Add a space
+         * @description Add a space. `codename` is generated from the name when absent and must be unique; the collections and the Web
+         *     Spotlight root item must exist (400, `error_code` 5, with a validation error for each problem).
+         *
+         *     wfkit: a variant is in a space (the variants-by-space lists, the filter's `spaces`) when its item lists the space
+         *     in `spaces` or its item is in one of the space's collections.
+         */
+        post: operations["addSpace"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{environment_id}/spaces/{space_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The space's internal ID.
+                 * @example 2a1b4c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d
+                 */
+                space_id: components["parameters"]["SpaceId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Retrieve a space
+         * @description Retrieve a space by its internal ID. Unknown space - 404 (`error_code` 0).
+         */
+        get: operations["getSpace"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a space
+         * @description Delete a space by its internal ID; items that listed it in `spaces` no longer do. 204 on success.
+         */
+        delete: operations["deleteSpace"];
+        options?: never;
+        head?: never;
+        /**
+         * Modify a space
+         * @description Modify a space by its internal ID with `replace` operations on `name`, `codename`, `web_spotlight_root_item` (a
+         *     reference, or null to remove it) and `collections` (the whole list), applied in order and stored only when
+         *     every one is valid (400, `error_code` 5, a validation error per problem: codename taken, unknown collection
+         *     or item). Returns the modified space.
+         *
+         *     wfkit: only the Management API key and API keys with the Project manager role may add, modify or delete
+         *     spaces (403, `error_code` 16 otherwise).
+         */
+        patch: operations["modifySpace"];
+        trace?: never;
+    };
+    "/projects/{environment_id}/spaces/codename/{space_codename}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The space's codename.
+                 * @example main_site
+                 */
+                space_codename: components["parameters"]["SpaceCodename"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Retrieve a space by codename
+         * @description Retrieve a space by its codename. Unknown space - 404 (`error_code` 0).
+         */
+        get: operations["getSpaceByCodename"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a space by codename
+         * @description Delete a space by its codename; items that listed it in `spaces` no longer do. 204 on success.
+         */
+        delete: operations["deleteSpaceByCodename"];
+        options?: never;
+        head?: never;
+        /**
+         * Modify a space by codename
+         * @description Modify a space by its codename with `replace` operations on `name`, `codename`, `web_spotlight_root_item` (a
+         *     reference, or null to remove it) and `collections` (the whole list), applied in order and stored only when
+         *     every one is valid (400, `error_code` 5, a validation error per problem: codename taken, unknown collection
+         *     or item). Returns the modified space.
+         *
+         *     wfkit: only the Management API key and API keys with the Project manager role may add, modify or delete
+         *     spaces (403, `error_code` 16 otherwise).
+         */
+        patch: operations["modifySpaceByCodename"];
+        trace?: never;
+    };
     "/projects/{environment_id}/spaces/{space_id}/variants": {
         parameters: {
             query?: never;
@@ -4177,7 +4303,14 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Modify a language
+         * @description Modify a language by its internal ID with `replace` operations on `name`, `codename`, `is_active` and
+         *     `fallback_language`, applied in order and stored only when every one is valid (400, `error_code` 5, a
+         *     validation error per problem). The default language cannot be deactivated and has no fallback; a fallback must
+         *     exist and may not lead back to the language (no cycles). Returns the modified language.
+         */
+        patch: operations["modifyLanguage"];
         trace?: never;
     };
     "/projects/{environment_id}/languages/codename/{language_codename}": {
@@ -4208,7 +4341,14 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Modify a language by codename
+         * @description Modify a language by its codename with `replace` operations on `name`, `codename`, `is_active` and
+         *     `fallback_language`, applied in order and stored only when every one is valid (400, `error_code` 5, a
+         *     validation error per problem). The default language cannot be deactivated and has no fallback; a fallback must
+         *     exist and may not lead back to the language (no cycles). Returns the modified language.
+         */
+        patch: operations["modifyLanguageByCodename"];
         trace?: never;
     };
     "/projects/{environment_id}/roles": {
@@ -5155,6 +5295,50 @@ export interface components {
             types: components["schemas"]["ContentType"][];
             pagination: components["schemas"]["Pagination"];
         };
+        /** @description A space (a channel's view of the environment). References in responses are by `id`. */
+        Space: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            codename: string;
+            /** @description The Web Spotlight root item, or null. */
+            web_spotlight_root_item?: components["schemas"]["IdReference"] | null;
+            /** @description The collections that belong to the space. */
+            collections: components["schemas"]["IdReference"][];
+        };
+        /** @description A new space. */
+        SpaceInput: {
+            name: string;
+            codename?: string;
+            web_spotlight_root_item?: components["schemas"]["Reference"] | null;
+            collections?: components["schemas"]["Reference"][];
+        };
+        /** @description `replace` operations on a space, applied in order. */
+        SpaceOperations: ({
+            /** @constant */
+            op: "replace";
+            /** @constant */
+            property_name: "name";
+            value: string;
+        } | {
+            /** @constant */
+            op: "replace";
+            /** @constant */
+            property_name: "codename";
+            value: string;
+        } | {
+            /** @constant */
+            op: "replace";
+            /** @constant */
+            property_name: "web_spotlight_root_item";
+            value: components["schemas"]["Reference"] | null;
+        } | {
+            /** @constant */
+            op: "replace";
+            /** @constant */
+            property_name: "collections";
+            value: components["schemas"]["Reference"][];
+        })[];
         /** @description A collection. */
         Collection: {
             /**
@@ -5232,6 +5416,32 @@ export interface components {
             is_active: boolean;
             fallback_language?: components["schemas"]["Reference"];
         };
+        /** @description `replace` operations on a language, applied in order. */
+        LanguageOperations: ({
+            /** @constant */
+            op: "replace";
+            /** @constant */
+            property_name: "name";
+            value: string;
+        } | {
+            /** @constant */
+            op: "replace";
+            /** @constant */
+            property_name: "codename";
+            value: string;
+        } | {
+            /** @constant */
+            op: "replace";
+            /** @constant */
+            property_name: "is_active";
+            value: boolean;
+        } | {
+            /** @constant */
+            op: "replace";
+            /** @constant */
+            property_name: "fallback_language";
+            value: components["schemas"]["Reference"];
+        })[];
         /** @description A page of languages. */
         LanguageListing: {
             /** @description One page of languages. */
@@ -9807,6 +10017,297 @@ export interface operations {
             500: components["responses"]["InternalServerError"];
         };
     };
+    listSpaces: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The spaces. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Space"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    addSpace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpaceInput"];
+            };
+        };
+        responses: {
+            /** @description The added space. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Space"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getSpace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The space's internal ID.
+                 * @example 2a1b4c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d
+                 */
+                space_id: components["parameters"]["SpaceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The space. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Space"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["SpaceNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteSpace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The space's internal ID.
+                 * @example 2a1b4c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d
+                 */
+                space_id: components["parameters"]["SpaceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The space was deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["SpaceNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    modifySpace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The space's internal ID.
+                 * @example 2a1b4c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d
+                 */
+                space_id: components["parameters"]["SpaceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpaceOperations"];
+            };
+        };
+        responses: {
+            /** @description The modified space. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Space"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["SpaceNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getSpaceByCodename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The space's codename.
+                 * @example main_site
+                 */
+                space_codename: components["parameters"]["SpaceCodename"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The space. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Space"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["SpaceNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteSpaceByCodename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The space's codename.
+                 * @example main_site
+                 */
+                space_codename: components["parameters"]["SpaceCodename"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The space was deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["SpaceNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    modifySpaceByCodename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The space's codename.
+                 * @example main_site
+                 */
+                space_codename: components["parameters"]["SpaceCodename"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpaceOperations"];
+            };
+        };
+        responses: {
+            /** @description The modified space. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Space"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["SpaceNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
     listLanguageVariantsBySpace: {
         parameters: {
             query?: never;
@@ -10299,6 +10800,47 @@ export interface operations {
             500: components["responses"]["InternalServerError"];
         };
     };
+    modifyLanguage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The language's internal ID (the default language's is the all-zero UUID).
+                 * @example 00000000-0000-0000-0000-000000000000
+                 */
+                language_id: components["parameters"]["LanguageId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LanguageOperations"];
+            };
+        };
+        responses: {
+            /** @description The modified language. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Language"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["LanguageNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
     getLanguageByCodename: {
         parameters: {
             query?: never;
@@ -10320,6 +10862,47 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description The language. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Language"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["LanguageNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    modifyLanguageByCodename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The language's codename.
+                 * @example es-ES
+                 */
+                language_codename: components["parameters"]["LanguageCodename"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LanguageOperations"];
+            };
+        };
+        responses: {
+            /** @description The modified language. */
             200: {
                 headers: {
                     [name: string]: unknown;

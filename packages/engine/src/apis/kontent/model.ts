@@ -255,6 +255,56 @@ export async function addLanguage(q: Scope, ids: IdGenerator, input: LanguageInp
   return l;
 }
 
+export type LanguageOperation =
+  | { op: 'replace'; property_name: 'name' | 'codename'; value: string }
+  | { op: 'replace'; property_name: 'is_active'; value: boolean }
+  | { op: 'replace'; property_name: 'fallback_language'; value: Ref };
+
+/**
+ * Applies `replace` operations in order; stores them only when all are valid. The default language stays active and
+ * is its own fallback; a fallback must be another existing language and may not lead back to the language.
+ */
+export async function modifyLanguage(q: Scope, language: LanguageRecord, ops: LanguageOperation[]) {
+  const errors: KontentValidationError[] = [];
+  const next = { ...language };
+  for (const [i, op] of ops.entries()) {
+    const path = `[${i}].value`;
+    if (op.property_name === 'name') next.name = op.value;
+    else if (op.property_name === 'codename') {
+      if (await repo.codenameTaken(q, 'kontent_languages', op.value, language.id))
+        errors.push({ path, message: `The codename "${op.value}" is already used by another language.` });
+      next.codename = op.value;
+    } else if (op.property_name === 'is_active') {
+      if (language.is_default && op.value === false)
+        errors.push({ path, message: 'The default language cannot be deactivated.' });
+      next.is_active = op.value;
+    } else {
+      const f = await repo.findLanguage(q, op.value.id !== undefined ? { id: op.value.id.toLowerCase() } : op.value);
+      if (!f) errors.push({ path, message: `The language ${describeRef(op.value)} doesn't exist.` });
+      else if (language.is_default) errors.push({ path, message: 'The default language has no fallback language.' });
+      else if (await leadsBackTo(q, f, language.id))
+        errors.push({ path, message: `Falling back to "${f.codename}" would make a cycle of fallback languages.` });
+      else next.fallback_id = f.id;
+    }
+  }
+  if (errors.length > 0) throw invalid('The provided language is invalid. See validation_errors for details.', errors);
+  await repo.updateLanguage(q, next);
+  return next;
+}
+
+/** Whether the fallback chain from `from` reaches `target` (the default language ends every chain). */
+async function leadsBackTo(q: Scope, from: LanguageRecord, target: string): Promise<boolean> {
+  const seen = new Set<string>();
+  let at: LanguageRecord | undefined = from;
+  while (at && !seen.has(at.id)) {
+    if (at.id === target) return true;
+    seen.add(at.id);
+    if (at.is_default) return false;
+    at = await repo.findLanguage(q, { id: at.fallback_id });
+  }
+  return false;
+}
+
 interface ItemInput {
   name: string;
   codename?: string;

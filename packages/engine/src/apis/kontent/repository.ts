@@ -329,8 +329,13 @@ export async function insertCollection(s: Scope, c: CollectionRecord): Promise<v
   );
 }
 
+/** Deletes the collection and takes it out of every space. */
 export async function deleteCollection(s: Scope, id: string): Promise<void> {
   await s.q.query('DELETE FROM kontent_collections WHERE environment_id = $1 AND id = $2', [s.env, id]);
+  await s.q.query(
+    `UPDATE kontent_spaces SET collections = collections - $2::text WHERE environment_id = $1 AND collections ? $2::text`,
+    [s.env, id],
+  );
 }
 
 export async function collectionInUse(s: Scope, id: string): Promise<boolean> {
@@ -391,6 +396,14 @@ export async function insertLanguage(s: Scope, l: LanguageRecord): Promise<void>
     `INSERT INTO kontent_languages (environment_id, id, name, codename, external_id, is_active, is_default, fallback_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
     [s.env, l.id, l.name, l.codename, l.external_id, l.is_active, l.is_default, l.fallback_id],
+  );
+}
+
+export async function updateLanguage(s: Scope, l: LanguageRecord): Promise<void> {
+  await s.q.query(
+    `UPDATE kontent_languages SET name = $3, codename = $4, is_active = $5, fallback_id = $6
+     WHERE environment_id = $1 AND id = $2`,
+    [s.env, l.id, l.name, l.codename, l.is_active, l.fallback_id],
   );
 }
 
@@ -586,8 +599,11 @@ export async function pageVariants(s: Scope, filter: VariantListFilter, afterSeq
     params.push(filter.collectionId);
     where = 'AND i.collection_id = $4';
   } else if ('spaceId' in filter) {
-    params.push(JSON.stringify([filter.spaceId]));
-    where = 'AND i.spaces @> $4::jsonb';
+    // In a space: items that list it in `spaces`, and items in one of its collections.
+    params.push(filter.spaceId);
+    where = `AND (i.spaces ? $4::text OR i.collection_id::text IN (
+      SELECT jsonb_array_elements_text(sp.collections) FROM kontent_spaces sp
+      WHERE sp.environment_id = v.environment_id AND sp.id::text = $4::text))`;
   }
   const { rows } = await s.q.query(
     `SELECT v.* FROM kontent_variants v
@@ -606,16 +622,75 @@ export interface SpaceRecord {
   id: string;
   name: string;
   codename: string;
+  web_spotlight_root_item_id: string | null;
+  /** Ids of the collections that belong to the space. */
+  collections: string[];
 }
 
-export async function findSpace(s: Scope, ref: Ref): Promise<SpaceRecord | undefined> {
+const toSpace = (r: Row): SpaceRecord => ({
+  id: String(r.id),
+  name: r.name as string,
+  codename: r.codename as string,
+  web_spotlight_root_item_id: r.web_spotlight_root_item_id == null ? null : String(r.web_spotlight_root_item_id),
+  collections: json(r.collections) as string[],
+});
+
+export async function listSpaces(s: Scope): Promise<SpaceRecord[]> {
+  const { rows } = await s.q.query('SELECT * FROM kontent_spaces WHERE environment_id = $1 ORDER BY seq', [s.env]);
+  return rows.map(toSpace);
+}
+
+export async function findSpace(s: Scope, ref: Ref, forUpdate = false): Promise<SpaceRecord | undefined> {
   const [column, value] = ref.id !== undefined ? ['id', ref.id] : ['codename', ref.codename];
   if (value === undefined) return undefined;
   const { rows } = await s.q.query(
-    `SELECT id::text AS id, name, codename FROM kontent_spaces WHERE environment_id = $1 AND ${column} = $2`,
+    `SELECT * FROM kontent_spaces WHERE environment_id = $1 AND ${column} = $2${forUpdate ? ' FOR UPDATE' : ''}`,
     [s.env, value],
   );
-  return rows[0] as SpaceRecord | undefined;
+  return rows[0] ? toSpace(rows[0]) : undefined;
+}
+
+export async function spaceCodenameTaken(s: Scope, codename: string, exceptId?: string): Promise<boolean> {
+  const { rows } = await s.q.query(
+    'SELECT 1 FROM kontent_spaces WHERE environment_id = $1 AND codename = $2 AND id IS DISTINCT FROM $3::uuid',
+    [s.env, codename, exceptId ?? null],
+  );
+  return rows.length > 0;
+}
+
+export async function insertSpace(s: Scope, sp: SpaceRecord): Promise<void> {
+  await s.q.query(
+    `INSERT INTO kontent_spaces (environment_id, id, name, codename, web_spotlight_root_item_id, collections)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
+    [s.env, sp.id, sp.name, sp.codename, sp.web_spotlight_root_item_id, JSON.stringify(sp.collections)],
+  );
+}
+
+export async function updateSpace(s: Scope, sp: SpaceRecord): Promise<void> {
+  await s.q.query(
+    `UPDATE kontent_spaces SET name = $3, codename = $4, web_spotlight_root_item_id = $5, collections = $6::jsonb
+     WHERE environment_id = $1 AND id = $2`,
+    [s.env, sp.id, sp.name, sp.codename, sp.web_spotlight_root_item_id, JSON.stringify(sp.collections)],
+  );
+}
+
+/** Deletes the space and takes it out of every item's `spaces`. */
+export async function deleteSpace(s: Scope, id: string): Promise<void> {
+  await s.q.query('DELETE FROM kontent_spaces WHERE environment_id = $1 AND id = $2', [s.env, id]);
+  await s.q.query(
+    `UPDATE kontent_items SET spaces = spaces - $2::text WHERE environment_id = $1 AND spaces ? $2::text`,
+    [s.env, id],
+  );
+}
+
+/** The ids among `ids` that are spaces of the environment. */
+export async function existingSpaceIds(s: Scope, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const { rows } = await s.q.query(
+    'SELECT id::text AS id FROM kontent_spaces WHERE environment_id = $1 AND id::text = ANY($2::text[])',
+    [s.env, ids],
+  );
+  return new Set(rows.map((r) => String(r.id)));
 }
 
 // --- environments ---------------------------------------------------------------------------------------------------
@@ -718,7 +793,11 @@ export async function itemsWithVariant(
   }
   if (narrow.spaceIds) {
     params.push(narrow.spaceIds);
-    where.push(`i.spaces ?| $${params.length}::text[]`);
+    const n = params.length;
+    // As for the variants-by-space list: listed in `spaces`, or in one of the spaces' collections.
+    where.push(`(i.spaces ?| $${n}::text[] OR i.collection_id::text IN (
+      SELECT jsonb_array_elements_text(sp.collections) FROM kontent_spaces sp
+      WHERE sp.environment_id = i.environment_id AND sp.id::text = ANY($${n}::text[])))`);
   }
   const { rows } = await s.q.query(
     `SELECT i.id AS i_id, i.name AS i_name, i.codename AS i_codename, i.external_id AS i_external_id,

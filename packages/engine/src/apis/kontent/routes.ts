@@ -6,6 +6,7 @@ import { badState, CODE, forbidden, invalid, KontentError, notFound } from './er
 import * as withVariant from './items-with-variant.js';
 import * as model from './model.js';
 import * as publishing from './publishing.js';
+import * as spaces from './spaces.js';
 import type { Scope } from './repository.js';
 import * as repo from './repository.js';
 import type { Principal, RuleContext, VariantTarget } from './variants.js';
@@ -351,6 +352,36 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
     }),
   }));
 
+  op('listSpaces', async (ctx) => ({ body: (await repo.listSpaces(read(ctx))).map(spaces.spaceToApi) }));
+  const manageSpaces = (ctx: Ctx) => {
+    if (!mayManageWorkflows(ctx.principal)) throw forbidden("The API key's role may not manage spaces.");
+  };
+  op('addSpace', async (ctx) => {
+    manageSpaces(ctx);
+    const sp = await inTx(ctx, (tx) => spaces.addSpace(tx, ctx.ids, ctx.body as never));
+    return { status: 201, body: spaces.spaceToApi(sp) };
+  });
+  const loadSpace = async (s: Scope, ctx: Ctx, forUpdate = false) => {
+    const sp = await repo.findSpace(s, ref(ctx, 'space'), forUpdate);
+    if (!sp) throw notFound(CODE.generic, 'The requested space was not found.');
+    return sp;
+  };
+  for (const form of ['', 'ByCodename']) {
+    op(`getSpace${form}`, async (ctx) => ({ body: spaces.spaceToApi(await loadSpace(read(ctx), ctx)) }));
+    op(`modifySpace${form}`, async (ctx) => {
+      manageSpaces(ctx);
+      const sp = await inTx(ctx, async (tx) =>
+        spaces.modifySpace(tx, await loadSpace(tx, ctx, true), ctx.body as never),
+      );
+      return { body: spaces.spaceToApi(sp) };
+    });
+    op(`deleteSpace${form}`, async (ctx) => {
+      manageSpaces(ctx);
+      await inTx(ctx, async (tx) => repo.deleteSpace(tx, (await loadSpace(tx, ctx, true)).id));
+      return { status: 204 };
+    });
+  }
+
   op('listLanguages', async (ctx) => {
     const page = await repo.pageLanguages(read(ctx), model.parseContinuation('languages', continuation(ctx)), pageSize);
     return {
@@ -376,6 +407,15 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
   };
   op('getLanguage', getLanguage);
   op('getLanguageByCodename', getLanguage);
+  for (const form of ['', 'ByCodename'])
+    op(`modifyLanguage${form}`, async (ctx) => {
+      const l = await inTx(ctx, async (tx) => {
+        const found = await repo.findLanguage(tx, ref(ctx, 'language'));
+        if (!found) throw notFound(CODE.languageNotFound, 'The requested language was not found.');
+        return model.modifyLanguage(tx, found, ctx.body as never);
+      });
+      return { body: model.languageToApi(l) };
+    });
 
   op('listRoles', async (ctx) => ({ body: { roles: (await repo.listRoles(read(ctx))).map(model.roleToApi) } }));
   const getRole = async (ctx: Ctx) => {
