@@ -15,6 +15,12 @@ const spec: OpenApiDocument = {
   paths: { '/slow/op': { get: { operationId: 'slow', responses: { '200': { description: 'ok' } } } } },
 };
 const reply = (status: number) => () => ({ status, body: { status } });
+// Resolved when the slow request is inside its handler: closing before that would test nothing (and, on a loaded
+// machine, refuse the request itself).
+let entered: () => void;
+const inHandler = new Promise<void>((r) => {
+  entered = r;
+});
 const slow: ApiModule = {
   name: 'slow',
   spec,
@@ -27,6 +33,7 @@ const slow: ApiModule = {
   },
   routes(router) {
     router.operation('slow', async () => {
+      entered();
       await new Promise((r) => setTimeout(r, 400));
       return { body: { done: true } };
     });
@@ -39,7 +46,7 @@ describe('graceful shutdown', () => {
     const settings = parseServerEnv({ PORT: '0', WFKIT_DATA_DIR: join(temp, 'data') });
     const server = await startServer(settings, logger, [slow]);
     const inFlight = fetch(`${server.url}/slow/op`);
-    await new Promise((r) => setTimeout(r, 100));
+    await inHandler;
     const closing = server.close();
     const res = await inFlight;
     expect(res.status).toBe(200);
