@@ -378,6 +378,37 @@ describe('official Kontent management SDK 8.5 against the engine: variant lists'
     expect((await failure(client.viewSpace().bySpaceId(id).toPromise())).status).toBe(404);
   });
 
+  it('reads, modifies and deletes a content type in every identifier form', async () => {
+    const added = await client
+      .addContentType()
+      .withData(() => ({
+        name: 'SDK type',
+        codename: 'sdk_type',
+        external_id: 'sdk-type',
+        elements: [{ name: 'Heading', codename: 'heading', type: 'text' } as never],
+      }))
+      .toPromise();
+    const id = added.data.id;
+    expect((await client.viewContentType().byTypeExternalId('sdk-type').toPromise()).data.id).toBe(id);
+    const modified = await client
+      .modifyContentType()
+      .byTypeCodename('sdk_type')
+      .withData([
+        { op: 'replace', path: '/name', value: 'SDK type 2' },
+        { op: 'addInto', path: '/elements', value: { name: 'Lead', codename: 'lead', type: 'text' } },
+      ])
+      .toPromise();
+    expect(modified.data.name).toBe('SDK type 2');
+    expect(modified.data.elements.map((e) => e.codename)).toEqual(['heading', 'lead']);
+    await client
+      .modifyContentType()
+      .byTypeId(id)
+      .withData([{ op: 'remove', path: '/elements/codename:lead' }])
+      .toPromise();
+    await client.deleteContentType().byTypeExternalId('sdk-type').toPromise();
+    expect((await failure(client.viewContentType().byTypeId(id).toPromise())).status).toBe(404);
+  });
+
   it('modifies a language by id and by codename', async () => {
     const renamed = await client
       .modifyLanguage()

@@ -4174,10 +4174,25 @@ export interface paths {
         get: operations["getContentType"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a content type
+         * @description Delete a content type by its internal ID. A type that content items use, or that a workflow scope names, cannot be deleted (400, `error_code` 5). 204 on success.
+         */
+        delete: operations["deleteContentType"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Modify a content type
+         * @description Modify a content type by its internal ID with operations applied in order and stored only when every one is valid
+         *     (400, `error_code` 5, a validation error per problem at `[i].path`, `[i].value`, `[i].before`/`[i].after`):
+         *     `replace` `/name`, `/codename`, `/elements/<ref>/name|codename|guidelines|is_required`; `addInto` `/elements`
+         *     (a new element, placed `before` or `after` another, else last); `move` `/elements/<ref>` `before`/`after`
+         *     another; `remove` `/elements/<ref>`. `<ref>` is `id:<uuid>`, `codename:<codename>` or `external_id:<id>`.
+         *
+         *     wfkit: removing an element drops its values from every variant of the type (latest and published). Only the
+         *     Management API key and the Project manager role may change the content model (403, `error_code` 16).
+         */
+        patch: operations["modifyContentType"];
         trace?: never;
     };
     "/projects/{environment_id}/types/codename/{type_codename}": {
@@ -4205,10 +4220,71 @@ export interface paths {
         get: operations["getContentTypeByCodename"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a content type by codename
+         * @description Delete a content type by its codename. A type that content items use, or that a workflow scope names, cannot be deleted (400, `error_code` 5). 204 on success.
+         */
+        delete: operations["deleteContentTypeByCodename"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Modify a content type by codename
+         * @description Modify a content type by its codename with operations applied in order and stored only when every one is valid
+         *     (400, `error_code` 5, a validation error per problem at `[i].path`, `[i].value`, `[i].before`/`[i].after`):
+         *     `replace` `/name`, `/codename`, `/elements/<ref>/name|codename|guidelines|is_required`; `addInto` `/elements`
+         *     (a new element, placed `before` or `after` another, else last); `move` `/elements/<ref>` `before`/`after`
+         *     another; `remove` `/elements/<ref>`. `<ref>` is `id:<uuid>`, `codename:<codename>` or `external_id:<id>`.
+         *
+         *     wfkit: removing an element drops its values from every variant of the type (latest and published). Only the
+         *     Management API key and the Project manager role may change the content model (403, `error_code` 16).
+         */
+        patch: operations["modifyContentTypeByCodename"];
+        trace?: never;
+    };
+    "/projects/{environment_id}/types/external-id/{type_external_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content type's external ID.
+                 * @example article
+                 */
+                type_external_id: components["parameters"]["TypeExternalId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Retrieve a content type by external ID
+         * @description Retrieve a content type by its external ID.
+         */
+        get: operations["getContentTypeByExternalId"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a content type by external ID
+         * @description Delete a content type by its external ID. A type that content items use, or that a workflow scope names, cannot be deleted (400, `error_code` 5). 204 on success.
+         */
+        delete: operations["deleteContentTypeByExternalId"];
+        options?: never;
+        head?: never;
+        /**
+         * Modify a content type by external ID
+         * @description Modify a content type by its external ID with operations applied in order and stored only when every one is valid
+         *     (400, `error_code` 5, a validation error per problem at `[i].path`, `[i].value`, `[i].before`/`[i].after`):
+         *     `replace` `/name`, `/codename`, `/elements/<ref>/name|codename|guidelines|is_required`; `addInto` `/elements`
+         *     (a new element, placed `before` or `after` another, else last); `move` `/elements/<ref>` `before`/`after`
+         *     another; `remove` `/elements/<ref>`. `<ref>` is `id:<uuid>`, `codename:<codename>` or `external_id:<id>`.
+         *
+         *     wfkit: removing an element drops its values from every variant of the type (latest and published). Only the
+         *     Management API key and the Project manager role may change the content model (403, `error_code` 16).
+         */
+        patch: operations["modifyContentTypeByExternalId"];
         trace?: never;
     };
     "/projects/{environment_id}/collections": {
@@ -5442,6 +5518,15 @@ export interface components {
             property_name: "fallback_language";
             value: components["schemas"]["Reference"];
         })[];
+        /** @description Operations on a content type, applied in order (see modifyContentType). */
+        ContentTypeOperations: {
+            /** @enum {string} */
+            op: "replace" | "addInto" | "remove" | "move";
+            path: string;
+            value?: unknown;
+            before?: components["schemas"]["Reference"];
+            after?: components["schemas"]["Reference"];
+        }[];
         /** @description A page of languages. */
         LanguageListing: {
             /** @description One page of languages. */
@@ -10586,6 +10671,82 @@ export interface operations {
             500: components["responses"]["InternalServerError"];
         };
     };
+    deleteContentType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content type's internal ID.
+                 * @example 1aeb9220-f167-4f8e-a7db-1bfec365fa80
+                 */
+                type_id: components["parameters"]["TypeId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The content type was deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["ContentTypeNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    modifyContentType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content type's internal ID.
+                 * @example 1aeb9220-f167-4f8e-a7db-1bfec365fa80
+                 */
+                type_id: components["parameters"]["TypeId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContentTypeOperations"];
+            };
+        };
+        responses: {
+            /** @description The modified content type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentType"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["ContentTypeNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
     getContentTypeByCodename: {
         parameters: {
             query?: never;
@@ -10607,6 +10768,195 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description The content type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentType"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["ContentTypeNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteContentTypeByCodename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content type's codename.
+                 * @example article
+                 */
+                type_codename: components["parameters"]["TypeCodename"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The content type was deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["ContentTypeNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    modifyContentTypeByCodename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content type's codename.
+                 * @example article
+                 */
+                type_codename: components["parameters"]["TypeCodename"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContentTypeOperations"];
+            };
+        };
+        responses: {
+            /** @description The modified content type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentType"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["ContentTypeNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getContentTypeByExternalId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content type's external ID.
+                 * @example article
+                 */
+                type_external_id: components["parameters"]["TypeExternalId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The content type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentType"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["ContentTypeNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteContentTypeByExternalId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content type's external ID.
+                 * @example article
+                 */
+                type_external_id: components["parameters"]["TypeExternalId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The content type was deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["ContentTypeNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    modifyContentTypeByExternalId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Identifies your environment (a UUID).
+                 * @example 975bf280-fd91-488c-994c-2f04416e5ee3
+                 */
+                environment_id: components["parameters"]["EnvironmentId"];
+                /**
+                 * @description The content type's external ID.
+                 * @example article
+                 */
+                type_external_id: components["parameters"]["TypeExternalId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContentTypeOperations"];
+            };
+        };
+        responses: {
+            /** @description The modified content type. */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -56,32 +56,49 @@ export function unsafeValueIssues(
             : `${fieldPrefix}.${rel}`;
     issues.push({ in: location, field, pointer, message, keyword });
   };
-  const stack: { v: unknown; pointer: string; depth: number }[] = [{ v: value, pointer: prefix, depth: 0 }];
+  // Pointers are built only for the values reported: building one per value cost most of the walk on large bodies.
+  interface Node {
+    v: unknown;
+    parent: Node | undefined;
+    key: string;
+    depth: number;
+  }
+  const pointerOf = (n: Node): string => {
+    const parts: string[] = [];
+    for (let at: Node | undefined = n; at?.parent; at = at.parent) parts.push(escapePointer(at.key));
+    return prefix + (parts.length ? `/${parts.reverse().join('/')}` : '');
+  };
+  const stack: Node[] = [{ v: value, parent: undefined, key: '', depth: 0 }];
   while (stack.length > 0 && issues.length < 10) {
-    const { v, pointer, depth } = stack.pop()!;
+    const node = stack.pop()!;
+    const { v, depth } = node;
     if (typeof v === 'string') {
       const reason = unsafeStringReason(v);
-      if (reason) issue(pointer, reason, 'unsafe-string');
+      if (reason) issue(pointerOf(node), reason, 'unsafe-string');
     } else if (typeof v === 'number') {
-      if (!Number.isFinite(v)) issue(pointer, 'must be a finite number', 'maximum');
+      if (!Number.isFinite(v)) issue(pointerOf(node), 'must be a finite number', 'maximum');
       else if (Number.isInteger(v) && !Number.isSafeInteger(v))
-        issue(pointer, `must be between ${-Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`, 'maximum');
+        issue(
+          pointerOf(node),
+          `must be between ${-Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`,
+          'maximum',
+        );
     } else if (v !== null && typeof v === 'object') {
       if (depth >= MAX_JSON_DEPTH) {
-        issue(pointer, `is nested deeper than ${MAX_JSON_DEPTH} levels`, 'maxDepth');
+        issue(pointerOf(node), `is nested deeper than ${MAX_JSON_DEPTH} levels`, 'maxDepth');
         continue;
       }
       if (Array.isArray(v)) {
-        for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], pointer: `${pointer}/${i}`, depth: depth + 1 });
+        for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], parent: node, key: String(i), depth: depth + 1 });
       } else {
         for (const key of Object.keys(v)) {
-          const child = `${pointer}/${escapePointer(key)}`;
           const reason = key === '__proto__' ? 'is not an allowed property name' : unsafeStringReason(key);
           if (reason) {
-            issue(child, reason, key === '__proto__' ? 'propertyNames' : 'unsafe-string');
+            const at = { v: undefined, parent: node, key, depth: depth + 1 };
+            issue(pointerOf(at), reason, key === '__proto__' ? 'propertyNames' : 'unsafe-string');
             continue;
           }
-          stack.push({ v: (v as Record<string, unknown>)[key], pointer: child, depth: depth + 1 });
+          stack.push({ v: (v as Record<string, unknown>)[key], parent: node, key, depth: depth + 1 });
         }
       }
     }

@@ -26,10 +26,10 @@ const addFormats: FormatsPlugin =
 const SPEC_ID = 'wfkit:spec';
 const OPENAPI_FORMATS = ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password'];
 
-function newAjv(spec: OpenApiDocument, coerce: boolean) {
+function newAjv(spec: OpenApiDocument, coerce: boolean, allErrors = true) {
   const ajv = new Ajv2020({
     strict: false,
-    allErrors: true,
+    allErrors,
     validateSchema: false,
     coerceTypes: coerce ? 'array' : false,
     logger: false,
@@ -101,6 +101,28 @@ interface BodyPlan {
   validate: ValidateFunction | undefined;
   actions: Map<string, ValidateFunction>;
   defaultAction: string | undefined;
+  /** The schema pointers of `validate` and of each action, for the first-error validators of large bodies. */
+  pointers: { body?: string; actions: Map<string, string> };
+}
+
+/**
+ * Above this many JSON values a body is validated to its first error only. With every error collected, Ajv checks
+ * each element of an array even after the array broke its `maxItems`: a 100,000-step definition took minutes of CPU.
+ * Stopping at the first error, the size keywords (checked before the elements) end it at once.
+ */
+const LARGE_BODY_VALUES = 2_000;
+
+/** Whether `value` holds more than `limit` JSON values (stops counting there). */
+function holdsMoreThan(value: unknown, limit: number): boolean {
+  let n = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (++n > limit) return true;
+    if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else if (v !== null && typeof v === 'object') for (const x of Object.values(v)) stack.push(x);
+  }
+  return false;
 }
 
 export interface ValidatedRequest {
@@ -119,6 +141,8 @@ function isJsonMedia(type: string): boolean {
 export class SpecValidator {
   private paramsAjv: ReturnType<typeof newAjv> | undefined;
   private bodiesAjv: ReturnType<typeof newAjv> | undefined;
+  private firstErrorAjv: ReturnType<typeof newAjv> | undefined;
+  private readonly firstError = new Map<string, ValidateFunction>();
   private readonly plans = new Map<string, { params: ParamPlan[]; body: BodyPlan | undefined }>();
   private readonly responses = new Map<string, ValidateFunction>();
 
@@ -133,6 +157,17 @@ export class SpecValidator {
   private get bodies() {
     this.bodiesAjv ??= newAjv(this.spec, false);
     return this.bodiesAjv;
+  }
+
+  /** A validator that stops at the first error, for large bodies (compiled on first need). */
+  private firstErrorValidator(pointer: string): ValidateFunction {
+    let v = this.firstError.get(pointer);
+    if (!v) {
+      this.firstErrorAjv ??= newAjv(this.spec, false, false);
+      v = this.firstErrorAjv.compile(this.ref(pointer));
+      this.firstError.set(pointer, v);
+    }
+    return v;
   }
 
   private ref(pointer: string) {
@@ -185,22 +220,21 @@ export class SpecValidator {
         typeof (entry.operation.requestBody as Ref).$ref === 'string'
           ? (entry.operation.requestBody as Ref).$ref.slice(1)
           : `${entry.pointer}/requestBody`;
+      const bodyPointer =
+        jsonType && content[jsonType]?.schema ? `${base}/content/${escapePointer(jsonType)}/schema` : undefined;
       body = {
         required: Boolean(rb.required),
         json: Boolean(jsonType) || Object.keys(content).length === 0,
         strictJson: jsonType !== undefined && jsonType !== '*/*',
-        validate:
-          jsonType && content[jsonType]?.schema
-            ? this.bodies.compile(this.ref(`${base}/content/${escapePointer(jsonType)}/schema`))
-            : undefined,
+        validate: bodyPointer ? this.bodies.compile(this.ref(bodyPointer)) : undefined,
         actions: new Map(),
         defaultAction: entry.operation['x-wfkit-default-action'],
+        pointers: { ...(bodyPointer ? { body: bodyPointer } : {}), actions: new Map() },
       };
       for (const action of Object.keys(entry.operation['x-wfkit-action-bodies'] ?? {})) {
-        body.actions.set(
-          action,
-          this.bodies.compile(this.ref(`${entry.pointer}/x-wfkit-action-bodies/${escapePointer(action)}`)),
-        );
+        const pointer = `${entry.pointer}/x-wfkit-action-bodies/${escapePointer(action)}`;
+        body.actions.set(action, this.bodies.compile(this.ref(pointer)));
+        body.pointers.actions.set(action, pointer);
       }
     }
     const plan = { params: [...params.values()], body };
@@ -343,7 +377,12 @@ export class SpecValidator {
         if (body !== undefined) {
           // Without `_action`, the operation's default action (IDM: create) decides the body's schema.
           const action = url.searchParams.get('_action') ?? plan.body.defaultAction;
-          const validate = (action && plan.body.actions.get(action)) || plan.body.validate;
+          const actionValidate = action ? plan.body.actions.get(action) : undefined;
+          let validate = actionValidate ?? plan.body.validate;
+          if (validate && holdsMoreThan(body, LARGE_BODY_VALUES)) {
+            const pointer = actionValidate ? plan.body.pointers.actions.get(action!) : plan.body.pointers.body;
+            if (pointer) validate = this.firstErrorValidator(pointer);
+          }
           if (validate && !validate(body)) issues.push(...toIssues(validate.errors, 'body'));
         }
       } else {

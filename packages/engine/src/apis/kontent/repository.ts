@@ -423,8 +423,8 @@ export async function pageTypes(s: Scope, afterSeq: number, limit: number) {
   return { records: p.rows.map(toType), lastSeq: Number(p.rows.at(-1)?.seq ?? afterSeq), more: p.more };
 }
 
-export async function findType(s: Scope, ref: Ref): Promise<TypeRecord | undefined> {
-  const r = await findByRef(s, 'kontent_types', ref);
+export async function findType(s: Scope, ref: Ref, forUpdate = false): Promise<TypeRecord | undefined> {
+  const r = await findByRef(s, 'kontent_types', ref, forUpdate);
   return r ? toType(r) : undefined;
 }
 
@@ -434,6 +434,47 @@ export async function insertType(s: Scope, t: TypeRecord): Promise<void> {
      VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)`,
     [s.env, t.id, t.name, t.codename, t.external_id, JSON.stringify(t.elements), t.last_modified],
   );
+}
+
+export async function updateType(s: Scope, t: TypeRecord): Promise<void> {
+  await s.q.query(
+    `UPDATE kontent_types SET name = $3, codename = $4, elements = $5::jsonb, last_modified = $6
+     WHERE environment_id = $1 AND id = $2`,
+    [s.env, t.id, t.name, t.codename, JSON.stringify(t.elements), t.last_modified],
+  );
+}
+
+/** Drops the values of removed elements from every variant of the type's items (latest and published versions). */
+export async function removeElementValues(s: Scope, typeId: string, elementIds: string[]): Promise<void> {
+  const keep = (of: string) => `(SELECT COALESCE(jsonb_agg(e), '[]'::jsonb) FROM jsonb_array_elements(${of}) e
+                 WHERE NOT (e->'element'->>'id' = ANY($3::text[])))`;
+  await s.q.query(
+    `UPDATE kontent_variants v SET elements = ${keep('v.elements')},
+       published = CASE WHEN v.published IS NULL THEN NULL
+                   ELSE jsonb_set(v.published, '{elements}', ${keep("v.published->'elements'")}) END
+     FROM kontent_items i
+     WHERE v.environment_id = $1 AND i.environment_id = $1 AND i.id = v.item_id AND i.type_id = $2`,
+    [s.env, typeId, elementIds],
+  );
+}
+
+/** Whether items of the type exist or a workflow scope names it. */
+export async function typeInUse(s: Scope, id: string): Promise<boolean> {
+  const items = await s.q.query('SELECT 1 FROM kontent_items WHERE environment_id = $1 AND type_id = $2 LIMIT 1', [
+    s.env,
+    id,
+  ]);
+  if (items.rows.length > 0) return true;
+  const scopes = await s.q.query(
+    `SELECT 1 FROM kontent_workflows w, jsonb_array_elements(w.scopes) sc
+     WHERE w.environment_id = $1 AND sc->'content_types' ? $2 LIMIT 1`,
+    [s.env, id],
+  );
+  return scopes.rows.length > 0;
+}
+
+export async function deleteType(s: Scope, id: string): Promise<void> {
+  await s.q.query('DELETE FROM kontent_types WHERE environment_id = $1 AND id = $2', [s.env, id]);
 }
 
 // --- content items --------------------------------------------------------------------------------------------------

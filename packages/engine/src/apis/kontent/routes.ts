@@ -7,6 +7,7 @@ import * as withVariant from './items-with-variant.js';
 import * as model from './model.js';
 import * as publishing from './publishing.js';
 import * as spaces from './spaces.js';
+import * as types from './types.js';
 import type { Scope } from './repository.js';
 import * as repo from './repository.js';
 import type { Principal, RuleContext, VariantTarget } from './variants.js';
@@ -273,6 +274,10 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
       body: { variants: page.records.map(variants.variantToApi), pagination: model.pagination(list, ctx.url, page) },
     };
   };
+  // Changing the content model (types, spaces) takes the Management API key or the Project manager role.
+  const manageModel = (ctx: Ctx) => {
+    if (!mayManageWorkflows(ctx.principal)) throw forbidden("The API key's role may not change the content model.");
+  };
   const typeOf = async (ctx: Ctx) => {
     const t = await repo.findType(read(ctx), ref(ctx, 'type'));
     if (!t) throw notFound(CODE.typeNotFound, 'The requested content type was not found.');
@@ -333,16 +338,27 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
     const t = await inTx(ctx, (tx) => model.addContentType(tx, ctx.ids, ctx.clock.now(), ctx.body as never));
     return { status: 201, body: model.typeToApi(t) };
   });
-  const getType = async (ctx: Ctx) => {
-    const t = await repo.findType(
-      read(ctx),
-      ctx.params.type_id !== undefined ? { id: ctx.params.type_id } : { codename: ctx.params.type_codename },
-    );
-    if (!t) throw notFound(CODE.typeNotFound, 'The requested content type was not found.');
-    return { body: model.typeToApi(t) };
-  };
-  op('getContentType', getType);
-  op('getContentTypeByCodename', getType);
+  for (const form of ['', 'ByCodename', 'ByExternalId']) {
+    op(`getContentType${form}`, async (ctx) => ({ body: model.typeToApi(await typeOf(ctx)) }));
+    op(`modifyContentType${form}`, async (ctx) => {
+      manageModel(ctx);
+      const t = await inTx(ctx, async (tx) => {
+        const found = await repo.findType(tx, ref(ctx, 'type'), true);
+        if (!found) throw notFound(CODE.typeNotFound, 'The requested content type was not found.');
+        return (await types.modifyContentType(tx, ctx.ids, ctx.clock.now(), found, ctx.body as never)).type;
+      });
+      return { body: model.typeToApi(t) };
+    });
+    op(`deleteContentType${form}`, async (ctx) => {
+      manageModel(ctx);
+      await inTx(ctx, async (tx) => {
+        const found = await repo.findType(tx, ref(ctx, 'type'), true);
+        if (!found) throw notFound(CODE.typeNotFound, 'The requested content type was not found.');
+        await types.deleteContentType(tx, found);
+      });
+      return { status: 204 };
+    });
+  }
 
   op('listCollections', async (ctx) => ({ body: await model.collectionsListing(read(ctx)) }));
   op('modifyCollections', async (ctx) => ({
@@ -353,11 +369,9 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
   }));
 
   op('listSpaces', async (ctx) => ({ body: (await repo.listSpaces(read(ctx))).map(spaces.spaceToApi) }));
-  const manageSpaces = (ctx: Ctx) => {
-    if (!mayManageWorkflows(ctx.principal)) throw forbidden("The API key's role may not manage spaces.");
-  };
+
   op('addSpace', async (ctx) => {
-    manageSpaces(ctx);
+    manageModel(ctx);
     const sp = await inTx(ctx, (tx) => spaces.addSpace(tx, ctx.ids, ctx.body as never));
     return { status: 201, body: spaces.spaceToApi(sp) };
   });
@@ -369,14 +383,14 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
   for (const form of ['', 'ByCodename']) {
     op(`getSpace${form}`, async (ctx) => ({ body: spaces.spaceToApi(await loadSpace(read(ctx), ctx)) }));
     op(`modifySpace${form}`, async (ctx) => {
-      manageSpaces(ctx);
+      manageModel(ctx);
       const sp = await inTx(ctx, async (tx) =>
         spaces.modifySpace(tx, await loadSpace(tx, ctx, true), ctx.body as never),
       );
       return { body: spaces.spaceToApi(sp) };
     });
     op(`deleteSpace${form}`, async (ctx) => {
-      manageSpaces(ctx);
+      manageModel(ctx);
       await inTx(ctx, async (tx) => repo.deleteSpace(tx, (await loadSpace(tx, ctx, true)).id));
       return { status: 204 };
     });
