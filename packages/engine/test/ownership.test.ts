@@ -55,7 +55,13 @@ describe.each(testStores())('ownership across the four APIs on $name', (factory)
     clock = new TestClock('2025-03-01T10:00:00.000Z');
     app = createApp({ store: store.db, clock, ids: defaultIds(clock), jobs: { start: false }, docs: false });
     await app.ready;
-    // IGA: a request of a built-in type waits at its approval phase.
+    // IGA: a request of a built-in type waits at its approval phase (its user and application are in IDM, as the
+    // built-in's validation wants).
+    for (const [path, body] of [
+      ['managed/user/u-1', { userName: 'u-1', givenName: 'U', sn: 'One', mail: 'u-1@example.com' }],
+      ['managed/application/app-1', { name: 'App 1' }],
+    ] as const)
+      expect((await call('PUT', `/openidm/${path}`, IDM, body)).status).toBe(201);
     const r = await call('POST', '/iga/governance/requests?_action=create', IGA, {
       users: ['u-1'],
       catalogs: [{ type: 'application', id: 'app-1' }],
@@ -115,9 +121,13 @@ describe.each(testStores())('ownership across the four APIs on $name', (factory)
 
   it("IDM can neither read nor change IGA's and FLOW's processes: each is a 404 in CREST's shape", async () => {
     const runtime = app.runtime();
-    const foreignDefs = (await app.db().query<{ id: string; owner_api: string }>(
-      "SELECT id, owner_api FROM wf_definition WHERE owner_api <> 'idm' ORDER BY owner_api",
-    )).rows;
+    const foreignDefs = (
+      await app
+        .db()
+        .query<{ id: string; owner_api: string }>(
+          "SELECT id, owner_api FROM wf_definition WHERE owner_api <> 'idm' ORDER BY owner_api",
+        )
+    ).rows;
     expect(foreignDefs.map((d) => d.owner_api)).toEqual(['flow', 'iga']);
     for (const d of foreignDefs) {
       const read = await idm('GET', `/processdefinition/${encodeURIComponent(d.id)}`);
@@ -163,9 +173,8 @@ describe.each(testStores())('ownership across the four APIs on $name', (factory)
 
   it("the runtime refuses another owner's ids to a scoped view, as not found", async () => {
     const db = app.db();
-    const [idmTask] = (
-      await db.query<{ id: string }>('SELECT id FROM wf_task WHERE instance_id = $1', [idmInstanceId])
-    ).rows;
+    const [idmTask] = (await db.query<{ id: string }>('SELECT id FROM wf_task WHERE instance_id = $1', [idmInstanceId]))
+      .rows;
     for (const api of ['iga', 'flow']) {
       const rt = app.runtime().scoped({ api });
       const notFound = expect.objectContaining({ kind: 'not-found' });

@@ -60,7 +60,13 @@ async function oldProcess(db: Db, o: { n: number; key: string; category: string 
   await db.query(
     `INSERT INTO jobs (id, type, payload, key, scope_id, due_at, created_at)
      VALUES ($1, 'wf.timer', $2::jsonb, $3, $4, $5, $5)`,
-    [`job-${o.n}`, JSON.stringify({ executionId: `exec-${o.n}`, instanceId: inst, rootId: inst }), `k-${o.n}`, inst, T0],
+    [
+      `job-${o.n}`,
+      JSON.stringify({ executionId: `exec-${o.n}`, instanceId: inst, rootId: inst }),
+      `k-${o.n}`,
+      inst,
+      T0,
+    ],
   );
   return { def, inst, task: task.id, job: `job-${o.n}` };
 }

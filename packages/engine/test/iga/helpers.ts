@@ -153,3 +153,71 @@ export function definition(id: string, overrides: Record<string, unknown> = {}):
     ...overrides,
   };
 }
+
+/**
+ * IDM managed objects the requests name: users (with an optional manager), applications, roles and entitlements
+ * (each with optional owners). The built-in workflows validate against them and provision onto them.
+ */
+export async function seedIdentities(
+  h: IgaHarness,
+  seed: {
+    users?: (string | { id: string; manager?: string })[];
+    applications?: (string | { id: string; owners?: string[] })[];
+    roles?: (string | { id: string; owners?: string[] })[];
+    entitlements?: (string | { id: string; application: string; owners?: string[] })[];
+  },
+): Promise<void> {
+  const { ManagedObjects } = await import('../../src/apis/idm/managed/objects.js');
+  const { managedSchema } = await import('../../src/apis/idm/managed/schema.js');
+  const managed = new ManagedObjects(managedSchema(), h.app.ids, h.app.clock);
+  const db = h.app.db();
+  const owners = (ids?: string[]) => (ids ? { owners: ids.map((id) => ({ _ref: `managed/user/${id}` })) } : {});
+  for (const u of seed.users ?? []) {
+    const { id, manager } = typeof u === 'string' ? { id: u, manager: undefined } : u;
+    await managed.create(
+      db,
+      'user',
+      {
+        userName: id,
+        givenName: id,
+        sn: 'Test',
+        mail: `${id}@example.com`,
+        ...(manager ? { manager: { _ref: `managed/user/${manager}` } } : {}),
+      },
+      id,
+    );
+  }
+  for (const a of seed.applications ?? []) {
+    const { id, owners: o } = typeof a === 'string' ? { id: a, owners: undefined } : a;
+    await managed.create(db, 'application', { name: `Application ${id}`, ...owners(o) }, id);
+  }
+  for (const r of seed.roles ?? []) {
+    const { id, owners: o } = typeof r === 'string' ? { id: r, owners: undefined } : r;
+    await managed.create(db, 'role', { name: `Role ${id}`, ...owners(o) }, id);
+  }
+  for (const e of seed.entitlements ?? []) {
+    await managed.create(
+      db,
+      'entitlement',
+      {
+        name: `Entitlement ${e.id}`,
+        application: { _ref: `managed/application/${e.application}` },
+        ...owners(e.owners),
+      },
+      e.id,
+    );
+  }
+}
+
+/** The ids of a managed user's `applications`, `roles` or `entitlements`. */
+export async function grantsOf(
+  h: IgaHarness,
+  userId: string,
+  kind: 'applications' | 'roles' | 'entitlements',
+): Promise<string[]> {
+  const { ManagedObjects } = await import('../../src/apis/idm/managed/objects.js');
+  const { managedSchema } = await import('../../src/apis/idm/managed/schema.js');
+  const managed = new ManagedObjects(managedSchema(), h.app.ids, h.app.clock);
+  const user = await managed.read(h.app.db(), 'user', userId, { all: false, fields: [[kind]] });
+  return ((user?.[kind] as { _refResourceId: string }[] | undefined) ?? []).map((r) => r._refResourceId);
+}

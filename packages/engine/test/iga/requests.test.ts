@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testStores } from '../../src/store/test-stores.js';
-import { definition, type IgaHarness, igaHarness } from './helpers.js';
+import { definition, grantsOf, type IgaHarness, igaHarness, seedIdentities } from './helpers.js';
 
 const REQ = '/iga/governance/requests';
 const GOV = '/iga/governance/workflow';
@@ -93,6 +93,15 @@ describe.each(testStores())('IGA access requests on $name', (factory) => {
   let h: IgaHarness;
   beforeAll(async () => {
     h = await igaHarness(factory);
+    // The built-in workflows validate the user and the catalog item against IDM, and provision onto them.
+    await seedIdentities(h, {
+      users: ['u-approve', 'u-cancel', 'u-dup', 'u-modify', 'u-reject', 'u-two', 'u-wait', 'u-wait2', 'u-wrong'].concat(
+        ['u-m1', 'u-m2', 'u-later', 'u-exp', 'u-rm'],
+      ),
+      applications: ['app-1', 'app-2', 'app-3', 'app-4', 'app-5', 'app-m', 'app-rm'],
+      roles: ['role-l', 'role-w'],
+      entitlements: ['ent-1', 'ent-m', 'ent-x'].map((id) => ({ id, application: 'app-1' })),
+    });
   });
   afterAll(async () => {
     await h?.close();
@@ -141,6 +150,8 @@ describe.each(testStores())('IGA access requests on $name', (factory) => {
       expect.objectContaining({ action: 'approve', comment: 'ok by me', phase: BUILT_IN_APPROVAL }),
     ]);
     expect((await h.call('GET', `${REQ}/${req.id}`)).body).toEqual(a.body);
+    // Provisioned for real: the application is on the user's managed object.
+    expect(await grantsOf(h, 'u-approve', 'applications')).toContain('app-1');
     // No longer in progress: 409.
     const again = await h.call('POST', `${REQ}/${req.id}?_action=approve`, { body: {} });
     expect(again.status).toBe(409);
@@ -324,9 +335,8 @@ describe.each(testStores())('IGA access requests on $name', (factory) => {
         targetFilter: { operator: 'EQUALS', operand: { targetName: 'decision.status', targetValue: 'in-progress' } },
       },
     });
-    // The built-in entitlement workflow's validation reads `application.id` (as the recorded built-in does): the
-    // entitlement request ends rejected at once, so only the application one is in progress.
-    expect(mine.body.result.map((x: any) => x.requestType)).toEqual(['applicationGrant']);
+    // Both wait for approval: each built-in validates its own catalog type (migration 092).
+    expect(mine.body.result.map((x: any) => x.requestType).sort()).toEqual(['applicationGrant', 'entitlementGrant']);
     const all = await h.call('POST', '/iga/governance/user/u-m2/requests?_action=search', { body: {} });
     expect(all.body.totalCount).toBe(2);
   });

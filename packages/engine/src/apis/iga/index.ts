@@ -4,6 +4,7 @@
  * with their actions, which run on the shared runtime (requests.ts).
  */
 
+import { registerIgaScriptHost } from './openidm/host.js';
 import { decodeBase64Url, encodeBase64Url } from '../../base64url.js';
 import { compileIgaDefinition } from '../../dialects/iga/compile.js';
 import type { IgaDefinition } from '../../dialects/iga/types.js';
@@ -136,7 +137,8 @@ export const apiModule = defineApiModule({
   errors: igaErrors,
   // Requests run on the shared runtime: its timers (wait steps) are jobs.
   authenticate: authenticateIga,
-  routes(router) {
+  routes(router, ctx) {
+    registerIgaScriptHost(ctx, 'iga');
     const now = (c: RequestContext) => c.clock.now().toISOString();
 
     const list = async (c: RequestContext) => {

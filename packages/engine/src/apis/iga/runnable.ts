@@ -4,9 +4,11 @@
  * - the runtime evaluates flow conditions as JUEL, while IGA conditions are JavaScript: before every conditional
  *   gateway a script task `<gateway>__eval` evaluates each outgoing flow's JavaScript condition in the sandbox (with
  *   the process variables in scope) into the variable `__cond`, and the flow's condition becomes `${__cond.<flow>}`;
- * - scripts get a prelude: `logger`, an `openidm` that answers the calls the built-in workflows make
- *   (`iga/governance/requests/<id>` GET → the request, `_action=update` → the `requestDecision` variable; other calls
- *   are recorded in `openidmCalls`) and `execution.getVariables().get(name)` as in the Java map scripts expect;
+ * - scripts get a prelude: `logger`, an `openidm` that answers the request's own `iga/governance/requests/<id>`
+ *   calls (GET → the request, `_action=update` → the `requestDecision` variable) and passes every other call to the
+ *   host's `openidm` (openidm/host.ts: managed objects, grants), or, where no host is registered (a runtime without
+ *   the IGA module), records it in `openidmCalls`; and `execution.getVariables().get(name)` as in the Java map
+ *   scripts expect;
  * - before every human step a script task `<step>__prepare` resolves the step's actors (static ids and expressions)
  *   into `__actors_<step>` (the request reads the phase's actors from it);
  * - a wait step's resume date (JavaScript) is worked out by `<step>__prepare` into `__resume_<step>`, the timer's date;
@@ -28,7 +30,7 @@ export const PRELUDE = `var logger = { info: function () {}, warn: function () {
     return v;
   };
 })();
-var openidm = (function () {
+var openidm = (function (host) {
   function record(call) {
     var calls = execution.getVariable('openidmCalls') || [];
     calls.push(call);
@@ -46,19 +48,37 @@ var openidm = (function () {
         }
         if (String(method).toUpperCase() === 'GET') return execution.getVariable('request');
       }
+      if (host) return host.action(path, method, body, params);
       record({ path: String(path), method: String(method), body: body || null, params: params || null });
       return {};
     },
-    read: function (path) {
+    read: function (path, params, fields) {
+      if (host) return host.read(path, params, fields);
       var parts = String(path).split('/');
       return { _id: parts[parts.length - 1] };
     },
-    create: function (path, id, body) { record({ path: String(path), method: 'create', body: body || null }); return body || {}; },
-    patch: function (path) { record({ path: String(path), method: 'patch' }); return {}; },
-    update: function (path) { record({ path: String(path), method: 'update' }); return {}; },
-    query: function () { return { result: [] }; }
+    create: function (path, id, body, params, fields) {
+      if (host) return host.create(path, id, body, params, fields);
+      record({ path: String(path), method: 'create', body: body || null }); return body || {};
+    },
+    patch: function (path, rev, body, params, fields) {
+      if (host) return host.patch(path, rev, body, params, fields);
+      record({ path: String(path), method: 'patch' }); return {};
+    },
+    update: function (path, rev, body, params, fields) {
+      if (host) return host.update(path, rev, body, params, fields);
+      record({ path: String(path), method: 'update' }); return {};
+    },
+    query: function (path, params, fields) {
+      if (host) return host.query(path, params, fields);
+      return { result: [] };
+    },
+    delete: function (path, rev, params, fields) {
+      if (host) return host.delete(path, rev, params, fields);
+      record({ path: String(path), method: 'delete' }); return null;
+    }
   };
-})();
+})(typeof openidm === 'object' && openidm !== null && typeof openidm.read === 'function' ? openidm : null);
 `;
 
 const HUMAN = new Set(['approvalTask', 'fulfillmentTask', 'violationTask']);
