@@ -309,6 +309,8 @@ export interface paths {
          * Create or validate access requests
          * @description - `_action=create`: creates one request per user × catalog item, each of the request type `<catalog type>Grant` (`add`) or `<catalog type>Remove` (`remove`), and starts the published workflow bound to that type (recorded in `workflow.id`). wfkit: 201 with the created requests (the real response body is undocumented); all pairs are created or none. A request type without a published workflow is refused (409).
          *     - `_action=validate`: answers 200 with the reasons each pair would be refused (unknown user or catalog item, access already held or not held, a pending request for the same access), creating nothing.
+         *
+         *     wfkit, the built-in workflows (inferred from the exported built-ins; Ping documents their names, not their steps): each validates the user and the catalog item against IDM's managed objects (`managed/alpha_<type>/<id>`; a missing one rejects the request at once, with the reason as its comment), waits for approval, then provisions through `iga/governance/user/<id>/<applications|roles|entitlements>` (`add` or `remove`) onto the user's managed object. Approvers: `BasicApplicationGrant` the application's first owner (as exported); `BasicApplicationRemove`, `BasicRoleGrant`/`Remove` and `BasicEntitlementGrant`/`Remove` the item's first owner or the user's manager. The request carries what the actor expressions read: `user` (profile from IDM), `manager`, `<type>Owner`.
          */
         post: operations["requestsAction"];
         delete?: never;
