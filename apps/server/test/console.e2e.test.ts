@@ -188,7 +188,7 @@ describe.skipIf(!haveChromium)('the console in a real browser', () => {
 
   // The demo's manager (demo-manager, mgarcia) signs in to IGA with her own token, not the admin's.
   const ACTOR = 'managed/user/demo-manager';
-  let seeded: { id: string };
+  let seeded: Awaited<ReturnType<typeof seedIgaRequest>>;
 
   it('signs in with the prefilled dev credentials, as the IGA actor with her own token', async () => {
     seeded = await seedIgaRequest(ACTOR);

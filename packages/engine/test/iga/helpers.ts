@@ -164,7 +164,7 @@ export async function seedIdentities(
     users?: (string | { id: string; manager?: string })[];
     applications?: (string | { id: string; owners?: string[] })[];
     roles?: (string | { id: string; owners?: string[] })[];
-    entitlements?: (string | { id: string; application: string; owners?: string[] })[];
+    entitlements?: { id: string; application: string; owners?: string[] }[];
   },
 ): Promise<void> {
   const { ManagedObjects } = await import('../../src/apis/idm/managed/objects.js');

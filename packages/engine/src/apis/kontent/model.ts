@@ -100,7 +100,7 @@ export async function collectionsListing(q: Scope) {
 
 // --- commands -------------------------------------------------------------------------------------------------------
 
-interface TypeInput {
+export interface TypeInput {
   name: string;
   codename?: string;
   external_id?: string;
@@ -112,6 +112,20 @@ interface TypeInput {
     guidelines?: string | null;
     external_id?: string;
   }[];
+}
+
+/** A new element of a content type (add, or a type modification's `addInto`), its codename already decided. */
+export function newElement(ids: IdGenerator, e: TypeInput['elements'][number], codename: string): repo.ElementRecord {
+  const el: repo.ElementRecord = {
+    id: ids.uuid(),
+    name: e.name,
+    codename,
+    type: e.type,
+    is_required: e.is_required ?? false,
+    guidelines: e.guidelines ?? null,
+  };
+  if (e.external_id !== undefined) el.external_id = e.external_id;
+  return el;
 }
 
 export async function addContentType(q: Scope, ids: IdGenerator, now: Date, input: TypeInput) {
@@ -144,16 +158,7 @@ export async function addContentType(q: Scope, ids: IdGenerator, now: Date, inpu
   for (const e of input.elements) {
     const codename = e.codename ?? (await uniqueCodename(codenameFrom(e.name), (c) => used.has(c)));
     used.add(codename);
-    const el: repo.ElementRecord = {
-      id: ids.uuid(),
-      name: e.name,
-      codename,
-      type: e.type,
-      is_required: e.is_required ?? false,
-      guidelines: e.guidelines ?? null,
-    };
-    if (e.external_id !== undefined) el.external_id = e.external_id;
-    elements.push(el);
+    elements.push(newElement(ids, e, codename));
   }
   const t: TypeRecord = {
     id: ids.uuid(),
@@ -279,8 +284,9 @@ export async function modifyLanguage(q: Scope, language: LanguageRecord, ops: La
         errors.push({ path, message: 'The default language cannot be deactivated.' });
       next.is_active = op.value;
     } else {
-      const f = await repo.findLanguage(q, op.value.id !== undefined ? { id: op.value.id.toLowerCase() } : op.value);
-      if (!f) errors.push({ path, message: `The language ${describeRef(op.value)} doesn't exist.` });
+      const target = op.value as Ref;
+      const f = await repo.findLanguage(q, target.id !== undefined ? { id: target.id.toLowerCase() } : target);
+      if (!f) errors.push({ path, message: `The language ${describeRef(target)} doesn't exist.` });
       else if (language.is_default) errors.push({ path, message: 'The default language has no fallback language.' });
       else if (await leadsBackTo(q, f, language.id))
         errors.push({ path, message: `Falling back to "${f.codename}" would make a cycle of fallback languages.` });

@@ -339,14 +339,24 @@ export async function deleteCollection(s: Scope, id: string): Promise<void> {
 }
 
 export async function collectionInUse(s: Scope, id: string): Promise<boolean> {
-  const items = await s.q.query(
-    'SELECT 1 FROM kontent_items WHERE environment_id = $1 AND collection_id = $2 LIMIT 1',
-    [s.env, id],
-  );
+  return usedByItemsOrScopes(s, 'collection_id', 'collections', id);
+}
+
+/** Whether an item points at the object (`column`) or a workflow scope lists it (`scopeKey`). */
+async function usedByItemsOrScopes(
+  s: Scope,
+  column: 'collection_id' | 'type_id',
+  scopeKey: 'collections' | 'content_types',
+  id: string,
+): Promise<boolean> {
+  const items = await s.q.query(`SELECT 1 FROM kontent_items WHERE environment_id = $1 AND ${column} = $2 LIMIT 1`, [
+    s.env,
+    id,
+  ]);
   if (items.rows.length > 0) return true;
   const scopes = await s.q.query(
     `SELECT 1 FROM kontent_workflows w, jsonb_array_elements(w.scopes) sc
-     WHERE w.environment_id = $1 AND sc->'collections' ? $2 LIMIT 1`,
+     WHERE w.environment_id = $1 AND sc->'${scopeKey}' ? $2 LIMIT 1`,
     [s.env, id],
   );
   return scopes.rows.length > 0;
@@ -460,17 +470,7 @@ export async function removeElementValues(s: Scope, typeId: string, elementIds: 
 
 /** Whether items of the type exist or a workflow scope names it. */
 export async function typeInUse(s: Scope, id: string): Promise<boolean> {
-  const items = await s.q.query('SELECT 1 FROM kontent_items WHERE environment_id = $1 AND type_id = $2 LIMIT 1', [
-    s.env,
-    id,
-  ]);
-  if (items.rows.length > 0) return true;
-  const scopes = await s.q.query(
-    `SELECT 1 FROM kontent_workflows w, jsonb_array_elements(w.scopes) sc
-     WHERE w.environment_id = $1 AND sc->'content_types' ? $2 LIMIT 1`,
-    [s.env, id],
-  );
-  return scopes.rows.length > 0;
+  return usedByItemsOrScopes(s, 'type_id', 'content_types', id);
 }
 
 export async function deleteType(s: Scope, id: string): Promise<void> {

@@ -11,6 +11,7 @@ import type { IdGenerator } from '../../runtime/ids.js';
 import { badState, CODE, invalid, type KontentValidationError } from './errors.js';
 import type { ElementRecord, Ref, Scope, TypeRecord } from './repository.js';
 import * as repo from './repository.js';
+import { newElement, type TypeInput } from './model.js';
 import { codenameFrom, uniqueCodename } from './workflows.js';
 
 type ElementInput = Pick<ElementRecord, 'name' | 'type'> & Partial<Omit<ElementRecord, 'id' | 'name' | 'type'>>;
@@ -97,16 +98,7 @@ export async function modifyContentType(
         fail(op.before ? 'before' : 'after', 'The element to place the new one by does not exist.');
         continue;
       }
-      const el: ElementRecord = {
-        id: ids.uuid(),
-        name: v.name,
-        codename,
-        type: v.type,
-        is_required: v.is_required ?? false,
-        guidelines: v.guidelines ?? null,
-      };
-      if (v.external_id !== undefined) el.external_id = v.external_id;
-      next.elements.splice(where, 0, el);
+      next.elements.splice(where, 0, newElement(ids, v as TypeInput['elements'][number], codename));
     } else if (parts[0] === 'elements' && parts.length >= 2) {
       const ref = parseRef(decodeURIComponent(parts[1]!));
       const idx = indexOf(next.elements, ref);
