@@ -261,7 +261,13 @@ export interface paths {
          */
         get: operations["listRequestTypes"];
         put?: never;
-        post?: never;
+        /**
+         * Create a custom request type
+         * @description Creates a custom request type (`custom: true`, `_rev` 0) with the common request schema of the built-in types and the `schemas.custom` blocks given. `id` is generated (a UUID) unless the body names one; an id already taken is a 409. `workflow.id`, when given, must name a published workflow definition (400), and can be set later with `PATCH …/requestTypes/{id}` as for the built-in types. Only the administrator may create request types (403 for user tokens).
+         *
+         *     wfkit: inferred from the request type object of the built-in types and the docs' "You can also create custom request types"; Ping documents no request body.
+         */
+        post: operations["createRequestType"];
         delete?: never;
         options?: never;
         head?: never;
@@ -974,6 +980,17 @@ export interface components {
                 } & {
                     [key: string]: unknown;
                 };
+            };
+        };
+        /** @description A new custom request type. */
+        RequestTypeInput: {
+            /** @description The new type's id; a UUID is generated when absent. */
+            id?: string;
+            displayName: string;
+            description?: string;
+            workflow?: components["schemas"]["RequestTypeWorkflow"];
+            schemas?: {
+                custom?: components["schemas"]["RequestSchemaBlock"][];
             };
         };
         /** @description An access request type and the published workflow its requests run. wfkit starts with the built-in types bound to the built-in workflows: applicationGrant → BasicApplicationGrant, applicationRemove → BasicApplicationRemove, entitlementGrant → BasicEntitlementGrant, entitlementRemove → BasicEntitlementRemove, roleGrant → BasicRoleGrant, roleRemove → BasicRoleRemove, createRole → BasicRoleCreate, deleteRole → BasicRoleDelete, modifyRole → BasicRoleModify, publishRole → BasicRolePublish, createEntitlement → CreateEntitlement, modifyEntitlement → ModifyEntitlement, createUser → CreateUser, modifyUser → ModifyUser, deleteUser → DeleteUser, extendEndDate → extendGrantEndDate. (`additionalProperties: true`: the real objects carry more form metadata.) */
@@ -2266,6 +2283,43 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createRequestType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestTypeInput"];
+            };
+        };
+        responses: {
+            /** @description The created request type. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestType"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description A request type with this id exists. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IgaError"];
+                };
+            };
             500: components["responses"]["InternalError"];
         };
     };

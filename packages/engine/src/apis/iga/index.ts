@@ -4,7 +4,6 @@
  * with their actions, which run on the shared runtime (requests.ts).
  */
 
-import { registerIgaScriptHost } from './openidm/host.js';
 import { decodeBase64Url, encodeBase64Url } from '../../base64url.js';
 import { compileIgaDefinition } from '../../dialects/iga/compile.js';
 import type { IgaDefinition } from '../../dialects/iga/types.js';
@@ -16,7 +15,9 @@ import {
 } from '../../dialects/iga/validate.js';
 import { igaSpec } from '../../generated/specs.js';
 import { ApiError, defineApiModule, type ErrorShape, type RequestContext } from '../../http/api-module.js';
+import type { IgaCaller } from './callers.js';
 import { authenticateIga } from './callers.js';
+import { registerIgaScriptHost } from './openidm/host.js';
 import { parseQueryFilter, pickFields, QueryError, sortBy } from './query.js';
 import * as repo from './repository.js';
 import { registerRequestRoutes } from './requests.js';
@@ -324,6 +325,33 @@ export const apiModule = defineApiModule({
       );
       const { slice } = page(c, found);
       return { body: { result: slice, resultCount: slice.length, totalCount: found.length } };
+    });
+    router.operation('createRequestType', async (c) => {
+      if ((c.principal as IgaCaller | undefined)?.admin === false)
+        throw igaError(403, 'Only an administrator may create request types');
+      const body = c.body as {
+        id?: string;
+        displayName: string;
+        description?: string;
+        workflow?: { id?: string };
+        schemas?: { custom?: unknown[] };
+      };
+      return c.db.transaction(async (tx) => {
+        const workflowId = body.workflow?.id;
+        if (workflowId && !(await repo.sharePublished(tx, workflowId)))
+          throw igaError(400, `Workflow ${workflowId} has no published definition`);
+        const t: repo.RequestTypeRecord = {
+          id: body.id ?? c.ids.uuid(),
+          displayName: body.displayName,
+          ...(body.description !== undefined ? { description: body.description } : {}),
+          workflow: workflowId ? { id: workflowId } : {},
+          _rev: 0,
+          custom: true,
+          schemas: body.schemas?.custom ? { custom: body.schemas.custom } : {},
+        };
+        if (!(await repo.insertRequestType(tx, t))) throw igaError(409, `Request type with id: ${t.id} already exists`);
+        return { status: 201, body: t };
+      });
     });
     router.operation('readRequestType', async (c) => {
       const t = await repo.readRequestType(c.db, c.params.requestTypeId!);

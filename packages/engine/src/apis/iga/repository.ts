@@ -165,6 +165,16 @@ export async function readRequestType(q: Queryable, id: string, lock = false): P
   return rows[0] ? toType(rows[0]) : undefined;
 }
 
+/** A new request type; false when the id is taken (nothing written). */
+export async function insertRequestType(q: Queryable, t: RequestTypeRecord): Promise<boolean> {
+  const { rows } = await q.query(
+    `INSERT INTO iga_request_types (id, display_name, description, workflow_id, rev, custom, schemas)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) ON CONFLICT (id) DO NOTHING RETURNING id`,
+    [t.id, t.displayName, t.description ?? null, t.workflow.id ?? null, t._rev, t.custom, JSON.stringify(t.schemas)],
+  );
+  return rows.length > 0;
+}
+
 export async function updateRequestType(
   q: Queryable,
   id: string,
