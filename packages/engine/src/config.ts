@@ -156,8 +156,11 @@ export function parseIgaUsers(value: string, adminToken: string): IgaUser[] {
     .filter(Boolean)) {
     const [token, userId, ...rest] = entry.split(':');
     if (!token || !userId || rest.length > 0)
-      throw new ConfigError(`WFKIT_IGA_USERS: "${entry.split(':')[0]}:…" is not token:userId (a token may not contain ':' or ',')`);
-    if (token === adminToken) throw new ConfigError('WFKIT_IGA_USERS: a user token may not be the admin token WFKIT_IGA_TOKEN');
+      throw new ConfigError(
+        `WFKIT_IGA_USERS: "${entry.split(':')[0]}:…" is not token:userId (a token may not contain ':' or ',')`,
+      );
+    if (token === adminToken)
+      throw new ConfigError('WFKIT_IGA_USERS: a user token may not be the admin token WFKIT_IGA_TOKEN');
     if (users.some((u) => u.token === token)) throw new ConfigError(`WFKIT_IGA_USERS: token ${token} is listed twice`);
     users.push({ token, userId });
   }
@@ -240,7 +243,9 @@ export function parseConfig(env: Record<string, string | undefined> = {}): Wfkit
     },
     iga: {
       token: get('WFKIT_IGA_TOKEN'),
-      ...(optional('WFKIT_IGA_USERS') ? { users: parseIgaUsers(optional('WFKIT_IGA_USERS')!, get('WFKIT_IGA_TOKEN')) } : {}),
+      ...(optional('WFKIT_IGA_USERS')
+        ? { users: parseIgaUsers(optional('WFKIT_IGA_USERS')!, get('WFKIT_IGA_TOKEN')) }
+        : {}),
     },
     flow: { apiKey: get('WFKIT_FLOW_API_KEY'), customerId },
   };

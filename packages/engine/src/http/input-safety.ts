@@ -78,11 +78,7 @@ export function unsafeValueIssues(
     } else if (typeof v === 'number') {
       if (!Number.isFinite(v)) issue(pointerOf(node), 'must be a finite number', 'maximum');
       else if (Number.isInteger(v) && !Number.isSafeInteger(v))
-        issue(
-          pointerOf(node),
-          `must be between ${-Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`,
-          'maximum',
-        );
+        issue(pointerOf(node), `must be between ${-Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`, 'maximum');
     } else if (v !== null && typeof v === 'object') {
       if (depth >= MAX_JSON_DEPTH) {
         issue(pointerOf(node), `is nested deeper than ${MAX_JSON_DEPTH} levels`, 'maxDepth');

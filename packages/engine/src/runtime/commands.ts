@@ -35,6 +35,9 @@ export type ScriptHostFactory = (run: {
   startUserId: string | null;
 }) => Record<string, HostFunction>;
 
+/** An API's own rows about a deployment, deleted with it (registerDeploymentCleanup). */
+export type DeploymentCleanup = (q: Queryable, deploymentId: string) => Promise<void>;
+
 export interface RuntimeOptions {
   db: Db;
   clock?: Clock;
@@ -97,6 +100,7 @@ export class Runtime {
   private readonly graphCache = new Map<string, { graph: ProcessGraph; key: string }>();
   private readonly behaviours = new Map<string, ServiceBehaviour>();
   private readonly scriptHosts = new Map<string, ScriptHostFactory>();
+  private readonly deploymentCleanups = new Map<string, DeploymentCleanup>();
   private readonly hooks: ExecutorHooks;
 
   constructor(opts: RuntimeOptions) {
@@ -141,6 +145,19 @@ export class Runtime {
   /** Gives the scripts of an API's processes host functions (IDM: `openidm.*`); one host per API. */
   registerScriptHost(api: string, host: ScriptHostFactory): void {
     this.scriptHosts.set(api, host);
+  }
+
+  /**
+   * What an API keeps beside its deployments (IDM: the model a deployment came from, its form resources) goes with
+   * them: `cleanup` runs in the deleting transaction, before the runtime deletes a deployment the API owns.
+   */
+  registerDeploymentCleanup(api: string, cleanup: DeploymentCleanup): void {
+    this.deploymentCleanups.set(api, cleanup);
+  }
+
+  private async removeDeployment(tx: Queryable, deploymentId: string, ownerApi: string): Promise<void> {
+    await this.deploymentCleanups.get(ownerApi)?.(tx, deploymentId);
+    await tx.query('DELETE FROM wf_deployment WHERE id = $1', [deploymentId]);
   }
 
   /** Registers (or replaces) a service behaviour a `serviceTask` with `service.behaviour` runs (runtime/behaviours.ts). */
@@ -293,7 +310,7 @@ export class Runtime {
         [d.deployment_id],
       );
       if (running.rowCount) throw conflict('Cannot delete process definition with the running instances.');
-      await tx.query('DELETE FROM wf_deployment WHERE id = $1', [d.deployment_id]);
+      await this.removeDeployment(tx, d.deployment_id, d.owner_api);
       this.graphCache.delete(id);
       return d;
     });
@@ -315,7 +332,7 @@ export class Runtime {
       const { rows: defs } = await tx.query<{ id: string }>('SELECT id FROM wf_definition WHERE deployment_id = $1', [
         deploymentId,
       ]);
-      await tx.query('DELETE FROM wf_deployment WHERE id = $1', [deploymentId]);
+      await this.removeDeployment(tx, deploymentId, rows[0].owner_api);
       for (const d of defs) this.graphCache.delete(d.id);
     });
   }

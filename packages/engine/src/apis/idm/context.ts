@@ -1,4 +1,5 @@
 /** What every route file of the IDM module receives: the engine context, the shared runtime, security. */
+
 import type { ApiContext, ApiRouter } from '../../http/api-module.js';
 import type { Runtime } from '../../runtime/commands.js';
 import { ManagedObjects } from './managed/objects.js';
@@ -7,6 +8,7 @@ import { managedProvider } from './openidm/managed-provider.js';
 import { repoProvider } from './openidm/repo-provider.js';
 import { OpenidmRouter, openidmHostFunctions } from './openidm/router.js';
 import { workflowProvider } from './openidm/workflow-provider.js';
+import { forgetDeployment } from './repository/models.js';
 import { IDM_SCOPE } from './scope.js';
 import { type IdmPrincipal, IdmSecurity, type ProcessAccessRule } from './security.js';
 
@@ -40,6 +42,8 @@ export function createIdmContext(ctx: ApiContext, options: IdmOptions = {}): Idm
   ctx.runtime.registerScriptHost(IDM_SCOPE.api, ({ q, startUserId }) =>
     openidmHostFunctions(openidm, q, startUserId ?? 'system'),
   );
+  // A deployment's model link and form resources go with it, whoever deletes it (deploy undo, definition delete).
+  ctx.runtime.registerDeploymentCleanup(IDM_SCOPE.api, (q, deploymentId) => forgetDeployment(q, deploymentId));
   return {
     ...ctx,
     runtime,

@@ -1,5 +1,5 @@
 -- FLOW workflow executions (apis/flow), isolated per (customer, child) pair like the definitions; '' is "no child".
--- Each execution runs as one runtime process instance (wf_instance, business key = the execution id); this row is the
+-- Each execution runs as one runtime process instance (business key = the execution id); this row is the
 -- FLOW view of it, kept up to date by the FLOW service behaviours inside the runtime's transactions.
 CREATE TABLE flow_executions (
   id text PRIMARY KEY,

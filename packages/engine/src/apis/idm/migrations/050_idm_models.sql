@@ -1,5 +1,6 @@
--- IDM workflow models (/openidm/workflow/model) and what IDM adds to the runtime's deployments (migration 040):
--- which model a deployment came from, and its extra resources (resourceMap: forms for formGenerationTemplate).
+-- IDM workflow models (/openidm/workflow/model) and what IDM adds to the runtime's deployments: which model a
+-- deployment came from, and its extra resources (resourceMap: forms for formGenerationTemplate). The runtime deletes
+-- these rows with their deployment (Runtime.registerDeploymentCleanup); no foreign key reaches into its tables.
 CREATE TABLE idm_model (
   id text PRIMARY KEY,
   rev integer NOT NULL DEFAULT 1,
@@ -15,7 +16,7 @@ CREATE TABLE idm_model (
 );
 
 CREATE TABLE idm_model_deployment (
-  deployment_id text PRIMARY KEY REFERENCES wf_deployment (id) ON DELETE CASCADE,
+  deployment_id text PRIMARY KEY,
   model_id text NOT NULL REFERENCES idm_model (id) ON DELETE CASCADE,
   content_hash text NOT NULL,
   deployment_time timestamptz NOT NULL
@@ -23,7 +24,7 @@ CREATE TABLE idm_model_deployment (
 CREATE INDEX idm_model_deployment_model_idx ON idm_model_deployment (model_id, deployment_time);
 
 CREATE TABLE idm_deployment_resource (
-  deployment_id text NOT NULL REFERENCES wf_deployment (id) ON DELETE CASCADE,
+  deployment_id text NOT NULL,
   name text NOT NULL,
   content text NOT NULL,
   PRIMARY KEY (deployment_id, name)

@@ -106,6 +106,12 @@ export async function recordDeployment(
     ]);
 }
 
+/** Drops a deployment's model link and resources (the runtime calls this as it deletes the deployment). */
+export async function forgetDeployment(q: Queryable, deploymentId: string): Promise<void> {
+  await q.query('DELETE FROM idm_deployment_resource WHERE deployment_id = $1', [deploymentId]);
+  await q.query('DELETE FROM idm_model_deployment WHERE deployment_id = $1', [deploymentId]);
+}
+
 export async function definitionIdsOf(q: Queryable, deploymentId: string): Promise<string[]> {
   const { rows } = await q.query<{ id: string }>(
     `SELECT id FROM ${rel.definitions} d WHERE deployment_id = $1 ORDER BY key, id`,
