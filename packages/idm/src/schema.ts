@@ -614,7 +614,10 @@ export interface paths {
         /**
          * Send a message, a signal or a trigger
          * @description `_action=message`: invokes a message event on an execution waiting for it. When `processVariables` is
-         *     non-null the message is sent synchronously; otherwise, asynchronously (a job is queued).
+         *     non-null the message is sent synchronously; otherwise, asynchronously (a job is queued). Without
+         *     `executionId` the message starts a process instance at a message start event of the latest definition that
+         *     has one for `messageName` (Flowable's `startProcessInstanceByMessage`); synchronously, the answer names the
+         *     instance (`processInstanceId`). No such definition is a 404.
          *
          *     `_action=signal`: invokes a signal event on every execution waiting for it (or only `executionId`). When
          *     `processVariables` is non-null the signal is sent synchronously; otherwise, asynchronously.
@@ -1613,11 +1616,14 @@ export interface components {
          *     waiting for it (intermediate catch or boundary message event). When `processVariables` is non-null the
          *     message is processed synchronously (the variables are set, then the process continues before the answer);
          *     otherwise it is queued as an asynchronous job. wfkit: field names follow Flowable's
-         *     `messageEventReceived(messageName, executionId, processVariables)`.
+         *     `messageEventReceived(messageName, executionId, processVariables)`. Without `executionId` the message starts
+         *     a process instance at a message start event (`startProcessInstanceByMessage(messageName, businessKey,
+         *     processVariables)`); `businessKey` applies only then.
          */
         ExecutionMessageRequest: {
             messageName: string;
-            executionId: string;
+            executionId?: string;
+            businessKey?: string;
             processVariables?: components["schemas"]["NullableVariables"];
         };
         /**
@@ -1645,11 +1651,13 @@ export interface components {
          * Execution action performed
          * @description wfkit: answer of `message`, `signal` and `trigger` (no public source documents it), in the style of the task
          *     actions. `synchronous` tells whether the process has already moved on (true) or a job was queued (false).
+         *     `processInstanceId`: the instance a message started (a synchronous `message` without `executionId`).
          */
         ExecutionActionResult: {
             /** @enum {string} */
             "Execution action performed": "message" | "signal" | "trigger";
             synchronous: boolean;
+            processInstanceId?: string;
         };
         /**
          * Job

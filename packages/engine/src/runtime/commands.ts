@@ -12,6 +12,7 @@ import type { Db, Queryable } from '../store/db.js';
 import type { ServiceBehaviour } from './behaviours.js';
 import { type Clock, systemClock } from './clock.js';
 import { badRequest, conflict, notFound, RuntimeError } from './errors.js';
+import { eventStartDefinitions } from './event-starts.js';
 import { Executor, type ExecutorHooks } from './executor.js';
 import {
   EXTERNAL_JOB,
@@ -27,6 +28,7 @@ import { type JobHandler, JobQueue } from './jobs.js';
 import { inScope, type Owner, type OwnerScope, ownerOf, scopeSql } from './owner.js';
 import type { HostFunction, ScriptLimits } from './script-sandbox.js';
 import { type HistoryLevel, type InstanceState, Session, type TaskRow } from './session.js';
+import { deliverSignal } from './signals.js';
 
 /** The host functions of one script run: `q` is the command's transaction, so their writes commit or roll back with it. */
 export type ScriptHostFactory = (run: {
@@ -485,6 +487,36 @@ export class Runtime {
     }));
   }
 
+  /**
+   * Starts the latest definition of this view with a message start event for `messageName`, at that event
+   * (Flowable's startProcessInstanceByMessage). Not found when no definition has one.
+   */
+  async startInstanceByMessage(
+    messageName: string,
+    opts: { businessKey?: string | null; variables?: Record<string, unknown>; startUserId?: string | null } = {},
+  ): Promise<StartResult> {
+    return this.command(async (s, x) => {
+      const [def] = await eventStartDefinitions(s.tx, 'message', messageName, this.scope);
+      if (!def)
+        throw notFound(
+          `Cannot start process instance by message: no subscription to message with name '${messageName}' found.`,
+        );
+      const inst = x.startInstance(def, {
+        businessKey: opts.businessKey ?? null,
+        startUserId: opts.startUserId ?? null,
+        variables: opts.variables,
+        startNodeId: def.starts[0]!.nodeId,
+      });
+      await x.run();
+      return { id: inst.id, definitionId: inst.definitionId, businessKey: inst.businessKey, ended: inst.ended };
+    });
+  }
+
+  /** Whether a latest definition of this view has a message start event for `messageName`. */
+  async hasMessageStart(messageName: string): Promise<boolean> {
+    return (await eventStartDefinitions(this.boundTx ?? this.db, 'message', messageName, this.scope)).length > 0;
+  }
+
   /** Claims (userId) or unclaims (null) a task. A task claimed by someone else cannot be claimed. */
   async claimTask(taskId: string, userId: string | null): Promise<void> {
     await this.command(async (s) => {
@@ -615,6 +647,8 @@ export class Runtime {
     variables: Record<string, unknown> = {},
     executionId?: string,
   ): Promise<number> {
+    // A broadcast is one command, as Flowable's signalEventReceived: receivers and signal start events together.
+    if (!executionId) return this.command((_s, x) => deliverSignal(x, signalName, { scope: this.scope }, variables));
     const params: unknown[] = executionId ? [signalName, executionId] : [signalName];
     const { rows } = await (this.boundTx ?? this.db).query<{ id: string }>(
       `SELECT id FROM wf_execution e WHERE event_type = 'signal' AND event_name = $1 ${executionId ? 'AND id = $2' : ''}
@@ -833,6 +867,7 @@ export const runtimeJobHandlers: Record<string, JobHandler<any>> = {
   [MESSAGE_JOB]: async (job, ctx) => {
     const scope = jobScope(job);
     const rt = scope ? ctx.runtime.in(ctx.tx).scoped(scope) : ctx.runtime.in(ctx.tx);
+    if (job.payload.start) return void (await rt.startInstanceByMessage(job.payload.messageName, job.payload.start));
     await rt.messageReceived(job.payload.messageName, job.payload.executionId, job.payload.variables ?? {});
   },
   [SIGNAL_JOB]: async (job, ctx) => {

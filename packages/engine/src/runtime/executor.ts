@@ -6,7 +6,9 @@
 
 import type { Queryable } from '../store/db.js';
 import type { ServiceBehaviour, ServiceBehaviourContext } from './behaviours.js';
+import { throwBpmnError } from './bpmn-errors.js';
 import { RuntimeError } from './errors.js';
+import { cancelEventGroup, leaveEventGateway } from './event-gateway.js';
 import { type ExpressionContext, evaluate, evaluateCondition, HostObject } from './expressions/index.js';
 import {
   type ExternalCall,
@@ -19,6 +21,7 @@ import { sandboxSource } from './languages/scripts.js';
 import type { Owner } from './owner.js';
 import { type HostFunction, runScript, ScriptError, type ScriptLimits } from './script-sandbox.js';
 import type { Exec, InstanceState, Session, TaskRow } from './session.js';
+import { throwSignal } from './signals.js';
 
 export interface ExecutorHooks {
   /** Finds the latest definition of a key among the owner's (call activities: a process calls only its own API's). */
@@ -162,6 +165,8 @@ export class Executor {
       variables?: Record<string, unknown>;
       superExec?: Exec;
       superInst?: InstanceState;
+      /** The start event to begin at (a message or signal start); default the graph's. */
+      startNodeId?: string;
     },
   ): InstanceState {
     const id = this.s.ids.ulid();
@@ -196,7 +201,8 @@ export class Executor {
     });
     this.s.addInstance(inst);
     for (const [k, v] of Object.entries(opts.variables ?? {})) this.s.setVar(inst, id, k, v);
-    const start = def.graph.nodes[def.graph.startNodeId]!;
+    const start = def.graph.nodes[opts.startNodeId ?? def.graph.startNodeId]!;
+    if (start.id !== def.graph.startNodeId) inst.startActivityId = start.id;
     if (start.startForm?.initiator && opts.startUserId !== undefined)
       this.s.setVar(inst, id, start.startForm.initiator, opts.startUserId);
     const token = this.s.newExec(inst, id, start.id, 'token');
@@ -210,6 +216,8 @@ export class Executor {
   }
 
   async enter(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {
+    // A token cancelled earlier in this command (terminate, a caught error, an event gateway) goes nowhere.
+    if (inst.ended || !inst.execs.has(e.id)) return;
     e.activityId = n.id;
     this.s.touch(e);
     if (n.multiInstance && !e.state.miInner) return this.startMultiInstance(inst, e, n);
@@ -227,9 +235,8 @@ export class Executor {
     this.s.startActivity(inst, e, n.id, n.name ?? null, this.histType(n));
     switch (n.type) {
       case 'intermediateThrowEvent':
-        // a thrown signal reaches every execution waiting for it, through a job after this transaction commits
-        if (n.event?.kind === 'signal' && n.event.name)
-          this.s.signalsToThrow.push({ name: n.event.name, owner: inst.owner });
+        // a thrown signal reaches the executions waiting for it inside this command, as Flowable delivers it
+        if (n.event?.kind === 'signal') await throwSignal(this, inst, e, n);
         return this.leave(inst, e, n);
       case 'startEvent':
       case 'task':
@@ -237,6 +244,8 @@ export class Executor {
       case 'endEvent':
         this.s.endActivity(e);
         if (n.event?.kind === 'terminate') return this.terminate(inst, e, n);
+        if (n.event?.kind === 'error') return throwBpmnError(this, inst, e, n.event.errorCode, n);
+        if (n.event?.kind === 'signal') await throwSignal(this, inst, e, n);
         return this.endToken(inst, e, n);
       case 'userTask':
         await this.createTask(inst, e, n);
@@ -267,6 +276,8 @@ export class Executor {
         return this.parallelGateway(inst, e, n);
       case 'inclusiveGateway':
         return this.inclusiveGateway(inst, e, n);
+      case 'eventBasedGateway':
+        return leaveEventGateway(this, inst, e, n);
       case 'subProcess': {
         e.kind = 'scope';
         const start = inst.graph.nodes[n.startNodeId!]!;
@@ -459,7 +470,7 @@ export class Executor {
     return d;
   }
 
-  private waitForEvent(inst: InstanceState, e: Exec, n: GraphNode): void {
+  waitForEvent(inst: InstanceState, e: Exec, n: GraphNode): void {
     const ev = n.event!;
     e.state.wait = ev.kind;
     e.eventType = ev.kind;
@@ -467,8 +478,15 @@ export class Executor {
       e.eventName = null;
       e.dueAt = this.timerDue(inst, e, n);
       this.s.timersToSchedule.push(e);
-    } else e.eventName = ev.name ?? null;
+    } else e.eventName = this.eventNameOf(inst, e, n);
     this.s.touch(e);
+  }
+
+  /** A message or signal name; `signalExpression` / `messageExpression` are evaluated where the event is reached. */
+  eventNameOf(inst: InstanceState, e: Exec, n: GraphNode): string | null {
+    const ev = n.event!;
+    if (!ev.nameExpression || !ev.name) return ev.name ?? null;
+    return String(this.evalIn(inst, e, ev.name, `the ${ev.kind} name of '${n.id}'`) ?? '');
   }
 
   private timerDue(inst: InstanceState, e: Exec, n: GraphNode): Date {
@@ -490,8 +508,12 @@ export class Executor {
 
   /** Creates waiting executions for the boundary events of an activity (children of its token). */
   private attachBoundaries(inst: InstanceState, e: Exec, n: GraphNode): void {
+    // The boundary events of a multi-instance activity wait on its body only, not on each inner instance.
+    if (e.state.miInner) return;
     for (const bid of n.boundaryEvents ?? []) {
       const b = inst.graph.nodes[bid]!;
+      // An error boundary event waits for nothing: a thrown error looks for it (bpmn-errors.ts).
+      if (b.event?.kind === 'error') continue;
       const be = this.s.newExec(inst, e.id, bid, 'boundary');
       this.waitForEvent(inst, be, b);
     }
@@ -827,6 +849,7 @@ export class Executor {
       return;
     }
     if (e.kind === 'boundary') return this.fireBoundary(inst, e, n);
+    if (e.state.eventGroup) cancelEventGroup(this, inst, e);
     e.eventType = null;
     e.eventName = null;
     e.dueAt = null;
@@ -834,23 +857,28 @@ export class Executor {
     this.plan(() => this.leave(inst, e, n));
   }
 
+  /** An interrupting boundary event `b` fired on `host`: everything below it is cancelled, the token follows `b`. */
+  async interrupt(inst: InstanceState, host: Exec, b: GraphNode): Promise<void> {
+    await this.cancelBelow(inst, host, `Cancelled by boundary event '${b.id}'`);
+    this.s.endActivity(host, `Cancelled by boundary event '${b.id}'`);
+    this.removeBoundaries(inst, host);
+    host.kind = 'token';
+    delete host.state.wait;
+    delete host.state.mi;
+    delete host.state.miInner;
+    delete host.state.calledInstance;
+    host.activityId = b.id;
+    this.s.touch(host);
+    this.plan(() => this.enter(inst, host, b));
+  }
+
   private async fireBoundary(inst: InstanceState, be: Exec, b: GraphNode): Promise<void> {
     const host = inst.execs.get(be.parentId!)!;
     const hostNode = inst.graph.nodes[host.activityId!]!;
     this.s.deleteExec(inst, be);
-    if (b.cancelActivity !== false) {
-      await this.cancelBelow(inst, host, `Cancelled by boundary event '${b.id}'`);
-      this.s.endActivity(host, `Cancelled by boundary event '${b.id}'`);
-      this.removeBoundaries(inst, host);
-      host.kind = 'token';
-      delete host.state.wait;
-      delete host.state.mi;
-      delete host.state.miInner;
-      host.activityId = b.id;
-      this.s.touch(host);
-      void hostNode;
-      this.plan(() => this.enter(inst, host, b));
-    } else {
+    void hostNode;
+    if (b.cancelActivity !== false) await this.interrupt(inst, host, b);
+    else {
       const tok = this.s.newExec(inst, host.parentId, b.id, 'token');
       this.plan(() => this.enter(inst, tok, b));
       if (b.event?.kind !== 'timer') {

@@ -14,13 +14,34 @@ export type NodeType =
   | 'exclusiveGateway'
   | 'parallelGateway'
   | 'inclusiveGateway'
+  | 'eventBasedGateway'
   | 'subProcess'
   | 'callActivity'
   | 'intermediateCatchEvent'
   | 'intermediateThrowEvent'
   | 'boundaryEvent';
 
-export type EventKind = 'none' | 'terminate' | 'timer' | 'message' | 'signal';
+export type EventKind = 'none' | 'terminate' | 'timer' | 'message' | 'signal' | 'error';
+
+export interface EventDef {
+  kind: EventKind;
+  timer?: TimerDef;
+  /** The message or signal name (an expression when `nameExpression`). */
+  name?: string;
+  /** `signalExpression` / `messageExpression`: `name` is evaluated when the event is reached. */
+  nameExpression?: boolean;
+  /** Signals: `processInstance` delivers a throw only inside the thrower's process instance (flowable:scope). */
+  scope?: 'global' | 'processInstance';
+  /** Error events: the code thrown, or caught (left out on a boundary event: it catches every error). */
+  errorCode?: string;
+}
+
+/** A start event started by an event rather than by a start command (message, signal, timer). */
+export interface EventStart {
+  nodeId: string;
+  kind: 'message' | 'signal' | 'timer';
+  name?: string;
+}
 
 export interface TimerDef {
   type: 'duration' | 'date' | 'cycle';
@@ -82,7 +103,7 @@ export interface GraphNode {
   incoming: string[];
   outgoing: string[];
   defaultFlow?: string;
-  event?: { kind: EventKind; timer?: TimerDef; name?: string };
+  event?: EventDef;
   startForm?: { formKey?: string; initiator?: string; formProperties: FormProperty[] };
   userTask?: UserTaskDef;
   script?: { format: string; source: string; resultVariable?: string };
@@ -122,11 +143,14 @@ export interface ProcessGraph {
   name?: string;
   documentation?: string;
   isExecutable: boolean;
+  /** Where a start command begins: the none start event, else (as Flowable's initial element) the first start event. */
   startNodeId: string;
   nodes: Record<string, GraphNode>;
   flows: Record<string, GraphFlow>;
   candidateStarterUsers: string[];
   candidateStarterGroups: string[];
+  /** Message, signal and timer start events at process level (the latest version of a key subscribes to them). */
+  eventStarts?: EventStart[];
 }
 
 /** Nodes that can reach `target` within one scope (following flows, entering no sub-process). */

@@ -38,6 +38,8 @@ export interface InstanceState {
   superExecutionId: string | null;
   superInstanceId: string | null;
   startTime: Date;
+  /** The start event it began at when not the graph's (a message or signal start event). */
+  startActivityId?: string;
   execs: Map<string, Exec>;
   /** scope id → name → value */
   vars: Map<string, Map<string, unknown>>;
@@ -455,7 +457,7 @@ export class Session {
           inst.businessKey,
           inst.startUserId,
           inst.superInstanceId,
-          inst.graph.startNodeId,
+          inst.startActivityId ?? inst.graph.startNodeId,
           end?.endActivity ?? null,
           inst.startTime,
           end?.end ?? null,

@@ -523,7 +523,7 @@ describe.each(testStores())('durable executor on $name', (factory) => {
     }
   });
 
-  it('a signal throw event wakes the executions waiting for that signal, through a job', async () => {
+  it('a signal throw event wakes the executions waiting for that signal inside the throwing command', async () => {
     const roots = '<signal id="sig" name="go"/>';
     const waiter = bpmn(
       `<startEvent id="s"/>${flow('f0', 's', 'w')}<intermediateCatchEvent id="w"><signalEventDefinition signalRef="sig"/></intermediateCatchEvent>${flow('f1', 'w', 'e')}<endEvent id="e"/>`,
@@ -537,9 +537,9 @@ describe.each(testStores())('durable executor on $name', (factory) => {
     const w = await rt.startInstance({ key: 'waiter' });
     const t = await rt.startInstance({ key: 'thrower' });
     expect(t.ended).toBe(true);
-    const jobs = await rt.jobs.list(db, { type: 'wf.signal' });
-    expect(jobs.map((j) => j.payload)).toEqual([{ signalName: 'go', variables: {} }]);
-    expect(await rt.signalReceived('go')).toBe(1);
+    // as Flowable delivers it: no job, the waiter moved on before the thrower's command committed
+    expect(await rt.jobs.list(db, { type: 'wf.signal' })).toEqual([]);
     expect(await running(db, w.id)).toBe(false);
+    expect(await rt.signalReceived('go')).toBe(0);
   });
 });

@@ -823,7 +823,10 @@ export interface IdmResources {
      * Send a message, a signal or a trigger
      *
      * `_action=message`: invokes a message event on an execution waiting for it. When `processVariables` is
-     * non-null the message is sent synchronously; otherwise, asynchronously (a job is queued).
+     * non-null the message is sent synchronously; otherwise, asynchronously (a job is queued). Without
+     * `executionId` the message starts a process instance at a message start event of the latest definition that
+     * has one for `messageName` (Flowable's `startProcessInstanceByMessage`); synchronously, the answer names the
+     * instance (`processInstanceId`). No such definition is a 404.
      *
      * `_action=signal`: invokes a signal event on every execution waiting for it (or only `executionId`). When
      * `processVariables` is non-null the signal is sent synchronously; otherwise, asynchronously.
@@ -841,7 +844,10 @@ export interface IdmResources {
      * Send a message, a signal or a trigger
      *
      * `_action=message`: invokes a message event on an execution waiting for it. When `processVariables` is
-     * non-null the message is sent synchronously; otherwise, asynchronously (a job is queued).
+     * non-null the message is sent synchronously; otherwise, asynchronously (a job is queued). Without
+     * `executionId` the message starts a process instance at a message start event of the latest definition that
+     * has one for `messageName` (Flowable's `startProcessInstanceByMessage`); synchronously, the answer names the
+     * instance (`processInstanceId`). No such definition is a 404.
      *
      * `_action=signal`: invokes a signal event on every execution waiting for it (or only `executionId`). When
      * `processVariables` is non-null the signal is sent synchronously; otherwise, asynchronously.
@@ -859,7 +865,10 @@ export interface IdmResources {
      * Send a message, a signal or a trigger
      *
      * `_action=message`: invokes a message event on an execution waiting for it. When `processVariables` is
-     * non-null the message is sent synchronously; otherwise, asynchronously (a job is queued).
+     * non-null the message is sent synchronously; otherwise, asynchronously (a job is queued). Without
+     * `executionId` the message starts a process instance at a message start event of the latest definition that
+     * has one for `messageName` (Flowable's `startProcessInstanceByMessage`); synchronously, the answer names the
+     * instance (`processInstanceId`). No such definition is a 404.
      *
      * `_action=signal`: invokes a signal event on every execution waiting for it (or only `executionId`). When
      * `processVariables` is non-null the signal is sent synchronously; otherwise, asynchronously.
@@ -877,7 +886,10 @@ export interface IdmResources {
      * Send a message, a signal or a trigger
      *
      * `_action=message`: invokes a message event on an execution waiting for it. When `processVariables` is
-     * non-null the message is sent synchronously; otherwise, asynchronously (a job is queued).
+     * non-null the message is sent synchronously; otherwise, asynchronously (a job is queued). Without
+     * `executionId` the message starts a process instance at a message start event of the latest definition that
+     * has one for `messageName` (Flowable's `startProcessInstanceByMessage`); synchronously, the answer names the
+     * instance (`processInstanceId`). No such definition is a 404.
      *
      * `_action=signal`: invokes a signal event on every execution waiting for it (or only `executionId`). When
      * `processVariables` is non-null the signal is sent synchronously; otherwise, asynchronously.
@@ -895,7 +907,10 @@ export interface IdmResources {
      * Send a message, a signal or a trigger
      *
      * `_action=message`: invokes a message event on an execution waiting for it. When `processVariables` is
-     * non-null the message is sent synchronously; otherwise, asynchronously (a job is queued).
+     * non-null the message is sent synchronously; otherwise, asynchronously (a job is queued). Without
+     * `executionId` the message starts a process instance at a message start event of the latest definition that
+     * has one for `messageName` (Flowable's `startProcessInstanceByMessage`); synchronously, the answer names the
+     * instance (`processInstanceId`). No such definition is a 404.
      *
      * `_action=signal`: invokes a signal event on every execution waiting for it (or only `executionId`). When
      * `processVariables` is non-null the signal is sent synchronously; otherwise, asynchronously.
@@ -913,7 +928,10 @@ export interface IdmResources {
      * Send a message, a signal or a trigger
      *
      * `_action=message`: invokes a message event on an execution waiting for it. When `processVariables` is
-     * non-null the message is sent synchronously; otherwise, asynchronously (a job is queued).
+     * non-null the message is sent synchronously; otherwise, asynchronously (a job is queued). Without
+     * `executionId` the message starts a process instance at a message start event of the latest definition that
+     * has one for `messageName` (Flowable's `startProcessInstanceByMessage`); synchronously, the answer names the
+     * instance (`processInstanceId`). No such definition is a 404.
      *
      * `_action=signal`: invokes a signal event on every execution waiting for it (or only `executionId`). When
      * `processVariables` is non-null the signal is sent synchronously; otherwise, asynchronously.

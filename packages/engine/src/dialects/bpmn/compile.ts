@@ -5,6 +5,7 @@
  */
 import { BpmnModdle } from 'bpmn-moddle';
 import type {
+  EventStart,
   FormProperty,
   GraphFlow,
   GraphNode,
@@ -82,7 +83,10 @@ export async function parseBpmn(xml: string): Promise<ParsedBpmn> {
       const el = (w as { element?: { id?: string; $type?: string } }).element;
       const attr = /^unknown attribute <(.+)>$/.exec(msg);
       const unresolved = /^unresolved reference <(.+)>$/.exec(msg);
-      if (unresolved && el?.$type?.startsWith('bpmndi:')) {
+      if (unresolved && el?.$type === 'bpmn:ErrorEventDefinition') {
+        // An errorRef naming no <error> is the error code itself, as Flowable reads it.
+        (el as ModdleElement).errorRef = { $type: 'bpmn:Error', id: unresolved[1], errorCode: unresolved[1] };
+      } else if (unresolved && el?.$type?.startsWith('bpmndi:')) {
         // Flowable ignores diagram elements that draw nothing of the model; so do we.
         problems.push({
           severity: 'warning',
@@ -181,6 +185,7 @@ const TYPE_MAP: Record<string, NodeType> = {
   'bpmn:ExclusiveGateway': 'exclusiveGateway',
   'bpmn:ParallelGateway': 'parallelGateway',
   'bpmn:InclusiveGateway': 'inclusiveGateway',
+  'bpmn:EventBasedGateway': 'eventBasedGateway',
   'bpmn:SubProcess': 'subProcess',
   'bpmn:CallActivity': 'callActivity',
   'bpmn:IntermediateCatchEvent': 'intermediateCatchEvent',
@@ -318,6 +323,7 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
     }
     const nodes: Record<string, GraphNode> = {};
     const flows: Record<string, GraphFlow> = {};
+    const eventStarts: EventStart[] = [];
     let startNodeId = '';
 
     const collect = (container: ModdleElement, parent: string | null): string | undefined => {
@@ -393,13 +399,24 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
               }
             }
           } else if (d.$type === 'bpmn:MessageEventDefinition') {
-            const name = d.messageRef?.name ?? d.messageRef?.id;
+            const name = d.messageExpression ?? d.messageRef?.name ?? d.messageRef?.id;
             if (!name) err(el.id, `Message event '${el.id}' refers to no message`);
             n.event = { kind: 'message', name };
+            if (d.messageExpression) n.event.nameExpression = true;
           } else if (d.$type === 'bpmn:SignalEventDefinition') {
-            const name = d.signalRef?.name ?? d.signalRef?.id;
+            const name = d.signalExpression ?? d.signalRef?.name ?? d.signalRef?.id;
             if (!name) err(el.id, `Signal event '${el.id}' refers to no signal`);
             n.event = { kind: 'signal', name };
+            if (d.signalExpression) n.event.nameExpression = true;
+            const scope = d.signalRef?.scope;
+            if (scope === 'processInstance') n.event.scope = 'processInstance';
+            else if (scope && scope !== 'global')
+              err(el.id, `Signal scope '${scope}' of '${el.id}' is not one of global, processInstance`);
+          } else if (d.$type === 'bpmn:ErrorEventDefinition') {
+            // The <error>'s errorCode (its id when it has none); no errorRef on a boundary event catches every error.
+            const code = d.errorRef ? (d.errorRef.errorCode ?? d.errorRef.id) : undefined;
+            n.event = { kind: 'error' };
+            if (code) n.event.errorCode = String(code);
           } else {
             err(
               el.id,
@@ -409,25 +426,32 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
           const kind = n.event?.kind;
           if (type === 'startEvent') {
             starts.push(el.id);
-            if (kind && kind !== 'none') err(el.id, `Start event '${el.id}': ${kind} start events are not supported`);
+            if (kind === 'message' || kind === 'signal') {
+              if (parent !== null) err(el.id, `Start event '${el.id}': a sub-process starts with a none start event`);
+              else eventStarts.push({ nodeId: el.id, kind, ...(n.event?.name ? { name: n.event.name } : {}) });
+              if (n.event?.nameExpression)
+                err(el.id, `Start event '${el.id}': a ${kind} start event needs a fixed ${kind} name`);
+            } else if (kind && kind !== 'none')
+              err(el.id, `Start event '${el.id}': ${kind} start events are not supported`);
             const fp = formProperties(el);
             n.startForm = { formProperties: fp };
             if (el.formKey) n.startForm.formKey = el.formKey;
             if (el.initiator) n.startForm.initiator = el.initiator;
           } else if (type === 'endEvent') {
-            if (kind && kind !== 'none' && kind !== 'terminate')
+            if (kind && kind !== 'none' && kind !== 'terminate' && kind !== 'error' && kind !== 'signal')
               err(el.id, `End event '${el.id}': ${kind} end events are not supported`);
           } else if (type === 'intermediateCatchEvent') {
-            if (kind === 'none' || kind === 'terminate')
+            if (kind === 'none' || kind === 'terminate' || kind === 'error')
               err(el.id, `Intermediate catch event '${el.id}' needs a timer, message or signal definition`);
           } else if (type === 'intermediateThrowEvent') {
             if (kind && kind !== 'none' && kind !== 'signal')
               err(el.id, `Intermediate throw event '${el.id}': ${kind} throw events are not supported`);
           } else if (type === 'boundaryEvent') {
             if (kind === 'none' || kind === 'terminate')
-              err(el.id, `Boundary event '${el.id}' needs a timer, message or signal definition`);
+              err(el.id, `Boundary event '${el.id}' needs a timer, message, signal or error definition`);
             n.attachedTo = el.attachedToRef?.id;
-            n.cancelActivity = el.cancelActivity !== false;
+            // An error boundary event always interrupts its activity (BPMN; Flowable ignores cancelActivity there).
+            n.cancelActivity = kind === 'error' || el.cancelActivity !== false;
             if (!n.attachedTo) err(el.id, `Boundary event '${el.id}' is attached to no activity`);
           }
         }
@@ -519,7 +543,9 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
       return noneStarts[0];
     };
     const s = collect(proc, null);
+    // Flowable's initial element: the none start event, else the first start event (a message or signal start).
     if (s) startNodeId = s;
+    else if (eventStarts[0]) startNodeId = eventStarts[0].nodeId;
     else err(proc.id, `Process '${proc.id}' has no none start event`);
 
     for (const f of Object.values(flows)) {
@@ -544,6 +570,7 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
       }
       if (n.defaultFlow && !n.outgoing.includes(n.defaultFlow))
         err(n.id, `Default flow '${n.defaultFlow}' of '${n.id}' is not one of its outgoing flows`);
+      if (n.type === 'eventBasedGateway') checkEventGateway(n, nodes, flows, err);
       if (n.type === 'endEvent' && n.outgoing.length) err(n.id, `End event '${n.id}' has outgoing flows`);
       if (n.type === 'startEvent' && n.incoming.length) err(n.id, `Start event '${n.id}' has incoming flows`);
       if (n.type === 'exclusiveGateway' || n.type === 'inclusiveGateway') {
@@ -571,7 +598,29 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
       flows,
       candidateStarterUsers: splitList(proc.candidateStarterUsers),
       candidateStarterGroups: splitList(proc.candidateStarterGroups),
+      ...(eventStarts.length ? { eventStarts } : {}),
     });
   }
   return { graphs, problems };
+}
+
+/** An event-based gateway leads only to intermediate catch events (timer, message, signal), as Flowable validates. */
+function checkEventGateway(
+  n: GraphNode,
+  nodes: Record<string, GraphNode>,
+  flows: Record<string, GraphFlow>,
+  err: (id: string | undefined, message: string) => void,
+): void {
+  if (n.outgoing.length < 2) err(n.id, `Event-based gateway '${n.id}' needs at least two outgoing sequence flows`);
+  for (const fid of n.outgoing) {
+    const f = flows[fid]!;
+    const target = nodes[f.target];
+    if (f.condition)
+      err(fid, `Sequence flow '${fid}' leaves event-based gateway '${n.id}' and cannot have a condition`);
+    if (target && (target.type !== 'intermediateCatchEvent' || target.incoming.length > 1))
+      err(
+        fid,
+        `Event-based gateway '${n.id}' must lead only to intermediate catch events with one incoming flow ('${target.id}' is not one)`,
+      );
+  }
 }

@@ -83,6 +83,25 @@ function descriptor(prefix: string, uri: string) {
         ],
       },
       {
+        // flowable:scope="processInstance" on a <signal>: a throw reaches only the thrower's process instance
+        name: 'SignalScope',
+        isAbstract: true,
+        extends: ['bpmn:Signal'],
+        properties: [str('scope')],
+      },
+      {
+        name: 'SignalExpression',
+        isAbstract: true,
+        extends: ['bpmn:SignalEventDefinition'],
+        properties: [str('signalExpression')],
+      },
+      {
+        name: 'MessageExpression',
+        isAbstract: true,
+        extends: ['bpmn:MessageEventDefinition'],
+        properties: [str('messageExpression')],
+      },
+      {
         name: 'MultiInstance',
         isAbstract: true,
         extends: ['bpmn:MultiInstanceLoopCharacteristics'],

@@ -196,6 +196,26 @@ export function register(router: IdmRouter, idm: IdmContext): void {
       );
       return rows.length > 0;
     };
+    if (action === 'message' && body.executionId == null) {
+      // No execution: the message starts a process instance (Flowable's startProcessInstanceByMessage).
+      const start = { businessKey: body.businessKey ?? null, startUserId: ctx.principal.username };
+      if (body.processVariables != null) {
+        const r = await idm.runtime.startInstanceByMessage(body.messageName, {
+          ...start,
+          variables: body.processVariables,
+        });
+        return crestReply(ctx, { 'Execution action performed': action, synchronous: true, processInstanceId: r.id });
+      }
+      if (!(await idm.runtime.hasMessageStart(body.messageName)))
+        throw notFound(
+          `Cannot start process instance by message: no subscription to message with name '${body.messageName}' found.`,
+        );
+      await idm.jobs.enqueue(idm.db, {
+        type: MESSAGE_JOB,
+        payload: { messageName: body.messageName, start: { ...start, variables: {} } },
+      });
+      return reply(false);
+    }
     if (action === 'message') {
       if (!(await waiting(body.executionId, 'message', body.messageName))) throw notFound();
       if (body.processVariables != null) {
