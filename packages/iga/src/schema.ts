@@ -263,7 +263,7 @@ export interface paths {
         put?: never;
         /**
          * Create a custom request type
-         * @description Creates a custom request type (`custom: true`, `_rev` 0) with the common request schema of the built-in types and the `schemas.custom` blocks given. `id` is generated (a UUID) unless the body names one; an id already taken is a 409. `workflow.id`, when given, must name a published workflow definition (400), and can be set later with `PATCH …/requestTypes/{id}` as for the built-in types. Only the administrator may create request types (403 for user tokens).
+         * @description Creates a custom request type (`custom: true`, `_rev` 0) with the `schemas.common` blocks given (without them, requests of the type take the common request properties of the built-in types) and the `schemas.custom` blocks given (as in Ping's "Create Organization" example). Requests of the type are submitted with `POST /iga/governance/requests/{requestTypeId}?_action=publish`. `id` is generated (a UUID) unless the body names one; an id already taken is a 409. `workflow.id`, when given, must name a published workflow definition (400), and can be set later with `PATCH …/requestTypes/{id}` as for the built-in types. Only the administrator may create request types (403 for user tokens).
          *
          *     wfkit: inferred from the request type object of the built-in types and the docs' "You can also create custom request types"; Ping documents no request body.
          */
@@ -359,12 +359,34 @@ export interface paths {
         get: operations["readRequest"];
         put?: never;
         /**
-         * Act on an access request (approve, reject, reassign, comment, cancel, fulfill, deny, modify)
+         * Act on an access request (approve, reject, reassign, comment, cancel, fulfill, deny, modify, remediate, allow, exception), or submit one of a request type (publish)
          * @description Takes an action on the request, in the phase named by `phaseName`. wfkit: the real service documents neither status codes nor a response body; wfkit answers 200 with the updated request. The caller must be an active actor of the phase with the permission of the same name (403 otherwise); `cancel` is for the requester and admins, `comment` for anyone who can read the request. The action must fit the phase: approve/reject on an approval phase, fulfill/deny on a fulfillment phase, changeResumeDate on a wait phase (409 otherwise, and on a request that is no longer in progress). Approve, reject, fulfill and deny complete the step with the matching outcome and run the workflow on, in one transaction. Returns the updated request.
          *
-         *     Violation phases (REMEDIATE / ALLOW) are acted on through IGA's violation API, which wfkit does not model; they can still expire.
+         *     Violation phases: `remediate`, `allow` and `exception` complete a `violationTask` phase with REMEDIATE, ALLOW, or ALLOW with `exceptionExpirationDate` (a process variable the workflow reads), for an actor with the permission of the same name. wfkit: Ping takes these on its violation API (`/governance/violation/{id}/phases/{phaseId}/remediate|allow|exception`, as the admin UI calls it), which wfkit does not model: a violation runs as a request (of a custom type bound to `BasicViolationProcess`), and its phase takes them here. An unanswered violation phase expires with EXPIRATION.
+         *
+         *     `_action=publish` (`POST /iga/governance/requests/{requestTypeId}?_action=publish`, as the admin UI's `submitCustomRequest` calls it): the path segment is a request type id, not a request id. Submits one request of that type with `{common, custom}`: `common` is checked against the type's `schemas.common` (for a custom type without one, the common request properties), `custom` against its `schemas.custom` — an unknown property, a value of another type or a missing `isRequired` property is a 400 listing each; an unknown type is a 404; a type without a published workflow a 409. The request starts the type's workflow at once and answers 201 with it. The ten lifecycle types (createUser, modifyUser, deleteUser, createRole, modifyRole, deleteRole, publishRole, createEntitlement, modifyEntitlement, extendEndDate) are requested this way, with the properties their `schemas.common` lists (see `RequestType`); `common.userId` names the request's user and `common.roleId` / `applicationId` / `entitlementId` its catalog item, from which the request reads `manager` and the owners for its actors. wfkit: the endpoint and the `{common}` body are the admin UI's; the checks and the 201 body are inferred.
          */
         post: operations["requestAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/iga/governance/outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the emails workflows would have sent
+         * @description The outbox: one record per message of an email step (`emailTask`: its `to`, `cc`, `bcc`, `templateName` and `object`, expressions worked out over the request) or of a script's `openidm.action('external/email', 'send', {to, cc, bcc, subject, body})`, oldest first. Nothing is sent over the network. A step whose message can't be recorded (no recipient, a bad address) takes its FAILED outcome. `_queryFilter` selects records (`requestId eq "<id>"`, `templateName eq "requestAssigned"`). wfkit: Ping sends these through its email service and has no such endpoint; it is wfkit's, for tests and users to read what would have gone out.
+         */
+        get: operations["listOutbox"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -990,10 +1012,16 @@ export interface components {
             description?: string;
             workflow?: components["schemas"]["RequestTypeWorkflow"];
             schemas?: {
+                /** @description The type's common request properties (default, the built-in types' common request schema). */
+                common?: components["schemas"]["RequestSchemaBlock"][];
                 custom?: components["schemas"]["RequestSchemaBlock"][];
             };
         };
-        /** @description An access request type and the published workflow its requests run. wfkit starts with the built-in types bound to the built-in workflows: applicationGrant → BasicApplicationGrant, applicationRemove → BasicApplicationRemove, entitlementGrant → BasicEntitlementGrant, entitlementRemove → BasicEntitlementRemove, roleGrant → BasicRoleGrant, roleRemove → BasicRoleRemove, createRole → BasicRoleCreate, deleteRole → BasicRoleDelete, modifyRole → BasicRoleModify, publishRole → BasicRolePublish, createEntitlement → CreateEntitlement, modifyEntitlement → ModifyEntitlement, createUser → CreateUser, modifyUser → ModifyUser, deleteUser → DeleteUser, extendEndDate → extendGrantEndDate. (`additionalProperties: true`: the real objects carry more form metadata.) */
+        /**
+         * @description An access request type and the published workflow its requests run. wfkit starts with the built-in types bound to the built-in workflows: applicationGrant → BasicApplicationGrant, applicationRemove → BasicApplicationRemove, entitlementGrant → BasicEntitlementGrant, entitlementRemove → BasicEntitlementRemove, roleGrant → BasicRoleGrant, roleRemove → BasicRoleRemove, createRole → BasicRoleCreate, deleteRole → BasicRoleDelete, modifyRole → BasicRoleModify, publishRole → BasicRolePublish, createEntitlement → CreateEntitlement, modifyEntitlement → ModifyEntitlement, createUser → CreateUser, modifyUser → ModifyUser, deleteUser → DeleteUser, extendEndDate → extendGrantEndDate. (`additionalProperties: true`: the real objects carry more form metadata.)
+         *
+         *     wfkit, the lifecycle types (inferred: Ping documents their ids, not their workflows' steps nor their request bodies): each is requested with `?_action=publish` and the `request.common` properties its `schemas.common` adds; each workflow validates its target against IDM's managed objects (a missing or clashing one rejects the request with the reason as comment), asks for approval, then changes the managed objects through `openidm`. createUser (`user`: the profile; approver: the manager it names, else the admin) creates `managed/user`; modifyUser (`userId`, `user`: properties to replace; the user's manager) patches it; deleteUser (`userId`; the manager) deletes it; createRole (`role`; the admin) creates a `managed/role` with `status: draft`; publishRole (`roleId`; the role's owner) sets a draft role's status to `active`; modifyRole / deleteRole (`roleId`, `role`; the role's owner) patch / delete it; createEntitlement (`applicationId`, `entitlement`; the application's owner) creates a `managed/entitlement` of that application; modifyEntitlement (`entitlementId`, `entitlement`; the entitlement's or application's owner) patches it; extendEndDate (`userId`, one of `roleId` / `applicationId` / `entitlementId`, `endDate`; the user's manager) moves the grant's end date (the relationship's `endDate`). BasicViolationProcess, bound to no built-in type, takes `userId` and `violation: {grants: [{type, id}]}` and puts them before the user's manager in a violation phase: REMEDIATE removes the grants, ALLOW keeps them (an exception), EXPIRATION (14 days) changes nothing.
+         */
         RequestType: {
             /** @description `applicationGrant`, `applicationRemove`, `entitlementGrant`, `entitlementRemove`, `roleGrant`, `roleRemove`, ... or a generated id for custom types. */
             id: string;
@@ -1041,10 +1069,10 @@ export interface components {
         };
         /** @description Patch operations, applied in order, atomically. */
         RequestTypePatch: components["schemas"]["RequestTypePatchOperation"][];
-        /** @description A user as a request shows it. */
+        /** @description A user as a request shows it. wfkit: the user of a `createUser` request has no `id` (it is not created yet): it shows the profile asked for. */
         RequestUser: {
             /** @description `managed/user/<id>` for the requester; the plain user id for the beneficiary (`user`). */
-            id: string;
+            id?: string;
             userName?: string;
             givenName?: string;
             sn?: string;
@@ -1074,7 +1102,7 @@ export interface components {
             /** @description Id of the running process instance. wfkit addition. */
             instanceId?: string;
         };
-        /** @description The common request properties of every request type. */
+        /** @description The common request properties of every request type, and those of the request type's own `schemas.common` (`additionalProperties`: a lifecycle request carries `userId`, `roleId`, `user`, `role`, …; see `RequestType`). */
         RequestCommon: {
             /** @enum {string} */
             priority?: "low" | "medium" | "high";
@@ -1098,6 +1126,35 @@ export interface components {
             blob?: {
                 [key: string]: unknown;
             };
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A message an email step would have sent. */
+        OutboxMessage: {
+            _id: string;
+            requestId?: string | null;
+            /** @description The process instance whose step wrote the record. */
+            instanceId?: string | null;
+            /** @description The email step's name. */
+            step?: string | null;
+            templateName?: string | null;
+            to: string[];
+            cc?: string[];
+            bcc?: string[];
+            subject?: string | null;
+            body?: string | null;
+            /** @description The template's values (the step's `object`). */
+            object?: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            createdDate: string;
+        };
+        OutboxList: {
+            result: components["schemas"]["OutboxMessage"][];
+            searchAfterKey?: string | null;
+            resultCount: number;
+            totalCount: number;
         };
         /** @description What was asked. */
         RequestDetails: {
@@ -1116,6 +1173,9 @@ export interface components {
             comment?: boolean;
             fulfill?: boolean;
             deny?: boolean;
+            allow?: boolean;
+            exception?: boolean;
+            remediate?: boolean;
             cancel?: boolean;
         };
         /** @description An actor of a request (resolved from the step's `actors`). */
@@ -1137,7 +1197,7 @@ export interface components {
             timeStamp: string;
             user: components["schemas"]["RequestUser"];
             /** @enum {string} */
-            action?: "comment" | "approve" | "reject" | "reassign" | "cancel" | "fulfill" | "deny" | "modify" | "changeResumeDate" | "system";
+            action?: "comment" | "approve" | "reject" | "reassign" | "cancel" | "fulfill" | "deny" | "modify" | "changeResumeDate" | "remediate" | "allow" | "exception" | "system";
             phase?: string;
             comment: string;
         };
@@ -1151,7 +1211,7 @@ export interface components {
             /** @enum {string} */
             status: "in-progress" | "complete";
             /** @enum {string|null} */
-            decision?: "approved" | "rejected" | "fulfilled" | "denied" | "remediated" | "allowed" | "expired" | "cancelled" | null;
+            decision?: "approved" | "rejected" | "fulfilled" | "denied" | "remediated" | "allowed" | "exception" | "expired" | "cancelled" | null;
             /** Format: date-time */
             startDate: string;
             /** Format: date-time */
@@ -1381,6 +1441,25 @@ export interface components {
             };
             comment?: string;
         };
+        /** @description Body of `_action=remediate` and `_action=allow` on a violation phase. wfkit: the admin UI sends `{comment}` to Ping's violation API. */
+        ViolationActionBody: {
+            comment?: string;
+        };
+        /** @description Body of `_action=exception` on a violation phase: allows the violation until `exceptionExpirationDate` (the admin UI's body). */
+        ExceptionRequestBody: {
+            /** Format: date-time */
+            exceptionExpirationDate: string;
+            comment?: string;
+        };
+        /** @description Body of `_action=publish`: the new request's properties, checked against the request type's `schemas.common` and `schemas.custom`. */
+        PublishRequestBody: {
+            common?: {
+                [key: string]: unknown;
+            };
+            custom?: {
+                [key: string]: unknown;
+            };
+        };
         /** @description Body of `_action=changeResumeDate`: moves the resume date of the wait phase. wfkit: the real body is undocumented. */
         ChangeResumeDateBody: {
             /** Format: date-time */
@@ -1498,6 +1577,8 @@ export interface components {
          * @example d7c4bb1e-3d5a-4c1f-9a55-5d3f1c8b2e10
          */
         RequestId: string;
+        /** @description CREST query filter over outbox records, e.g. `requestId eq "d7c4bb1e-3d5a-4c1f-9a55-5d3f1c8b2e10"`, `to co "jane"`. */
+        OutboxQueryFilter: string;
         /**
          * @description CREST query filter over requests, with dotted paths, e.g. `workflow.id eq "testWorkflow9" and decision.status eq "in-progress"` (the check frodo makes before force-deleting a published workflow).
          * @example workflow.id eq "contractorApplicationGrant" and decision.status eq "in-progress"
@@ -1507,8 +1588,8 @@ export interface components {
         ExpandPaths: string;
         /** @description `create`: create the requests and start their workflows (201). `validate`: report, per user × catalog item, why a request would be refused, without creating anything (200). Both take `CreateRequestsBody`. */
         RequestsAction: "create" | "validate";
-        /** @description The action, taken by the caller as an actor of the phase (or as the requester for `cancel` and `comment`, or an admin). `approve`, `reject`, `fulfill` and `deny` complete the phase's task with the APPROVE, REJECT, FULFILL or DENY outcome and let the workflow go on; `reassign` replaces the caller on the phase; `comment` adds a comment; `cancel` ends the workflow; `modify` changes the request; `changeResumeDate` moves a wait phase. The body is the one listed for the action in `x-wfkit-action-bodies`. */
-        RequestAction: "approve" | "reject" | "reassign" | "comment" | "cancel" | "fulfill" | "deny" | "modify" | "changeResumeDate";
+        /** @description The action, taken by the caller as an actor of the phase (or as the requester for `cancel` and `comment`, or an admin). `approve`, `reject`, `fulfill` and `deny` complete the phase's task with the APPROVE, REJECT, FULFILL or DENY outcome and let the workflow go on; `reassign` replaces the caller on the phase; `comment` adds a comment; `cancel` ends the workflow; `modify` changes the request; `changeResumeDate` moves a wait phase; `remediate`, `allow` and `exception` decide a violation phase (REMEDIATE, ALLOW, ALLOW with an exception end date). `publish` submits a new request of the request type named by the path (`/requests/{requestTypeId}?_action=publish`). The body is the one listed for the action in `x-wfkit-action-bodies`. */
+        RequestAction: "approve" | "reject" | "reassign" | "comment" | "cancel" | "fulfill" | "deny" | "modify" | "changeResumeDate" | "remediate" | "allow" | "exception" | "publish";
         /**
          * @description The phase (workflow step name) the action applies to, e.g. `approvalTask-74cf85c35437`. wfkit: optional; without it the action applies to the only active phase the caller is an actor of (400 when there are several). Ignored by `cancel`.
          * @example approvalTask-74cf85c35437
@@ -2570,7 +2651,7 @@ export interface operations {
     requestAction: {
         parameters: {
             query: {
-                /** @description The action, taken by the caller as an actor of the phase (or as the requester for `cancel` and `comment`, or an admin). `approve`, `reject`, `fulfill` and `deny` complete the phase's task with the APPROVE, REJECT, FULFILL or DENY outcome and let the workflow go on; `reassign` replaces the caller on the phase; `comment` adds a comment; `cancel` ends the workflow; `modify` changes the request; `changeResumeDate` moves a wait phase. The body is the one listed for the action in `x-wfkit-action-bodies`. */
+                /** @description The action, taken by the caller as an actor of the phase (or as the requester for `cancel` and `comment`, or an admin). `approve`, `reject`, `fulfill` and `deny` complete the phase's task with the APPROVE, REJECT, FULFILL or DENY outcome and let the workflow go on; `reassign` replaces the caller on the phase; `comment` adds a comment; `cancel` ends the workflow; `modify` changes the request; `changeResumeDate` moves a wait phase; `remediate`, `allow` and `exception` decide a violation phase (REMEDIATE, ALLOW, ALLOW with an exception end date). `publish` submits a new request of the request type named by the path (`/requests/{requestTypeId}?_action=publish`). The body is the one listed for the action in `x-wfkit-action-bodies`. */
                 _action: components["parameters"]["RequestAction"];
                 /**
                  * @description The phase (workflow step name) the action applies to, e.g. `approvalTask-74cf85c35437`. wfkit: optional; without it the action applies to the only active phase the caller is an actor of (400 when there are several). Ignored by `cancel`.
@@ -2591,12 +2672,21 @@ export interface operations {
         /** @description The body of the action given in `_action` (see `x-wfkit-action-bodies`). */
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ApproveRequestBody"] | components["schemas"]["RejectRequestBody"] | components["schemas"]["ReassignRequestBody"] | components["schemas"]["CommentRequestBody"] | components["schemas"]["CancelRequestBody"] | components["schemas"]["FulfillRequestBody"] | components["schemas"]["DenyRequestBody"] | components["schemas"]["ModifyRequestBody"] | components["schemas"]["ChangeResumeDateBody"];
+                "application/json": components["schemas"]["ApproveRequestBody"] | components["schemas"]["RejectRequestBody"] | components["schemas"]["ReassignRequestBody"] | components["schemas"]["CommentRequestBody"] | components["schemas"]["CancelRequestBody"] | components["schemas"]["FulfillRequestBody"] | components["schemas"]["DenyRequestBody"] | components["schemas"]["ModifyRequestBody"] | components["schemas"]["ChangeResumeDateBody"] | components["schemas"]["ViolationActionBody"] | components["schemas"]["ExceptionRequestBody"] | components["schemas"]["PublishRequestBody"];
             };
         };
         responses: {
             /** @description The updated request. */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Request"];
+                };
+            };
+            /** @description `_action=publish`: the new request, its workflow started. */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2633,6 +2723,36 @@ export interface operations {
                     "application/json": components["schemas"]["IgaError"];
                 };
             };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listOutbox: {
+        parameters: {
+            query?: {
+                /** @description CREST query filter over outbox records, e.g. `requestId eq "d7c4bb1e-3d5a-4c1f-9a55-5d3f1c8b2e10"`, `to co "jane"`. */
+                _queryFilter?: components["parameters"]["OutboxQueryFilter"];
+                /** @description Maximum number of results in the page. wfkit default: 100. */
+                _pageSize?: components["parameters"]["PageSize"];
+                /** @description Number of results to skip (0-based). wfkit: an item offset, as in CREST; frodo adds 1 to its page index for `/iga/governance/workflow`, but the recorded URL shows 0 for the first page, which is what wfkit expects. */
+                _pagedResultsOffset?: components["parameters"]["PagedResultsOffset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of outbox records. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
         };
     };

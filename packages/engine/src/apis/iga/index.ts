@@ -18,6 +18,7 @@ import { ApiError, defineApiModule, type ErrorShape, type RequestContext } from 
 import type { IgaCaller } from './callers.js';
 import { authenticateIga } from './callers.js';
 import { registerIgaScriptHost } from './openidm/host.js';
+import { listOutbox } from './outbox.js';
 import { parseQueryFilter, pickFields, QueryError, sortBy } from './query.js';
 import * as repo from './repository.js';
 import { registerRequestRoutes } from './requests.js';
@@ -334,7 +335,7 @@ export const apiModule = defineApiModule({
         displayName: string;
         description?: string;
         workflow?: { id?: string };
-        schemas?: { custom?: unknown[] };
+        schemas?: { common?: unknown[]; custom?: unknown[] };
       };
       return c.db.transaction(async (tx) => {
         const workflowId = body.workflow?.id;
@@ -347,7 +348,10 @@ export const apiModule = defineApiModule({
           workflow: workflowId ? { id: workflowId } : {},
           _rev: 0,
           custom: true,
-          schemas: body.schemas?.custom ? { custom: body.schemas.custom } : {},
+          schemas: {
+            ...(body.schemas?.common ? { common: body.schemas.common } : {}),
+            ...(body.schemas?.custom ? { custom: body.schemas.custom } : {}),
+          },
         };
         if (!(await repo.insertRequestType(tx, t))) throw igaError(409, `Request type with id: ${t.id} already exists`);
         return { status: 201, body: t };
@@ -375,6 +379,13 @@ export const apiModule = defineApiModule({
         }
         return { body: await repo.updateRequestType(tx, id, changes) };
       });
+    });
+
+    router.operation('listOutbox', async (c) => {
+      const match = filterOf(c);
+      const found = (await listOutbox(c.db)).filter((m) => match(m));
+      const { slice, searchAfterKey } = page(c, found);
+      return { body: { result: slice, searchAfterKey, resultCount: slice.length, totalCount: found.length } };
     });
 
     registerRequestRoutes(router, (status, message, errors) =>

@@ -1,12 +1,12 @@
 /**
  * IGA access requests (specs/iga.yaml, tag Requests) on the shared runtime. Creating a request resolves its request
- * type (`<catalog type>Grant|Remove`) → the bound published workflow, deploys that definition's graph (compiled, made
- * runnable by runnable.ts) once per definition `_rev` and body (deploy dedupe), starts an instance with the request as
- * variables and stores the request with its instance id, all in one transaction. The request's phases follow the
- * instance's open user tasks; approve / reject / fulfill / deny complete the phase's task with the matching outcome.
- *
- * The caller: the IGA API has one bearer token and no user behind it, so the caller acts as an admin (an actor of
- * every phase, allowed to cancel); comments and decisions are recorded under `managed/user/iga-admin`.
+ * type (`<catalog type>Grant|Remove` for `?_action=create`; any type, built-in lifecycle or custom, for
+ * `/requests/{requestTypeId}?_action=publish`, checked against the type's schemas by request-schema.ts) → the bound
+ * published workflow, deploys that definition's graph (compiled, made runnable by runnable.ts) once per definition
+ * `_rev` and body (deploy dedupe), starts an instance with the request as variables and stores the request with its
+ * instance id, all in one transaction. The request's phases follow the instance's open user tasks and timers; approve /
+ * reject / fulfill / deny / remediate / allow / exception complete the phase's task with the matching outcome, for a
+ * caller who is an actor of the phase with that permission (callers.ts).
  */
 
 import { encodeBase64Url } from '../../base64url.js';
@@ -17,10 +17,11 @@ import { RuntimeQueries } from '../../runtime/queries.js';
 import type { Queryable } from '../../store/db.js';
 import { ManagedObjects } from '../idm/managed/objects.js';
 import { managedSchema } from '../idm/managed/schema.js';
-import { requestIdentities } from './request-index.js';
 import { ADMIN_CALLER, actsOn, callerRecord, type IgaCaller, mayAct, rolesOf } from './callers.js';
 import { parseQueryFilter, pickFields, QueryError, sortBy } from './query.js';
 import * as repo from './repository.js';
+import { publishedIdentities, requestIdentities } from './request-index.js';
+import { COMMON_REQUEST_SCHEMA, checkAgainst, type SchemaBlock } from './request-schema.js';
 import { runnableGraph } from './runnable.js';
 
 type IgaErrorFn = (status: number, message: string, errors?: unknown[]) => Error;
@@ -88,7 +89,19 @@ export interface RequestDoc {
   metadata: { createdDate: string; modifiedDate: string };
 }
 
-const PERMISSIONS = ['approve', 'reject', 'reassign', 'modify', 'comment', 'fulfill', 'deny', 'cancel'] as const;
+const PERMISSIONS = [
+  'approve',
+  'reject',
+  'reassign',
+  'modify',
+  'comment',
+  'fulfill',
+  'deny',
+  'allow',
+  'exception',
+  'remediate',
+  'cancel',
+] as const;
 const ACTOR_ID = /^managed\/(user|role)\/[^/\s]+$/;
 
 /** IGA owns its request workflows, with no tenants (runtime/owner.ts). */
@@ -172,7 +185,7 @@ async function sync(tx: Queryable, doc: RequestDoc, now: string): Promise<void> 
     d.phases.push({
       name: t.task_def_key,
       ...(t.name ? { displayName: t.name } : {}),
-      type: 'request',
+      type: t.category === 'violationTask' ? 'violation' : 'request',
       status: 'in-progress',
       decision: null,
       startDate: new Date(t.create_time).toISOString(),
@@ -213,9 +226,12 @@ async function sync(tx: Queryable, doc: RequestDoc, now: string): Promise<void> 
     const actors = (vars[`__actors_${p.name}`] ?? []) as Actor[];
     for (const a of actors) {
       if (typeof a?.id !== 'string' || !ACTOR_ID.test(a.id)) continue;
-      const permissions: Record<string, boolean> = {};
-      for (const k of PERMISSIONS) if (k !== 'cancel') permissions[k] = a.permissions?.[k] === true;
-      active.push({ id: a.id, phase: p.name, permissions });
+      // One actor named twice (the entitlement's and the application's owner) is one actor with both grants.
+      const same = active.find((x) => x.id === a.id && x.phase === p.name);
+      const permissions: Record<string, boolean> = same?.permissions ?? {};
+      for (const k of PERMISSIONS)
+        if (k !== 'cancel') permissions[k] = permissions[k] === true || a.permissions?.[k] === true;
+      if (!same) active.push({ id: a.id, phase: p.name, permissions });
     }
   }
   d.actors = { active, inactive: [] };
@@ -344,17 +360,86 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
     return errors;
   };
 
+  type Deployed = { id: string; key: string; graph: never; owner_api: string; tenant: string };
+  interface BoundType {
+    type: repo.RequestTypeRecord;
+    workflowId: string;
+    deployed: Deployed;
+  }
+
+  /** The request type's bound published workflow, deployed to the runtime (once per definition rev and body). */
+  const deployType = async (tx: Queryable, c: RequestContext, t: repo.RequestTypeRecord): Promise<BoundType> => {
+    const wf = t.workflow.id;
+    // FOR SHARE: a forced delete of the definition waits for this transaction, then sees its requests.
+    if (!wf || !(await repo.sharePublished(tx, wf)))
+      throw igaError(409, `Request type ${t.id} is not bound to a published workflow`);
+    const def = (await repo.read(tx, wf, 'published'))!;
+    const graph = runnableGraph(compileIgaDefinition(def), `iga_${def.id}`);
+    const { definitions } = await runtimeIn(tx, c).deploy({
+      graphs: [graph],
+      name: `iga ${def.id} rev ${def._rev}`,
+      source: JSON.stringify({ iga: def.id, rev: def._rev, body: repo.bodyOf(def) }),
+      category: 'iga',
+      dedupe: true,
+    });
+    const d = definitions[0]!;
+    return {
+      type: t,
+      workflowId: wf,
+      deployed: { id: d.id, key: d.key, graph: d.graph as never, owner_api: d.owner_api, tenant: d.tenant },
+    };
+  };
+
+  /** A new request document, in progress, before its workflow starts. */
+  const newDoc = (
+    c: RequestContext,
+    at: string,
+    fields: Pick<RequestDoc, 'requestType' | 'request' | 'requester' | 'user'> & Partial<RequestDoc>,
+    workflowId: string,
+  ): RequestDoc => ({
+    id: c.ids.uuid(),
+    ...fields,
+    workflow: { id: workflowId },
+    decision: {
+      status: 'in-progress',
+      decision: null,
+      outcome: null,
+      startDate: at,
+      completionDate: null,
+      deadline: null,
+      comments: [],
+      actors: { active: [], inactive: [] },
+      phases: [],
+    },
+    metadata: { createdDate: at, modifiedDate: at },
+  });
+
+  /** Starts the request's workflow (the request as its variables), brings the request up to date and stores it. */
+  const start = async (tx: Queryable, c: RequestContext, bound: BoundType, doc: RequestDoc, at: string) => {
+    const { decision: _d, metadata: _m, workflow: _w, ...asked } = doc;
+    const started = await runtimeIn(tx, c).startInstance({
+      definition: { ...bound.deployed, suspended: false },
+      businessKey: doc.id,
+      variables: {
+        id: doc.id,
+        requestId: doc.id,
+        request: { ...asked, workflow: doc.workflow },
+        requestIndex: asked,
+      },
+      startUserId: callerOf(c).id,
+    });
+    doc.workflow.instanceId = started.id;
+    await sync(tx, doc, at);
+    await insertRequest(tx, doc);
+  };
+
   const create = async (c: RequestContext) => {
     const body = c.body as CreateBody;
     const caller = callerOf(c);
     return c.db.transaction(async (tx) => {
       const at = now(c);
       const requester = await callerRecord(tx, managedOf(c), caller);
-      const rt = runtimeIn(tx, c);
-      const types = new Map<
-        string,
-        { workflowId: string; deployed: { id: string; key: string; graph: never; owner_api: string; tenant: string } }
-      >();
+      const types = new Map<string, BoundType>();
       for (const item of body.catalogs) {
         const typeId = typeOf(item.type, body.accessModifier);
         if (types.has(typeId)) continue;
@@ -363,24 +448,7 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
           throw igaError(400, `Unknown request type ${typeId}`, [
             { step: null, field: '/catalogs', rule: 'schema', message: `request type ${typeId} does not exist` },
           ]);
-        const wf = t.workflow.id;
-        // FOR SHARE: a forced delete of the definition waits for this transaction, then sees its requests.
-        if (!wf || !(await repo.sharePublished(tx, wf)))
-          throw igaError(409, `Request type ${typeId} is not bound to a published workflow`);
-        const def = (await repo.read(tx, wf, 'published'))!;
-        const graph = runnableGraph(compileIgaDefinition(def), `iga_${def.id}`);
-        const { definitions } = await rt.deploy({
-          graphs: [graph],
-          name: `iga ${def.id} rev ${def._rev}`,
-          source: JSON.stringify({ iga: def.id, rev: def._rev, body: repo.bodyOf(def) }),
-          category: 'iga',
-          dedupe: true,
-        });
-        const d = definitions[0]!;
-        types.set(typeId, {
-          workflowId: wf,
-          deployed: { id: d.id, key: d.key, graph: d.graph as never, owner_api: d.owner_api, tenant: d.tenant },
-        });
+        types.set(typeId, await deployType(tx, c, t));
       }
       const errors = await problems(tx, body);
       if (errors.length > 0) throw igaError(409, errors.map((e) => e.error).join('; '));
@@ -394,47 +462,79 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
           const typeId = typeOf(item.type, body.accessModifier);
           const t = types.get(typeId)!;
           const known = await requestIdentities(tx, managedOf(c), userId, item);
-          const doc: RequestDoc = {
-            id: c.ids.uuid(),
-            requestType: typeId,
-            request: { common: structuredClone(common) },
-            requester: { ...requester },
-            user: known.user as RequestDoc['user'],
-            ...(known.index as Partial<RequestDoc>),
-            [item.type]: known.item,
-            workflow: { id: t.workflowId },
-            decision: {
-              status: 'in-progress',
-              decision: null,
-              outcome: null,
-              startDate: at,
-              completionDate: null,
-              deadline: null,
-              comments: [],
-              actors: { active: [], inactive: [] },
-              phases: [],
+          const doc = newDoc(
+            c,
+            at,
+            {
+              requestType: typeId,
+              request: { common: structuredClone(common) },
+              requester: { ...requester },
+              user: known.user as RequestDoc['user'],
+              ...(known.index as Partial<RequestDoc>),
+              [item.type]: known.item,
             },
-            metadata: { createdDate: at, modifiedDate: at },
-          };
-          const { decision: _d, metadata: _m, workflow: _w, ...asked } = doc;
-          const started = await rt.startInstance({
-            definition: { ...t.deployed, suspended: false },
-            businessKey: doc.id,
-            variables: {
-              id: doc.id,
-              requestId: doc.id,
-              request: { ...asked, workflow: doc.workflow },
-              requestIndex: asked,
-            },
-            startUserId: caller.id,
-          });
-          doc.workflow.instanceId = started.id;
-          await sync(tx, doc, at);
-          await insertRequest(tx, doc);
+            t.workflowId,
+          );
+          await start(tx, c, t, doc, at);
           created.push(doc);
         }
       }
       return { status: 201, body: { result: created, resultCount: created.length } };
+    });
+  };
+
+  /**
+   * A request of one type with the type's own properties (`POST …/requests/{requestTypeId}?_action=publish`, body
+   * `{common, custom}`): the lifecycle types (createUser, modifyRole, extendEndDate, …) and custom types. `common` is
+   * checked against the type's `schemas.common` (the common request schema when a custom type has none), `custom`
+   * against its `schemas.custom`.
+   */
+  const publish = async (c: RequestContext) => {
+    // The path's segment names the request type here (`/requests/{requestTypeId}?_action=publish`).
+    const typeId = c.params.requestId!;
+    const body = (c.body ?? {}) as { common?: Record<string, unknown>; custom?: Record<string, unknown> };
+    return c.db.transaction(async (tx) => {
+      const t = await repo.readRequestType(tx, typeId);
+      if (!t) throw igaError(404, `Request type with id: ${typeId} was not found`);
+      const schemas = t.schemas as { common?: SchemaBlock[]; custom?: SchemaBlock[] };
+      const bad = [
+        ...checkAgainst(body.common ?? {}, schemas.common ?? COMMON_REQUEST_SCHEMA, '/common'),
+        ...(body.custom !== undefined || schemas.custom?.length
+          ? checkAgainst(body.custom ?? {}, schemas.custom ?? [], '/custom')
+          : []),
+      ];
+      if (bad.length > 0) throw igaError(400, `The request does not fit request type ${typeId}`, bad);
+      const bound = await deployType(tx, c, t);
+      const at = now(c);
+      const common: Record<string, unknown> = {
+        priority: 'low',
+        isDraft: false,
+        context: { type: 'request' },
+        ...structuredClone(body.common ?? {}),
+      };
+      const known = await publishedIdentities(tx, managedOf(c), common);
+      const profile = common.user as Record<string, unknown> | undefined;
+      const user =
+        known.user.id === undefined && profile && typeof profile === 'object'
+          ? Object.fromEntries(
+              ['userName', 'givenName', 'sn', 'mail'].filter((k) => k in profile).map((k) => [k, profile[k]]),
+            )
+          : known.user;
+      const doc = newDoc(
+        c,
+        at,
+        {
+          requestType: typeId,
+          request: { common, ...(body.custom !== undefined ? { custom: structuredClone(body.custom) } : {}) },
+          requester: { ...(await callerRecord(tx, managedOf(c), callerOf(c))) },
+          user,
+          ...(known.index as Partial<RequestDoc>),
+          ...(known.itemType ? { [known.itemType]: known.item } : {}),
+        },
+        bound.workflowId,
+      );
+      await start(tx, c, bound, doc, at);
+      return { status: 201, body: doc };
     });
   };
 
@@ -526,10 +626,21 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
     reject: { outcome: 'REJECT', decision: 'rejected', category: 'approvalTask' },
     fulfill: { outcome: 'FULFILL', decision: 'fulfilled', category: 'fulfillmentTask' },
     deny: { outcome: 'DENY', decision: 'denied', category: 'fulfillmentTask' },
+    // wfkit: Ping acts on violation phases through its violation API (`…/violation/{id}/phases/{phase}/remediate|allow|
+    // exception`); a request's violation phase takes the same three actions here.
+    remediate: { outcome: 'REMEDIATE', decision: 'remediated', category: 'violationTask' },
+    allow: { outcome: 'ALLOW', decision: 'allowed', category: 'violationTask' },
+    exception: { outcome: 'ALLOW', decision: 'exception', category: 'violationTask' },
+  };
+  const KIND: Record<string, string> = {
+    approvalTask: 'an approval',
+    fulfillmentTask: 'a fulfillment',
+    violationTask: 'a violation',
   };
 
   router.operation('requestAction', async (c) => {
     const action = c.query._action as string;
+    if (action === 'publish') return publish(c);
     const id = c.params.requestId!;
     const body = (c.body ?? {}) as Record<string, unknown>;
     return c.db.transaction(async (tx) => {
@@ -591,20 +702,29 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
         case 'approve':
         case 'reject':
         case 'fulfill':
-        case 'deny': {
+        case 'deny':
+        case 'remediate':
+        case 'allow':
+        case 'exception': {
           inProgress();
           const p = await phase();
           await allow(p, action);
           const spec = OUTCOMES[action]!;
           const task = p.workflowTaskId ? await queries.task(tx, p.workflowTaskId) : undefined;
           if (task?.category !== spec.category)
-            throw igaError(
-              409,
-              `Can't ${action} phase ${p.name}: it is not a ${spec.category === 'approvalTask' ? 'approval' : 'fulfillment'} phase`,
-            );
+            throw igaError(409, `Can't ${action} phase ${p.name}: it is not ${KIND[spec.category]} phase`);
           comment(body.justification ?? body.comment, action, p.name);
           p.decision = spec.decision;
-          await rt.completeTask(p.workflowTaskId!, { outcome: spec.outcome }, { userId: caller.id });
+          const until = action === 'exception' ? body.exceptionExpirationDate : undefined;
+          if (until !== undefined && (typeof until !== 'string' || Number.isNaN(Date.parse(until))))
+            throw igaError(400, 'exceptionExpirationDate must be a date-time', [
+              { step: null, field: '/exceptionExpirationDate', rule: 'schema', message: 'must be a date-time' },
+            ]);
+          await rt.completeTask(
+            p.workflowTaskId!,
+            { outcome: spec.outcome, ...(until !== undefined ? { exceptionExpirationDate: until } : {}) },
+            { userId: caller.id },
+          );
           break;
         }
         case 'cancel': {

@@ -4,17 +4,17 @@
  * - the runtime evaluates flow conditions as JUEL, while IGA conditions are JavaScript: before every conditional
  *   gateway a script task `<gateway>__eval` evaluates each outgoing flow's JavaScript condition in the sandbox (with
  *   the process variables in scope) into the variable `__cond`, and the flow's condition becomes `${__cond.<flow>}`;
- * - scripts get a prelude: `logger`, an `openidm` that answers the request's own `iga/governance/requests/<id>`
- *   calls (GET → the request, `_action=update` → the `requestDecision` variable) and passes every other call to the
- *   host's `openidm` (openidm/host.ts: managed objects, grants), or, where no host is registered (a runtime without
- *   the IGA module), records it in `openidmCalls`; and `execution.getVariables().get(name)` as in the Java map
- *   scripts expect;
+ * - scripts get a prelude (on their first line, so errors name the script's own lines): `logger`, an `openidm` that
+ *   answers the request's own `iga/governance/requests/<id>` calls (GET → the request, `_action=update` → the
+ *   `requestDecision` variable) and passes every other call to the host's `openidm` (openidm/host.ts: managed
+ *   objects, grants, the outbox), or, where no host is registered (a runtime without the IGA module), records it in
+ *   `openidmCalls`; and `execution.getVariables().get(name)` as in the Java map scripts expect;
  * - before every human step a script task `<step>__prepare` resolves the step's actors (static ids and expressions)
  *   into `__actors_<step>` (the request reads the phase's actors from it);
  * - a wait step's resume date (JavaScript) is worked out by `<step>__prepare` into `__resume_<step>`, the timer's date;
  * - an expiration boundary timer's date (JavaScript) is worked out by `<step>__prepare` too (`__due_<step>`); when it
  *   fires, `<boundary>__expired` sets the outcome (EXPIRATION, or the expiration's action) and `__expired_<step>`;
- * - email steps end with outcome SUCCESS.
+ * - email steps record their message in the outbox (`external/email`, outbox.ts): outcome SUCCESS, or FAILED.
  */
 
 import type { IgaGraphNode, IgaProcessGraph } from '../../dialects/iga/compile.js';
@@ -81,7 +81,41 @@ var openidm = (function (host) {
 })(typeof openidm === 'object' && openidm !== null && typeof openidm.read === 'function' ? openidm : null);
 `;
 
+/** The prelude on one line before a script's first line, so errors name the script's own line numbers. */
+const PREFIX = PRELUDE.replace(/\n\s*/g, ' ');
+
 const HUMAN = new Set(['approvalTask', 'fulfillmentTask', 'violationTask']);
+
+/** A value of an email step: a literal, or `{isExpression, value}` worked out over the process variables. */
+function valueCode(target: string, v: unknown): string {
+  const e = v as { isExpression?: boolean; value?: unknown } | null;
+  if (e && typeof e === 'object' && e.isExpression === true && typeof e.value === 'string')
+    return `try { with (v) { ${target} = (${e.value}); } } catch (e) { ${target} = null; }`;
+  return `${target} = ${JSON.stringify(v ?? null)};`;
+}
+
+/**
+ * An email step: its recipients, template and object worked out, then recorded through `openidm.action('external/
+ * email', 'send', …)` (the outbox, outbox.ts); outcome SUCCESS, or FAILED when the message can't be sent (no
+ * recipient, a bad address).
+ */
+function emailScript(node: IgaGraphNode): string {
+  const step = node.igaStep;
+  const body = (step ? bodyOf(step) : undefined) as Record<string, unknown> | undefined;
+  const object = (body?.object ?? {}) as Record<string, unknown>;
+  const lines = [
+    'var v = execution.getVariables(); var m = { object: {} };',
+    valueCode('m.to', body?.to),
+    valueCode('m.cc', body?.cc),
+    valueCode('m.bcc', body?.bcc),
+    valueCode('m.templateName', body?.templateName),
+    ...Object.entries(object).map(([k, x]) => valueCode(`m.object[${JSON.stringify(k)}]`, x)),
+    `m.requestId = v.id === undefined ? null : v.id; m.step = ${JSON.stringify(step?.name ?? node.id)};`,
+    "try { openidm.action('external/email', 'send', m, {}); execution.setVariable('outcome', 'SUCCESS'); }",
+    "catch (e) { execution.setVariable('outcome', 'FAILED'); execution.setVariable('emailFailure', String(e && e.message || e)); }",
+  ];
+  return lines.join('\n');
+}
 
 export function runnableGraph(compiled: IgaProcessGraph, processId: string): IgaProcessGraph {
   const g: IgaProcessGraph = JSON.parse(JSON.stringify(compiled));
@@ -154,10 +188,10 @@ export function runnableGraph(compiled: IgaProcessGraph, processId: string): Iga
   }
 
   for (const node of Object.values({ ...g.nodes })) {
-    if (node.type === 'scriptTask' && node.script) node.script.source = PRELUDE + node.script.source;
+    if (node.type === 'scriptTask' && node.script) node.script.source = PREFIX + node.script.source;
     if (node.type === 'serviceTask') {
       node.type = 'scriptTask';
-      node.script = { format: 'javascript', source: "execution.setVariable('outcome', 'SUCCESS');" };
+      node.script = { format: 'javascript', source: PREFIX + emailScript(node as IgaGraphNode) };
       delete node.service;
     }
   }
