@@ -93,6 +93,42 @@ describe.each(testStores())('jobs on $name', (factory) => {
     expect(await queue.list(store.db)).toHaveLength(1);
   });
 
+  it('commits a group of jobs in one transaction; a failing one rolls back alone and is retried alone', async () => {
+    let flakyCalls = 0;
+    const { queue } = await setup({});
+    const flaky: JobHandler = async (job, { tx }) => {
+      flakyCalls++;
+      await tx.query('INSERT INTO job_effects VALUES ($1, $2)', [job.id, 'partial']);
+      throw new Error('boom');
+    };
+    for (const note of ['a', 'b']) await queue.enqueue(store.db, { type: 'record', payload: { note }, scopeId: note });
+    const failing = await queue.enqueue(store.db, { type: 'flaky', scopeId: 'f' });
+    for (const note of ['c', 'd']) await queue.enqueue(store.db, { type: 'record', payload: { note }, scopeId: note });
+    let transactions = 0;
+    const db = Object.create(store.db, {
+      transaction: {
+        value: (fn: (tx: Queryable) => Promise<unknown>) => {
+          transactions++;
+          return store.db.transaction(fn);
+        },
+      },
+    });
+    const executor = new JobExecutor({
+      db,
+      clock: new TestClock(T0),
+      handlers: { record, flaky },
+      owner: 'node-a',
+      concurrency: 1,
+      jobsPerTransaction: 8,
+    });
+    expect(await executor.runDueJobs()).toEqual({ succeeded: 4, retried: 1, deadLettered: 0 });
+    expect(transactions).toBe(1);
+    expect(flakyCalls).toBe(1);
+    expect(await effects(store.db)).toEqual(['a', 'b', 'c', 'd']);
+    const [left] = await queue.list(store.db);
+    expect(left).toMatchObject({ id: failing.id, attempts: 1, lastError: 'boom', lockOwner: null });
+  });
+
   it('leaves jobs of types it has no handler for to other executors', async () => {
     const { executor, queue } = await setup({ record });
     await queue.enqueue(store.db, { type: 'someone-else' });
