@@ -103,6 +103,13 @@ describe.each(testStores())('IGA lifecycle request types on $name', (factory) =>
     expect(roleId).toBeDefined();
     expect(await read('role', roleId!)).toMatchObject({ name: 'Reviewers', status: 'draft' });
 
+    // A draft role can't be granted yet.
+    const early = await h.call('POST', `${REQ}?_action=create`, {
+      body: { users: ['emp'], catalogs: [{ type: 'role', id: roleId! }], accessModifier: 'add' },
+    });
+    expect(early.body.result[0].decision).toMatchObject({ status: 'complete', outcome: 'denied' });
+    expect(JSON.stringify(early.body.result[0].decision.comments)).toContain('is a draft');
+
     const p = await publish('publishRole', { roleId: roleId! });
     expect(p.workflow.id).toBe('BasicRolePublish');
     expect(actorsOf(p)).toEqual(['managed/user/owner']);
@@ -112,6 +119,11 @@ describe.each(testStores())('IGA lifecycle request types on $name', (factory) =>
     const again = await publish('publishRole', { roleId: roleId! });
     expect(again.decision.outcome).toBe('denied');
     expect(JSON.stringify(again.decision.comments)).toContain('is not a draft');
+
+    const grant = await h.call('POST', `${REQ}?_action=create`, {
+      body: { users: ['emp'], catalogs: [{ type: 'role', id: roleId! }], accessModifier: 'add' },
+    });
+    expect((await approve(grant.body.result[0].id, 'tok-boss')).body.decision.outcome).toBe('provisioned');
 
     const m = await publish('modifyRole', { roleId: roleId!, role: { description: 'reviews everything' } });
     expect((await approve(m.id, 'tok-owner')).body.decision.outcome).toBe('provisioned');
