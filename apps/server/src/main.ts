@@ -60,13 +60,17 @@ if (demoOn) {
   }
 }
 
-let stopping = false;
+// One Ctrl-C reaches the server up to three times (the terminal's SIGINT to the process group, then npm and pnpm
+// relaying it, pnpm as SIGTERM): signals within RELAY_MS of the first are that same request; a later one forces.
+const RELAY_MS = 1000;
+let stoppingSince: number | undefined;
 async function shutdown(signal: string) {
-  if (stopping) {
+  if (stoppingSince !== undefined) {
+    if (Date.now() - stoppingSince < RELAY_MS) return;
     process.stderr.write('wfkit: second signal, exiting now\n');
     process.exit(1);
   }
-  stopping = true;
+  stoppingSince = Date.now();
   logger.info('shutting down', { signal });
   const force = setTimeout(() => {
     logger.error('shutdown took over 10 s, exiting');

@@ -101,4 +101,15 @@ describe('the server process', () => {
     expect(await bad.exited).toBe(1);
     expect(bad.err.join('')).toContain('Cannot reach PostgreSQL at postgres://postgres@127.0.0.1:1/none');
   });
+
+  it('takes one Ctrl-C relayed by npm and pnpm (SIGINT, SIGINT, SIGTERM at once) as one clean stop: exit 0', async () => {
+    const s = run({ PORT: '0', WFKIT_DATA_DIR: join(temp, 'ctrl-c') });
+    await waitForUrl(s);
+    s.child.kill('SIGINT');
+    s.child.kill('SIGINT');
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+    expect(s.out.map((l) => JSON.parse(l).msg)).toContain('stopped');
+    expect(s.err.join('')).not.toContain('second signal');
+  });
 });
