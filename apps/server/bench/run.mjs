@@ -362,11 +362,11 @@ async function historyFigure(storeName) {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Overdue timers: a server with TIMERS instances whose timers are all due; timers fired per second and /health p99
-// (probed from this process, one request at a time) while they drain. BENCH_ROUNDS rounds on fresh stores; the
-// figure is the median round, with the spread of the rounds.
-async function timersFigure(storeName) {
-  log(`\n## ${TIMERS} overdue timers draining, ${storeName}`);
-  const round = async (store) => {
+// (probed from this process, one request at a time) while they drain. BENCH_ROUNDS rounds, the stores interleaved
+// within a round, each on a fresh store; per store the figure is the median round, with the spread of the rounds.
+async function timersFigure(storeNames) {
+  log(`\n## ${TIMERS} overdue timers draining, ${storeNames.join(' and ')} interleaved`);
+  const round = async (storeName, store) => {
     const s = spawnJsonLines(side('timers.mjs'), [store, String(TIMERS)]);
     try {
       const { port } = await s.next();
@@ -389,7 +389,7 @@ async function timersFigure(storeName) {
       const rate = done.drained / (done.ms / 1000);
       const p99 = quantile(health, 0.99);
       log(
-        `  ${done.drained} timers in ${(done.ms / 1000).toFixed(1)} s: ${rate.toFixed(0)} fired/s` +
+        `  ${storeName}: ${done.drained} timers in ${(done.ms / 1000).toFixed(1)} s: ${rate.toFixed(0)} fired/s` +
           `${done.deadLetters ? `, ${done.deadLetters} dead letters` : ''}; /health p50 ${quantile(health, 0.5).toFixed(1)} ms, ` +
           `p99 ${p99.toFixed(1)} ms, max ${Math.max(...health).toFixed(1)} ms (${health.length} probes)  load ${load()}`,
       );
@@ -398,9 +398,16 @@ async function timersFigure(storeName) {
       s.kill();
     }
   };
-  const rounds = [];
+  const roundsOf = new Map(storeNames.map((name) => [name, []]));
   for (let i = 0; i < ROUNDS; i++)
-    rounds.push(storeName === 'PostgreSQL' ? await withPgDatabase(round) : await round('pglite'));
+    for (const name of storeNames)
+      roundsOf
+        .get(name)
+        .push(name === 'PostgreSQL' ? await withPgDatabase((url) => round(name, url)) : await round(name, 'pglite'));
+  for (const [storeName, rounds] of roundsOf) timersRows(storeName, rounds);
+}
+
+function timersRows(storeName, rounds) {
   const spread = (xs, digits) => {
     const sorted = [...xs].sort((a, b) => a - b);
     return xs.length > 1 ? `${fmt(sorted[0], digits)}–${fmt(sorted.at(-1), digits)} (${xs.length} rounds)` : '1 run';
@@ -527,7 +534,7 @@ log(
 if (wanted('bpmn')) await bpmnFigure();
 if (wanted('roundtrips')) await roundTripsFigure();
 if (wanted('history')) for (const s of stores) await historyFigure(s);
-if (wanted('timers')) for (const s of stores) await timersFigure(s);
+if (wanted('timers')) await timersFigure(stores);
 if (wanted('start')) await startFigure();
 if (wanted('sdk')) await sdkFigure();
 
