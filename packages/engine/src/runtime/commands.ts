@@ -29,6 +29,7 @@ import { inScope, type Owner, type OwnerScope, ownerOf, scopeSql } from './owner
 import type { HostFunction, ScriptLimits } from './script-sandbox.js';
 import { type HistoryLevel, type InstanceState, Session, type TaskRow } from './session.js';
 import { deliverSignal } from './signals.js';
+import { armTimerStarts, fireTimerStart, TIMER_START_JOB, type TimerStartPayload } from './timer-starts.js';
 
 /** The host functions of one script run: `q` is the command's transaction, so their writes commit or roll back with it. */
 export type ScriptHostFactory = (run: {
@@ -297,6 +298,7 @@ export class Runtime {
         );
         definitions.push(ins.rows[0]!);
       }
+      await armTimerStarts(tx, this.jobs, definitions, owner, now);
       return { deploymentId, definitions, duplicate: false };
     });
   }
@@ -510,6 +512,11 @@ export class Runtime {
       await x.run();
       return { id: inst.id, definitionId: inst.definitionId, businessKey: inst.businessKey, ended: inst.ended };
     });
+  }
+
+  /** A timer start event is due (job handler): starts the latest definition at it, arms a cycle's next firing. */
+  async fireTimerStart(payload: TimerStartPayload, dueAt: Date): Promise<boolean> {
+    return this.command((_s, x) => fireTimerStart(x, this.jobs, payload, dueAt));
   }
 
   /** Whether a latest definition of this view has a message start event for `messageName`. */
@@ -860,6 +867,9 @@ function jobScope(job: { ownerApi?: string; tenant?: string }): OwnerScope | und
 export const runtimeJobHandlers: Record<string, JobHandler<any>> = {
   [TIMER_JOB]: async (job, ctx) => {
     await ctx.runtime.in(ctx.tx).fireTimer(job.payload.executionId);
+  },
+  [TIMER_START_JOB]: async (job, ctx) => {
+    await ctx.runtime.in(ctx.tx).fireTimerStart(job.payload, job.dueAt);
   },
   [ASYNC_JOB]: async (job, ctx) => {
     await ctx.runtime.in(ctx.tx).continueAsync(job.payload.executionId);

@@ -21,6 +21,10 @@ import { sandboxSource } from './languages/scripts.js';
 import type { Owner } from './owner.js';
 import { type HostFunction, runScript, ScriptError, type ScriptLimits } from './script-sandbox.js';
 import type { Exec, InstanceState, Session, TaskRow } from './session.js';
+import { endDateOf, firstFiring, nextFiring, parseCycle, parseIsoDuration } from './timer-cycles.js';
+
+export { parseIsoDuration } from './timer-cycles.js';
+
 import { throwSignal } from './signals.js';
 
 export interface ExecutorHooks {
@@ -500,8 +504,13 @@ export class Executor {
       if (Number.isNaN(d.getTime())) throw new RuntimeError('failed', `Timer date of '${n.id}' is not a date: ${text}`);
       return d;
     }
-    const spec = t.type === 'cycle' ? text.replace(/^R\d*\//, '') : text;
-    const ms = parseIsoDuration(spec);
+    if (t.type === 'cycle') {
+      const cycle = parseCycle(text);
+      if (!cycle)
+        throw new RuntimeError('failed', `Timer cycle of '${n.id}' is not an ISO 8601 repeating interval: ${text}`);
+      return firstFiring(cycle, now);
+    }
+    const ms = parseIsoDuration(text);
     if (ms === null) throw new RuntimeError('failed', `Timer of '${n.id}' is not an ISO 8601 duration: ${text}`);
     return new Date(now.getTime() + ms);
   }
@@ -872,6 +881,28 @@ export class Executor {
     this.plan(() => this.enter(inst, host, b));
   }
 
+  /** A non-interrupting timer boundary with a cycle fires again while its count and end date allow. */
+  private rearmCycle(inst: InstanceState, host: Exec, fired: Exec, b: GraphNode): void {
+    const t = b.event!.timer!;
+    if (t.type !== 'cycle') return;
+    const text = String(this.evalIn(inst, host, t.value, `the timer of '${b.id}'`) ?? '');
+    const cycle = parseCycle(text);
+    if (!cycle) return;
+    const end = t.endDate
+      ? endDateOf(this.evalIn(inst, host, t.endDate, `the end date of '${b.id}'`), `timer '${b.id}'`)
+      : null;
+    const count = ((fired.state.fired as number | undefined) ?? 0) + 1;
+    const next = nextFiring(cycle, count, fired.dueAt ?? this.s.now(), end);
+    if (!next) return;
+    const again = this.s.newExec(inst, host.id, b.id, 'boundary');
+    again.state.wait = 'timer';
+    again.state.fired = count;
+    again.eventType = 'timer';
+    again.dueAt = next;
+    this.s.touch(again);
+    this.s.timersToSchedule.push(again);
+  }
+
   private async fireBoundary(inst: InstanceState, be: Exec, b: GraphNode): Promise<void> {
     const host = inst.execs.get(be.parentId!)!;
     const hostNode = inst.graph.nodes[host.activityId!]!;
@@ -885,17 +916,9 @@ export class Executor {
         // message and signal boundaries keep listening
         const again = this.s.newExec(inst, host.id, b.id, 'boundary');
         this.waitForEvent(inst, again, b);
-      }
+      } else this.rearmCycle(inst, host, be, b);
     }
   }
-}
-
-/** Parses an ISO 8601 duration (PnYnMnDTnHnMnS, PnW) into milliseconds; null when it isn't one. */
-export function parseIsoDuration(s: string): number | null {
-  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(s);
-  if (!m || s === 'P' || s.endsWith('T')) return null;
-  const n = (i: number) => Number(m[i] ?? 0);
-  return ((((n(1) * 365 + n(2) * 30 + n(3) * 7 + n(4)) * 24 + n(5)) * 60 + n(6)) * 60 + Number(m[7] ?? 0)) * 1000;
 }
 
 /**

@@ -47,6 +47,8 @@ export interface TimerDef {
   type: 'duration' | 'date' | 'cycle';
   /** ISO 8601 text or an expression yielding it. */
   value: string;
+  /** Cycles: no firing after this date (`flowable:endDate`, ISO 8601 or an expression). */
+  endDate?: string;
 }
 
 export interface FormProperty {

@@ -128,14 +128,14 @@ describe('BPMN validation', () => {
 
   it('names unsupported elements precisely', async () => {
     const xml = bpmn(
-      `<startEvent id="s"/>${flow('f1', 's', 'g')}<complexGateway id="g"/>${flow('f2', 'g', 'x')}<sendTask id="x"/>${flow('f3', 'x', 'e')}<endEvent id="e"><errorEventDefinition/></endEvent>`,
+      `<startEvent id="s"/>${flow('f1', 's', 'g')}<complexGateway id="g"/>${flow('f2', 'g', 'x')}<sendTask id="x"/>${flow('f3', 'x', 'e')}<endEvent id="e"><compensateEventDefinition/></endEvent>`,
     );
     const r = await validateBpmn(xml);
     expect(r.valid).toBe(false);
     const msgs = r.problems.map((p) => p.message);
     expect(msgs).toContain("Element 'g' of type ComplexGateway is not supported by this engine");
     expect(msgs).toContain("Element 'x' of type SendTask is not supported by this engine");
-    expect(msgs.some((m) => /ErrorEventDefinition|Error event definition on 'e'/.test(m))).toBe(true);
+    expect(msgs.some((m) => /Compensate event definition on 'e'/.test(m))).toBe(true);
     const g = r.problems.find((p) => p.elementId === 'g');
     expect(g?.line).toBe(5);
   });
@@ -215,18 +215,23 @@ describe('BPMN validation', () => {
     await expect(compileBpmn('not xml at all')).rejects.toBeInstanceOf(BpmnValidationError);
   });
 
-  it('refuses cron timer cycles and warns that ISO cycles fire once', async () => {
+  it('accepts ISO repeating intervals and cron cycles, refuses other cycles', async () => {
     const doc = (cycle: string) =>
       bpmn(
         `<startEvent id="s"/>${flow('f1', 's', 't')}<userTask id="t"/>${flow('f2', 't', 'e')}<endEvent id="e"/>
          <boundaryEvent id="b" attachedToRef="t" cancelActivity="false"><timerEventDefinition><timeCycle>${cycle}</timeCycle></timerEventDefinition></boundaryEvent>${flow('f3', 'b', 'e2')}<endEvent id="e2"/>`,
       );
-    const cron = await validateBpmn(doc('0 0/5 * * * ?'));
-    expect(cron.valid).toBe(false);
-    expect(cron.problems.some((p) => /no cron/.test(p.message))).toBe(true);
+    expect((await validateBpmn(doc('0 0/5 * * * ?'))).valid).toBe(true);
+    const bad = await validateBpmn(doc('every five minutes'));
+    expect(bad.valid).toBe(false);
+    expect(bad.problems.some((p) => /Timer cycle 'every five minutes' of 'b' is not supported/.test(p.message))).toBe(
+      true,
+    );
     const iso = await validateBpmn(doc('R3/PT10H'));
     expect(iso.valid).toBe(true);
-    expect(iso.problems.some((p) => p.severity === 'warning' && /fires once/.test(p.message))).toBe(true);
+    expect(iso.problems.filter((p) => p.elementId === 'b')).toEqual([]);
+    expect((await validateBpmn(doc('R/2026-01-01T00:00:00Z/PT1H'))).valid).toBe(true);
+    expect((await validateBpmn(doc('R2/PT0S'))).valid).toBe(false);
   });
 
   it('names the attributes it ignores as warnings', async () => {

@@ -13,6 +13,7 @@ import type {
   ProcessGraph,
   VariableMapping,
 } from '../../runtime/graph.js';
+import { parseCycle } from '../../runtime/timer-cycles.js';
 import { activitiDescriptor } from './extension.js';
 
 export interface Problem {
@@ -389,14 +390,12 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
             if (!td || !body) err(el.id, `Timer event '${el.id}' needs a timeDuration, timeDate or timeCycle`);
             else {
               n.event = { kind: 'timer', timer: { type: td, value: body } };
-              if (td === 'cycle' && !/^[$#]\{/.test(body)) {
-                if (!/^R\d*\/P/.test(body))
-                  err(
-                    el.id,
-                    `Timer cycle '${body}' of '${el.id}' is not supported (only ISO 8601 R<n>/<duration>; no cron)`,
-                  );
-                else warn(el.id, `Timer cycle of '${el.id}' fires once: repetitions are not supported`);
-              }
+              if (d.endDate) n.event.timer!.endDate = String(d.endDate);
+              if (td === 'cycle' && !/^[$#]\{/.test(body) && !parseCycle(body))
+                err(
+                  el.id,
+                  `Timer cycle '${body}' of '${el.id}' is not supported (ISO 8601 R<n>/<duration>, R/<duration>, R<n>/<start>/<duration>, or a cron expression)`,
+                );
             }
           } else if (d.$type === 'bpmn:MessageEventDefinition') {
             const name = d.messageExpression ?? d.messageRef?.name ?? d.messageRef?.id;
@@ -431,6 +430,12 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
               else eventStarts.push({ nodeId: el.id, kind, ...(n.event?.name ? { name: n.event.name } : {}) });
               if (n.event?.nameExpression)
                 err(el.id, `Start event '${el.id}': a ${kind} start event needs a fixed ${kind} name`);
+            } else if (kind === 'timer') {
+              if (parent !== null) err(el.id, `Start event '${el.id}': a sub-process starts with a none start event`);
+              else eventStarts.push({ nodeId: el.id, kind });
+              const timer = n.event?.timer;
+              if (timer && /[$#]\{/.test(timer.value + (timer.endDate ?? '')))
+                err(el.id, `Timer start event '${el.id}' needs a fixed date, duration or cycle (no expression)`);
             } else if (kind && kind !== 'none')
               err(el.id, `Start event '${el.id}': ${kind} start events are not supported`);
             const fp = formProperties(el);

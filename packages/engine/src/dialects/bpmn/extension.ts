@@ -90,6 +90,12 @@ function descriptor(prefix: string, uri: string) {
         properties: [str('scope')],
       },
       {
+        name: 'TimerEndDate',
+        isAbstract: true,
+        extends: ['bpmn:TimerEventDefinition'],
+        properties: [str('endDate')],
+      },
+      {
         name: 'SignalExpression',
         isAbstract: true,
         extends: ['bpmn:SignalEventDefinition'],

@@ -17,7 +17,7 @@ type Ctx = RequestContext<IdmPrincipal>;
 
 const source = (table: string) => `(
   SELECT j.*, COALESCE(j.payload->>'instanceId', e.instance_id) AS instance_id, j.payload->>'executionId' AS execution_id,
-    e.activity_id, i.definition_id
+    e.activity_id, COALESCE(i.definition_id, j.payload->>'definitionId') AS definition_id
   FROM ${table} j
   LEFT JOIN ${rel.executions} e ON e.id = j.payload->>'executionId'
   LEFT JOIN ${rel.instances} i ON i.id = COALESCE(j.payload->>'instanceId', e.instance_id)
