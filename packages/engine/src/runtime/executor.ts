@@ -266,6 +266,11 @@ export class Executor {
         await this.runScriptTask(inst, e, n);
         return this.leave(inst, e, n);
       case 'serviceTask': {
+        // A service task calling a script host (`${openidm.query(…)}`) was compiled to a script (its dialect says).
+        if (n.script) {
+          await this.runScriptTask(inst, e, n);
+          return this.leave(inst, e, n);
+        }
         const b = n.service!.behaviour ? this.behaviourOf(n) : undefined;
         if (isExternalBehaviour(b)) return this.startExternal(inst, e, n, b);
         const v = b

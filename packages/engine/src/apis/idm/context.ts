@@ -4,6 +4,11 @@ import type { ApiContext, ApiRouter } from '../../http/api-module.js';
 import type { Runtime } from '../../runtime/commands.js';
 import { ManagedObjects } from './managed/objects.js';
 import { managedSchema } from './managed/schema.js';
+import {
+  externalEmailProvider,
+  externalRestProvider,
+  identityServerHostFunctions,
+} from './openidm/external-provider.js';
 import { managedProvider } from './openidm/managed-provider.js';
 import { repoProvider } from './openidm/repo-provider.js';
 import { OpenidmRouter, openidmHostFunctions } from './openidm/router.js';
@@ -37,11 +42,14 @@ export function createIdmContext(ctx: ApiContext, options: IdmOptions = {}): Idm
   const openidm = new OpenidmRouter()
     .mount('managed', managedProvider(managed))
     .mount('repo', repoProvider(ctx.ids, ctx.clock))
-    .mount('workflow', workflowProvider(runtime));
+    .mount('workflow', workflowProvider(runtime))
+    .mount('external/email', externalEmailProvider(ctx.ids, ctx.clock))
+    .mount('external/rest', externalRestProvider(ctx.ids, ctx.clock));
   // IDM's BPMN scripts get `openidm`, acting for the process's start user, inside the command's transaction.
-  ctx.runtime.registerScriptHost(IDM_SCOPE.api, ({ q, startUserId }) =>
-    openidmHostFunctions(openidm, q, startUserId ?? 'system'),
-  );
+  ctx.runtime.registerScriptHost(IDM_SCOPE.api, ({ q, startUserId }) => ({
+    ...openidmHostFunctions(openidm, q, startUserId ?? 'system'),
+    ...identityServerHostFunctions(),
+  }));
   // A deployment's model link and form resources go with it, whoever deletes it (deploy undo, definition delete).
   ctx.runtime.registerDeploymentCleanup(IDM_SCOPE.api, (q, deploymentId) => forgetDeployment(q, deploymentId));
   return {

@@ -15,6 +15,7 @@ import type {
 } from '../../runtime/graph.js';
 import { parseCycle } from '../../runtime/timer-cycles.js';
 import { activitiDescriptor } from './extension.js';
+import { openidmExpressionScript } from './openidm-expression.js';
 
 export interface Problem {
   severity: 'error' | 'warning';
@@ -484,6 +485,11 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
             n.service = { expression: el.expression };
             const rv = el.resultVariable ?? el.resultVariableName;
             if (rv) n.service.resultVariable = rv;
+            // `${openidm.query(…)}` reaches the store: it runs as a script (openidm-expression.ts).
+            const call = openidmExpressionScript(el.expression);
+            if (call && 'problem' in call) err(el.id, `Service task '${el.id}': ${call.problem}`);
+            else if (call)
+              n.script = { format: 'javascript', source: call.script, ...(rv ? { resultVariable: rv } : {}) };
           } else if (el.delegateExpression) {
             err(
               el.id,

@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+/**
+ * Brings the workflow samples of the public OpenIDM repository (github.com/OpenIdentityPlatform/OpenIDM) into a cache
+ * folder outside the clone, for the engine's sample tests (packages/engine/test/idm/openidm-samples.test.ts). They are
+ * CDDL-licensed third-party files: they are never committed here, only fetched.
+ *
+ *   node scripts/fetch-openidm-samples.mjs [--force]
+ *
+ * Where to:   $WFKIT_OPENIDM_SAMPLES, default ~/.cache/wfkit/openidm (files keep their repository paths under it,
+ *             and manifest.json lists them with the source and commit they came from).
+ * From:       $WFKIT_OPENIDM_MIRROR, a local git mirror of the repository (a bare git dir, or a dir holding `repo/`
+ *             or `.git`), read with `git ls-tree` / `git show`; without one, GitHub (the tree API for the listing,
+ *             raw.githubusercontent.com for the files; $WFKIT_OPENIDM_REF picks the branch, default master).
+ * What:       under any `samples/` folder (openidm-samples/… or openidm-zip/src/main/resources/samples/…, as the
+ *             repository's layout has it at that commit): every *.bpmn20.xml and *.bar, everything else in a
+ *             `workflow/` folder (forms, scripts), and the workflow-related conf of those samples.
+ *
+ * Exit code 0 when the cache holds the samples (fetched now or before), 2 when nothing could be fetched: CI runs it
+ * as `… || echo samples absent` and the sample tests then skip.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+const REPO = 'OpenIdentityPlatform/OpenIDM';
+const cache = resolve(process.env.WFKIT_OPENIDM_SAMPLES || join(homedir(), '.cache', 'wfkit', 'openidm'));
+const force = process.argv.includes('--force');
+const say = (m) => console.log(`fetch-openidm-samples: ${m}`);
+
+/** The repository paths this script keeps (see the header). */
+export function wanted(path) {
+  const parts = path.split('/');
+  const s = parts.lastIndexOf('samples');
+  if (s < 0 || s === parts.length - 1) return false;
+  const inSample = parts.slice(s + 1);
+  const name = inSample[inSample.length - 1];
+  if (/\.bpmn20\.xml$|\.bpmn$|\.bar$/i.test(name)) return true;
+  if (/\.(png|jpe?g|gif|svg|css|less|ico)$/i.test(name)) return false;
+  if (inSample.slice(0, -1).includes('workflow')) return true;
+  return inSample.length >= 2 && inSample.at(-2) === 'conf' && /^(workflow|process-access|managed)\.json$/.test(name);
+}
+
+/** A git dir inside `dir` (the dir itself when bare, else `repo/`, `repo/.git` or `.git`), or null. */
+function gitDirOf(dir) {
+  for (const d of [dir, join(dir, 'repo'), join(dir, 'repo', '.git'), join(dir, '.git')])
+    if (existsSync(join(d, 'HEAD')) && existsSync(join(d, 'objects'))) return d;
+  return null;
+}
+
+function fromMirror(mirror) {
+  const gitDir = gitDirOf(mirror);
+  if (!gitDir) throw new Error(`${mirror} holds no git directory`);
+  const git = (...args) =>
+    execFileSync('git', [`--git-dir=${gitDir}`, ...args], { maxBuffer: 256 * 1024 * 1024, encoding: 'buffer' });
+  const commit = git('rev-parse', 'HEAD').toString().trim();
+  const paths = git('ls-tree', '-r', '--name-only', '-z', 'HEAD').toString().split('\0').filter(wanted);
+  return {
+    source: `git mirror ${gitDir}`,
+    commit,
+    paths,
+    read: async (path) => git('show', `${commit}:${path}`),
+  };
+}
+
+async function fetchOk(url, timeoutMs) {
+  const res = await fetch(url, {
+    signal: AbortSignal.timeout(timeoutMs),
+    headers: { 'User-Agent': 'wfkit-fetch-openidm-samples' },
+  });
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return res;
+}
+
+async function fromGitHub() {
+  const ref = process.env.WFKIT_OPENIDM_REF || 'master';
+  const tree = await (
+    await fetchOk(`https://api.github.com/repos/${REPO}/git/trees/${encodeURIComponent(ref)}?recursive=1`, 15000)
+  ).json();
+  const paths = (tree.tree ?? [])
+    .filter((e) => e.type === 'blob')
+    .map((e) => e.path)
+    .filter(wanted);
+  const commit = tree.sha;
+  return {
+    source: `https://github.com/${REPO} (${ref})`,
+    commit,
+    paths,
+    read: async (path) =>
+      Buffer.from(
+        await (
+          await fetchOk(
+            `https://raw.githubusercontent.com/${REPO}/${commit}/${path.split('/').map(encodeURIComponent).join('/')}`,
+            30000,
+          )
+        ).arrayBuffer(),
+      ),
+  };
+}
+
+function manifestOf(dir) {
+  try {
+    return JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+async function main() {
+  const have = manifestOf(cache);
+  const mirror = process.env.WFKIT_OPENIDM_MIRROR;
+  let origin;
+  try {
+    origin = mirror ? fromMirror(mirror) : await fromGitHub();
+  } catch (e) {
+    say(`cannot reach the samples (${e.message ?? e})`);
+    if (have) {
+      say(`keeping the ${have.files.length} files already in ${cache} (${have.source} @ ${have.commit})`);
+      return 0;
+    }
+    say(`the OpenIDM samples are absent; their tests will skip. Set WFKIT_OPENIDM_MIRROR=<git dir> or allow GitHub.`);
+    return 2;
+  }
+  if (!force && have && have.commit === origin.commit) {
+    say(`${cache} is up to date (${have.files.length} files @ ${have.commit})`);
+    return 0;
+  }
+  if (!origin.paths.length) {
+    say(`${origin.source} @ ${origin.commit} has no workflow samples`);
+    return have ? 0 : 2;
+  }
+  // Fill a fresh folder and swap it in, so the cache is never half old, half new.
+  const next = `${cache}.next-${process.pid}`;
+  rmSync(next, { recursive: true, force: true });
+  for (const path of origin.paths) {
+    const target = join(next, path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, await origin.read(path));
+  }
+  const manifest = {
+    repository: REPO,
+    source: origin.source,
+    commit: origin.commit,
+    fetchedAt: new Date().toISOString(),
+    files: origin.paths,
+  };
+  writeFileSync(join(next, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  mkdirSync(dirname(cache), { recursive: true });
+  rmSync(cache, { recursive: true, force: true });
+  renameSync(next, cache);
+  const workflows = origin.paths.filter((p) => /\.bpmn20\.xml$|\.bar$/.test(p)).length;
+  say(`${origin.paths.length} files (${workflows} workflows) from ${origin.source} @ ${origin.commit} into ${cache}`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    say(`failed: ${e.stack ?? e}`);
+    process.exit(2);
+  },
+);
