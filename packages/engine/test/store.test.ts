@@ -88,6 +88,12 @@ describe('PGlite data folder', () => {
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
 
+  it('runs with a small shared_buffers (PGlite defaults to 160MB of WASM heap)', async () => {
+    const a = await openStore({ dataDir: tempDir() });
+    expect((await a.query<{ shared_buffers: string }>('SHOW shared_buffers')).rows[0]!.shared_buffers).toBe('16MB');
+    await a.close();
+  });
+
   it('keeps data across a close and reopen', async () => {
     const dataDir = tempDir();
     const a = await openStore({ dataDir });

@@ -6,17 +6,28 @@
  */
 import { importNodeOnly } from './node-only.js';
 
-let cached: Promise<Uint8Array | undefined> | undefined;
-
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
+// The shipped file is ~1 MB gzipped and ~30 MB as a tar. Only the gzipped bytes stay in memory; a tar handed out is
+// reused while something still holds it (tests opening many stores at once) and otherwise left to the GC, so a
+// server does not keep a second copy of its database in memory after extracting it.
+let compressed: Promise<{ gz: Uint8Array; gunzipSync: (b: Uint8Array) => Uint8Array } | undefined> | undefined;
+let recent: WeakRef<Uint8Array> | undefined;
+
 /** The uncompressed tar of the shipped snapshot, or undefined when there is none (or not on Node). */
-export function loadSnapshot(): Promise<Uint8Array | undefined> {
-  cached ??= readSnapshot().catch(() => undefined);
-  return cached;
+export async function loadSnapshot(): Promise<Uint8Array | undefined> {
+  const hit = recent?.deref();
+  if (hit) return hit;
+  compressed ??= readCompressed().catch(() => undefined);
+  const file = await compressed;
+  if (!file) return undefined;
+  // Native gunzip is faster than letting PGlite decompress through web streams.
+  const tar = file.gunzipSync(file.gz);
+  recent = new WeakRef(tar);
+  return tar;
 }
 
-async function readSnapshot(): Promise<Uint8Array | undefined> {
+async function readCompressed() {
   if (!isNode) return undefined;
   const [{ existsSync, readFileSync }, { dirname, join }, { fileURLToPath }, { gunzipSync }] = await Promise.all([
     importNodeOnly<typeof import('node:fs')>('node:fs'),
@@ -29,8 +40,8 @@ async function readSnapshot(): Promise<Uint8Array | undefined> {
   const candidates = [join(here, 'pgdata.tgz'), join(here, '..', 'generated', 'pgdata.tgz')];
   const file = candidates.find((f) => existsSync(f));
   if (!file) return undefined;
-  // Native gunzip is faster than letting PGlite decompress through web streams.
-  return gunzipSync(readFileSync(file));
+  const view = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength); // no copy
+  return { gz: view(readFileSync(file)), gunzipSync: (b: Uint8Array) => view(gunzipSync(b)) };
 }
 
 /**
