@@ -37,6 +37,8 @@ export interface ParsedBpmn {
 
 const FLOWABLE_URI = 'http://flowable.org/bpmn';
 const ACTIVITI_URI = 'http://activiti.org/bpmn';
+/** Camunda 7's extension namespace: its attributes mean what the flowable:/activiti: ones do where both exist. */
+const CAMUNDA_URI = 'http://camunda.org/schema/1.0/bpmn';
 
 let moddle: InstanceType<typeof BpmnModdle> | undefined;
 /** The shared moddle (BPMN + the activiti/flowable extension), also used to write documents back. */
@@ -70,14 +72,16 @@ function cleanMessage(message: string): string {
   return nested ? `${head}: ${nested[1]!.trim()}` : head;
 }
 
-/** Parses BPMN XML. `flowable:` is read as `activiti:` (same length URIs, so positions stay right). */
+/** Parses BPMN XML. `flowable:` is read as `activiti:` (same length URIs, so positions stay right), and `camunda:` too. */
 export async function parseBpmn(xml: string): Promise<ParsedBpmn> {
   const lines = elementLines(xml);
   const problems: Problem[] = [];
   if (!xml?.trim()) {
     return { definitions: null, problems: [{ severity: 'error', message: 'The BPMN document is empty' }], lines };
   }
-  const normalized = unprefixReferences(xml.split(FLOWABLE_URI).join(ACTIVITI_URI));
+  const normalized = unprefixReferences(
+    xml.split(FLOWABLE_URI).join(ACTIVITI_URI).split(CAMUNDA_URI).join(ACTIVITI_URI),
+  );
   try {
     const r = await getModdle().fromXML(normalized, 'bpmn:Definitions');
     for (const w of r.warnings ?? []) {

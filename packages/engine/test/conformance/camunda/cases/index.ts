@@ -1,0 +1,30 @@
+import type { Area } from '../harness.js';
+import { callactivity } from './callactivity.js';
+import { error } from './error.js';
+import { eventGateway } from './eventgateway.js';
+import { gateway } from './gateway.js';
+import { message, messageStart } from './message.js';
+import { misc } from './misc.js';
+import { multiinstance } from './multiinstance.js';
+import { signal, signalStart } from './signal.js';
+import { subprocess } from './subprocess.js';
+import { timer, timerStart } from './timer.js';
+import { usertask } from './usertask.js';
+
+/** Every translated area, in the order the suite runs them. */
+export const areas: Area[] = [
+  gateway,
+  subprocess,
+  usertask,
+  multiinstance,
+  callactivity,
+  timer,
+  timerStart,
+  signal,
+  signalStart,
+  message,
+  messageStart,
+  error,
+  eventGateway,
+  misc,
+];
