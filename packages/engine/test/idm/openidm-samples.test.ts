@@ -230,4 +230,62 @@ describe.skipIf(!samples).each(testStores())('OpenIDM sample workflows on $name'
       ]),
     );
   });
+
+  // The usecase sample's onboarding (nUCStartForm.xhtml, then nUCDecideApprovalForm.xhtml for the department's
+  // manager, who is a candidate user by managed user id).
+  it('user onboarding with approval (usecase sample newUserCreate): the department manager accepts, the employee exists', async () => {
+    const id = await start('newUserCreate', BJENSEN, {
+      userName: 'nemployee',
+      givenName: 'Noor',
+      sn: 'Employee',
+      mail: 'noor.employee@example.com',
+      country: 'US',
+      city: 'Springfield',
+      stateProvince: 'IL',
+      postalCode: '62701',
+      address1: '1 Main St',
+      telephoneNumber: '+1 555 0111',
+      department: 'Human Resources',
+      employeeNumber: '1042',
+      displayName: 'Noor Employee',
+      userType: 'employee',
+      emailEnabled: true,
+    });
+    const task = await claimable(id, HRMANAGER);
+    expect(task).toMatchObject({ name: 'Onboarding Approval', taskDefinitionKey: 'decideApprovalTask' });
+    expect(
+      (
+        await call('GET', '/openidm/workflow/taskinstance?_queryId=unassignedTaskQuery', { user: JDOE })
+      ).json.result.map((t: { _id: string }) => t._id),
+    ).not.toContain(task._id);
+    await claimAndComplete(task._id, HRMANAGER, {
+      decision: 'accept',
+      title: 'no',
+      startDate: '2027-02-01',
+      endDate: '2027-12-31',
+    });
+    await ended(id);
+
+    const read = await call('GET', '/openidm/managed/user/nemployee?_fields=*,manager');
+    expect(read.status, JSON.stringify(read.json)).toBe(200);
+    expect(read.json).toMatchObject({
+      _id: 'nemployee',
+      userName: 'nemployee',
+      givenName: 'Noor',
+      department: 'Human Resources',
+      employeeNumber: '1042',
+      userType: 'employee',
+      accounts: ['Business'],
+      accountStatus: 'inactive',
+      sunrise: { date: '2027-02-01T00:00:00.0Z' },
+      sunset: { date: '2027-12-31T00:00:00.0Z' },
+      manager: { _ref: 'managed/user/hrmanager' },
+    });
+    expect(read.json.password).toBeUndefined();
+    const emails = await repoDocuments('external/email');
+    expect(emails.map((e) => e.body).sort()).toEqual([
+      'The requested user nemployee was successfully created',
+      'Welcome! Your work days are from 2027-02-01 to 2027-12-31',
+    ]);
+  });
 });

@@ -10,7 +10,8 @@
  *   (a one-expression closure returns its value, as in Groovy);
  * - `a ?: b` → `a || b`; `for (x in xs)` / `for (T x : xs)` → `for (var x of xs)`; `println x`; number suffixes;
  * - a prelude (`GROOVY_PRELUDE`) with the JDK and GDK methods these scripts call (`size()`, `each`, `collect`,
- *   `get`/`put`, `SimpleDateFormat`, `TimeZone`, `ArrayList`, `HashMap`, …).
+ *   `get`/`put`, `SimpleDateFormat` (format, parse), `TimeZone`, `ArrayList`, `HashMap`, …), GPath reads over lists
+ *   (`users.result._id`), Java's `new Boolean(x)` and Groovy's literal, replace-all `String.replace`.
  *
  * Line breaks are kept one for one, so a script error's line is the line in the Groovy source.
  */
@@ -285,6 +286,12 @@ class Compiler {
     const n = this.next(i);
     if (tok.text === 'def') {
       tok.out = 'var';
+      return;
+    }
+    if (tok.text === 'new' && this.text(n) === 'Boolean' && this.text(this.next(n!)) === '(') {
+      // Java's Boolean is a value (`new Boolean("false")` is false); JavaScript's boxed one is always truthy.
+      tok.out = '';
+      this.t[n!]!.out = '__groovyBoolean';
       return;
     }
     if (tok.text === 'final' && this.atStatementStart(i)) {
@@ -575,11 +582,18 @@ export const GROOVY_PRELUDE = [
   'function SimpleDateFormat(pattern){this.pattern=pattern;this.utc=true;}',
   'SimpleDateFormat.prototype.setTimeZone=function(){};',
   "SimpleDateFormat.prototype.format=function(dt){var t=new Date(dt);return this.pattern.replace(/'([^']*)'|yyyy|MM|dd|HH|mm|ss|SSS|S|Z|X/g,function(m,lit){if(lit!==undefined)return lit;switch(m){case 'yyyy':return p2(t.getUTCFullYear(),4);case 'MM':return p2(t.getUTCMonth()+1,2);case 'dd':return p2(t.getUTCDate(),2);case 'HH':return p2(t.getUTCHours(),2);case 'mm':return p2(t.getUTCMinutes(),2);case 'ss':return p2(t.getUTCSeconds(),2);case 'SSS':return p2(t.getUTCMilliseconds(),3);case 'S':return String(t.getUTCMilliseconds());case 'Z':return '+0000';case 'X':return 'Z';}return m;});};",
+  // parse: the pattern's fields back to a date (UTC, as format writes them).
+  "SimpleDateFormat.prototype.parse=function(text){var f=[],re=this.pattern.replace(/'([^']*)'|yyyy|MM|dd|HH|mm|ss|SSS|S|[.*+?^${}()|[\\]\\\\]/g,function(m,lit){if(lit!==undefined)return lit.replace(/[.*+?^${}()|[\\]\\\\]/g,'\\\\$&');if(/^[yMdHmsS]/.test(m)){f.push(m);return '(\\\\d+)';}return '\\\\'+m;});var r=new RegExp('^'+re).exec(String(text));if(!r)throw new Error('Unparseable date: \"'+text+'\"');var v={yyyy:1970,MM:1,dd:1,HH:0,mm:0,ss:0,SSS:0,S:0};f.forEach(function(k,i){v[k]=parseInt(r[i+1],10);});return new Date(Date.UTC(v.yyyy,v.MM-1,v.dd,v.HH,v.mm,v.ss,v.SSS||v.S));};",
   'var TimeZone={getTimeZone:function(id){return {id:id};}};',
   'function ArrayList(){return [];}function HashMap(){return {};}',
   'var g=globalThis;g.SimpleDateFormat=SimpleDateFormat;g.TimeZone=TimeZone;g.ArrayList=ArrayList;g.HashMap=HashMap;g.LinkedHashMap=HashMap;',
   'g.Integer={parseInt:function(s){return parseInt(s,10);},valueOf:function(s){return parseInt(s,10);}};',
   'g.println=function(){console.log.apply(console,arguments);};g.print=g.println;',
+  "g.__groovyBoolean=function(v){return typeof v==='string'?v.toLowerCase()==='true':v===true||(v!=null&&v.valueOf()===true);};",
+  // Groovy's String.replace(CharSequence, CharSequence) replaces every occurrence, literally.
+  "var rp=S.replace;d(S,'replace',function(a,b){return typeof a==='string'&&typeof b==='string'?this.split(a).join(b):rp.apply(this,arguments);});",
+  // GPath: a property a list does not have is read from each element (`query.result._id` is the list of ids).
+  "Object.setPrototypeOf(A,new Proxy(O,{get:function(t,k,r){if(typeof k==='string'&&!(k in t)&&k!=='toJSON'&&k!=='then'&&Array.isArray(r))return r.map(function(x){return x==null?null:x[k];});return Reflect.get(t,k,r);}}));",
   'g.java={text:{SimpleDateFormat:SimpleDateFormat},util:{Date:Date,TimeZone:TimeZone,ArrayList:ArrayList,HashMap:HashMap,LinkedHashMap:HashMap}};',
   '})();',
 ].join('');

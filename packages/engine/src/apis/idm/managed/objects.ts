@@ -54,6 +54,21 @@ interface Loaded {
   spec: ObjectSpec;
 }
 
+/** The top-level fields a query's filter and sort keys name. */
+function queriedFields(request: QueryRequest): Set<string> {
+  const out = new Set<string>();
+  const visit = (n: unknown) => {
+    const node = n as { field?: string[]; children?: unknown[]; child?: unknown } | null;
+    if (!node) return;
+    if (node.field?.[0]) out.add(node.field[0]);
+    for (const c of node.children ?? []) visit(c);
+    if (node.child) visit(node.child);
+  };
+  visit(request.filter);
+  for (const k of request.sortKeys) out.add(k.field);
+  return out;
+}
+
 export class ManagedObjects {
   constructor(
     readonly schema: ManagedSchema,
@@ -162,7 +177,7 @@ export class ManagedObjects {
     const r = await queryInSql<repo.ObjectRow>(q, request, {
       select: repo.OBJECT_SELECT,
       from: repo.OBJECT_FROM,
-      columns: repo.objectColumns(spec.properties.values()),
+      columns: repo.objectColumns(spec.properties.values(), queriedFields(request)),
       where: ['o.type = $1'],
       params,
       tieBreaker: 'o.id',

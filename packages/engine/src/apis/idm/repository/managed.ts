@@ -45,17 +45,27 @@ function edgesAsJson(property: string, many: boolean): string {
           UNION ALL SELECT first_type, first_id FROM idm_managed_relationship WHERE second_type = 'managed/' || o.type AND second_id = o.id AND second_property = '${p}') e)`;
 }
 
-/** `_queryFilter` / `_sortKeys` fields of a type: `_id`, each plain property (JSON), each relationship (refs). */
+const bodyField = (name: string) => `o.body -> '${name.replace(/'/g, "''")}'`;
+
+/**
+ * `_queryFilter` / `_sortKeys` fields of a type: `_id`, each plain property (JSON), each relationship (refs), and
+ * the `extra` fields a query names that the schema does not declare (IDM stores and queries undeclared properties).
+ */
 export function objectColumns(
   properties: Iterable<{ name: string; relationship?: unknown; many: boolean; private: boolean }>,
+  extra: Iterable<string> = [],
 ): ColumnMap {
   const columns: ColumnMap = { _id: { sql: 'o.id', type: 'text' } };
+  const declared = new Set<string>(['_id']);
   for (const p of properties) {
+    declared.add(p.name);
     if (p.private) continue;
     columns[p.name] = p.relationship
       ? { sql: edgesAsJson(p.name, p.many), type: 'jsonb' }
-      : { sql: `o.body -> '${p.name.replace(/'/g, "''")}'`, type: 'jsonb' };
+      : { sql: bodyField(p.name), type: 'jsonb' };
   }
+  for (const name of extra)
+    if (!declared.has(name) && !name.startsWith('_')) columns[name] = { sql: bodyField(name), type: 'jsonb' };
   return columns;
 }
 
