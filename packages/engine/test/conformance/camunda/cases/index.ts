@@ -1,6 +1,8 @@
 import type { Area } from '../harness.js';
 import { callactivity } from './callactivity.js';
+import { compensation } from './compensation.js';
 import { error } from './error.js';
+import { escalation } from './escalation.js';
 import { eventGateway } from './eventgateway.js';
 import { gateway } from './gateway.js';
 import { message, messageStart } from './message.js';
@@ -27,4 +29,6 @@ export const areas: Area[] = [
   error,
   eventGateway,
   misc,
+  escalation,
+  compensation,
 ];
