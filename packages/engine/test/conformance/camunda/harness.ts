@@ -408,15 +408,21 @@ export function registerAreas(factory: TestStoreFactory, areas: Area[], tally: T
 export function report(tally: Tally, areas: Area[]) {
   const all = areas.flatMap((a) => a.cases.map((c) => c.junit));
   const na = all.filter((j) => NOT_APPLICABLE[j]);
+  const byReason = new Map<string, string[]>();
+  for (const [junit, why] of Object.entries(KNOWN_FAILURES)) byReason.set(why, [...(byReason.get(why) ?? []), junit]);
+  const ran = tally.passed.length + tally.failed.length;
   const lines = [
-    `Camunda 7 conformance on ${tally.store}: ${tally.passed.length}/${all.length - na.length} pass (applicable cases)`,
-    `  not applicable (${na.length}): ${na.map((j) => `${j} (${NOT_APPLICABLE[j]})`).join('; ') || 'none'}`,
-    `  known failures (${Object.keys(KNOWN_FAILURES).length}): ${
-      Object.entries(KNOWN_FAILURES)
-        .map(([j, why]) => `${j} (${why})`)
-        .join('; ') || 'none'
-    }`,
+    `Camunda 7 conformance on ${tally.store}:`,
+    `  not applicable (${na.length}, not counted):`,
+    ...na.map((j) => `    ${j}: ${NOT_APPLICABLE[j]}`),
+    `  known failures (${Object.keys(KNOWN_FAILURES).length}), by reason:`,
+    ...[...byReason]
+      .sort((a, b) => b[1].length - a[1].length)
+      .map(([why, cases]) => `    ${cases.length} × ${why}: ${cases.join(', ')}`),
+    ...(tally.failed.length ? [`  failed this run: ${tally.failed.join(', ')}`] : []),
+    `${tally.passed.length}/${all.length - na.length} pass (applicable cases on ${tally.store}${
+      ran < all.length - na.length ? `; ${ran} ran` : ''
+    })`,
   ];
-  if (tally.failed.length) lines.push(`  failed this run: ${tally.failed.join(', ')}`);
   console.log(lines.join('\n'));
 }
