@@ -12,8 +12,8 @@
  *             or `.git`), read with `git ls-tree` / `git show`; without one, GitHub (the tree API for the listing,
  *             raw.githubusercontent.com for the files; $WFKIT_OPENIDM_REF picks the branch, default master).
  * What:       under any `samples/` folder (openidm-samples/… or openidm-zip/src/main/resources/samples/…, as the
- *             repository's layout has it at that commit): every *.bpmn20.xml and *.bar, everything else in a
- *             `workflow/` folder (forms, scripts), and the workflow-related conf of those samples.
+ *             repository's layout has it at that commit): every *.bpmn20.xml and *.bar, and of the samples that
+ *             have workflows their `workflow/` folders (forms), `script/` folders and workflow-related conf.
  *
  * Exit code 0 when the cache holds the samples (fetched now or before), 2 when nothing could be fetched: CI runs it
  * as `… || echo samples absent` and the sample tests then skip.
@@ -28,17 +28,37 @@ const cache = resolve(process.env.WFKIT_OPENIDM_SAMPLES || join(homedir(), '.cac
 const force = process.argv.includes('--force');
 const say = (m) => console.log(`fetch-openidm-samples: ${m}`);
 
-/** The repository paths this script keeps (see the header). */
-export function wanted(path) {
+const WORKFLOW_FILE = /\.bpmn20\.xml$|\.bpmn$|\.bar$/i;
+
+/** The sample a path belongs to (`…/samples/usecase`) and the path inside it, or null outside any `samples/`. */
+function sampleOf(path) {
   const parts = path.split('/');
   const s = parts.lastIndexOf('samples');
-  if (s < 0 || s === parts.length - 1) return false;
-  const inSample = parts.slice(s + 1);
-  const name = inSample[inSample.length - 1];
-  if (/\.bpmn20\.xml$|\.bpmn$|\.bar$/i.test(name)) return true;
-  if (/\.(png|jpe?g|gif|svg|css|less|ico)$/i.test(name)) return false;
-  if (inSample.slice(0, -1).includes('workflow')) return true;
-  return inSample.length >= 2 && inSample.at(-2) === 'conf' && /^(workflow|process-access|managed)\.json$/.test(name);
+  if (s < 0 || parts.length - s < 3) return null;
+  return { root: parts.slice(0, s + 2).join('/'), inside: parts.slice(s + 2) };
+}
+
+/**
+ * The repository paths this script keeps: every workflow file under a `samples/` folder, and from the samples that
+ * have workflows what they need to run — files in their `workflow/` folders (forms), their scripts (custom endpoints
+ * such as the usecase's getUserManager.js) and their workflow-related conf (workflow, process access, managed
+ * objects, endpoints).
+ */
+export function selectFiles(paths) {
+  const withWorkflows = new Set(paths.filter((p) => WORKFLOW_FILE.test(p)).map((p) => sampleOf(p)?.root));
+  return paths.filter((path) => {
+    const sample = sampleOf(path);
+    if (!sample) return false;
+    const name = sample.inside.at(-1);
+    if (WORKFLOW_FILE.test(name)) return true;
+    if (!withWorkflows.has(sample.root) || /\.(png|jpe?g|gif|svg|css|less|ico)$/i.test(name)) return false;
+    const dirs = sample.inside.slice(0, -1);
+    if (dirs.includes('workflow')) return true;
+    if (dirs[0] === 'script' && /\.(js|groovy)$/.test(name)) return true;
+    return (
+      dirs.length === 1 && dirs[0] === 'conf' && /^(workflow|process-access|managed|endpoint-.+)\.json$/.test(name)
+    );
+  });
 }
 
 /** A git dir inside `dir` (the dir itself when bare, else `repo/`, `repo/.git` or `.git`), or null. */
@@ -54,7 +74,7 @@ function fromMirror(mirror) {
   const git = (...args) =>
     execFileSync('git', [`--git-dir=${gitDir}`, ...args], { maxBuffer: 256 * 1024 * 1024, encoding: 'buffer' });
   const commit = git('rev-parse', 'HEAD').toString().trim();
-  const paths = git('ls-tree', '-r', '--name-only', '-z', 'HEAD').toString().split('\0').filter(wanted);
+  const paths = selectFiles(git('ls-tree', '-r', '--name-only', '-z', 'HEAD').toString().split('\0'));
   return {
     source: `git mirror ${gitDir}`,
     commit,
@@ -77,10 +97,7 @@ async function fromGitHub() {
   const tree = await (
     await fetchOk(`https://api.github.com/repos/${REPO}/git/trees/${encodeURIComponent(ref)}?recursive=1`, 15000)
   ).json();
-  const paths = (tree.tree ?? [])
-    .filter((e) => e.type === 'blob')
-    .map((e) => e.path)
-    .filter(wanted);
+  const paths = selectFiles((tree.tree ?? []).filter((e) => e.type === 'blob').map((e) => e.path));
   const commit = tree.sha;
   return {
     source: `https://github.com/${REPO} (${ref})`,

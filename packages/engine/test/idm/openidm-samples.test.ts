@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIdmApiModule } from '../../src/apis/idm/index.js';
+import type { IdmEndpoint } from '../../src/apis/idm/openidm/endpoint-provider.js';
 import { createApp, type WfkitApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { expectMatchesSpec } from '../../src/http/response-check.js';
@@ -23,14 +24,25 @@ const BASE = 'http://localhost:8080';
 // candidate user is the managed user's _id, which the usecase keeps equal to the userName).
 const config = parseConfig({
   WFKIT_IDM_USERS:
-    'openidm-admin:openidm-admin:openidm-admin,bjensen:bjpw:openidm-authorized,jdoe:jdpw:openidm-authorized|manager,hrmanager:hrpw:openidm-authorized',
+    'openidm-admin:openidm-admin:openidm-admin,bjensen:bjpw:openidm-authorized,jdoe:jdpw:openidm-authorized|manager,hrmanager:hrpw:openidm-authorized,' +
+    'uemployee:uepw:openidm-authorized,umanager:umpw:openidm-authorized,systemadmin:sapw:openidm-authorized',
 });
 const as = (user: string, password: string) => ({ 'X-OpenIDM-Username': user, 'X-OpenIDM-Password': password });
 const ADMIN = as('openidm-admin', 'openidm-admin');
 const BJENSEN = as('bjensen', 'bjpw');
 const JDOE = as('jdoe', 'jdpw');
 const HRMANAGER = as('hrmanager', 'hrpw');
-const idmModule = createIdmApiModule();
+const UEMPLOYEE = as('uemployee', 'uepw');
+const UMANAGER = as('umanager', 'umpw');
+const SYSTEMADMIN = as('systemadmin', 'sapw');
+
+/** The usecase sample's custom endpoint, as its conf/endpoint-getusermanager.json names it. */
+function usecaseEndpoints(): Record<string, IdmEndpoint> {
+  if (!samples?.has('usecase/conf/endpoint-getusermanager.json')) return {};
+  const conf = JSON.parse(samples.read('usecase/conf/endpoint-getusermanager.json')) as { type: string; file: string };
+  return { getusermanager: { type: conf.type, source: samples.read(`usecase/${conf.file}`) } };
+}
+const idmModule = createIdmApiModule({ endpoints: usecaseEndpoints() });
 
 describe.skipIf(!samples).each(testStores())('OpenIDM sample workflows on $name', (factory) => {
   let store: TestStore;
@@ -135,12 +147,27 @@ describe.skipIf(!samples).each(testStores())('OpenIDM sample workflows on $name'
           title: 'manager',
         },
       ],
+      ['superadmin', { userName: 'superadmin', givenName: 'Super', sn: 'Admin', mail: 'superadmin@example.com' }],
+      ['umanager', { userName: 'umanager', givenName: 'Uma', sn: 'Manager', mail: 'umanager@example.com' }],
+      [
+        'uemployee',
+        {
+          userName: 'uemployee',
+          givenName: 'Ulf',
+          sn: 'Employee',
+          mail: 'uemployee@example.com',
+          department: 'Sales & Distribution',
+          accounts: ['Project'],
+          manager: { _ref: 'managed/user/umanager' },
+        },
+      ],
     ] as const) {
       const r = await call('POST', `/openidm/managed/user?_action=create`, { body: { _id: id, ...user } });
       expect(r.status, JSON.stringify(r.json)).toBe(201);
     }
     await deploySample('workflow/workflow/contractorOnboarding.bpmn20.xml');
     await deploySample('usecase/workflow/newUserCreate.bpmn20.xml');
+    await deploySample('usecase/workflow/accessRequest.bpmn20.xml');
   });
   afterAll(async () => {
     await app?.close();
@@ -287,5 +314,52 @@ describe.skipIf(!samples).each(testStores())('OpenIDM sample workflows on $name'
       'The requested user nemployee was successfully created',
       'Welcome! Your work days are from 2027-02-01 to 2027-12-31',
     ]);
+  });
+
+  // The usecase sample's access request: the user asks for systems, a manager (from the sample's getusermanager
+  // endpoint) and then the system administrator approve, and the user's accounts are patched.
+  it('access request with two approvals (usecase sample accessRequest): the managed user gets the systems asked for', async () => {
+    const id = await start('accessRequest', UEMPLOYEE, {});
+    const vars = (await call('GET', `/openidm/workflow/processinstance/${id}`)).json.processVariables;
+    expect(vars.candidateManagers).toEqual(['superadmin', 'umanager']);
+    const mine = await call('GET', `/openidm/workflow/taskinstance?_queryId=filtered-query&processInstanceId=${id}`, {
+      user: UEMPLOYEE,
+    });
+    const request = mine.json.result[0];
+    expect(request).toMatchObject({ name: 'User Access Request', assignee: 'uemployee' });
+    const form = await call('GET', `/openidm/workflow/taskinstance/${request._id}`, { user: UEMPLOYEE });
+    expect(form.json.formProperties).toEqual(expect.arrayContaining([{ business: false }, { project: true }]));
+    const asked = await call('POST', `/openidm/workflow/taskinstance/${request._id}?_action=complete`, {
+      user: UEMPLOYEE,
+      body: { business: true, project: false, emailEnabled: true, request: 'accept' },
+    });
+    expect(asked.json).toEqual({ 'Task action performed': 'complete' });
+
+    const approval = await claimable(id, UMANAGER);
+    expect(approval).toMatchObject({ name: 'User Access Request Approval', taskDefinitionKey: 'managerApproval' });
+    await claimAndComplete(approval._id, UMANAGER, { managerDecision: 'accept' });
+    const admin = await call('GET', `/openidm/workflow/taskinstance?_queryId=filtered-query&processInstanceId=${id}`, {
+      user: SYSTEMADMIN,
+    });
+    expect(admin.json.result[0]).toMatchObject({ taskDefinitionKey: 'administratorApproval', assignee: 'systemadmin' });
+    const done = await call('POST', `/openidm/workflow/taskinstance/${admin.json.result[0]._id}?_action=complete`, {
+      user: SYSTEMADMIN,
+      body: { adminDecision: 'accept' },
+    });
+    expect(done.json).toEqual({ 'Task action performed': 'complete' });
+    await ended(id);
+
+    const user = await call('GET', '/openidm/managed/user/uemployee');
+    expect(user.json.accounts).toEqual(['Business']);
+    expect(await repoDocuments('ui/notification')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ receiverId: 'uemployee', message: 'The access request was accepted' }),
+      ]),
+    );
+    expect(await repoDocuments('external/email')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ to: 'notification@example.com', body: 'The access request was accepted' }),
+      ]),
+    );
   });
 });

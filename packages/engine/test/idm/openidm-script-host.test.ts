@@ -4,7 +4,7 @@
  * recorded in IDM's repository (never sent), `identityServer.getProperty`. Runs without the samples' cache.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiModule } from '../../src/apis/idm/index.js';
+import { createIdmApiModule } from '../../src/apis/idm/index.js';
 import { createApp, type WfkitApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { type TestStore, testStores } from '../../src/store/test-stores.js';
@@ -46,6 +46,39 @@ const READ_BACK = definitions(
       execution.setVariable("missing", missing)
     </script></scriptTask>
     <sequenceFlow id="f4" sourceRef="notify" targetRef="wait"/>`,
+);
+
+// A scripted endpoint in the style of the usecase sample's getUserManager.js: IDM's `request`, the caller's `openidm`.
+const apiModule = createIdmApiModule({
+  endpoints: {
+    managerof: {
+      type: 'text/javascript',
+      source: `(function () {
+        if (request.method !== 'query') throw 'Unsupported operation: ' + request.method;
+        var user = openidm.read('managed/user/' + request.additionalParameters.userId, null, ['*', 'manager']);
+        return user.manager ? [{ userName: openidm.read(user.manager._ref).userName }] : [];
+      }());`,
+    },
+  },
+});
+
+// As the usecase samples prepare their tasks: autoStoreVariables="true", GPath over a query's results, Java's
+// Boolean, SimpleDateFormat.parse, and an endpoint query.
+const AUTO_STORE = definitions(
+  'autoStore',
+  `<sequenceFlow id="f1" sourceRef="start" targetRef="prep"/>
+    <scriptTask id="prep" scriptFormat="groovy" activiti:autoStoreVariables="true"><script>
+      found = openidm.query('managed/user', [_queryFilter: '/department eq "Sales" and /title eq "manager"'])
+      ids = []
+      for (m in found.result._id) { ids.add(m) }
+      managers = openidm.query('endpoint/managerof', [_queryId: 'getManager', userId: 'sam']).result.collect { it.userName }
+      flag = new Boolean("false") ? 'yes' : 'no'
+      java.text.SimpleDateFormat day = new java.text.SimpleDateFormat("yyyy-MM-dd")
+      java.text.SimpleDateFormat iso = new java.text.SimpleDateFormat("yyyy-MM-dd'T'HH:mm:ss.S'Z'")
+      startISO = iso.format(day.parse('2027-03-01'))
+      quoted = 'say "hi" "there"'.replace('"', "'")
+    </script></scriptTask>
+    <sequenceFlow id="f2" sourceRef="prep" targetRef="wait"/>`,
 );
 
 describe.each(testStores())('the openidm script host of IDM workflows on $name', (factory) => {
@@ -143,5 +176,34 @@ describe.each(testStores())('the openidm script host of IDM workflows on $name',
     expect(started.status).toBeGreaterThanOrEqual(400);
     expect(started.json.message).toContain('missing url');
     expect(await documents('external/email')).toHaveLength(before);
+  });
+
+  it('stores what an autoStoreVariables script sets; GPath, Boolean, date parsing and an endpoint as the samples use them', async () => {
+    for (const [id, body] of [
+      [
+        'mgr',
+        { userName: 'mgr', givenName: 'M', sn: 'G', mail: 'mgr@example.com', department: 'Sales', title: 'manager' },
+      ],
+      [
+        'sam',
+        { userName: 'sam', givenName: 'S', sn: 'M', mail: 'sam@example.com', manager: { _ref: 'managed/user/mgr' } },
+      ],
+    ] as const)
+      expect((await call('POST', '/openidm/managed/user?_action=create', { _id: id, ...body })).status).toBe(201);
+    expect((await deploy(AUTO_STORE)).status).toBe(200);
+    const started = await call('POST', '/openidm/workflow/processinstance?_action=create', { _key: 'autoStore' });
+    expect(started.status, JSON.stringify(started.json)).toBe(201);
+    const vars = (await call('GET', `/openidm/workflow/processinstance/${started.json._id}`)).json.processVariables;
+    expect(vars).toMatchObject({
+      ids: ['mgr'],
+      managers: ['mgr'],
+      flag: 'no',
+      startISO: '2027-03-01T00:00:00.0Z',
+      quoted: "say 'hi' 'there'",
+    });
+    expect(vars.found.result).toHaveLength(1);
+    // Globals the script did not set (the process's own variables, the host objects) are not stored again.
+    expect(Object.keys(vars)).not.toContain('openidm');
+    expect(Object.keys(vars)).not.toContain('SimpleDateFormat');
   });
 });

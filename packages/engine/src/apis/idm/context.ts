@@ -4,6 +4,7 @@ import type { ApiContext, ApiRouter } from '../../http/api-module.js';
 import type { Runtime } from '../../runtime/commands.js';
 import { ManagedObjects } from './managed/objects.js';
 import { managedSchema } from './managed/schema.js';
+import { endpointProvider, type IdmEndpoint } from './openidm/endpoint-provider.js';
 import {
   externalEmailProvider,
   externalRestProvider,
@@ -22,6 +23,8 @@ export type IdmRouter = ApiRouter<IdmPrincipal>;
 export interface IdmOptions {
   /** `process-access.json` rules; default IDM's (every definition for `openidm-authorized` and `openidm-admin`). */
   processAccess?: readonly ProcessAccessRule[];
+  /** Custom scripted endpoints scripts reach as `endpoint/{name}` (IDM's `conf/endpoint-{name}.json`). */
+  endpoints?: Readonly<Record<string, IdmEndpoint>>;
 }
 
 export interface IdmContext extends ApiContext {
@@ -45,6 +48,10 @@ export function createIdmContext(ctx: ApiContext, options: IdmOptions = {}): Idm
     .mount('workflow', workflowProvider(runtime))
     .mount('external/email', externalEmailProvider(ctx.ids, ctx.clock))
     .mount('external/rest', externalRestProvider(ctx.ids, ctx.clock));
+  openidm.mount(
+    'endpoint',
+    endpointProvider(options.endpoints ?? {}, (q, caller) => openidmHostFunctions(openidm, q, caller)),
+  );
   // IDM's BPMN scripts get `openidm`, acting for the process's start user, inside the command's transaction.
   ctx.runtime.registerScriptHost(IDM_SCOPE.api, ({ q, startUserId }) => ({
     ...openidmHostFunctions(openidm, q, startUserId ?? 'system'),
