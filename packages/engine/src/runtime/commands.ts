@@ -604,9 +604,13 @@ export class Runtime {
     });
   }
 
-  private async lockExecution(s: Session, executionId: string) {
+  /** `orInstance`: a process instance id names its root execution too (it is one, in Flowable). */
+  private async lockExecution(s: Session, executionId: string, orInstance = false) {
     const { rows } = await s.tx.query<{ instance_id: string; owner_api: string; tenant: string }>(
-      'SELECT instance_id, owner_api, tenant FROM wf_execution WHERE id = $1',
+      orInstance
+        ? `SELECT instance_id, owner_api, tenant FROM wf_execution WHERE id = $1
+           UNION ALL SELECT id, owner_api, tenant FROM wf_instance WHERE id = $1`
+        : 'SELECT instance_id, owner_api, tenant FROM wf_execution WHERE id = $1',
       [executionId],
     );
     if (!rows[0] || !this.owns(rows[0])) throw notFound(`Execution '${executionId}' not found`);
@@ -634,7 +638,7 @@ export class Runtime {
         if (!rows[0]) throw notFound(`No execution is waiting for message '${messageName}'`);
         id = rows[0].id;
       }
-      const { inst, e } = await this.lockExecution(s, id);
+      const { inst, e } = await this.lockExecution(s, id, true);
       if (e.eventType !== 'message' || e.eventName !== messageName) {
         const sub = [...inst.execs.values()].find(
           (c) => c.parentId === e.id && c.eventType === 'message' && c.eventName === messageName,

@@ -6,9 +6,10 @@
 
 import type { Queryable } from '../store/db.js';
 import type { ServiceBehaviour, ServiceBehaviourContext } from './behaviours.js';
-import { throwBpmnError } from './bpmn-errors.js';
+import { throwBpmnError, throwEscalation } from './bpmn-errors.js';
 import { RuntimeError } from './errors.js';
 import { cancelEventGroup, leaveEventGateway } from './event-gateway.js';
+import { fireEventSubProcess, listenForEventSubProcesses } from './event-subprocesses.js';
 import { type ExpressionContext, evaluate, evaluateCondition, HostObject } from './expressions/index.js';
 import {
   type ExternalCall,
@@ -209,6 +210,7 @@ export class Executor {
     if (start.id !== def.graph.startNodeId) inst.startActivityId = start.id;
     if (start.startForm?.initiator && opts.startUserId !== undefined)
       this.s.setVar(inst, id, start.startForm.initiator, opts.startUserId);
+    listenForEventSubProcesses(this, inst, inst.execs.get(id)!, null);
     const token = this.s.newExec(inst, id, start.id, 'token');
     this.plan(() => this.enter(inst, token, start));
     return inst;
@@ -241,6 +243,10 @@ export class Executor {
       case 'intermediateThrowEvent':
         // a thrown signal reaches the executions waiting for it inside this command, as Flowable delivers it
         if (n.event?.kind === 'signal') await throwSignal(this, inst, e, n);
+        if (n.event?.kind === 'escalation') {
+          await throwEscalation(this, inst, e, n.event.escalationCode);
+          if (!inst.execs.has(e.id)) return; // an interrupting catcher cancelled the thrower
+        }
         return this.leave(inst, e, n);
       case 'startEvent':
       case 'task':
@@ -250,6 +256,10 @@ export class Executor {
         if (n.event?.kind === 'terminate') return this.terminate(inst, e, n);
         if (n.event?.kind === 'error') return throwBpmnError(this, inst, e, n.event.errorCode, n);
         if (n.event?.kind === 'signal') await throwSignal(this, inst, e, n);
+        if (n.event?.kind === 'escalation') {
+          await throwEscalation(this, inst, e, n.event.escalationCode);
+          if (!inst.execs.has(e.id)) return;
+        }
         return this.endToken(inst, e, n);
       case 'userTask':
         await this.createTask(inst, e, n);
@@ -292,6 +302,7 @@ export class Executor {
         const start = inst.graph.nodes[n.startNodeId!]!;
         const child = this.s.newExec(inst, e.id, start.id, 'token');
         this.attachBoundaries(inst, e, n);
+        listenForEventSubProcesses(this, inst, e, n.id);
         this.plan(() => this.enter(inst, child, start));
         return;
       }
@@ -376,7 +387,7 @@ export class Executor {
     }
     try {
       const r = await runScript(
-        sandboxSource(n.script!.format, n.script!.source, n.script!.autoStoreVariables),
+        sandboxSource(n.script!.format, n.script!.source),
         {
           getVariable: (name) => this.getVar(inst, e, name).value ?? null,
           setVariable: (name, v) => this.setVar(inst, e, name, v),
@@ -527,7 +538,7 @@ export class Executor {
     for (const bid of n.boundaryEvents ?? []) {
       const b = inst.graph.nodes[bid]!;
       // An error boundary event waits for nothing: a thrown error looks for it (bpmn-errors.ts).
-      if (b.event?.kind === 'error') continue;
+      if (b.event?.kind === 'error' || b.event?.kind === 'escalation') continue;
       const be = this.s.newExec(inst, e.id, bid, 'boundary');
       this.waitForEvent(inst, be, b);
     }
@@ -909,6 +920,7 @@ export class Executor {
   }
 
   private async fireBoundary(inst: InstanceState, be: Exec, b: GraphNode): Promise<void> {
+    if (be.state.eventSubProcess) return fireEventSubProcess(this, inst, be, b);
     const host = inst.execs.get(be.parentId!)!;
     const hostNode = inst.graph.nodes[host.activityId!]!;
     this.s.deleteExec(inst, be);

@@ -21,7 +21,7 @@ export type NodeType =
   | 'intermediateThrowEvent'
   | 'boundaryEvent';
 
-export type EventKind = 'none' | 'terminate' | 'timer' | 'message' | 'signal' | 'error';
+export type EventKind = 'none' | 'terminate' | 'timer' | 'message' | 'signal' | 'error' | 'escalation';
 
 export interface EventDef {
   kind: EventKind;
@@ -34,6 +34,8 @@ export interface EventDef {
   scope?: 'global' | 'processInstance';
   /** Error events: the code thrown, or caught (left out on a boundary event: it catches every error). */
   errorCode?: string;
+  /** Escalation events: the code thrown or caught (left out on a catching event: it catches every escalation). */
+  escalationCode?: string;
 }
 
 /** A start event started by an event rather than by a start command (message, signal, timer). */
@@ -108,8 +110,7 @@ export interface GraphNode {
   event?: EventDef;
   startForm?: { formKey?: string; initiator?: string; formProperties: FormProperty[] };
   userTask?: UserTaskDef;
-  /** `autoStoreVariables`: the globals the script sets are stored as variables (languages/scripts.ts). */
-  script?: { format: string; source: string; resultVariable?: string; autoStoreVariables?: boolean };
+  script?: { format: string; source: string; resultVariable?: string };
   /** `behaviour`: a named service behaviour (runtime/behaviours.ts) run instead of evaluating `expression`. */
   service?: { expression: string; resultVariable?: string; behaviour?: string };
   callActivity?: {
@@ -122,8 +123,11 @@ export interface GraphNode {
   multiInstance?: MultiInstanceDef;
   /** For sub-processes: the id of their (single none) start event. */
   startNodeId?: string;
+  /** An event sub-process: started by the event of its start event (`startNodeId`), not by a flow. */
+  triggeredByEvent?: boolean;
   /** For boundary events. */
   attachedTo?: string;
+  /** Boundary events, and start events of event sub-processes: whether they interrupt their activity or scope. */
   cancelActivity?: boolean;
   /** Boundary events attached to this activity. */
   boundaryEvents?: string[];

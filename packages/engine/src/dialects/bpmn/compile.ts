@@ -92,6 +92,8 @@ export async function parseBpmn(xml: string): Promise<ParsedBpmn> {
       if (unresolved && el?.$type === 'bpmn:ErrorEventDefinition') {
         // An errorRef naming no <error> is the error code itself, as Flowable reads it.
         (el as ModdleElement).errorRef = { $type: 'bpmn:Error', id: unresolved[1], errorCode: unresolved[1] };
+      } else if (unresolved && el?.$type === 'bpmn:EscalationEventDefinition') {
+        (el as ModdleElement).escalationRef = { id: unresolved[1], escalationCode: unresolved[1] };
       } else if (unresolved && el?.$type?.startsWith('bpmndi:')) {
         // Flowable ignores diagram elements that draw nothing of the model; so do we.
         problems.push({
@@ -372,6 +374,8 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
         const retry = el.failedJobRetryTimeCycle ?? extValues(el, 'activiti:FailedJobRetryTimeCycle')[0]?.body;
         if (retry) n.failedJobRetryTimeCycle = String(retry).trim();
         if (el.skipExpression) warn(el.id, `skipExpression on '${el.id}' is not supported and is ignored`);
+        if (t === 'bpmn:ScriptTask' && String(el.autoStoreVariables).toLowerCase() === 'true')
+          warn(el.id, `autoStoreVariables on '${el.id}' is not supported: set variables with execution.setVariable`);
         if (el.ioSpecification || el.dataInputAssociations?.length || el.dataOutputAssociations?.length)
           warn(el.id, `Data inputs/outputs of '${el.id}' are not supported and are ignored`);
         for (const l of extValues(el, 'activiti:ExecutionListener')) {
@@ -419,6 +423,10 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
             const code = d.errorRef ? (d.errorRef.errorCode ?? d.errorRef.id) : undefined;
             n.event = { kind: 'error' };
             if (code) n.event.errorCode = String(code);
+          } else if (d.$type === 'bpmn:EscalationEventDefinition') {
+            const code = d.escalationRef ? (d.escalationRef.escalationCode ?? d.escalationRef.id) : undefined;
+            n.event = { kind: 'escalation' };
+            if (code) n.event.escalationCode = String(code);
           } else {
             err(
               el.id,
@@ -426,7 +434,16 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
             );
           }
           const kind = n.event?.kind;
-          if (type === 'startEvent') {
+          if (type === 'startEvent' && container.triggeredByEvent) {
+            // the start of an event sub-process: the event that starts it, interrupting its scope or not
+            if (!kind || kind === 'none' || kind === 'terminate')
+              err(
+                el.id,
+                `Start event '${el.id}' of event sub-process '${parent}' needs an error, escalation, message, signal or timer`,
+              );
+            n.cancelActivity = kind === 'error' || el.isInterrupting !== false;
+            n.startForm = { formProperties: [] };
+          } else if (type === 'startEvent') {
             starts.push(el.id);
             if (kind === 'message' || kind === 'signal') {
               if (parent !== null) err(el.id, `Start event '${el.id}': a sub-process starts with a none start event`);
@@ -446,13 +463,13 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
             if (el.formKey) n.startForm.formKey = el.formKey;
             if (el.initiator) n.startForm.initiator = el.initiator;
           } else if (type === 'endEvent') {
-            if (kind && kind !== 'none' && kind !== 'terminate' && kind !== 'error' && kind !== 'signal')
+            if (kind === 'timer' || kind === 'message')
               err(el.id, `End event '${el.id}': ${kind} end events are not supported`);
           } else if (type === 'intermediateCatchEvent') {
-            if (kind === 'none' || kind === 'terminate' || kind === 'error')
+            if (kind === 'none' || kind === 'terminate' || kind === 'error' || kind === 'escalation')
               err(el.id, `Intermediate catch event '${el.id}' needs a timer, message or signal definition`);
           } else if (type === 'intermediateThrowEvent') {
-            if (kind && kind !== 'none' && kind !== 'signal')
+            if (kind && kind !== 'none' && kind !== 'signal' && kind !== 'escalation')
               err(el.id, `Intermediate throw event '${el.id}': ${kind} throw events are not supported`);
           } else if (type === 'boundaryEvent') {
             if (kind === 'none' || kind === 'terminate')
@@ -482,9 +499,6 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
           if (!source.trim()) err(el.id, `Script task '${el.id}' has no script`);
           n.script = { format, source };
           if (el.resultVariable) n.script.resultVariable = el.resultVariable;
-          // A JUEL script stores only its result; other languages store the globals they set.
-          if (String(el.autoStoreVariables).toLowerCase() === 'true' && format !== 'juel')
-            n.script.autoStoreVariables = true;
         } else if (type === 'serviceTask') {
           if (el.expression) {
             n.service = { expression: el.expression };
@@ -519,7 +533,15 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
           if (el.inheritVariables) n.callActivity.inMappings.push({ all: true });
         } else if (type === 'subProcess') {
           if (el.triggeredByEvent) {
-            err(el.id, `Event sub-process '${el.id}' is not supported`);
+            n.triggeredByEvent = true;
+            collect(el, el.id);
+            const inner = (el.flowElements ?? []).filter((c: ModdleElement) => c.$type === 'bpmn:StartEvent');
+            if (inner.length !== 1) err(el.id, `Event sub-process '${el.id}' needs exactly one start event`);
+            else n.startNodeId = inner[0].id;
+            if (el.incoming?.length || el.outgoing?.length)
+              err(el.id, `Event sub-process '${el.id}' cannot have incoming or outgoing sequence flows`);
+            if (nodes[n.id]) err(n.id, `Duplicate element id '${n.id}'`);
+            nodes[n.id] = n;
             continue;
           }
           if (t !== 'bpmn:SubProcess') err(el.id, `${t} '${el.id}' is not supported`);
