@@ -2,7 +2,7 @@
 // Every compared side runs in its own process; sides are interleaved over BENCH_ROUNDS rounds and each figure is the
 // median of the per-round ratios, with their spread and the load average. PGlite always; PostgreSQL when DATABASE_URL
 // is set (each server gets a fresh database, dropped afterwards).
-//   node bench/run.mjs [figure ...]    figures: bpmn roundtrips history timers start sdk (default all)
+//   node bench/run.mjs [figure ...]    figures: bpmn roundtrips history lists timers start sdk (default all)
 //   BENCH_ROUNDS=3 BENCH_SECONDS=5 BENCH_TIMERS=2000
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp, openPostgres } from '@wfkit/engine';
 import { median, memoryMb, quantile, startServer } from './lib.mjs';
+import { sampleLists, seededListApp } from './lists.mjs';
 import { deploy, idmCaller, oneInstance } from './sides/bpmn.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -361,6 +362,37 @@ async function historyFigure(storeName) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// List latency: FLOW definitions and executions and Kontent items at 20 and 5,000 rows, first and last page (lists.mjs).
+async function listsFigure(storeName) {
+  const sizes = [20, 5000];
+  log(`\n## lists, ${storeName}, ${sizes.join(' vs ')} rows, p50 per page, ${ROUNDS} rounds`);
+  const run = async (url1, url2) => {
+    const small = await seededListApp(url1 ? { databaseUrl: url1 } : {}, sizes[0]);
+    const large = await seededListApp(url2 ? { databaseUrl: url2 } : {}, sizes[1]);
+    const ratios = {};
+    for (let r = 0; r < ROUNDS; r++) {
+      const a = await sampleLists(small, sizes[0]);
+      const b = await sampleLists(large, sizes[1]);
+      for (const k of Object.keys(a)) {
+        ratios[k] ??= [];
+        ratios[k].push(b[k] / a[k]);
+      }
+      log(
+        `  round ${r + 1}: ${Object.keys(a)
+          .map((k) => `${k} ${a[k].toFixed(1)} → ${b[k].toFixed(1)} ms`)
+          .join('; ')}  load ${load()}`,
+      );
+    }
+    await small.app.close();
+    await large.app.close();
+    for (const [k, xs] of Object.entries(ratios))
+      ratioRow(`${k} at 5k / 20 rows, ${storeName}`, xs, '(reported)', () => true);
+  };
+  if (storeName === 'PostgreSQL') await withPgDatabase((u1) => withPgDatabase((u2) => run(u1, u2)));
+  else await run();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Overdue timers: a server with TIMERS instances whose timers are all due; timers fired per second and /health p99
 // (probed from this process, one request at a time) while they drain. BENCH_ROUNDS rounds, the stores interleaved
 // within a round, each on a fresh store; per store the figure is the median round, with the spread of the rounds.
@@ -534,6 +566,7 @@ log(
 if (wanted('bpmn')) await bpmnFigure();
 if (wanted('roundtrips')) await roundTripsFigure();
 if (wanted('history')) for (const s of stores) await historyFigure(s);
+if (wanted('lists')) for (const s of stores) await listsFigure(s);
 if (wanted('timers')) await timersFigure(stores);
 if (wanted('start')) await startFigure();
 if (wanted('sdk')) await sdkFigure();

@@ -121,14 +121,18 @@ export async function listExecutions(
   if (o.state !== undefined) add('state', o.state);
   const dir = o.sort === 'asc' ? 'ASC' : 'DESC';
   const nulls = o.sort === 'asc' ? 'NULLS LAST' : 'NULLS FIRST';
-  const order = [...o.sortFields.map((f) => `${SORT_COLUMNS[f]} ${dir} ${nulls}`), `id ${dir}`].join(', ');
+  const orderBy = (alias: string) =>
+    [...o.sortFields.map((f) => `${alias}.${SORT_COLUMNS[f]} ${dir} ${nulls}`), `${alias}.id ${dir}`].join(', ');
   const count = await q.query<{ n: string | number }>(
     `SELECT count(*) AS n FROM flow_executions WHERE ${where}`,
     params,
   );
   params.push(o.limit, o.offset);
   const { rows } = await q.query(
-    `SELECT * FROM flow_executions WHERE ${where} ORDER BY ${order} LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    // Page on the ids alone (the scope index), then read the page's rows: OFFSET skips index entries, not rows.
+    `SELECT e.* FROM (SELECT x.id FROM flow_executions x WHERE ${where} ORDER BY ${orderBy('x')}
+       LIMIT $${params.length - 1} OFFSET $${params.length}) page JOIN flow_executions e ON e.id = page.id
+     ORDER BY ${orderBy('e')}`,
     params,
   );
   return { total: Number(count.rows[0]!.n), items: rows.map(toRow) };
