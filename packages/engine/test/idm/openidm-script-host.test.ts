@@ -77,6 +77,8 @@ const AUTO_STORE = definitions(
       java.text.SimpleDateFormat iso = new java.text.SimpleDateFormat("yyyy-MM-dd'T'HH:mm:ss.S'Z'")
       startISO = iso.format(day.parse('2027-03-01'))
       quoted = 'say "hi" "there"'.replace('"', "'")
+      last = 'managed/user/sam'.split('/')[-1]
+      out:println "labelled " + last
     </script></scriptTask>
     <sequenceFlow id="f2" sourceRef="prep" targetRef="wait"/>`,
 );
@@ -200,6 +202,7 @@ describe.each(testStores())('the openidm script host of IDM workflows on $name',
       flag: 'no',
       startISO: '2027-03-01T00:00:00.0Z',
       quoted: "say 'hi' 'there'",
+      last: 'sam',
     });
     expect(vars.found.result).toHaveLength(1);
     // Globals the script did not set (the process's own variables, the host objects) are not stored again.

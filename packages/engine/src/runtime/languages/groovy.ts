@@ -11,7 +11,8 @@
  * - `a ?: b` → `a || b`; `for (x in xs)` / `for (T x : xs)` → `for (var x of xs)`; `println x`; number suffixes;
  * - a prelude (`GROOVY_PRELUDE`) with the JDK and GDK methods these scripts call (`size()`, `each`, `collect`,
  *   `get`/`put`, `SimpleDateFormat` (format, parse), `TimeZone`, `ArrayList`, `HashMap`, …), GPath reads over lists
- *   (`users.result._id`), Java's `new Boolean(x)` and Groovy's literal, replace-all `String.replace`.
+ *   (`users.result._id`), Java's `new Boolean(x)` and Groovy's literal, replace-all `String.replace`;
+ * - negative indexes (`parts[-1]` → `parts.at(-1)`), statement labels before command calls (`out:println x`).
  *
  * Line breaks are kept one for one, so a script error's line is the line in the Groovy source.
  */
@@ -266,6 +267,8 @@ class Compiler {
     if (p === undefined) return true;
     const pt = this.text(p)!;
     if (pt === ';' || pt === '{' || pt === '}' || pt === '->') return true;
+    // After a statement label (`out: println x`, as IDM's example sample writes it).
+    if (pt === ':' && this.t[this.prev(p)!]?.kind === 'ident' && this.atStatementStart(this.prev(p)!)) return true;
     return this.newlineBetween(p, i) && this.isValueEnd(p);
   }
 
@@ -405,7 +408,16 @@ class Compiler {
       this.isValueEnd(p) &&
       !(p !== undefined && pt === 'return') &&
       !(p !== undefined && this.atStatementStart(i) && this.newlineBetween(p, i));
-    if (isIndex) return;
+    if (isIndex) {
+      // Groovy counts a negative index from the end (`path.split('/')[-1]`): JavaScript's `at`.
+      const close = this.match.get(i)!;
+      const inner = this.sig.filter((k) => k > i && k < close);
+      if (inner.length === 2 && this.text(inner[0]) === '-' && this.t[inner[1]!]!.kind === 'number') {
+        this.t[i]!.out = '.at(';
+        this.t[close]!.out = ')';
+      }
+      return;
+    }
     const close = this.match.get(i)!;
     const inner = this.sig.filter((k) => k > i && k < close);
     let depth = 0;
