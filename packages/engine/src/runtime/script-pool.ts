@@ -178,7 +178,7 @@ export class ScriptPool {
       answer = { ok: false, error: e instanceof Error ? e.message : String(e) };
     }
     if (slot.job !== job) return; // timed out meanwhile
-    slot.reply.postMessage(answer);
+    slot.reply.postMessage({ ...answer, seq: m.seq });
     Atomics.store(slot.flag, 0, 1);
     Atomics.notify(slot.flag, 0);
   }

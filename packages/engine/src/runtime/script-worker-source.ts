@@ -5,8 +5,8 @@
  *
  * Protocol (script-pool.ts is the other side):
  * - main → worker `{type:'run', id, source, globals, functions, limits, nowMs}`; `globals` is JSON text.
- * - worker → main `{type:'call', id, name, args}` (args JSON text) when the script calls a host function; the worker
- *   then blocks in Atomics.wait on the shared flag until the main thread has posted `{ok, value|error}` on the reply
+ * - worker → main `{type:'call', id, seq, name, args}` (args JSON text; seq numbers the worker's calls) when the script calls a host function; the worker
+ *   then blocks in Atomics.wait on the shared flag until the main thread has posted `{ok, value|error, seq}` on the reply
  *   port and set the flag: the host function may be async on the main thread and still look synchronous in the script.
  * - worker → main `{type:'done', id, result?, logs, error?: {message, line?, limit?}}`.
  */
@@ -37,6 +37,8 @@ function lineOf(err) {
 }
 
 const DATE_PRELUDE = ${JSON.stringify(DATE_PRELUDE)};
+
+let callSeq = 0;
 
 async function run(msg) {
   const QuickJS = await mod();
@@ -104,13 +106,21 @@ async function run(msg) {
         outBytes += argsText.length;
         if (outBytes > L.maxOutputBytes)
           fail('output', 'Script exceeded its limit of ' + mb(L.maxOutputBytes) + ' of values passed to the host');
+        // Calls are numbered: the answer to a call that timed out (in this run or an earlier one on this worker) may
+        // still arrive on the port, and must not be taken for this call's answer.
+        const seq = ++callSeq;
         Atomics.store(flag, 0, 0);
-        parentPort.postMessage({ type: 'call', id: msg.id, name, args: argsText });
-        const left = deadline - Date.now();
-        const waited = left > 0 ? Atomics.wait(flag, 0, 0, left) : 'timed-out';
-        if (waited === 'timed-out') { timedOut = true; fail('time', 'Script exceeded its time limit of ' + L.timeoutMs + ' ms'); }
-        const reply = receiveMessageOnPort(replyPort);
-        if (!reply) throw new Error('the host did not answer ' + name);
+        parentPort.postMessage({ type: 'call', id: msg.id, seq, name, args: argsText });
+        let reply;
+        for (;;) {
+          const left = deadline - Date.now();
+          const waited = left > 0 ? Atomics.wait(flag, 0, 0, left) : 'timed-out';
+          Atomics.store(flag, 0, 0);
+          for (let r = receiveMessageOnPort(replyPort); r !== undefined; r = receiveMessageOnPort(replyPort))
+            if (r.message.seq === seq) { reply = r; break; }
+          if (reply) break;
+          if (waited === 'timed-out') { timedOut = true; fail('time', 'Script exceeded its time limit of ' + L.timeoutMs + ' ms'); }
+        }
         if (!reply.message.ok) {
           const e = ctx.newError(reply.message.error);
           return { error: e };
