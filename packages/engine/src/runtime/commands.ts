@@ -89,6 +89,9 @@ async function sha256Hex(text: string): Promise<string> {
 export const TIMER_JOB = 'wf.timer';
 export const ASYNC_JOB = 'wf.async';
 
+/** An API's check on a task, run inside the command under the instance lock: throws to refuse. */
+export type TaskGuard = (task: Readonly<TaskRow>) => void;
+
 export class Runtime {
   readonly db: Db;
   readonly clock: Clock;
@@ -524,10 +527,14 @@ export class Runtime {
     return (await eventStartDefinitions(this.boundTx ?? this.db, 'message', messageName, this.scope)).length > 0;
   }
 
-  /** Claims (userId) or unclaims (null) a task. A task claimed by someone else cannot be claimed. */
-  async claimTask(taskId: string, userId: string | null): Promise<void> {
+  /**
+   * Claims (userId) or unclaims (null) a task. A task claimed by someone else cannot be claimed. `guard` sees the
+   * task under the instance lock before anything changes (an API's permission check: no lookup of its own, no race).
+   */
+  async claimTask(taskId: string, userId: string | null, opts: { guard?: TaskGuard } = {}): Promise<void> {
     await this.command(async (s) => {
       const { task } = await this.lockTask(s, taskId);
+      opts.guard?.(task);
       if (userId && task.assignee && task.assignee !== userId)
         throw conflict(`Task '${taskId}' is already claimed by someone else`);
       const t = { ...task, assignee: userId, claim_time: userId ? s.now() : null };
@@ -552,10 +559,11 @@ export class Runtime {
   async completeTask(
     taskId: string,
     variables: Record<string, unknown> = {},
-    opts: { userId?: string } = {},
+    opts: { userId?: string; guard?: TaskGuard } = {},
   ): Promise<void> {
     await this.command(async (s, x) => {
       const { task, inst } = await this.lockTask(s, taskId);
+      opts.guard?.(task);
       const e = inst.execs.get(task.execution_id);
       if (!e) throw new RuntimeError('failed', `The execution of task '${taskId}' is missing`);
       x.setVars(inst, e, variables);

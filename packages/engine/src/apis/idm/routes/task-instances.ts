@@ -207,29 +207,24 @@ export function register(router: IdmRouter, idm: IdmContext): void {
   router.operation('taskInstanceAction', async (ctx) => {
     const action = ctx.rawQuery.get('_action');
     const body = (ctx.body ?? {}) as Record<string, unknown>;
+    // The permission checks run inside the runtime's command, on the task it has locked and loaded: one
+    // transaction, no lookup before it (and no window between the check and the change).
     if (action === 'claim') {
-      const { rows } = await idm.db.query<Record<string, any>>(
-        `SELECT id, assignee, candidate_users, candidate_groups FROM ${rel.tasks} t WHERE id = $1`,
-        [ctx.params.id!],
-      );
-      const row = rows[0];
-      if (!row) throw notFound();
-      if (!sec.maySeeTask(ctx.principal, facts(row))) throw forbidden();
       const userId = body.userId;
-      if (typeof userId !== 'string' || !userId) throw badRequest('claim needs a userId.');
-      if (!sec.isAdmin(ctx.principal) && userId !== ctx.principal.username) throw forbidden();
-      await idm.runtime.claimTask(row.id, userId);
+      await idm.runtime.claimTask(ctx.params.id!, typeof userId === 'string' ? userId : null, {
+        guard: (task) => {
+          if (!sec.maySeeTask(ctx.principal, facts(task))) throw forbidden();
+          if (typeof userId !== 'string' || !userId) throw badRequest('claim needs a userId.');
+          if (!sec.isAdmin(ctx.principal) && userId !== ctx.principal.username) throw forbidden();
+        },
+      });
       return crestReply(ctx, { 'Task action performed': 'claim' });
     }
     if (action === 'complete') {
-      const { rows } = await idm.db.query<Record<string, any>>(
-        `SELECT id, assignee, candidate_users, candidate_groups FROM ${rel.tasks} t WHERE id = $1`,
-        [ctx.params.id!],
-      );
-      const row = rows[0];
-      if (!row) throw notFound();
-      sec.assertMayComplete(ctx.principal, facts(row));
-      await idm.runtime.completeTask(row.id, body, { userId: ctx.principal.username });
+      await idm.runtime.completeTask(ctx.params.id!, body, {
+        userId: ctx.principal.username,
+        guard: (task) => sec.assertMayComplete(ctx.principal, facts(task)),
+      });
       return crestReply(ctx, { 'Task action performed': 'complete' });
     }
     throw badRequest(`Unknown action '${action}'.`);

@@ -1,0 +1,103 @@
+/**
+ * SQL round trips per IDM command (statements + BEGIN and COMMIT of each transaction), counted on a store wrapper:
+ * start, claim and complete of a one-user-task process stay within 6 each (issue: at most 6), so a change that adds a
+ * lookup or splits a flush shows up here rather than as a slower benchmark.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createIdmApiModule } from '../../src/apis/idm/index.js';
+import { createApp, type WfkitApp } from '../../src/app.js';
+import { parseConfig } from '../../src/config.js';
+import type { Db, Queryable } from '../../src/store/db.js';
+import { type TestStore, testStores } from '../../src/store/test-stores.js';
+import { bpmn } from '../helpers/bpmn.js';
+
+const ADMIN = { 'X-OpenIDM-Username': 'openidm-admin', 'X-OpenIDM-Password': 'openidm-admin' };
+const MAX_TRIPS = 6;
+
+function counting(db: Db) {
+  let trips = 0;
+  const wrap = (q: Queryable): Queryable => ({
+    query(sql, params) {
+      trips++;
+      return q.query(sql, params);
+    },
+    exec(sql) {
+      trips++;
+      return q.exec(sql);
+    },
+  });
+  const counted: Db = {
+    kind: db.kind,
+    ...wrap(db),
+    transaction(fn) {
+      trips += 2; // BEGIN and COMMIT
+      return db.transaction((tx) => fn(wrap(tx)));
+    },
+    close: () => db.close(),
+  };
+  return { db: counted, take: () => trips, reset: () => (trips = 0) };
+}
+
+describe.each(testStores())('IDM round trips on $name', (factory) => {
+  let store: TestStore;
+  let app: WfkitApp;
+  let meter: ReturnType<typeof counting>;
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await app.fetch(
+      new Request(`http://localhost/openidm/workflow/${path}`, {
+        method,
+        headers: { ...ADMIN, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }),
+    );
+    const json = await res.json();
+    expect(res.status, JSON.stringify(json)).toBeLessThan(300);
+    return json;
+  };
+  const measured = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
+    meter.reset();
+    const out = await fn();
+    return [out, meter.take()];
+  };
+
+  beforeAll(async () => {
+    store = await factory.create();
+    meter = counting(store.db);
+    app = createApp({
+      store: meter.db,
+      apis: [createIdmApiModule()],
+      config: parseConfig({ WFKIT_IDM_USERS: 'openidm-admin:openidm-admin:openidm-admin' }),
+      logRequests: false,
+      jobs: { start: false },
+      docs: false,
+    });
+    await app.ready;
+    const xml = bpmn(
+      `<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
+       <userTask id="t" name="Approve"/><sequenceFlow id="f2" sourceRef="t" targetRef="e"/><endEvent id="e"/>`,
+      { id: 'oneTask' },
+    );
+    const model = await call('POST', 'model', { name: 'one task', bpmnXML: xml });
+    await call('POST', `model/${model._id}?_action=deploy`);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await store?.close();
+  });
+
+  it(`start, claim and complete take at most ${MAX_TRIPS} round trips each`, async () => {
+    for (let i = 0; i < 3; i++) {
+      const [pi, start] = await measured(() => call('POST', 'processinstance?_action=create', { _key: 'oneTask' }));
+      const tasks = await call('GET', `taskinstance?_queryId=filtered-query&processInstanceId=${pi._id}`);
+      const id = tasks.result[0]._id;
+      const [, claim] = await measured(() =>
+        call('POST', `taskinstance/${id}?_action=claim`, { userId: 'openidm-admin' }),
+      );
+      const [, complete] = await measured(() => call('POST', `taskinstance/${id}?_action=complete`, {}));
+      const trips = { start, claim, complete };
+      for (const [command, n] of Object.entries(trips))
+        expect(n, `${command}: ${JSON.stringify(trips)}`).toBeLessThanOrEqual(MAX_TRIPS);
+      expect((await call('GET', `processinstance/history/${pi._id}`)).endTime).toBeTruthy();
+    }
+  });
+});
