@@ -1,4 +1,5 @@
 import type { Area } from '../harness.js';
+import { async } from './async.js';
 import { callactivity } from './callactivity.js';
 import { compensation } from './compensation.js';
 import { error } from './error.js';
@@ -31,4 +32,5 @@ export const areas: Area[] = [
   misc,
   escalation,
   compensation,
+  async,
 ];
