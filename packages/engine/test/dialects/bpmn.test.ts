@@ -234,6 +234,13 @@ describe('BPMN validation', () => {
     expect((await validateBpmn(doc('R2/PT0S'))).valid).toBe(false);
   });
 
+  it('takes text without ${…} as a literal service expression, as Flowable does (OpenIDM chess sample)', async () => {
+    const r = await validateBpmn(
+      simple('<serviceTask id="t" activiti:expression="black" activiti:resultVariableName="currentPlayer"/>'),
+    );
+    expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  });
+
   it('names the attributes it ignores as warnings', async () => {
     const r = await validateBpmn(
       simple(

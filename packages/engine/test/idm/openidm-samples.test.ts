@@ -50,8 +50,6 @@ const REFUSED: Record<string, string> = {
   'usecase/workflow/certificationEntitlements.bpmn20.xml': "Groovy script of 'patchManagedRole' does not compile",
   // Task listeners run Java or scripts on task events; the runtime has no task listeners.
   'usecase/workflow/certificationRoles.bpmn20.xml': "Task listener (event 'assignment') on 'managerApproval'",
-  // activiti:expression="black": a literal value expression.
-  'workflow/workflow/chess.bpmn20.xml': "Expression of 'prepForPlayer2' must be an expression",
 };
 
 describe.skipIf(!samples).each(testStores())('OpenIDM sample workflows on $name', (factory) => {

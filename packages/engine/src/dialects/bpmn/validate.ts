@@ -143,7 +143,8 @@ function scriptStartLine(xml: string, id: string): number | undefined {
 async function checkGraph(problems: Problem[], parsed: ParsedBpmn, xml: string, g: ProcessGraph) {
   for (const f of Object.values(g.flows)) checkExpression(problems, parsed, f.id, 'Condition', f.condition, true);
   for (const n of Object.values(g.nodes)) {
-    if (n.service) checkExpression(problems, parsed, n.id, 'Expression', n.service.expression, true);
+    // Text without ${…} is a literal value expression, as Flowable evaluates it (OpenIDM's chess sample: `black`).
+    if (n.service) checkExpression(problems, parsed, n.id, 'Expression', n.service.expression);
     const ut = n.userTask;
     if (ut) {
       checkExpression(problems, parsed, n.id, 'Assignee', ut.assignee);
