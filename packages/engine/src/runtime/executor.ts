@@ -387,7 +387,7 @@ export class Executor {
     }
     try {
       const r = await runScript(
-        sandboxSource(n.script!.format, n.script!.source),
+        sandboxSource(n.script!.format, n.script!.source, n.script!.autoStoreVariables),
         {
           getVariable: (name) => this.getVar(inst, e, name).value ?? null,
           setVariable: (name, v) => this.setVar(inst, e, name, v),

@@ -110,7 +110,8 @@ export interface GraphNode {
   event?: EventDef;
   startForm?: { formKey?: string; initiator?: string; formProperties: FormProperty[] };
   userTask?: UserTaskDef;
-  script?: { format: string; source: string; resultVariable?: string };
+  /** `autoStoreVariables`: the globals the script sets are stored as variables (languages/scripts.ts). */
+  script?: { format: string; source: string; resultVariable?: string; autoStoreVariables?: boolean };
   /** `behaviour`: a named service behaviour (runtime/behaviours.ts) run instead of evaluating `expression`. */
   service?: { expression: string; resultVariable?: string; behaviour?: string };
   callActivity?: {

@@ -374,8 +374,6 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
         const retry = el.failedJobRetryTimeCycle ?? extValues(el, 'activiti:FailedJobRetryTimeCycle')[0]?.body;
         if (retry) n.failedJobRetryTimeCycle = String(retry).trim();
         if (el.skipExpression) warn(el.id, `skipExpression on '${el.id}' is not supported and is ignored`);
-        if (t === 'bpmn:ScriptTask' && String(el.autoStoreVariables).toLowerCase() === 'true')
-          warn(el.id, `autoStoreVariables on '${el.id}' is not supported: set variables with execution.setVariable`);
         if (el.ioSpecification || el.dataInputAssociations?.length || el.dataOutputAssociations?.length)
           warn(el.id, `Data inputs/outputs of '${el.id}' are not supported and are ignored`);
         for (const l of extValues(el, 'activiti:ExecutionListener')) {
@@ -499,6 +497,9 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
           if (!source.trim()) err(el.id, `Script task '${el.id}' has no script`);
           n.script = { format, source };
           if (el.resultVariable) n.script.resultVariable = el.resultVariable;
+          // A JUEL script stores only its result; other languages store the globals they set.
+          if (String(el.autoStoreVariables).toLowerCase() === 'true' && format !== 'juel')
+            n.script.autoStoreVariables = true;
         } else if (type === 'serviceTask') {
           if (el.expression) {
             n.service = { expression: el.expression };
