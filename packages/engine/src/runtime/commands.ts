@@ -12,7 +12,7 @@ import type { Db, Queryable } from '../store/db.js';
 import type { ServiceBehaviour } from './behaviours.js';
 import { type Clock, systemClock } from './clock.js';
 import { badRequest, conflict, notFound, RuntimeError } from './errors.js';
-import { eventStartDefinitions } from './event-starts.js';
+import { assertUniqueMessageStarts, eventStartDefinitions } from './event-starts.js';
 import { Executor, type ExecutorHooks } from './executor.js';
 import {
   EXTERNAL_JOB,
@@ -301,6 +301,7 @@ export class Runtime {
         );
         definitions.push(ins.rows[0]!);
       }
+      await assertUniqueMessageStarts(tx, definitions, owner);
       await armTimerStarts(tx, this.jobs, definitions, owner, now);
       return { deploymentId, definitions, duplicate: false };
     });
@@ -372,13 +373,6 @@ export class Runtime {
         await tx.query('DELETE FROM jobs WHERE key = ANY($1)', [
           [...s.timersToCancel].flatMap((id) => [`${TIMER_JOB}:${id}`, `${ASYNC_JOB}:${id}`, `${EXTERNAL_JOB}:${id}`]),
         ]);
-      }
-      for (const signal of s.signalsToThrow) {
-        await this.jobs.enqueue(tx, {
-          type: SIGNAL_JOB,
-          payload: { signalName: signal.name, variables: {} },
-          owner: signal.owner,
-        });
       }
       for (const e of s.timersToSchedule) {
         const inst = s.instances.get(e.instanceId);

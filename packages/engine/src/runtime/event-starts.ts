@@ -3,6 +3,7 @@
  * (`eventStarts`, written at deploy), as Flowable's event subscriptions of the latest definition do.
  */
 import type { Queryable } from '../store/db.js';
+import { badRequest } from './errors.js';
 import type { EventStart, ProcessGraph } from './graph.js';
 import { type Owner, type OwnerScope, scopeSql } from './owner.js';
 
@@ -38,4 +39,25 @@ export async function eventStartDefinitions(
     owner: { api: r.owner_api, tenant: r.tenant },
     starts: (r.graph.eventStarts ?? []).filter((s) => s.kind === kind && s.name === name),
   }));
+}
+
+/**
+ * A message starts one process only: deploying a key whose message start event names a message that another key's
+ * latest version starts on is refused, as Flowable refuses it (in the deploying transaction, which rolls back).
+ */
+export async function assertUniqueMessageStarts(
+  q: Queryable,
+  definitions: { key: string; graph: ProcessGraph }[],
+  owner: Owner,
+): Promise<void> {
+  for (const d of definitions) {
+    for (const start of d.graph.eventStarts ?? []) {
+      if (start.kind !== 'message' || !start.name) continue;
+      const others = (await eventStartDefinitions(q, 'message', start.name, owner)).filter((o) => o.key !== d.key);
+      if (others.length)
+        throw badRequest(
+          `Cannot deploy process definition '${d.key}': there already is a message event subscription for the message with name '${start.name}'.`,
+        );
+    }
+  }
 }

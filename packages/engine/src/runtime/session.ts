@@ -133,8 +133,6 @@ export class Session {
   /** Timer jobs to schedule / cancel after the flush (execution id). */
   readonly timersToSchedule: Exec[] = [];
   readonly timersToCancel = new Set<string>();
-  /** Signals thrown by intermediate throw events, delivered by a job to the thrower's owner's executions. */
-  readonly signalsToThrow: { name: string; owner: Owner }[] = [];
 
   constructor(
     readonly tx: Queryable,

@@ -77,6 +77,16 @@ describe.each(testStores())('BPMN message start events on $name', (factory) => {
     expect(after.json.result.length).toBe(before.json.result.length + 1);
   });
 
+  it('refuses a second key starting on the same message (testUsingMessageNameTwiceInOneDeploymentFails)', async () => {
+    const r = await h.deploy(process('other').replace('id="onboarding"', 'id="otherOnboarding"'));
+    expect(r.status).toBe(400);
+    expect(r.json.message).toBe(
+      "Cannot deploy process definition 'otherOnboarding': there already is a message event subscription for the message with name 'newHire'.",
+    );
+    const defs = await h.call('GET', '/openidm/workflow/processdefinition?_queryFilter=true');
+    expect(defs.json.result.map((d: any) => d.key)).not.toContain('otherOnboarding');
+  });
+
   it('starts the latest version after a redeploy (testDeployStartAndRedeploy)', async () => {
     await h.deployOk(process('v2'));
     const r = await message({ messageName: 'newHire', processVariables: {} });
