@@ -139,7 +139,15 @@ describe.skipIf(!samples).each(testStores())('OpenIDM sample workflows on $name'
 
   beforeAll(async () => {
     store = await factory.create();
-    app = createApp({ store: store.db, apis: [idmModule], config, jobs: { start: false }, docs: false });
+    app = createApp({
+      store: store.db,
+      apis: [idmModule],
+      config,
+      jobs: { start: false },
+      // An endpoint call runs a script inside a script: on a busy machine its worker may first have to load QuickJS.
+      runtime: { scriptLimits: { timeoutMs: 15_000 } },
+      docs: false,
+    });
     await app.ready;
     // The people the samples look up: the requester and the usecase's HR manager.
     for (const [id, user] of [

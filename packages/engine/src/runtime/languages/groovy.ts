@@ -12,7 +12,8 @@
  * - a prelude (`GROOVY_PRELUDE`) with the JDK and GDK methods these scripts call (`size()`, `each`, `collect`,
  *   `get`/`put`, `SimpleDateFormat` (format, parse), `TimeZone`, `ArrayList`, `HashMap`, …), GPath reads over lists
  *   (`users.result._id`), Java's `new Boolean(x)` and Groovy's literal, replace-all `String.replace`;
- * - negative indexes (`parts[-1]` → `parts.at(-1)`), statement labels before command calls (`out:println x`).
+ * - negative indexes (`parts[-1]` → `parts.at(-1)`), statement labels before command calls (`out:println x`),
+ *   slashy strings (`/"/`, a String as in Groovy, not a regex).
  *
  * Line breaks are kept one for one, so a script error's line is the line in the Groovy source.
  */
@@ -111,6 +112,17 @@ const KEYWORDS = new Set([
   'const',
 ]);
 
+/** Whether the last significant token ends a value (then `/` divides; otherwise it opens a slashy string). */
+function endsValue(tokens: Token[]): boolean {
+  for (let k = tokens.length - 1; k >= 0; k--) {
+    const t = tokens[k]!;
+    if (t.kind === 'ws' || t.kind === 'comment') continue;
+    if (t.kind === 'ident') return !KEYWORDS.has(t.text) || ['true', 'false', 'null', 'this'].includes(t.text);
+    return t.kind === 'string' || t.kind === 'number' || [')', ']', '}', '++', '--'].includes(t.text);
+  }
+  return false;
+}
+
 function tokenize(src: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
@@ -159,6 +171,15 @@ function tokenize(src: string): Token[] {
       const m = /^[A-Za-z_$][A-Za-z0-9_$]*/.exec(rest)!;
       push('ident', m[0]);
       i += m[0].length;
+    } else if (c === '/' && !rest.startsWith('/=') && !endsValue(tokens)) {
+      // A slashy string (`/"/`): a String in Groovy (not a regex), where only `\/` is an escape.
+      let j = i + 1;
+      while (j < src.length && src[j] !== '/' && src[j] !== '\n') j += src[j] === '\\' && src[j + 1] === '/' ? 2 : 1;
+      if (src[j] !== '/') throw new GroovyCompileError('unterminated slashy string', line);
+      const body = src.slice(i + 1, j).replace(/\\\//g, '/');
+      if (body.includes('$')) throw new GroovyCompileError('slashy strings with ${…} are not supported', line);
+      push('string', src.slice(i, j + 1), { quote: '/', out: JSON.stringify(body) });
+      i = j + 1;
     } else {
       const p = PUNCT.find((p) => rest.startsWith(p)) ?? c;
       push('punct', p);
@@ -604,8 +625,9 @@ export const GROOVY_PRELUDE = [
   "g.__groovyBoolean=function(v){return typeof v==='string'?v.toLowerCase()==='true':v===true||(v!=null&&v.valueOf()===true);};",
   // Groovy's String.replace(CharSequence, CharSequence) replaces every occurrence, literally.
   "var rp=S.replace;d(S,'replace',function(a,b){return typeof a==='string'&&typeof b==='string'?this.split(a).join(b):rp.apply(this,arguments);});",
-  // GPath: a property a list does not have is read from each element (`query.result._id` is the list of ids).
-  "Object.setPrototypeOf(A,new Proxy(O,{get:function(t,k,r){if(typeof k==='string'&&!(k in t)&&k!=='toJSON'&&k!=='then'&&Array.isArray(r))return r.map(function(x){return x==null?null:x[k];});return Reflect.get(t,k,r);}}));",
+  // GPath: a property a list does not have is read from each element (`query.result._id` is the list of ids) when
+  // some element is an object that has it; otherwise it stays undefined (`list.inject ? …` still tests for a method).
+  "Object.setPrototypeOf(A,new Proxy(O,{get:function(t,k,r){if(typeof k==='string'&&!(k in t)&&k!=='toJSON'&&k!=='then'&&Array.isArray(r)){var any=false,m=r.map(function(x){if(x!==null&&typeof x==='object'&&k in x){any=true;return x[k];}return null;});return any?m:undefined;}return Reflect.get(t,k,r);}}));",
   'g.java={text:{SimpleDateFormat:SimpleDateFormat},util:{Date:Date,TimeZone:TimeZone,ArrayList:ArrayList,HashMap:HashMap,LinkedHashMap:HashMap}};',
   '})();',
 ].join('');
