@@ -4,75 +4,24 @@
  * with their actions, which run on the shared runtime (requests.ts).
  */
 
-import { decodeBase64Url, encodeBase64Url } from '../../base64url.js';
 import { compileIgaDefinition } from '../../dialects/iga/compile.js';
 import type { IgaDefinition } from '../../dialects/iga/types.js';
 import {
   expressionError,
   scriptError,
-  type ValidationProblem,
   validateIgaDefinition,
 } from '../../dialects/iga/validate.js';
 import { igaSpec } from '../../generated/specs.js';
-import { ApiError, defineApiModule, type ErrorShape, type RequestContext } from '../../http/api-module.js';
+import { defineApiModule, type RequestContext } from '../../http/api-module.js';
 import type { IgaCaller } from './callers.js';
 import { authenticateIga } from './callers.js';
+import { igaError, igaErrors } from './errors.js';
 import { registerIgaScriptHost } from './openidm/host.js';
 import { listOutbox } from './outbox.js';
+import { page } from './paging.js';
 import { parseQueryFilter, pickFields, QueryError, sortBy } from './query.js';
 import * as repo from './repository.js';
 import { registerRequestRoutes } from './requests.js';
-
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  409: 'Conflict',
-  500: 'Internal Server Error',
-  501: 'Not Implemented',
-};
-
-export function igaError(status: number, message: string, errors?: ValidationProblem[]): ApiError {
-  return new ApiError(status, {
-    code: status,
-    reason: REASONS[status] ?? 'Error',
-    message,
-    ...(errors ? { errors } : {}),
-  });
-}
-
-const reply = (status: number, message: string, errors?: ValidationProblem[]) => ({
-  status,
-  body: { code: status, reason: REASONS[status] ?? 'Error', message, ...(errors ? { errors } : {}) },
-});
-
-export const igaErrors: ErrorShape = {
-  validation(issues) {
-    const body = issues.filter((i) => i.in === 'body');
-    const others = issues.filter((i) => i.in !== 'body');
-    if (others.length > 0) {
-      return reply(
-        400,
-        others.map((i) => `${i.in === 'query' ? 'query parameter' : i.in} ${i.field} ${i.message}`).join('; '),
-      );
-    }
-    return reply(
-      400,
-      'The request body is invalid',
-      body.map((i) => ({ step: null, field: i.pointer, rule: 'schema', message: i.message })),
-    );
-  },
-  notFound: (c) => reply(404, c.message ?? `Not found: ${c.path}`),
-  methodNotAllowed: (c) => reply(405, `Method ${c.method} is not allowed on ${c.path}`),
-  unauthorized: () => reply(401, 'Access Denied'),
-  forbidden: () => reply(403, 'Access Denied'),
-  internal: (c) => reply(500, `Internal error, request id ${c.requestId}`),
-  error: (status, c) => reply(status, c.message ?? REASONS[status] ?? 'Error'),
-  refused: (status, c) => reply(status, c.message ?? 'The request was refused'),
-  notImplemented: (c) => reply(501, `${c.method} ${c.path} is not implemented by this wfkit engine yet`),
-};
 
 const notFound = (id: string) => igaError(404, `Workflow with id: ${id} was not found`);
 const isBuiltIn = (d: repo.StoredDefinition | undefined) => d !== undefined && !d.mutable;
@@ -104,21 +53,6 @@ function normalise(input: IgaDefinition): IgaDefinition {
     description: input.description ?? '',
     childType: input.childType ?? false,
   };
-}
-
-/** A page of items: `_searchAfter` (an opaque offset key) wins over `_pagedResultsOffset`. */
-function page<T>(c: RequestContext, items: T[]) {
-  const size = (c.query._pageSize as number | undefined) ?? 100;
-  let offset = (c.query._pagedResultsOffset as number | undefined) ?? 0;
-  const after = c.query._searchAfter as string | undefined;
-  if (after !== undefined) {
-    const n = Number.parseInt(decodeBase64Url(after), 10);
-    if (!Number.isInteger(n) || n < 0) throw igaError(400, `Invalid _searchAfter '${after}'`);
-    offset = n;
-  }
-  const slice = items.slice(offset, offset + size);
-  const next = offset + slice.length;
-  return { slice, searchAfterKey: next < items.length ? encodeBase64Url(String(next)) : null };
 }
 
 function filterOf(c: RequestContext): (o: unknown) => boolean {
@@ -388,8 +322,6 @@ export const apiModule = defineApiModule({
       return { body: { result: slice, searchAfterKey, resultCount: slice.length, totalCount: found.length } };
     });
 
-    registerRequestRoutes(router, (status, message, errors) =>
-      igaError(status, message, errors as ValidationProblem[] | undefined),
-    );
+    registerRequestRoutes(router);
   },
 });

@@ -9,7 +9,6 @@
  * caller who is an actor of the phase with that permission (callers.ts).
  */
 
-import { encodeBase64Url } from '../../base64url.js';
 import { compileIgaDefinition } from '../../dialects/iga/compile.js';
 import type { ApiRouter, RequestContext } from '../../http/api-module.js';
 import type { Runtime } from '../../runtime/commands.js';
@@ -18,13 +17,13 @@ import type { Queryable } from '../../store/db.js';
 import { ManagedObjects } from '../idm/managed/objects.js';
 import { managedSchema } from '../idm/managed/schema.js';
 import { ADMIN_CALLER, actsOn, callerRecord, type IgaCaller, mayAct, rolesOf } from './callers.js';
+import { igaError } from './errors.js';
+import { page } from './paging.js';
 import { parseQueryFilter, pickFields, QueryError, sortBy } from './query.js';
 import * as repo from './repository.js';
 import { publishedIdentities, requestIdentities } from './request-index.js';
 import { COMMON_REQUEST_SCHEMA, checkAgainst, type SchemaBlock } from './request-schema.js';
 import { runnableGraph } from './runnable.js';
-
-type IgaErrorFn = (status: number, message: string, errors?: unknown[]) => Error;
 
 /** The system's own entries (decisions a workflow script sets) are recorded under the admin. */
 export const CALLER = { id: ADMIN_CALLER.id, userName: ADMIN_CALLER.userId };
@@ -278,14 +277,6 @@ interface CreateBody {
 
 const typeOf = (catalogType: string, modifier: string) => `${catalogType}${modifier === 'add' ? 'Grant' : 'Remove'}`;
 
-function pageOf<T>(c: RequestContext, items: T[]) {
-  const size = (c.query._pageSize as number | undefined) ?? 100;
-  const offset = (c.query._pagedResultsOffset as number | undefined) ?? 0;
-  const slice = items.slice(offset, offset + size);
-  const next = offset + slice.length;
-  return { slice, searchAfterKey: next < items.length ? encodeBase64Url(String(next)) : null };
-}
-
 interface TargetFilter {
   operator: string;
   operand: { targetName: string; targetValue?: unknown } | TargetFilter[];
@@ -331,7 +322,7 @@ function matchesTarget(f: TargetFilter | undefined, doc: unknown, fail: (m: stri
   });
 }
 
-export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): void {
+export function registerRequestRoutes(router: ApiRouter): void {
   const now = (c: RequestContext) => c.clock.now().toISOString();
 
   /** Why each pair would be refused: a request of the same type for the same user and item still in progress. */
@@ -571,7 +562,7 @@ export function registerRequestRoutes(router: ApiRouter, igaError: IgaErrorFn): 
 
   const list = (c: RequestContext, docs: RequestDoc[]) => {
     const sorted = sortBy(docs, c.query._sortKeys as string | undefined, 'metadata.createdDate,id');
-    const { slice, searchAfterKey } = pageOf(c, sorted);
+    const { slice, searchAfterKey } = page(c, sorted);
     const fields = c.query._fields as string | undefined;
     return {
       body: {
