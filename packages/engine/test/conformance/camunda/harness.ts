@@ -30,8 +30,12 @@ export interface Area {
   name: string;
   /** The folder under .../test/bpmn/ holding the area's resources and JUnit classes. */
   dir: string;
-  /** A fresh app per case (cases whose deployments would answer each other's events, e.g. message start events). */
-  isolated?: boolean;
+  /**
+   * Which IDM app the cases run on: the area's `own` (default), or a fresh one `per-case` (deployments that cannot
+   * coexist: message start events on the same message). Areas do not share an app: each case lists the tasks and
+   * instances there were before it, which grows with the app.
+   */
+  app?: 'own' | 'per-case';
   cases: Case[];
 }
 
@@ -384,8 +388,9 @@ export interface Tally {
 export function registerAreas(factory: TestStoreFactory, areas: Area[], tally: Tally) {
   for (const area of areas) {
     describe(area.name, () => {
+      const mode = area.app ?? 'own';
       let h: IdmHarness;
-      if (!area.isolated) {
+      if (mode === 'own') {
         beforeAll(async () => {
           h = await idmHarness(factory);
         });
@@ -399,16 +404,18 @@ export function registerAreas(factory: TestStoreFactory, areas: Area[], tally: T
         }
         const known = KNOWN_FAILURES[kase.junit];
         const body = async () => {
-          if (area.isolated) h = await idmHarness(factory);
+          if (mode === 'per-case') h = await idmHarness(factory);
           try {
             await runCase();
           } finally {
-            if (area.isolated) await h.close();
+            if (mode === 'per-case') await h.close();
           }
         };
         const runCase = async () => {
-          const tasks = new Set<string>((await h.tasks()).map((t) => t._id));
-          const inst = await h.call('GET', '/openidm/workflow/processinstance/history?_queryFilter=true');
+          // what there was before the case (ids only: these lists grow with the area)
+          const before = await h.call('GET', '/openidm/workflow/taskinstance?_queryFilter=true&_fields=_id');
+          const tasks = new Set<string>((before.json?.result ?? []).map((t: any) => t._id));
+          const inst = await h.call('GET', '/openidm/workflow/processinstance/history?_queryFilter=true&_fields=_id');
           const instances = new Set<string>((inst.json?.result ?? []).map((i: any) => i._id));
           try {
             await kase.run(caseContext(h, area, kase, { tasks, instances }));

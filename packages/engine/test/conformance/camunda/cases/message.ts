@@ -197,7 +197,7 @@ export const message: Area = {
 export const messageStart: Area = {
   name: 'message start events',
   dir: 'event/message',
-  isolated: true,
+  app: 'per-case',
   cases: [
     {
       junit: 'MessageStartEventTest.testSingleMessageStartEvent',
