@@ -99,8 +99,6 @@ export const KNOWN_FAILURES: Record<string, string> = {
     'deploy accepts two boundary events on one activity waiting for the same message',
   'MessageStartEventTest.testSameMessageNameInSameProcessFails':
     'deploy accepts two message start events with the same message in one process',
-  'MessageStartEventTest.testSameMessageNameFails':
-    'deploy accepts a second process whose start event waits for a message another process already starts on',
   'BoundaryErrorEventTest.testThrowErrorWithoutErrorCode':
     'deploy accepts an error end event whose <error> has no errorCode (Camunda refuses it)',
   'BoundaryErrorEventTest.testThrowErrorWithEmptyErrorCode':
