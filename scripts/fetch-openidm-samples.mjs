@@ -94,11 +94,16 @@ async function fetchOk(url, timeoutMs) {
 
 async function fromGitHub() {
   const ref = process.env.WFKIT_OPENIDM_REF || 'master';
-  const tree = await (
-    await fetchOk(`https://api.github.com/repos/${REPO}/git/trees/${encodeURIComponent(ref)}?recursive=1`, 15000)
+  // The commit first (raw.githubusercontent.com takes a commit, not a tree), then its whole tree.
+  const head = await (
+    await fetchOk(`https://api.github.com/repos/${REPO}/commits/${encodeURIComponent(ref)}`, 15000)
   ).json();
+  const commit = head.sha;
+  const tree = await (
+    await fetchOk(`https://api.github.com/repos/${REPO}/git/trees/${head.commit.tree.sha}?recursive=1`, 30000)
+  ).json();
+  if (tree.truncated) say('GitHub truncated the file list: some samples may be missing (use WFKIT_OPENIDM_MIRROR)');
   const paths = selectFiles((tree.tree ?? []).filter((e) => e.type === 'blob').map((e) => e.path));
-  const commit = tree.sha;
   return {
     source: `https://github.com/${REPO} (${ref})`,
     commit,
