@@ -143,7 +143,8 @@ async function main() {
     say(`the OpenIDM samples are absent; their tests will skip. Set WFKIT_OPENIDM_MIRROR=<git dir> or allow GitHub.`);
     return 2;
   }
-  if (!force && have && have.commit === origin.commit) {
+  // Up to date: the same commit and the same selection (a newer version of this script may select more).
+  if (!force && have?.commit === origin.commit && JSON.stringify(have.files) === JSON.stringify(origin.paths)) {
     say(`${cache} is up to date (${have.files.length} files @ ${have.commit})`);
     return 0;
   }
