@@ -96,6 +96,9 @@ describe.each(testStores())('Groovy script tasks on $name', (factory) => {
       config: parseConfig({}),
       jobs: { start: false },
       docs: false,
+      // Seed 002's script starts a workflow whose own script may need a fresh worker (QuickJS loading), and that wait
+      // counts against the outer script's limit: 1 s is too tight for it on a loaded CI machine.
+      runtime: { scriptLimits: { timeoutMs: 15_000 } },
     });
     await app.ready;
   });
