@@ -7,8 +7,8 @@
  * - scripts get a prelude (on their first line, so errors name the script's own lines): `logger`, an `openidm` that
  *   answers the request's own `iga/governance/requests/<id>` calls (GET → the request, `_action=update` → the
  *   `requestDecision` variable) and passes every other call to the host's `openidm` (openidm/host.ts: managed
- *   objects, grants, the outbox), or, where no host is registered (a runtime without the IGA module), records it in
- *   `openidmCalls`; and `execution.getVariables().get(name)` as in the Java map scripts expect;
+ *   objects, grants, the outbox; a runtime without the IGA module has no host, and such a call fails the script);
+ *   and `execution.getVariables().get(name)` as in the Java map scripts expect;
  * - before every human step a script task `<step>__prepare` resolves the step's actors (static ids and expressions)
  *   into `__actors_<step>` (the request reads the phase's actors from it);
  * - a wait step's resume date (JavaScript) is worked out by `<step>__prepare` into `__resume_<step>`, the timer's date;
@@ -31,10 +31,8 @@ export const PRELUDE = `var logger = { info: function () {}, warn: function () {
   };
 })();
 var openidm = (function (host) {
-  function record(call) {
-    var calls = execution.getVariable('openidmCalls') || [];
-    calls.push(call);
-    execution.setVariable('openidmCalls', calls);
+  function none() {
+    throw new Error('openidm is not available: no script host is registered (the IGA module registers it)');
   }
   return {
     action: function (path, method, body, params) {
@@ -48,35 +46,14 @@ var openidm = (function (host) {
         }
         if (String(method).toUpperCase() === 'GET') return execution.getVariable('request');
       }
-      if (host) return host.action(path, method, body, params);
-      record({ path: String(path), method: String(method), body: body || null, params: params || null });
-      return {};
+      return host ? host.action(path, method, body, params) : none();
     },
-    read: function (path, params, fields) {
-      if (host) return host.read(path, params, fields);
-      var parts = String(path).split('/');
-      return { _id: parts[parts.length - 1] };
-    },
-    create: function (path, id, body, params, fields) {
-      if (host) return host.create(path, id, body, params, fields);
-      record({ path: String(path), method: 'create', body: body || null }); return body || {};
-    },
-    patch: function (path, rev, body, params, fields) {
-      if (host) return host.patch(path, rev, body, params, fields);
-      record({ path: String(path), method: 'patch' }); return {};
-    },
-    update: function (path, rev, body, params, fields) {
-      if (host) return host.update(path, rev, body, params, fields);
-      record({ path: String(path), method: 'update' }); return {};
-    },
-    query: function (path, params, fields) {
-      if (host) return host.query(path, params, fields);
-      return { result: [] };
-    },
-    delete: function (path, rev, params, fields) {
-      if (host) return host.delete(path, rev, params, fields);
-      record({ path: String(path), method: 'delete' }); return null;
-    }
+    read: function (path, params, fields) { return host ? host.read(path, params, fields) : none(); },
+    create: function (path, id, body, params, fields) { return host ? host.create(path, id, body, params, fields) : none(); },
+    patch: function (path, rev, body, params, fields) { return host ? host.patch(path, rev, body, params, fields) : none(); },
+    update: function (path, rev, body, params, fields) { return host ? host.update(path, rev, body, params, fields) : none(); },
+    query: function (path, params, fields) { return host ? host.query(path, params, fields) : none(); },
+    delete: function (path, rev, params, fields) { return host ? host.delete(path, rev, params, fields) : none(); }
   };
 })(typeof openidm === 'object' && openidm !== null && typeof openidm.read === 'function' ? openidm : null);
 `;
