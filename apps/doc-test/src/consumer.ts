@@ -34,6 +34,16 @@ const catalogVersion = (name: string): string => {
   return m[1]!;
 };
 
+/**
+ * The pnpm that runs this test (`npm_execpath`, set by pnpm for its scripts), else `npx pnpm@…`: npx would look the
+ * version up in the registry once per package.
+ */
+function pnpmCommand(): string[] {
+  const cli = process.env.npm_execpath;
+  if (cli && /pnpm/.test(cli)) return [process.execPath, cli];
+  return ['npx', ...PNPM];
+}
+
 export function createConsumer(work: string, log: (line: string) => void, opts: { reuse?: boolean } = {}): Consumer {
   const packs = join(work, 'packs');
   const dir = join(work, 'app');
@@ -45,9 +55,13 @@ export function createConsumer(work: string, log: (line: string) => void, opts: 
   mkdirSync(packs, { recursive: true });
   mkdirSync(dir, { recursive: true });
   const tarballs: Record<string, string> = {};
+  const pnpm = pnpmCommand();
   for (const [name, folder] of Object.entries(PUBLISHED)) {
     const before = new Set(readdirSync(packs));
-    execFileSync('npx', [...PNPM, 'pack', '--pack-destination', packs], { cwd: join(ROOT, folder), stdio: 'pipe' });
+    execFileSync(pnpm[0], [...pnpm.slice(1), 'pack', '--pack-destination', packs], {
+      cwd: join(ROOT, folder),
+      stdio: 'pipe',
+    });
     const made = readdirSync(packs).find((f) => !before.has(f));
     if (!made) throw new Error(`pnpm pack made no tarball for ${name}`);
     tarballs[name] = join(packs, made);
