@@ -38,7 +38,7 @@ const catalogVersion = (name: string): string => {
  * The pnpm that runs this test (`npm_execpath`, set by pnpm for its scripts), else `npx pnpm@…`: npx would look the
  * version up in the registry once per package.
  */
-function pnpmCommand(): string[] {
+function pnpmCommand(): [string, ...string[]] {
   const cli = process.env.npm_execpath;
   if (cli && /pnpm/.test(cli)) return [process.execPath, cli];
   return ['npx', ...PNPM];
@@ -58,7 +58,8 @@ export function createConsumer(work: string, log: (line: string) => void, opts: 
   const pnpm = pnpmCommand();
   for (const [name, folder] of Object.entries(PUBLISHED)) {
     const before = new Set(readdirSync(packs));
-    execFileSync(pnpm[0], [...pnpm.slice(1), 'pack', '--pack-destination', packs], {
+    const [cmd, ...args] = pnpm;
+    execFileSync(cmd, [...args, 'pack', '--pack-destination', packs], {
       cwd: join(ROOT, folder),
       stdio: 'pipe',
     });

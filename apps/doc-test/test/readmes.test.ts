@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Block, readBlocks } from '../src/blocks.js';
 import { type Consumer, createConsumer, npmEnv, ROOT } from '../src/consumer.js';
-import { forServer, installFromTarballs, toModule } from '../src/modules.js';
+import { DOCUMENTED_SERVER, forServer, installFromTarballs, toModule } from '../src/modules.js';
 import { type DemoServer, startDemoServer } from '../src/server.js';
 
 const readmes = execFileSync('git', ['ls-files', '*README.md', 'README.md'], { cwd: ROOT, encoding: 'utf8' })
@@ -84,10 +84,10 @@ for (const [readme, blocks] of blocksOf) {
   describe(readme, () => {
     for (const b of shells)
       it(`sh block at line ${b.line}`, async () => {
-        const needsServer = b.code.includes('localhost:8080');
+        const needsServer = b.code.includes(DOCUMENTED_SERVER);
         await withServer(needsServer, (url) => {
           let code = installFromTarballs(b.code, consumer.tarballs);
-          if (url) code = code.split('http://localhost:8080').join(url);
+          if (url) code = forServer(code, url);
           const r = run('bash', ['-euo', 'pipefail', '-c', code]);
           expect(r.status, r.output).toBe(0);
         });

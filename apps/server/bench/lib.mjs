@@ -124,3 +124,17 @@ export async function measureRps(send, { concurrency = 8, durationMs = 3000, war
   const seconds = (performance.now() - t0) / 1000;
   return { rps: ok / seconds, ok, errors };
 }
+
+/** Copies a table's rows n times with SQL (`overrides`: a column's SQL over `t`, the row, and `g`, 1..n). */
+export async function copyRows(db, table, n, overrides) {
+  const { rows } = await db.query(
+    `SELECT column_name FROM information_schema.columns
+     WHERE table_name = $1 AND table_schema = current_schema() ORDER BY ordinal_position`,
+    [table],
+  );
+  const cols = rows.map((r) => r.column_name);
+  const select = cols.map((c) => overrides[c] ?? `t.${c}`).join(', ');
+  await db.query(
+    `INSERT INTO ${table} (${cols.join(', ')}) SELECT ${select} FROM ${table} t, generate_series(1, ${n}) g`,
+  );
+}

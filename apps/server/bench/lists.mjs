@@ -3,7 +3,7 @@
 // runs in-process on the store, so the figure is the query and its shaping, not HTTP.
 import { performance } from 'node:perf_hooks';
 import { CONFIG_DEFAULTS, createApp } from '@wfkit/engine';
-import { median } from './lib.mjs';
+import { copyRows, median } from './lib.mjs';
 
 const PAGE = 20;
 const CUSTOMER = CONFIG_DEFAULTS.WFKIT_FLOW_CUSTOMER_ID;
@@ -27,19 +27,6 @@ function exampleBody(app, api, operationId, name) {
       return structuredClone(ex.value);
     }
   throw new Error(`no example ${name} of ${operationId}`);
-}
-
-async function copy(db, table, n, overrides) {
-  const { rows } = await db.query(
-    `SELECT column_name FROM information_schema.columns
-     WHERE table_name = $1 AND table_schema = current_schema() ORDER BY ordinal_position`,
-    [table],
-  );
-  const cols = rows.map((r) => r.column_name);
-  const select = cols.map((c) => overrides[c] ?? `t.${c}`).join(', ');
-  await db.query(
-    `INSERT INTO ${table} (${cols.join(', ')}) SELECT ${select} FROM ${table} t, generate_series(1, ${n}) g`,
-  );
 }
 
 /** An app with `rows` FLOW definitions, FLOW executions and Kontent items. */
@@ -72,16 +59,16 @@ export async function seededListApp(store, rows) {
   await call('kontent', 'POST', `/v2/projects/${ENV}/items`, { name: 'Item', codename: 'item', type: { id: type.id } });
   const db = app.db();
   const n = rows - 1;
-  await copy(db, 'flow_definitions', n, {
+  await copyRows(db, 'flow_definitions', n, {
     id: `t.id || '-' || g`,
     updated_at: `t.updated_at + g * interval '1 second'`,
   });
-  await copy(db, 'flow_executions', n, {
+  await copyRows(db, 'flow_executions', n, {
     id: `t.id || '-' || g`,
     instance_id: 'NULL',
     started_at: `t.started_at + g * interval '1 second'`,
   });
-  await copy(db, 'kontent_items', n, {
+  await copyRows(db, 'kontent_items', n, {
     id: `md5(t.id::text || g)::uuid`,
     codename: `t.codename || '_' || g`,
     external_id: 'NULL',

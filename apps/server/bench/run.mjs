@@ -10,7 +10,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp, openPostgres } from '@wfkit/engine';
-import { median, memoryMb, quantile, startServer } from './lib.mjs';
+import { copyRows, median, memoryMb, quantile, startServer } from './lib.mjs';
 import { sampleLists, seededListApp } from './lists.mjs';
 import { deploy, idmCaller, oneInstance } from './sides/bpmn.mjs';
 
@@ -295,19 +295,6 @@ async function roundTripsFigure() {
 
 // ---------------------------------------------------------------------------------------------------------------
 // History filter latency at 1k and 50k instances: history rows of a few real instances, copied with SQL.
-async function copyRows(db, table, n, overrides) {
-  const { rows } = await db.query(
-    `SELECT column_name FROM information_schema.columns
-     WHERE table_name = $1 AND table_schema = current_schema() ORDER BY ordinal_position`,
-    [table],
-  );
-  const cols = rows.map((r) => r.column_name);
-  const select = cols.map((c) => overrides[c] ?? `t.${c}`).join(', ');
-  await db.query(
-    `INSERT INTO ${table} (${cols.join(', ')}) SELECT ${select} FROM ${table} t, generate_series(1, ${n}) g`,
-  );
-}
-
 async function seededApp(store, instances) {
   const app = createApp({ store, jobs: { start: false }, docs: false });
   await app.ready;
