@@ -108,7 +108,10 @@ export function createConsumer(work: string, log: (line: string) => void, opts: 
   return { dir, tarballs };
 }
 
-/** The environment without the `npm_config_*` pnpm sets for its scripts, which npm would warn about. */
+/**
+ * The environment without the `npm_*` variables pnpm sets for its scripts: npm warns about pnpm's config keys, and
+ * the consumer project is not a pnpm script.
+ */
 export function npmEnv(): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
   return { ...env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
