@@ -6,11 +6,7 @@
 
 import { compileIgaDefinition } from '../../dialects/iga/compile.js';
 import type { IgaDefinition } from '../../dialects/iga/types.js';
-import {
-  expressionError,
-  scriptError,
-  validateIgaDefinition,
-} from '../../dialects/iga/validate.js';
+import { expressionError, scriptError, validateIgaDefinition } from '../../dialects/iga/validate.js';
 import { igaSpec } from '../../generated/specs.js';
 import { defineApiModule, type RequestContext } from '../../http/api-module.js';
 import type { IgaCaller } from './callers.js';

@@ -2,6 +2,7 @@
 
 import type { IgaDefinition } from '../../dialects/iga/types.js';
 import type { Db, Queryable } from '../../store/db.js';
+import type { RequestDoc } from './request-doc.js';
 
 export type Status = 'draft' | 'published';
 
@@ -186,4 +187,52 @@ export async function updateRequestType(
     [id, changes.workflowId ?? null, changes.displayName ?? null],
   );
   return toType(rows[0]!);
+}
+
+// --- requests --------------------------------------------------------------------------------------------------------
+
+interface RequestRow {
+  id: string;
+  body: RequestDoc | string;
+}
+const toDoc = (r: RequestRow): RequestDoc => (typeof r.body === 'string' ? JSON.parse(r.body) : r.body);
+
+export async function insertRequest(tx: Queryable, doc: RequestDoc): Promise<void> {
+  await tx.query(
+    `INSERT INTO iga_requests (id, request_type, workflow_id, status, created_at, body, instance_id, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $5)`,
+    [
+      doc.id,
+      doc.requestType,
+      doc.workflow.id,
+      doc.decision.status,
+      doc.metadata.createdDate,
+      JSON.stringify(doc),
+      doc.workflow.instanceId ?? null,
+    ],
+  );
+}
+
+export async function saveRequest(tx: Queryable, doc: RequestDoc): Promise<void> {
+  await tx.query('UPDATE iga_requests SET status = $2, body = $3, updated_at = $4 WHERE id = $1', [
+    doc.id,
+    doc.decision.status,
+    JSON.stringify(doc),
+    doc.metadata.modifiedDate,
+  ]);
+}
+
+export async function readRequest(q: Queryable, id: string, lock = false): Promise<RequestDoc | undefined> {
+  const { rows } = await q.query<RequestRow>(
+    `SELECT id, body FROM iga_requests WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
+  return rows[0] ? toDoc(rows[0]) : undefined;
+}
+
+export async function allRequests(q: Queryable): Promise<RequestDoc[]> {
+  const { rows } = await q.query<RequestRow>(
+    `SELECT id, body FROM iga_requests WHERE body <> '{}'::jsonb ORDER BY created_at, id`,
+  );
+  return rows.map(toDoc);
 }

@@ -1,0 +1,128 @@
+/** Runtime state → request: a request's phases, actors, deadline and status follow its instance. */
+
+import type { OpenTask, Wait } from '../../runtime/queries.js';
+import type { Queryable } from '../../store/db.js';
+import { queries } from './request-context.js';
+import { type Actor, CALLER, PERMISSIONS, type RequestDoc } from './request-doc.js';
+
+const ACTOR_ID = /^managed\/(user|role)\/[^/\s]+$/;
+
+type Decision = RequestDoc['decision'];
+
+/** Brings the request's phases, actors and status up to date with its instance. */
+export async function sync(tx: Queryable, doc: RequestDoc, now: string): Promise<void> {
+  const instanceId = doc.workflow.instanceId;
+  if (!instanceId) return;
+  const d = doc.decision;
+  const open = await queries.openTasks(tx, instanceId);
+  // Wait steps' timers (an approval's expiration timer, `<step>__expiration`, is not a phase of its own).
+  const waits = (await queries.timerWaits(tx, instanceId)).filter((w) => !w.activity_id.endsWith('__expiration'));
+  syncPhases(d, open, waits, now);
+  const vars = await queries.instanceVariables(tx, instanceId);
+  markExpired(d, vars);
+  d.actors = { active: activeActors(d, vars), inactive: [] };
+  applyScriptDecision(d, vars, now);
+  const running = await queries.isRunning(tx, instanceId);
+  settleStatus(d, running, waits.length > 0 && open.length === 0, now);
+  doc.metadata.modifiedDate = now;
+}
+
+/** Phases end when their task or wait is gone; an open task or wait not yet a phase becomes one. */
+function syncPhases(d: Decision, open: OpenTask[], waits: Wait[], now: string): void {
+  const openIds = new Set([...open.map((t) => t.id), ...waits.map((w) => w.id)]);
+  for (const p of d.phases) {
+    if (p.status === 'in-progress' && (!p.workflowTaskId || !openIds.has(p.workflowTaskId))) {
+      p.status = 'complete';
+      p.completionDate = now;
+    }
+  }
+  for (const t of open) {
+    if (d.phases.some((p) => p.workflowTaskId === t.id)) continue;
+    d.phases.push({
+      name: t.task_def_key,
+      ...(t.name ? { displayName: t.name } : {}),
+      type: t.category === 'violationTask' ? 'violation' : 'request',
+      status: 'in-progress',
+      decision: null,
+      startDate: new Date(t.create_time).toISOString(),
+      completionDate: null,
+      workflowTaskId: t.id,
+    });
+  }
+  for (const w of waits) {
+    const resumeDate = new Date(w.due_at).toISOString();
+    const known = d.phases.find((p) => p.workflowTaskId === w.id);
+    if (known) {
+      known.resumeDate = resumeDate;
+      continue;
+    }
+    d.phases.push({
+      name: w.activity_id,
+      type: 'request',
+      status: 'in-progress',
+      decision: null,
+      startDate: new Date(w.created_at).toISOString(),
+      completionDate: null,
+      resumeDate,
+      workflowTaskId: w.id,
+    });
+  }
+}
+
+/** A phase whose expiration timer fired is `expired`; the request's deadline is its open phases' earliest. */
+function markExpired(d: Decision, vars: Record<string, unknown>): void {
+  for (const p of d.phases)
+    if (p.status === 'complete' && p.decision === null && vars[`__expired_${p.name}`] === true) p.decision = 'expired';
+  const deadlines = d.phases
+    .filter((p) => p.status === 'in-progress' && typeof vars[`__deadline_${p.name}`] === 'string')
+    .map((p) => vars[`__deadline_${p.name}`] as string)
+    .filter((x) => !x.startsWith('9999'))
+    .sort();
+  d.deadline = deadlines[0] ?? null;
+}
+
+/** The actors of the open phases, as their `__prepare` scripts (or a reassign) worked them out. */
+function activeActors(d: Decision, vars: Record<string, unknown>): Actor[] {
+  const active: Actor[] = [];
+  for (const p of d.phases) {
+    if (p.status !== 'in-progress') continue;
+    const actors = (vars[`__actors_${p.name}`] ?? []) as Actor[];
+    for (const a of actors) {
+      if (typeof a?.id !== 'string' || !ACTOR_ID.test(a.id)) continue;
+      // One actor named twice (the entitlement's and the application's owner) is one actor with both grants.
+      const same = active.find((x) => x.id === a.id && x.phase === p.name);
+      const permissions: Record<string, boolean> = same?.permissions ?? {};
+      for (const k of PERMISSIONS)
+        if (k !== 'cancel') permissions[k] = permissions[k] === true || a.permissions?.[k] === true;
+      if (!same) active.push({ id: a.id, phase: p.name, permissions });
+    }
+  }
+  return active;
+}
+
+/** What a workflow script set through `openidm.action('iga/governance/requests/<id>', …, {_action: 'update'})`. */
+function applyScriptDecision(d: Decision, vars: Record<string, unknown>, now: string): void {
+  const set = (vars.requestDecision ?? null) as Record<string, unknown> | null;
+  if (!set || typeof set !== 'object') return;
+  if (set.status === 'complete' || set.status === 'in-progress' || set.status === 'suspended')
+    d.status = set.status as Decision['status'];
+  if (set.decision === 'approved' || set.decision === 'rejected') d.decision = set.decision;
+  if (typeof set.outcome === 'string') d.outcome = set.outcome;
+  if (set.failure === true) d.failure = true;
+  if (typeof set.comment === 'string' && !d.comments.some((x) => x.action === 'system' && x.comment === set.comment))
+    d.comments.push({ timeStamp: now, user: CALLER, action: 'system', comment: set.comment });
+}
+
+/** Open while the instance runs (suspended while it only waits on a timer), complete once it ended. */
+function settleStatus(d: Decision, running: boolean, onlyWaiting: boolean, now: string): void {
+  if (running && (d.status === 'in-progress' || d.status === 'suspended'))
+    d.status = onlyWaiting ? 'suspended' : 'in-progress';
+  if (!running && (d.status === 'in-progress' || d.status === 'suspended')) d.status = 'complete';
+  if (d.status !== 'complete') return;
+  if (d.decision === null) {
+    const last = [...d.phases].reverse().find((p) => p.decision === 'approved' || p.decision === 'rejected');
+    d.decision = (last?.decision as 'approved' | 'rejected' | undefined) ?? null;
+  }
+  d.completionDate ??= now;
+  d.actors.active = [];
+}
