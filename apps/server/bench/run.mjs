@@ -468,13 +468,17 @@ async function startFigure() {
     await copyRows(app.db(), 'wf_instance', 9999, { id: `t.id || '-' || g`, business_key: `'bk-' || g` });
     await app.close();
   }
+  // The template of the PGlite floor: the data folder a fresh start leaves behind.
+  const template = mkdtempSync(join(tmpdir(), 'wfkit-bench-template-'));
+  await (await startServer({}, { dataDir: template })).stop();
   const bareScript = side('bare-server.mjs');
-  const ratios = { fresh: [], tenK: [] };
-  const ms = { bare: [], fresh: [], tenK: [] };
+  const ratios = { fresh: [], tenK: [], floor: [], wfkit: [] };
+  const ms = { bare: [], floor: [], fresh: [], tenK: [] };
   const rss = [];
   for (let r = 0; r < ROUNDS; r++) {
     const runs = [
       ['bare', () => startServer({}, { script: bareScript })],
+      ['floor', () => startServer({ TEMPLATE: join(template, 'data') }, { script: side('pglite-boot.mjs') })],
       ['fresh', () => startServer()],
       ['tenK', () => startServer({}, { dataDir: seeded })],
     ];
@@ -493,17 +497,25 @@ async function startFigure() {
     }
     ratios.fresh.push(got.fresh / got.bare);
     ratios.tenK.push(got.tenK / got.bare);
+    ratios.floor.push(got.floor / got.bare);
+    ratios.wfkit.push(got.fresh / got.floor);
     log(
-      `  round ${r + 1}: bare ${got.bare.toFixed(0)} ms, fresh folder ${got.fresh.toFixed(0)} ms, 10k instances ` +
-        `${got.tenK.toFixed(0)} ms  load ${load()}`,
+      `  round ${r + 1}: bare ${got.bare.toFixed(0)} ms, PGlite floor ${got.floor.toFixed(0)} ms, fresh folder ` +
+        `${got.fresh.toFixed(0)} ms, 10k instances ${got.tenK.toFixed(0)} ms  load ${load()}`,
     );
   }
   rmSync(seeded, { recursive: true, force: true });
+  rmSync(template, { recursive: true, force: true });
   log(
-    `  medians: bare ${median(ms.bare).toFixed(0)} ms, fresh ${median(ms.fresh).toFixed(0)} ms, 10k ${median(ms.tenK).toFixed(0)} ms`,
+    `  medians: bare ${median(ms.bare).toFixed(0)} ms, PGlite floor ${median(ms.floor).toFixed(0)} ms, ` +
+      `fresh ${median(ms.fresh).toFixed(0)} ms, 10k ${median(ms.tenK).toFixed(0)} ms`,
   );
   ratioRow('cold start, fresh data folder / bare node:http', ratios.fresh, '≤ 2×', (m) => m <= 2);
   ratioRow('restart on 10k instances / bare node:http', ratios.tenK, '(reported)', () => true);
+  // Where the time goes: the embedded PostgreSQL's own boot (copy its folder, start PGlite, one query) against bare
+  // node:http, and what wfkit adds on top of that floor.
+  ratioRow('PGlite floor (copy folder, boot, SELECT 1) / bare node:http', ratios.floor, '(reported)', () => true);
+  ratioRow('cold start, fresh data folder / PGlite floor', ratios.wfkit, '(reported)', () => true);
   if (rss.length) {
     const idle = median(rss.map((m) => m.rss));
     log(
