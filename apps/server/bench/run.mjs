@@ -475,6 +475,7 @@ async function startFigure() {
   const ratios = { fresh: [], tenK: [], floor: [], wfkit: [] };
   const ms = { bare: [], floor: [], fresh: [], tenK: [] };
   const rss = [];
+  const floorRss = [];
   for (let r = 0; r < ROUNDS; r++) {
     const runs = [
       ['bare', () => startServer({}, { script: bareScript })],
@@ -488,10 +489,10 @@ async function startFigure() {
       const server = await start();
       got[name] = server.ms;
       ms[name].push(server.ms);
-      if (name === 'fresh') {
+      if (name === 'fresh' || name === 'floor') {
         await new Promise((res) => setTimeout(res, 3000));
         const mem = memoryMb(server.pid);
-        if (mem) rss.push(mem);
+        if (mem) (name === 'fresh' ? rss : floorRss).push(mem);
       }
       await server.stop();
     }
@@ -521,6 +522,11 @@ async function startFigure() {
     log(
       `  idle RSS 3 s after start (PGlite): ${rss.map((m) => `${m.rss.toFixed(0)} MB (peak ${m.peak.toFixed(0)})`).join(', ')}`,
     );
+    if (floorRss.length) {
+      log(
+        `  idle RSS 3 s after start (PGlite floor, no wfkit): ${floorRss.map((m) => `${m.rss.toFixed(0)} MB (peak ${m.peak.toFixed(0)})`).join(', ')}`,
+      );
+    }
     table.push({
       figure: 'idle RSS on PGlite',
       value: `${idle.toFixed(0)} MB`,
