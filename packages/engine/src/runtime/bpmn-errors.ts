@@ -39,6 +39,7 @@ export async function throwBpmnError(
       `No catching boundary event found for error with errorCode '${errorCode ?? ''}', neither in same process nor in parent process`,
       `    at endEvent '${from.id}'${from.name ? ` (${from.name})` : ''}\n    at process '${inst.definitionKey}' (definition ${inst.definitionId}, instance ${inst.id})`,
     );
+  storeCode(x, c, 'error', errorCode);
   if (!c.eventSubProcess) return x.interrupt(c.inst, c.exec, c.node);
   await interruptScope(x, c.inst, c.exec, c.node);
   startEventSubProcess(x, c.inst, c.exec, c.node);
@@ -53,7 +54,7 @@ export async function throwEscalation(
 ): Promise<void> {
   const c = await findCatcher(x, inst, thrower, 'escalation', escalationCode);
   if (!c) return;
-  const event = c.eventSubProcess ? c.inst.graph.nodes[c.node.startNodeId!]! : c.node;
+  const event = storeCode(x, c, 'escalation', escalationCode);
   const interrupting = event.cancelActivity !== false;
   if (c.eventSubProcess) {
     if (interrupting) await interruptScope(x, c.inst, c.exec, c.node);
@@ -62,6 +63,14 @@ export async function throwEscalation(
   if (interrupting) return x.interrupt(c.inst, c.exec, c.node);
   const token = x.s.newExec(c.inst, c.exec.parentId, c.node.id, 'token');
   x.plan(() => x.enter(c.inst, token, c.node));
+}
+
+/** The catching event (a boundary event, an event sub-process's start); it stores the code where it asks to. */
+function storeCode(x: Executor, c: Catcher, kind: Kind, code: string | undefined): GraphNode {
+  const event = c.eventSubProcess ? c.inst.graph.nodes[c.node.startNodeId!]! : c.node;
+  const variable = event.event?.kind === kind ? event.event.codeVariable : undefined;
+  if (variable) x.setVar(c.inst, c.exec, variable, code ?? null);
+  return event;
 }
 
 async function findCatcher(
@@ -89,6 +98,8 @@ async function findCatcher(
       const caller = await x.s.load(ci.superInstanceId);
       const callExec = caller?.execs.get(ci.superExecutionId);
       cur = caller && callExec && !caller.ended ? { inst: caller, exec: callExec } : undefined;
+      // passing through the call activity, the called instance's out mappings apply (caught there or not)
+      if (cur) x.applyOutMappings(ci, cur.inst, cur.exec);
     } else cur = undefined;
   }
   return undefined;

@@ -17,7 +17,7 @@ import {
   type ExternalServiceBehaviour,
   isExternalBehaviour,
 } from './external-tasks.js';
-import { canReach, type GraphNode, type ProcessGraph } from './graph.js';
+import { canReach, type GraphNode, type ProcessGraph, type VariableMapping } from './graph.js';
 import { sandboxSource } from './languages/scripts.js';
 import type { Owner } from './owner.js';
 import { type HostFunction, runScript, ScriptError, type ScriptLimits } from './script-sandbox.js';
@@ -238,6 +238,7 @@ export class Executor {
       return;
     }
     delete e.state.asyncDone;
+    if (n.inputOutput?.inputs.length) this.mapInputs(inst, e, n);
     this.s.startActivity(inst, e, n.id, n.name ?? null, this.histType(n));
     switch (n.type) {
       case 'intermediateThrowEvent':
@@ -266,7 +267,13 @@ export class Executor {
         this.attachBoundaries(inst, e, n);
         return;
       case 'receiveTask':
+        // triggered (Flowable's trigger), or, with a messageRef, also by that message (an event subscription)
         e.state.wait = 'trigger';
+        if (n.event?.kind === 'message') {
+          e.eventType = 'message';
+          e.eventName = this.eventNameOf(inst, e, n);
+          this.s.touch(e);
+        }
         this.attachBoundaries(inst, e, n);
         return;
       case 'intermediateCatchEvent':
@@ -506,7 +513,14 @@ export class Executor {
   eventNameOf(inst: InstanceState, e: Exec, n: GraphNode): string | null {
     const ev = n.event!;
     if (!ev.nameExpression || !ev.name) return ev.name ?? null;
-    return String(this.evalIn(inst, e, ev.name, `the ${ev.kind} name of '${n.id}'`) ?? '');
+    try {
+      return String(evaluate(ev.name, this.ctx(inst, e)) ?? '');
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      // a variable the name needs is missing: the caller's input is at fault (Camunda's message names the name)
+      const kind = /^Unknown property used in expression/.test(why) ? 'bad-request' : 'failed';
+      throw new RuntimeError(kind, `Error evaluating the ${ev.kind} name '${ev.name}' of '${n.id}': ${why}`);
+    }
   }
 
   private timerDue(inst: InstanceState, e: Exec, n: GraphNode): Date {
@@ -556,8 +570,43 @@ export class Executor {
     return out;
   }
 
+  // ---------------------------------------------------------------- local variables (camunda:inputOutput)
+  /** Input parameters become local variables of the activity's execution, evaluated in its scope. */
+  private mapInputs(inst: InstanceState, e: Exec, n: GraphNode): void {
+    const values = n.inputOutput!.inputs.map(
+      (p) =>
+        [
+          p.name,
+          p.value === undefined ? null : this.evalIn(inst, e, p.value, `input '${p.name}' of '${n.id}'`),
+        ] as const,
+    );
+    for (const [k, v] of values) this.s.setVar(inst, e.id, k, v ?? null);
+    e.state.locals = true;
+    this.s.touch(e);
+  }
+
+  /** Leaving an activity with local variables: its output parameters go to the enclosing scope, the locals end. */
+  private endLocals(inst: InstanceState, e: Exec, n: GraphNode | undefined, outputs: boolean): void {
+    if (!e.state.locals) return;
+    const values = outputs
+      ? (n?.inputOutput?.outputs ?? []).map(
+          (p) =>
+            [
+              p.name,
+              p.value === undefined ? null : this.evalIn(inst, e, p.value, `output '${p.name}' of '${n!.id}'`),
+            ] as const,
+        )
+      : [];
+    this.s.clearVars(inst, e.id);
+    delete e.state.locals;
+    this.s.touch(e);
+    const scope = e.parentId ? inst.execs.get(e.parentId) : undefined;
+    for (const [k, v] of values) this.setVar(inst, scope, k, v ?? null);
+  }
+
   /** Completes the activity of `e` and follows outgoing flows (or hands back to a multi-instance body). */
   async leave(inst: InstanceState, e: Exec, n: GraphNode, flows?: string[]): Promise<void> {
+    this.endLocals(inst, e, n, true);
     this.s.endActivity(e);
     this.removeBoundaries(inst, e);
     delete e.state.wait;
@@ -691,16 +740,33 @@ export class Executor {
       const pe = parent?.execs.get(inst.superExecutionId);
       if (parent && pe && !parent.ended) {
         const n = parent.graph.nodes[pe.activityId!]!;
-        for (const m of n.callActivity?.outMappings ?? []) {
-          if (m.all) this.setVars(parent, pe, this.allVars(inst, undefined));
-          else if (m.target) {
-            const v = m.sourceExpression
-              ? this.evalIn(inst, undefined, m.sourceExpression, `an out mapping of '${n.id}'`)
-              : this.getVar(inst, undefined, m.source ?? '').value;
-            this.setVar(parent, pe, m.target, v ?? null);
-          }
-        }
+        this.applyOutMappings(inst, parent, pe);
         this.plan(() => this.leave(parent, pe, n));
+      }
+    }
+  }
+
+  /**
+   * A called instance passes variables back to its call activity's execution `pe` (the `out` mappings): when it
+   * ends, and also when an error or escalation it throws passes through the call activity (as Camunda's
+   * OutputVariablesPropagator and Flowable do).
+   */
+  applyOutMappings(child: InstanceState, parent: InstanceState, pe: Exec): void {
+    const n = parent.graph.nodes[pe.activityId!]!;
+    for (const m of n.callActivity?.outMappings ?? []) {
+      // local: the values stay on the call activity's execution (its output parameters may read them)
+      const set = (k: string, v: unknown) => {
+        if (!m.local) return this.setVar(parent, pe, k, v ?? null);
+        this.s.setVar(parent, pe.id, k, v ?? null);
+        pe.state.locals = true; // they end with the call activity
+        this.s.touch(pe);
+      };
+      if (m.all) for (const [k, v] of Object.entries(this.allVars(child, undefined))) set(k, v);
+      else if (m.target) {
+        const v = m.sourceExpression
+          ? this.evalIn(child, undefined, m.sourceExpression, `an out mapping of '${n.id}'`)
+          : this.getVar(child, undefined, m.source ?? '').value;
+        set(m.target, v);
       }
     }
   }
@@ -751,15 +817,7 @@ export class Executor {
     const key = String(this.evalIn(inst, e, ca.calledElement, `the called element of '${n.id}'`));
     const def = await this.hooks.latestDefinition(key, this.s.tx, inst.owner);
     if (!def) throw new RuntimeError('failed', `Call activity '${n.id}': no process definition with key '${key}'`);
-    const vars: Record<string, unknown> = {};
-    for (const m of ca.inMappings) {
-      if (m.all) Object.assign(vars, this.allVars(inst, e));
-      else if (m.target) {
-        vars[m.target] = m.sourceExpression
-          ? this.evalIn(inst, e, m.sourceExpression, `an in mapping of '${n.id}'`)
-          : (this.getVar(inst, e, m.source ?? '').value ?? null);
-      }
-    }
+    const vars = this.mappedIn(inst, e, ca.inMappings, `an in mapping of '${n.id}'`);
     let businessKey: string | null = null;
     if (ca.businessKey) businessKey = String(this.evalIn(inst, e, ca.businessKey, `the business key of '${n.id}'`));
     else if (ca.inheritBusinessKey) businessKey = inst.businessKey;
@@ -775,6 +833,23 @@ export class Executor {
     e.state.calledInstance = child.id;
     const a = this.s.activity(e.state.hiAct);
     if (a) a.called_instance_id = child.id;
+  }
+
+  /** The variables `in` mappings pass from `e`'s scope (`local`: only `e`'s own variables). */
+  mappedIn(inst: InstanceState, e: Exec, mappings: VariableMapping[], where: string): Record<string, unknown> {
+    const vars: Record<string, unknown> = {};
+    const locals = inst.vars.get(e.id);
+    for (const m of mappings) {
+      if (m.all) Object.assign(vars, m.local ? Object.fromEntries(locals ?? []) : this.allVars(inst, e));
+      else if (m.target) {
+        vars[m.target] = m.sourceExpression
+          ? this.evalIn(inst, e, m.sourceExpression, where)
+          : m.local
+            ? (locals?.get(m.source ?? '') ?? null)
+            : (this.getVar(inst, e, m.source ?? '').value ?? null);
+      }
+    }
+    return vars;
   }
 
   // ---------------------------------------------------------------- multi-instance
@@ -885,6 +960,7 @@ export class Executor {
   /** An interrupting boundary event `b` fired on `host`: everything below it is cancelled, the token follows `b`. */
   async interrupt(inst: InstanceState, host: Exec, b: GraphNode): Promise<void> {
     await this.cancelBelow(inst, host, `Cancelled by boundary event '${b.id}'`);
+    this.endLocals(inst, host, undefined, false);
     this.s.endActivity(host, `Cancelled by boundary event '${b.id}'`);
     this.removeBoundaries(inst, host);
     host.kind = 'token';

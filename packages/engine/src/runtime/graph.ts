@@ -36,6 +36,8 @@ export interface EventDef {
   errorCode?: string;
   /** Escalation events: the code thrown or caught (left out on a catching event: it catches every escalation). */
   escalationCode?: string;
+  /** Catching error and escalation events: the variable the caught code is stored in (Camunda's *CodeVariable). */
+  codeVariable?: string;
 }
 
 /** A start event started by an event rather than by a start command (message, signal, timer). */
@@ -74,6 +76,14 @@ export interface VariableMapping {
   target?: string;
   /** `all`: copy every variable. */
   all?: boolean;
+  /** `in`: read only the activity's local variables; `out`: write them as local variables of the activity. */
+  local?: boolean;
+}
+
+/** A Camunda input or output parameter: a name and its value (text with or without `${…}`). */
+export interface IoParameter {
+  name: string;
+  value?: string;
 }
 
 export interface MultiInstanceDef {
@@ -122,6 +132,13 @@ export interface GraphNode {
     inheritBusinessKey?: boolean;
   };
   multiInstance?: MultiInstanceDef;
+  /**
+   * `camunda:inputOutput`: inputs become local variables of the activity's execution when it is entered, outputs
+   * are evaluated there when it is left and set in the enclosing scope; the local variables end with the activity.
+   */
+  inputOutput?: { inputs: IoParameter[]; outputs: IoParameter[] };
+  /** Signal throw events: the variables passed with the signal (`in`); catch events: which of them are kept (`out`). */
+  payload?: { inMappings: VariableMapping[]; outMappings: VariableMapping[] };
   /** For sub-processes: the id of their (single none) start event. */
   startNodeId?: string;
   /** An event sub-process: started by the event of its start event (`startNodeId`), not by a flow. */

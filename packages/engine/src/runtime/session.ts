@@ -120,6 +120,8 @@ export class Session {
   private readonly deletedExecs = new Set<string>();
   private readonly dirtyVars = new Map<string, Set<string>>(); // scopeId → names
   private readonly deletedVarScopes = new Set<string>();
+  /** Single variables removed from a scope that lives on (scope id → names). */
+  private readonly deletedVars = new Map<string, Set<string>>();
   private readonly newTasks = new Map<string, TaskRow>();
   private readonly dirtyTasks = new Map<string, TaskRow>();
   private readonly deletedTasks = new Set<string>();
@@ -303,6 +305,7 @@ export class Session {
       inst.vars.set(scopeId, m);
     }
     m.set(name, value);
+    this.deletedVars.get(scopeId)?.delete(name);
     let d = this.dirtyVars.get(scopeId);
     if (!d) {
       d = new Set();
@@ -310,6 +313,20 @@ export class Session {
     }
     d.add(name);
     this.scopeVarInstance.set(scopeId, inst.id);
+  }
+
+  /** Removes every variable of a scope that lives on (an activity's local variables when it is left). */
+  clearVars(inst: InstanceState, scopeId: string): void {
+    const m = inst.vars.get(scopeId);
+    if (!m) return;
+    let d = this.deletedVars.get(scopeId);
+    if (!d) {
+      d = new Set();
+      this.deletedVars.set(scopeId, d);
+    }
+    for (const name of m.keys()) d.add(name);
+    inst.vars.delete(scopeId);
+    this.dirtyVars.delete(scopeId);
   }
 
   // --- tasks
@@ -545,6 +562,15 @@ export class Session {
     }
     if (this.deletedVarScopes.size)
       batch.remove('DELETE FROM wf_variable WHERE scope_id = ANY($1)', [[...this.deletedVarScopes]]);
+    const single = [...this.deletedVars].flatMap(([scope, names]) =>
+      this.deletedVarScopes.has(scope) ? [] : [...names].map((name) => ({ scope, name })),
+    );
+    if (single.length)
+      batch.remove(
+        `DELETE FROM wf_variable v USING jsonb_to_recordset($1::jsonb) AS x(scope text, name text)
+         WHERE v.scope_id = x.scope AND v.name = x.name`,
+        [JSON.stringify(single)],
+      );
   }
 
   private flushTasks(batch: StatementBatch, audit: boolean): void {

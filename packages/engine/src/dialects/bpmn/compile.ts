@@ -4,6 +4,7 @@
  * ProcessGraph per executable process.
  */
 import { BpmnModdle } from 'bpmn-moddle';
+import { evaluate, isExpression } from '../../runtime/expressions/index.js';
 import type {
   EventStart,
   FormProperty,
@@ -258,15 +259,37 @@ function formProperties(el: ModdleElement): FormProperty[] {
   });
 }
 
+/** `in`/`out` mappings; an `in businessKey` (passing a business key) is not a variable mapping and is left out. */
 function mappings(el: ModdleElement, type: string): VariableMapping[] {
-  return extValues(el, type).map((m: ModdleElement) => {
-    if (m.variables === 'all') return { all: true };
-    const r: VariableMapping = {};
-    if (m.source) r.source = m.source;
-    if (m.sourceExpression) r.sourceExpression = m.sourceExpression;
-    if (m.target) r.target = m.target;
-    return r;
-  });
+  return extValues(el, type)
+    .filter((m: ModdleElement) => m.businessKey === undefined)
+    .map((m: ModdleElement) => {
+      const r: VariableMapping = m.variables === 'all' ? { all: true } : {};
+      if (m.source) r.source = m.source;
+      if (m.sourceExpression) r.sourceExpression = m.sourceExpression;
+      if (m.target) r.target = m.target;
+      if (bool(m.local, false)) r.local = true;
+      return r;
+    });
+}
+
+/** The business key an `in businessKey="…"` passes (an expression). */
+function businessKeyMapping(el: ModdleElement): string | undefined {
+  return extValues(el, 'activiti:In').find((m: ModdleElement) => m.businessKey !== undefined)?.businessKey;
+}
+
+/** `camunda:inputOutput` with text values (script, list and map values are refused). */
+function inputOutput(el: ModdleElement, err: (m: string) => void): GraphNode['inputOutput'] {
+  const io = extValues(el, 'activiti:InputOutput')[0];
+  if (!io) return undefined;
+  const params = (list: ModdleElement[] | undefined, what: string) =>
+    (list ?? []).map((p: ModdleElement) => {
+      if (!p.name) err(`An ${what} parameter of '${el.id}' has no name`);
+      if (p.$children?.length) err(`${what} parameter '${p.name}' of '${el.id}': only text values are supported`);
+      const value = typeof p.value === 'string' && p.value.trim() ? p.value.trim() : undefined;
+      return { name: String(p.name ?? ''), ...(value !== undefined ? { value } : {}) };
+    });
+  return { inputs: params(io.inputParameters, 'input'), outputs: params(io.outputParameters, 'output') };
 }
 
 function documentation(el: ModdleElement): string | undefined {
@@ -382,6 +405,8 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
         for (const l of extValues(el, 'activiti:TaskListener')) {
           err(el.id, `Task listener (event '${l.event ?? ''}') on '${el.id}' is not supported`);
         }
+        const io = inputOutput(el, (m) => err(el.id, m));
+        if (io) n.inputOutput = io;
         // events
         const defsOfEvent: ModdleElement[] = el.eventDefinitions ?? [];
         if (t.endsWith('Event')) {
@@ -406,12 +431,12 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
             const name = d.messageExpression ?? d.messageRef?.name ?? d.messageRef?.id;
             if (!name) err(el.id, `Message event '${el.id}' refers to no message`);
             n.event = { kind: 'message', name };
-            if (d.messageExpression) n.event.nameExpression = true;
+            if (d.messageExpression || isExpression(name ?? '')) n.event.nameExpression = true;
           } else if (d.$type === 'bpmn:SignalEventDefinition') {
             const name = d.signalExpression ?? d.signalRef?.name ?? d.signalRef?.id;
             if (!name) err(el.id, `Signal event '${el.id}' refers to no signal`);
             n.event = { kind: 'signal', name };
-            if (d.signalExpression) n.event.nameExpression = true;
+            if (d.signalExpression || isExpression(name ?? '')) n.event.nameExpression = true;
             const scope = d.signalRef?.scope;
             if (scope === 'processInstance') n.event.scope = 'processInstance';
             else if (scope && scope !== 'global')
@@ -421,10 +446,15 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
             const code = d.errorRef ? (d.errorRef.errorCode ?? d.errorRef.id) : undefined;
             n.event = { kind: 'error' };
             if (code) n.event.errorCode = String(code);
+            if (d.errorCodeVariable) n.event.codeVariable = String(d.errorCodeVariable);
           } else if (d.$type === 'bpmn:EscalationEventDefinition') {
-            const code = d.escalationRef ? (d.escalationRef.escalationCode ?? d.escalationRef.id) : undefined;
+            // A catching <escalation> without an escalationCode catches every escalation; a thrower falls back to its id.
+            const catches = type === 'boundaryEvent' || type === 'startEvent';
+            const ref = d.escalationRef;
+            const code = ref ? (catches ? ref.escalationCode : (ref.escalationCode ?? ref.id)) : undefined;
             n.event = { kind: 'escalation' };
             if (code) n.event.escalationCode = String(code);
+            if (d.escalationCodeVariable) n.event.codeVariable = String(d.escalationCodeVariable);
           } else {
             err(
               el.id,
@@ -445,9 +475,10 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
             starts.push(el.id);
             if (kind === 'message' || kind === 'signal') {
               if (parent !== null) err(el.id, `Start event '${el.id}': a sub-process starts with a none start event`);
-              else eventStarts.push({ nodeId: el.id, kind, ...(n.event?.name ? { name: n.event.name } : {}) });
-              if (n.event?.nameExpression)
-                err(el.id, `Start event '${el.id}': a ${kind} start event needs a fixed ${kind} name`);
+              else {
+                if (n.event?.nameExpression) constantName(n, (m) => err(el.id, m));
+                eventStarts.push({ nodeId: el.id, kind, ...(n.event?.name ? { name: n.event.name } : {}) });
+              }
             } else if (kind === 'timer') {
               if (parent !== null) err(el.id, `Start event '${el.id}': a sub-process starts with a none start event`);
               else eventStarts.push({ nodeId: el.id, kind });
@@ -488,6 +519,10 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
             if (el[k] !== undefined && el[k] !== '') n.userTask[k] = String(el[k]);
           }
           assignResources(el, n.userTask, (m) => warn(el.id, m));
+        } else if (type === 'receiveTask' && el.messageRef) {
+          // a receive task naming a message also waits for it, as a message event subscription
+          const name = el.messageRef.name ?? el.messageRef.id;
+          n.event = { kind: 'message', name, ...(isExpression(name ?? '') ? { nameExpression: true } : {}) };
         } else if (type === 'scriptTask') {
           // Flowable's default script language is JUEL (ScriptingEngines.DEFAULT_SCRIPTING_LANGUAGE).
           const format = String(el.scriptFormat || 'juel').toLowerCase();
@@ -529,7 +564,8 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
             inMappings: mappings(el, 'activiti:In'),
             outMappings: mappings(el, 'activiti:Out'),
           };
-          if (el.businessKey) n.callActivity.businessKey = el.businessKey;
+          const passedKey = el.businessKey ?? businessKeyMapping(el);
+          if (passedKey) n.callActivity.businessKey = passedKey;
           if (el.inheritBusinessKey) n.callActivity.inheritBusinessKey = true;
           if (el.inheritVariables) n.callActivity.inMappings.push({ all: true });
         } else if (type === 'subProcess') {
@@ -641,6 +677,22 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
     });
   }
   return { graphs, problems };
+}
+
+/**
+ * A message or signal start event subscribes when its definition is deployed, before any instance exists: a name
+ * with an expression (`alert-${'foo'}`) is evaluated then, without variables, as Flowable does for start events.
+ */
+function constantName(n: GraphNode, err: (message: string) => void): void {
+  const ev = n.event!;
+  try {
+    ev.name = String(evaluate(ev.name!, { resolve: () => ({ found: false }) }) ?? '');
+    delete ev.nameExpression;
+  } catch (e) {
+    err(
+      `Start event '${n.id}': the ${ev.kind} name '${ev.name}' must be known at deploy time (${e instanceof Error ? e.message : String(e)})`,
+    );
+  }
 }
 
 /** An event-based gateway leads only to intermediate catch events (timer, message, signal), as Flowable validates. */

@@ -108,6 +108,19 @@ function descriptor(prefix: string, uri: string) {
         properties: [str('messageExpression')],
       },
       {
+        // Camunda: the caught code is stored in this variable
+        name: 'EscalationCodeVariable',
+        isAbstract: true,
+        extends: ['bpmn:EscalationEventDefinition'],
+        properties: [str('escalationCodeVariable')],
+      },
+      {
+        name: 'ErrorCodeVariable',
+        isAbstract: true,
+        extends: ['bpmn:ErrorEventDefinition'],
+        properties: [str('errorCodeVariable')],
+      },
+      {
         name: 'MultiInstance',
         isAbstract: true,
         extends: ['bpmn:MultiInstanceLoopCharacteristics'],
@@ -116,12 +129,38 @@ function descriptor(prefix: string, uri: string) {
       {
         name: 'In',
         superClass: ['Element'],
-        properties: [str('source'), str('sourceExpression'), str('target'), str('variables')],
+        properties: [
+          str('source'),
+          str('sourceExpression'),
+          str('target'),
+          str('variables'),
+          str('businessKey'),
+          str('local'),
+        ],
       },
       {
         name: 'Out',
         superClass: ['Element'],
-        properties: [str('source'), str('sourceExpression'), str('target'), str('variables')],
+        properties: [str('source'), str('sourceExpression'), str('target'), str('variables'), str('local')],
+      },
+      {
+        // Camunda's input/output parameters: local variables of an activity, and what it passes out when it ends
+        name: 'InputOutput',
+        superClass: ['Element'],
+        properties: [
+          { name: 'inputParameters', type: 'InputParameter', isMany: true },
+          { name: 'outputParameters', type: 'OutputParameter', isMany: true },
+        ],
+      },
+      {
+        name: 'InputParameter',
+        superClass: ['Element'],
+        properties: [str('name'), { name: 'value', isBody: true, type: 'String' }],
+      },
+      {
+        name: 'OutputParameter',
+        superClass: ['Element'],
+        properties: [str('name'), { name: 'value', isBody: true, type: 'String' }],
       },
       {
         name: 'FormProperty',

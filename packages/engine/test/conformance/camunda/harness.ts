@@ -69,30 +69,11 @@ export const KNOWN_FAILURES: Record<string, string> = {
     'XML attribute written `source ="…"` (space before \'=\') is unparsable',
   'CallActivityTest.testSubProcessWithNullDataOutput':
     'XML attribute written `source ="…"` (space before \'=\') is unparsable',
-  'CallActivityTest.testSubProcessBusinessKeyInput': 'camunda:in businessKey (passing the business key) is not read',
-  'CallActivityTest.testSubProcessDataOutputOnError':
-    'out-mappings of a called process ended by an error are not applied',
-  'CallActivityTest.testSubProcessLocalInputSingleVariable': 'camunda:inputOutput (Camunda-only) is not supported',
-  'CallActivityTest.testSubProcessLocalOutputAllVariables': 'camunda:inputOutput (Camunda-only) is not supported',
   'StartTimerEventTest.testExpressionStartTimerEvent': 'an expression in a timer start event is refused',
   'SignalEventTest.testSignalCatchIntermediateAsynch':
     'camunda:async on a signalEventDefinition (async throw) is refused',
   'SignalEventExpressionNameTest.testAsyncSignalStartEvent':
     'camunda:async on a signalEventDefinition (async throw) is refused',
-  'SignalEventExpressionNameTest.testSignalCatchIntermediate':
-    'a signal name with an expression (alert-${var}) is not evaluated',
-  'SignalEventExpressionNameTest.testSignalThrowCatchIntermediate':
-    'a signal name with an expression (alert-${var}) is not evaluated',
-  'SignalEventExpressionNameTest.testSignalThrowEndCatchIntermediate':
-    'a signal name with an expression (alert-${var}) is not evaluated',
-  'SignalEventExpressionNameTest.testSignalCatchBoundary':
-    'a signal name with an expression (alert-${var}) is not evaluated',
-  'SignalEventExpressionNameTest.testSignalExpressionErrorHandling':
-    'a signal name with an expression (alert-${var}) is not evaluated',
-  'SignalEventExpressionNameTest.testSignalStartEvent':
-    'a signal name with an expression (alert-${var}) is not evaluated',
-  'MessageIntermediateEventTest.testExpressionInSingleIntermediateMessageEvent':
-    'a message name with an expression (newInvoiceMessage-${foo}) is not evaluated',
   'MessageIntermediateEventTest.testEmptyMessageNameFails': 'deploy accepts a message without a name',
   'MessageStartEventTest.testEmptyMessageNameFails': 'deploy accepts a message without a name',
   'MessageBoundaryEventTest.testDoubleBoundaryMessageEventSameMessageId':
@@ -109,12 +90,6 @@ export const KNOWN_FAILURES: Record<string, string> = {
     'an id with a trailing space (id="flow4 ") is refused',
   'EventBasedGatewayTest.testInvalidSequenceFlow':
     "refused, but the problem names the gateway's flow, not the invalid incoming flow 'invalidFlow'",
-  'ReceiveTaskTest.testSupportsMessageEventReceivedOnSingleReceiveTask':
-    "a receive task's messageRef is no message subscription (Flowable triggers receive tasks)",
-  'ReceiveTaskTest.testSupportsMessageEventReceivedOnSequentialMultiReceiveTask':
-    "a receive task's messageRef is no message subscription (Flowable triggers receive tasks)",
-  'ReceiveTaskTest.testSupportsMessageEventReceivedOnParallelMultiReceiveTask':
-    "a receive task's messageRef is no message subscription (Flowable triggers receive tasks)",
   'ConditionalScriptSequenceFlowTest.testScriptExpression':
     'a script condition (conditionExpression language="groovy", JavaScript-compatible) is refused',
   'ConditionalScriptSequenceFlowTest.testScriptExpressionWithNonBooleanResult':
@@ -122,16 +97,6 @@ export const KNOWN_FAILURES: Record<string, string> = {
   'ExpressionManagerTest.testAuthenticatedUserIdAvailable': 'authenticatedUserId is not bound in expressions',
   'LinkEventTest.testValidEventLink': 'link events are refused',
   'LinkEventTest.testEventLinkMultipleSources': 'link events are refused',
-  'EscalationEventTest.testBoundaryEventWithoutEscalationCode':
-    'an escalation boundary event whose <escalation> has no escalationCode does not catch every escalation',
-  'EscalationEventTest.testPropagateOutputVariablesWhileCatchEscalationOnCallActivity':
-    "a call activity's out-mappings are not applied when its called process throws an escalation",
-  'EscalationEventTest.testPropagateOutputVariablesWhileCatchInterruptingEscalationOnCallActivity':
-    "a call activity's out-mappings are not applied when its called process throws an escalation",
-  'EscalationEventTest.testPropagateOutputVariablesWithoutCatchEscalation':
-    "a call activity's out-mappings are not applied when its called process throws an escalation",
-  'EscalationEventTest.testRetrieveEscalationCodeVariableOnBoundaryEvent':
-    'camunda:escalationCodeVariable (Camunda-only) is refused',
   'CompensateEventTest.testCompensateSubprocessInsideSubprocess': 'compensation events are refused',
   'CompensateEventTest.testCompensateParallelSubprocessCompHandlerWaitstate': 'compensation events are refused',
   'CompensateEventTest.testCompensateSubprocessWithBoundaryEvent': 'compensation events are refused',
