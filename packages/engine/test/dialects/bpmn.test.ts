@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseBpmn } from '../../src/dialects/bpmn/compile.js';
 import { BpmnValidationError, compileBpmn, validateBpmn } from '../../src/dialects/bpmn/index.js';
 import { bpmn, fixture, flow } from '../helpers/bpmn.js';
 
@@ -260,5 +261,110 @@ describe('BPMN validation', () => {
         message: "Attribute activiti:madeUp on 't' is not supported and is ignored",
       }),
     );
+  });
+});
+
+describe('BPMN parsed as Flowable parses it', () => {
+  const errors = async (xml: string) =>
+    (await validateBpmn(xml)).problems.filter((p) => p.severity === 'error').map((p) => [p.elementId, p.message]);
+
+  it('gives flows without an id the same ids on every compile, parallel ones numbered', async () => {
+    const xml = bpmn(
+      `<startEvent id="s"/><sequenceFlow sourceRef="s" targetRef="t"/><sequenceFlow sourceRef="s" targetRef="t"/>
+       <userTask id="t"/><sequenceFlow sourceRef="t" targetRef="e"/><endEvent id="e"/>`,
+    );
+    const ids = async () => Object.keys((await compileBpmn(xml)).graphs[0]!.flows).sort();
+    expect(await ids()).toEqual(['flow_s_t', 'flow_s_t_2', 'flow_t_e']);
+    expect(await ids()).toEqual(await ids());
+    expect((await compileBpmn(xml)).graphs[0]!.nodes.s!.outgoing).toEqual(['flow_s_t', 'flow_s_t_2']);
+  });
+
+  it("reads attributes with whitespace around '=' and ids with spaces around them, leaving scripts alone", async () => {
+    const xml = bpmn(
+      `<startEvent id = "s"/><sequenceFlow id="f1 " sourceRef=" s" targetRef
+       ="t"/><scriptTask id="t" scriptFormat="javascript"><script>var a ="x"; execution.setVariable('a', a)</script></scriptTask>
+       <sequenceFlow id="f2" sourceRef="t" targetRef="e"/><endEvent id="e"/>`,
+    );
+    const r = await validateBpmn(xml);
+    expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    const g = r.graphs[0]!;
+    expect(g.flows.f1).toEqual({ id: 'f1', source: 's', target: 't' });
+    expect(g.nodes.t!.script!.source).toBe(`var a ="x"; execution.setVariable('a', a)`);
+    // lines stay where they were: the script task's tag starts on line 6 of the document
+    expect((await parseBpmn(xml)).lines.get('t')).toBe(6);
+    expect((await parseBpmn(xml)).lines.get('f1')).toBe(5);
+  });
+
+  it('takes a loopDataInputRef naming no data input as the collection variable', async () => {
+    const { graphs } = await compileBpmn(
+      simple(`<userTask id="t"><multiInstanceLoopCharacteristics isSequential="false">
+        <loopDataInputRef>assigneeList</loopDataInputRef><inputDataItem name="assignee"/>
+      </multiInstanceLoopCharacteristics></userTask>`),
+    );
+    expect(graphs[0]!.nodes.t!.multiInstance).toEqual({
+      sequential: false,
+      collection: 'assigneeList',
+      elementVariable: 'assignee',
+    });
+  });
+
+  it('refuses a message without a name, and two message events waiting in one scope for the same message', async () => {
+    const unnamed = bpmn(
+      `<startEvent id="s"/>${flow('f1', 's', 'c')}<intermediateCatchEvent id="c"><messageEventDefinition messageRef="m"/></intermediateCatchEvent>${flow('f2', 'c', 'e')}<endEvent id="e"/>`,
+      { roots: '<message id="m"/>' },
+    );
+    expect(await errors(unnamed)).toEqual([['c', "Message event 'c' refers to message 'm', which has no name"]]);
+    const boundaries = bpmn(
+      `<startEvent id="s"/>${flow('f1', 's', 't')}<userTask id="t"/>${flow('f2', 't', 'e')}<endEvent id="e"/>
+       <boundaryEvent id="b1" attachedToRef="t"><messageEventDefinition messageRef="m"/></boundaryEvent>${flow('f3', 'b1', 'e')}
+       <boundaryEvent id="b2" attachedToRef="t"><messageEventDefinition messageRef="m"/></boundaryEvent>${flow('f4', 'b2', 'e')}
+       <boundaryEvent id="b3" attachedToRef="t"><messageEventDefinition messageRef="other"/></boundaryEvent>${flow('f5', 'b3', 'e')}`,
+      { roots: '<message id="m" name="go"/><message id="other" name="stop"/>' },
+    );
+    expect(await errors(boundaries)).toEqual([
+      [
+        'b2',
+        "Cannot have more than one message event subscription with name 'go' for scope 't': 'b2' and 'b1' both wait for it",
+      ],
+    ]);
+    const starts = bpmn(
+      `<startEvent id="s1"><messageEventDefinition messageRef="m"/></startEvent>${flow('f1', 's1', 'e')}
+       <startEvent id="s2"><messageEventDefinition messageRef="m"/></startEvent>${flow('f2', 's2', 'e')}<endEvent id="e"/>`,
+      { roots: '<message id="m" name="go"/>' },
+    );
+    expect((await errors(starts)).map(([id]) => id)).toEqual(['s2']);
+  });
+
+  it('refuses an error end event whose <error> has no errorCode (Camunda), and catches with one that has none', async () => {
+    const end = (error: string) =>
+      bpmn(
+        `<startEvent id="s"/>${flow('f1', 's', 'theEnd')}<endEvent id="theEnd"><errorEventDefinition errorRef="e1"/></endEvent>`,
+        { roots: error },
+      );
+    for (const error of ['<error id="e1"/>', '<error id="e1" errorCode=""/>'])
+      expect(await errors(end(error))).toEqual([
+        [
+          'theEnd',
+          "Error end event 'theEnd': error 'e1' has no errorCode ('errorCode' is mandatory on errors referenced by throwing error event definitions)",
+        ],
+      ]);
+    expect(await errors(end('<error id="e1" errorCode="42"/>'))).toEqual([]);
+    // a raw code in errorRef (no <error>) is the code itself, as Flowable reads it
+    expect(await errors(end(''))).toEqual([]);
+  });
+
+  it('names the flow into an event after an event-based gateway that does not come from the gateway', async () => {
+    const xml = bpmn(
+      `<startEvent id="s"/>${flow('f0', 's', 'gw')}${flow('invalidFlow', 's', 'm')}<eventBasedGateway id="gw"/>
+       ${flow('f1', 'gw', 'm')}${flow('f2', 'gw', 'tm')}
+       <intermediateCatchEvent id="m"><signalEventDefinition signalRef="sig"/></intermediateCatchEvent>
+       <intermediateCatchEvent id="tm"><timerEventDefinition><timeDuration>PT1H</timeDuration></timerEventDefinition></intermediateCatchEvent>
+       ${flow('f3', 'm', 'e')}${flow('f4', 'tm', 'e')}<endEvent id="e"/>`,
+      { roots: '<signal id="sig" name="alert"/>' },
+    );
+    expect(await errors(xml)).toContainEqual([
+      'invalidFlow',
+      "Invalid incoming sequence flow 'invalidFlow' for intermediate catch event 'm': it follows event-based gateway 'gw', which must be its only incoming flow",
+    ]);
   });
 });

@@ -16,6 +16,8 @@ import type {
 } from '../../runtime/graph.js';
 import { parseCycle } from '../../runtime/timer-cycles.js';
 import { activitiDescriptor } from './extension.js';
+import { relaxXml } from './lenient-xml.js';
+import { checkMessageScopes } from './message-scopes.js';
 import { openidmExpressionScript } from './openidm-expression.js';
 
 export interface Problem {
@@ -74,7 +76,8 @@ function cleanMessage(message: string): string {
 }
 
 /** Parses BPMN XML. `flowable:` is read as `activiti:` (same length URIs, so positions stay right), and `camunda:` too. */
-export async function parseBpmn(xml: string): Promise<ParsedBpmn> {
+export async function parseBpmn(source: string): Promise<ParsedBpmn> {
+  const xml = source ? relaxXml(source) : source;
   const lines = elementLines(xml);
   const problems: Problem[] = [];
   if (!xml?.trim()) {
@@ -95,6 +98,9 @@ export async function parseBpmn(xml: string): Promise<ParsedBpmn> {
         (el as ModdleElement).errorRef = { $type: 'bpmn:Error', id: unresolved[1], errorCode: unresolved[1] };
       } else if (unresolved && el?.$type === 'bpmn:EscalationEventDefinition') {
         (el as ModdleElement).escalationRef = { id: unresolved[1], escalationCode: unresolved[1] };
+      } else if (unresolved && el?.$type === 'bpmn:MultiInstanceLoopCharacteristics') {
+        // <loopDataInputRef>assigneeList</loopDataInputRef> naming no data input names the collection variable
+        (el as ModdleElement).loopDataInputRef = { id: unresolved[1] };
       } else if (unresolved && el?.$type?.startsWith('bpmndi:')) {
         // Flowable ignores diagram elements that draw nothing of the model; so do we.
         problems.push({
@@ -428,8 +434,12 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
                 );
             }
           } else if (d.$type === 'bpmn:MessageEventDefinition') {
-            const name = d.messageExpression ?? d.messageRef?.name ?? d.messageRef?.id;
-            if (!name) err(el.id, `Message event '${el.id}' refers to no message`);
+            // A message is waited for (and started on) by its name: a <message> without one cannot be (Camunda
+            // refuses it at deploy; Flowable would subscribe to no name, which nothing can ever deliver).
+            const name = d.messageExpression ?? (d.messageRef?.name?.trim() ? d.messageRef.name : undefined);
+            if (!name && d.messageRef)
+              err(el.id, `Message event '${el.id}' refers to message '${d.messageRef.id}', which has no name`);
+            else if (!name) err(el.id, `Message event '${el.id}' refers to no message`);
             n.event = { kind: 'message', name };
             if (d.messageExpression || isExpression(name ?? '')) n.event.nameExpression = true;
           } else if (d.$type === 'bpmn:SignalEventDefinition') {
@@ -444,6 +454,13 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
           } else if (d.$type === 'bpmn:ErrorEventDefinition') {
             // The <error>'s errorCode (its id when it has none); no errorRef on a boundary event catches every error.
             const code = d.errorRef ? (d.errorRef.errorCode ?? d.errorRef.id) : undefined;
+            // Camunda refuses a throwing error event whose <error> has no errorCode; Flowable only logs a warning
+            // and throws the error's id. Camunda's test suite (BoundaryErrorEventTest) is the reference here.
+            if (t === 'bpmn:EndEvent' && d.errorRef?.$type === 'bpmn:Error' && !d.errorRef.errorCode?.trim())
+              err(
+                el.id,
+                `Error end event '${el.id}': error '${d.errorRef.id}' has no errorCode ('errorCode' is mandatory on errors referenced by throwing error event definitions)`,
+              );
             n.event = { kind: 'error' };
             if (code) n.event.errorCode = String(code);
             if (d.errorCodeVariable) n.event.codeVariable = String(d.errorCodeVariable);
@@ -657,6 +674,7 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
         }
       }
     }
+    checkMessageScopes(proc.id, nodes, err);
     if (proc.candidateStarterUsers || proc.candidateStarterGroups)
       warn(
         proc.id,
@@ -708,10 +726,17 @@ function checkEventGateway(
     const target = nodes[f.target];
     if (f.condition)
       err(fid, `Sequence flow '${fid}' leaves event-based gateway '${n.id}' and cannot have a condition`);
-    if (target && (target.type !== 'intermediateCatchEvent' || target.incoming.length > 1))
+    if (target && target.type !== 'intermediateCatchEvent')
       err(
         fid,
         `Event-based gateway '${n.id}' must lead only to intermediate catch events with one incoming flow ('${target.id}' is not one)`,
       );
+    // the event after the gateway is reached only from it: any other flow into it is the invalid one
+    for (const other of target?.type === 'intermediateCatchEvent' ? target.incoming : [])
+      if (other !== fid)
+        err(
+          other,
+          `Invalid incoming sequence flow '${other}' for intermediate catch event '${target!.id}': it follows event-based gateway '${n.id}', which must be its only incoming flow`,
+        );
   }
 }

@@ -61,35 +61,11 @@ export const NOT_APPLICABLE: Record<string, string> = {
  * stays green while the list stays honest — a case here that starts passing fails the suite until it is removed.
  */
 export const KNOWN_FAILURES: Record<string, string> = {
-  'MultiInstanceTest.testParallelUserTasksBasedOnCollection': 'loopDataInputRef naming a variable is refused',
-  'MultiInstanceTest.testEmptyCollectionInMI': 'loopDataInputRef naming a variable is refused',
-  'CallActivityTest.testSubProcessWithDataInputOutput':
-    'XML attribute written `source ="…"` (space before \'=\') is unparsable',
-  'CallActivityTest.testSubProcessWithNullDataInput':
-    'XML attribute written `source ="…"` (space before \'=\') is unparsable',
-  'CallActivityTest.testSubProcessWithNullDataOutput':
-    'XML attribute written `source ="…"` (space before \'=\') is unparsable',
   'StartTimerEventTest.testExpressionStartTimerEvent': 'an expression in a timer start event is refused',
   'SignalEventTest.testSignalCatchIntermediateAsynch':
     'camunda:async on a signalEventDefinition (async throw) is refused',
   'SignalEventExpressionNameTest.testAsyncSignalStartEvent':
     'camunda:async on a signalEventDefinition (async throw) is refused',
-  'MessageIntermediateEventTest.testEmptyMessageNameFails': 'deploy accepts a message without a name',
-  'MessageStartEventTest.testEmptyMessageNameFails': 'deploy accepts a message without a name',
-  'MessageBoundaryEventTest.testDoubleBoundaryMessageEventSameMessageId':
-    'deploy accepts two boundary events on one activity waiting for the same message',
-  'MessageStartEventTest.testSameMessageNameInSameProcessFails':
-    'deploy accepts two message start events with the same message in one process',
-  'BoundaryErrorEventTest.testThrowErrorWithoutErrorCode':
-    'deploy accepts an error end event whose <error> has no errorCode (Camunda refuses it)',
-  'BoundaryErrorEventTest.testThrowErrorWithEmptyErrorCode':
-    'deploy accepts an error end event whose <error> has an empty errorCode (Camunda refuses it)',
-  'BoundaryErrorEventTest.testCatchErrorOnParallelMultiInstance':
-    'an id with a trailing space (id="flow4 ") is refused',
-  'BoundaryErrorEventTest.testCatchErrorOnSequentialMultiInstance':
-    'an id with a trailing space (id="flow4 ") is refused',
-  'EventBasedGatewayTest.testInvalidSequenceFlow':
-    "refused, but the problem names the gateway's flow, not the invalid incoming flow 'invalidFlow'",
   'ConditionalScriptSequenceFlowTest.testScriptExpression':
     'a script condition (conditionExpression language="groovy", JavaScript-compatible) is refused',
   'ConditionalScriptSequenceFlowTest.testScriptExpressionWithNonBooleanResult':

@@ -54,13 +54,23 @@ export const error: Area = {
     {
       junit: 'BoundaryErrorEventTest.testThrowErrorWithoutErrorCode',
       async run(c) {
-        expect((await c.tryDeploy()).status).toBe(400);
+        const r = await c.tryDeploy();
+        expect(r.status).toBe(400);
+        expect(JSON.stringify(r.json)).toContain(
+          "'errorCode' is mandatory on errors referenced by throwing error event",
+        );
+        expect(JSON.stringify(r.json)).toContain("'theEnd'");
       },
     },
     {
       junit: 'BoundaryErrorEventTest.testThrowErrorWithEmptyErrorCode',
       async run(c) {
-        expect((await c.tryDeploy()).status).toBe(400);
+        const r = await c.tryDeploy();
+        expect(r.status).toBe(400);
+        expect(JSON.stringify(r.json)).toContain(
+          "'errorCode' is mandatory on errors referenced by throwing error event",
+        );
+        expect(JSON.stringify(r.json)).toContain("'theEnd'");
       },
     },
     {

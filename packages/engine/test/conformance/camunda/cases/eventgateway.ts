@@ -74,7 +74,9 @@ export const eventGateway: Area = {
       async run(c) {
         const r = await c.tryDeploy();
         expect(r.status).toBe(400);
-        expect(JSON.stringify(r.json), JSON.stringify(r.json)).toContain('invalidFlow');
+        expect(JSON.stringify(r.json), JSON.stringify(r.json)).toContain(
+          "Invalid incoming sequence flow 'invalidFlow' for intermediate catch event 'signalEvent'",
+        );
       },
     },
     {

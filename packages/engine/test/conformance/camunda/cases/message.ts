@@ -65,7 +65,11 @@ export const message: Area = {
     {
       junit: 'MessageIntermediateEventTest.testEmptyMessageNameFails',
       async run(c) {
-        expect((await c.tryDeploy()).status).toBe(400);
+        const r = await c.tryDeploy();
+        expect(r.status).toBe(400);
+        expect(JSON.stringify(r.json)).toContain(
+          "Message event 'messageCatch' refers to message 'newInvoice', which has no name",
+        );
       },
     },
     {
@@ -111,7 +115,11 @@ export const message: Area = {
     {
       junit: 'MessageBoundaryEventTest.testDoubleBoundaryMessageEventSameMessageId',
       async run(c) {
-        expect((await c.tryDeploy()).status).toBe(400);
+        const r = await c.tryDeploy();
+        expect(r.status).toBe(400);
+        expect(JSON.stringify(r.json)).toContain(
+          "Cannot have more than one message event subscription with name 'messageName' for scope 'task': 'messageBoundary_2'",
+        );
       },
     },
     {
@@ -254,14 +262,22 @@ export const messageStart: Area = {
     {
       junit: 'MessageStartEventTest.testEmptyMessageNameFails',
       async run(c) {
-        expect((await c.tryDeploy()).status).toBe(400);
+        const r = await c.tryDeploy();
+        expect(r.status).toBe(400);
+        expect(JSON.stringify(r.json)).toContain(
+          "Message event 'theStart' refers to message 'newInvoice', which has no name",
+        );
       },
     },
     {
       junit: 'MessageStartEventTest.testSameMessageNameInSameProcessFails',
       resources: ['event/message/testSameMessageNameInSameProcessFails.bpmn20.xml'],
       async run(c) {
-        expect((await c.tryDeploy()).status).toBe(400);
+        const r = await c.tryDeploy();
+        expect(r.status).toBe(400);
+        expect(JSON.stringify(r.json)).toContain(
+          "Cannot have more than one message event subscription with name 'newInvoiceMessage' for scope",
+        );
       },
     },
   ],
