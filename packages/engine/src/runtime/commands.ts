@@ -25,6 +25,7 @@ import {
 import type { ProcessGraph } from './graph.js';
 import { defaultIds, type IdGenerator } from './ids.js';
 import { type JobHandler, JobQueue } from './jobs.js';
+import { notifyTask } from './listeners.js';
 import { inScope, type Owner, type OwnerScope, ownerOf, scopeSql } from './owner.js';
 import type { HostFunction, ScriptLimits } from './script-sandbox.js';
 import { type HistoryLevel, type InstanceState, Session, type TaskRow } from './session.js';
@@ -526,13 +527,15 @@ export class Runtime {
    * task under the instance lock before anything changes (an API's permission check: no lookup of its own, no race).
    */
   async claimTask(taskId: string, userId: string | null, opts: { guard?: TaskGuard } = {}): Promise<void> {
-    await this.command(async (s) => {
-      const { task } = await this.lockTask(s, taskId);
+    await this.command(async (s, x) => {
+      const { task, inst } = await this.lockTask(s, taskId);
       opts.guard?.(task);
       if (userId && task.assignee && task.assignee !== userId)
         throw conflict(`Task '${taskId}' is already claimed by someone else`);
-      const t = { ...task, assignee: userId, claim_time: userId ? s.now() : null };
-      s.updateTask(t);
+      const before = task.assignee;
+      Object.assign(task, { assignee: userId, claim_time: userId ? s.now() : null });
+      s.updateTask(task);
+      await this.assigned(x, inst, task, before);
     });
   }
 
@@ -543,10 +546,19 @@ export class Runtime {
       Pick<TaskRow, 'assignee' | 'owner' | 'name' | 'description' | 'priority' | 'due_date' | 'category'>
     >,
   ): Promise<void> {
-    await this.command(async (s) => {
-      const { task } = await this.lockTask(s, taskId);
-      s.updateTask({ ...task, ...fields });
+    await this.command(async (s, x) => {
+      const { task, inst } = await this.lockTask(s, taskId);
+      const before = task.assignee;
+      Object.assign(task, fields);
+      s.updateTask(task);
+      await this.assigned(x, inst, task, before);
     });
+  }
+
+  /** A changed assignee is an `assignment` for the task's listeners (Flowable's setAssignee, claim and unclaim). */
+  private async assigned(x: Executor, inst: InstanceState, task: TaskRow, before: string | null): Promise<void> {
+    const e = inst.execs.get(task.execution_id);
+    if (e && (task.assignee ?? null) !== (before ?? null)) await notifyTask(x, inst, e, task, 'assignment');
   }
 
   /** Completes a task; variables are set process-wide before the token moves on. */
@@ -561,6 +573,7 @@ export class Runtime {
       const e = inst.execs.get(task.execution_id);
       if (!e) throw new RuntimeError('failed', `The execution of task '${taskId}' is missing`);
       x.setVars(inst, e, variables);
+      await notifyTask(x, inst, e, task, 'complete');
       const a = s.activity(e.state.hiAct);
       if (a) a.assignee = task.assignee ?? opts.userId ?? null;
       s.deleteTask(task, null);

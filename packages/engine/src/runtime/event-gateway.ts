@@ -7,7 +7,8 @@ import type { Executor } from './executor.js';
 import type { GraphNode } from './graph.js';
 import type { Exec, InstanceState } from './session.js';
 
-export function leaveEventGateway(x: Executor, inst: InstanceState, e: Exec, n: GraphNode): void {
+export async function leaveEventGateway(x: Executor, inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {
+  if (n.listeners) await x.activityEvent(inst, e, n, 'end');
   x.s.endActivity(e);
   // One group per pass through the gateway, so that a later pass (a loop) is not cancelled with this one.
   const group = x.s.ids.ulid();
@@ -15,8 +16,7 @@ export function leaveEventGateway(x: Executor, inst: InstanceState, e: Exec, n: 
     const token = i === 0 ? e : x.s.newExec(inst, e.parentId, n.id, 'token');
     token.state.eventGroup = group;
     x.s.touch(token);
-    const target = inst.graph.nodes[inst.graph.flows[fid]!.target]!;
-    x.plan(() => x.enter(inst, token, target));
+    x.plan(() => x.takeFlow(inst, token, fid));
   });
 }
 

@@ -20,12 +20,19 @@ import {
 import { canReach, type GraphNode, type ProcessGraph, type VariableMapping } from './graph.js';
 import { sandboxSource } from './languages/scripts.js';
 import type { Owner } from './owner.js';
-import { type HostFunction, runScript, ScriptError, type ScriptLimits } from './script-sandbox.js';
+import {
+  type HostFunction,
+  runScript,
+  ScriptError,
+  type ScriptExecution,
+  type ScriptLimits,
+} from './script-sandbox.js';
 import type { Exec, InstanceState, Session, TaskRow } from './session.js';
 import { endDateOf, firstFiring, nextFiring, parseCycle, parseIsoDuration } from './timer-cycles.js';
 
 export { parseIsoDuration } from './timer-cycles.js';
 
+import { notifyExecution, notifyTask } from './listeners.js';
 import { throwSignal } from './signals.js';
 
 export interface ExecutorHooks {
@@ -47,6 +54,12 @@ export interface ExecutorHooks {
 }
 
 type Op = () => Promise<void> | void;
+
+/** Extra names an expression sees (a listener's `task`) and extra properties of its `execution`. */
+export interface Bindings {
+  execution?: Record<string, unknown>;
+  names?: Record<string, unknown>;
+}
 
 export class Executor {
   private readonly agenda: Op[] = [];
@@ -99,7 +112,20 @@ export class Executor {
     for (const [k, v] of Object.entries(vars)) this.setVar(inst, e, k, v);
   }
 
-  ctx(inst: InstanceState, e: Exec | undefined): ExpressionContext {
+  /** What `execution` shows of itself besides its methods (scripts get the same as properties). */
+  executionProps(inst: InstanceState, e: Exec | undefined): Record<string, unknown> {
+    return {
+      id: e?.id ?? inst.id,
+      processInstanceId: inst.id,
+      processBusinessKey: inst.businessKey,
+      processDefinitionId: inst.definitionId,
+      activityId: e?.activityId ?? null,
+      currentActivityId: e?.activityId ?? null,
+    };
+  }
+
+  ctx(inst: InstanceState, e: Exec | undefined, extra: Bindings = {}): ExpressionContext {
+    const props = { ...this.executionProps(inst, e), ...extra.execution };
     const execution = new HostObject(
       {
         getVariable: (n) => this.getVar(inst, e, String(n)).value ?? null,
@@ -111,13 +137,18 @@ export class Executor {
         getId: () => e?.id ?? inst.id,
         getProcessInstanceId: () => inst.id,
         getProcessBusinessKey: () => inst.businessKey,
-        getCurrentActivityId: () => e?.activityId ?? null,
+        getCurrentActivityId: () => props.currentActivityId ?? null,
+        getActivityId: () => props.activityId ?? null,
+        getEventName: () => props.eventName ?? null,
+        hasVariable: (n) => this.getVar(inst, e, String(n)).found,
       },
-      { id: e?.id ?? inst.id, processInstanceId: inst.id, processBusinessKey: inst.businessKey },
+      props,
     );
     const globals = this.hooks.expressionGlobals ?? {};
+    const names = extra.names ?? {};
     return {
       resolve: (name) => {
+        if (Object.hasOwn(names, name)) return { found: true, value: names[name] };
         const v = this.getVar(inst, e, name);
         if (v.found) return v;
         if (name === 'execution') return { found: true, value: execution };
@@ -126,9 +157,9 @@ export class Executor {
       },
     };
   }
-  evalIn(inst: InstanceState, e: Exec | undefined, src: string, where: string): unknown {
+  evalIn(inst: InstanceState, e: Exec | undefined, src: string, where: string, extra?: Bindings): unknown {
     try {
-      return evaluate(src, this.ctx(inst, e));
+      return evaluate(src, this.ctx(inst, e, extra));
     } catch (err) {
       throw new RuntimeError(
         'failed',
@@ -212,7 +243,11 @@ export class Executor {
       this.s.setVar(inst, id, start.startForm.initiator, opts.startUserId);
     listenForEventSubProcesses(this, inst, inst.execs.get(id)!, null);
     const token = this.s.newExec(inst, id, start.id, 'token');
-    this.plan(() => this.enter(inst, token, start));
+    this.plan(async () => {
+      const where = { activityId: start.id, label: `process '${def.key}'` };
+      await notifyExecution(this, inst, inst.execs.get(id), def.graph.listeners, 'start', where);
+      await this.enter(inst, token, start);
+    });
     return inst;
   }
 
@@ -240,6 +275,10 @@ export class Executor {
     delete e.state.asyncDone;
     if (n.inputOutput?.inputs.length) this.mapInputs(inst, e, n);
     this.s.startActivity(inst, e, n.id, n.name ?? null, this.histType(n));
+    if (n.listeners) {
+      await this.activityEvent(inst, e, n, 'start');
+      if (inst.ended || !inst.execs.has(e.id)) return;
+    }
     switch (n.type) {
       case 'intermediateThrowEvent':
         // a thrown signal reaches the executions waiting for it inside this command, as Flowable delivers it
@@ -253,6 +292,7 @@ export class Executor {
       case 'task':
         return this.leave(inst, e, n);
       case 'endEvent':
+        await this.activityEvent(inst, e, n, 'end');
         this.s.endActivity(e);
         if (n.event?.kind === 'terminate') return this.terminate(inst, e, n);
         if (n.event?.kind === 'error') return throwBpmnError(this, inst, e, n.event.errorCode, n);
@@ -320,6 +360,11 @@ export class Executor {
     }
   }
 
+  /** The execution listeners of an activity for `start` or `end`. */
+  activityEvent(inst: InstanceState, e: Exec, n: GraphNode, event: 'start' | 'end'): Promise<void> {
+    return notifyExecution(this, inst, e, n.listeners, event, { activityId: n.id, label: `activity '${n.id}'` });
+  }
+
   private behaviourOf(n: GraphNode): ServiceBehaviour {
     const name = n.service!.behaviour!;
     const behaviour = this.hooks.serviceBehaviour?.(name);
@@ -385,6 +430,24 @@ export class Executor {
     };
   }
 
+  get scriptLimits(): ScriptLimits | undefined {
+    return this.hooks.scriptLimits;
+  }
+
+  /** What a script sees of the execution: variables, process variables as globals, the owner's host functions. */
+  scriptHost(inst: InstanceState, e: Exec | undefined): ScriptExecution {
+    return {
+      getVariable: (name) => this.getVar(inst, e, name).value ?? null,
+      setVariable: (name, v) => this.setVar(inst, e, name, v),
+      getVariables: () => this.allVars(inst, e),
+      // Process variables are readable as globals, as Flowable's JSR-223 bindings make them (`var sum = a + b`);
+      // assigning a global does not store it (no autoStoreVariables): execution.setVariable does.
+      globals: { ...this.allVars(inst, e), processInstanceId: inst.id, businessKey: inst.businessKey },
+      functions: this.hooks.scriptFunctions?.(this.s.tx, inst) ?? {},
+      ...(this.hooks.now ? { now: this.hooks.now } : {}),
+    };
+  }
+
   private async runScriptTask(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {
     if (n.script!.format === 'juel') {
       // A JUEL script is one template, evaluated like any expression; its value is the script's result.
@@ -395,16 +458,7 @@ export class Executor {
     try {
       const r = await runScript(
         sandboxSource(n.script!.format, n.script!.source, n.script!.autoStoreVariables),
-        {
-          getVariable: (name) => this.getVar(inst, e, name).value ?? null,
-          setVariable: (name, v) => this.setVar(inst, e, name, v),
-          getVariables: () => this.allVars(inst, e),
-          // Process variables are readable as globals, as Flowable's JSR-223 bindings make them (`var sum = a + b`);
-          // assigning a global does not store it (no autoStoreVariables): execution.setVariable does.
-          globals: { ...this.allVars(inst, e), processInstanceId: inst.id, businessKey: inst.businessKey },
-          functions: this.hooks.scriptFunctions?.(this.s.tx, inst) ?? {},
-          ...(this.hooks.now ? { now: this.hooks.now } : {}),
-        },
+        this.scriptHost(inst, e),
         this.hooks.scriptLimits,
       );
       if (n.script!.resultVariable) this.setVar(inst, e, n.script!.resultVariable, r.result ?? null);
@@ -470,6 +524,9 @@ export class Executor {
     };
     this.s.insertTask(t);
     e.state.wait = 'task';
+    // Flowable fires `assignment` before `create` for a task created assigned.
+    if (t.assignee) await notifyTask(this, inst, e, t, 'assignment');
+    await notifyTask(this, inst, e, t, 'create');
     const a = this.s.activity(e.state.hiAct);
     if (a) {
       a.task_id = t.id;
@@ -606,26 +663,61 @@ export class Executor {
 
   /** Completes the activity of `e` and follows outgoing flows (or hands back to a multi-instance body). */
   async leave(inst: InstanceState, e: Exec, n: GraphNode, flows?: string[]): Promise<void> {
+    const inner = !!(e.state.miInner && e.activityId === n.id && n.multiInstance);
+    // A multi-instance body leaving (its listeners are its inner instances'), or the activity itself.
+    const body = !!n.multiInstance && !e.state.miInner;
+    if (!body && n.listeners) {
+      await this.activityEvent(inst, e, n, 'end');
+      if (inst.ended || !inst.execs.has(e.id)) return;
+    }
     this.endLocals(inst, e, n, true);
     this.s.endActivity(e);
     this.removeBoundaries(inst, e);
     delete e.state.wait;
     delete e.state.joining;
-    if (e.state.miInner && e.activityId === n.id && n.multiInstance) return this.miInnerDone(inst, e, n);
+    // camunda:asyncAfter: on the loop characteristics, each inner instance's; else the activity's (or body's)
+    const after = inner ? !!n.multiInstance!.asyncAfter : !!n.asyncAfter;
+    if (inner) return after ? this.waitAfter(inst, e, null) : this.miInnerDone(inst, e, n);
     const chosen = flows ?? this.selectFlows(inst, e, n);
     if (!chosen.length) {
       if (n.outgoing.length && n.type !== 'parallelGateway') {
         throw new RuntimeError('failed', `No outgoing sequence flow of '${n.id}' could be selected`);
       }
-      return this.endToken(inst, e, n);
+      return after ? this.waitAfter(inst, e, null) : this.endToken(inst, e, n);
     }
     const tokens = [e];
     for (let i = 1; i < chosen.length; i++) tokens.push(this.s.newExec(inst, e.parentId, n.id, 'token'));
     chosen.forEach((fid, i) => {
-      const target = inst.graph.nodes[inst.graph.flows[fid]!.target]!;
       const tok = tokens[i]!;
-      this.plan(() => this.enter(inst, tok, target));
+      if (after) this.waitAfter(inst, tok, fid);
+      else this.plan(() => this.takeFlow(inst, tok, fid));
     });
+  }
+
+  /** Takes a sequence flow: its `take` listeners, then the target. A token cancelled meanwhile goes nowhere. */
+  async takeFlow(inst: InstanceState, tok: Exec, fid: string): Promise<void> {
+    if (inst.ended || !inst.execs.has(tok.id)) return;
+    const f = inst.graph.flows[fid]!;
+    if (f.listeners) {
+      const where = { activityId: f.source, label: `sequence flow '${fid}'` };
+      await notifyExecution(this, inst, tok, f.listeners, 'take', where);
+    }
+    return this.enter(inst, tok, inst.graph.nodes[f.target]!);
+  }
+
+  /**
+   * asyncAfter: the activity has ended; a job takes the flow `fid` (null: ends the token, or hands an inner
+   * instance back to its multi-instance body) in a transaction of its own (`trigger`).
+   */
+  private waitAfter(inst: InstanceState, e: Exec, fid: string | null): void {
+    if (inst.ended || !inst.execs.has(e.id)) return;
+    e.state.wait = 'async';
+    e.state.after = fid ?? '';
+    e.eventType = 'async';
+    e.eventName = null;
+    e.dueAt = this.s.now();
+    this.s.touch(e);
+    this.s.timersToSchedule.push(e);
   }
 
   private leaveExclusive(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {
@@ -733,6 +825,10 @@ export class Executor {
   }
 
   async endInstance(inst: InstanceState, endActivity: string | null, reason: string | null): Promise<void> {
+    if (reason === null && inst.graph.listeners) {
+      const where = { activityId: endActivity, label: `process '${inst.definitionKey}'` };
+      await notifyExecution(this, inst, inst.execs.get(inst.id), inst.graph.listeners, 'end', where);
+    }
     for (const x of [...inst.execs.values()]) if (x.kind !== 'root') this.s.deleteExec(inst, x);
     this.s.endInstance(inst, endActivity, reason);
     if (inst.superExecutionId && inst.superInstanceId && reason === null) {
@@ -783,10 +879,13 @@ export class Executor {
     await this.cancelActivityOf(inst, e, reason);
   }
 
-  private async cancelActivityOf(_inst: InstanceState, e: Exec, reason: string): Promise<void> {
+  private async cancelActivityOf(inst: InstanceState, e: Exec, reason: string): Promise<void> {
     if (e.state.wait === 'task') {
       const t = await this.s.taskOfExecution(e.id);
-      if (t) this.s.deleteTask(t, reason);
+      if (t) {
+        await notifyTask(this, inst, e, t, 'delete');
+        this.s.deleteTask(t, reason);
+      }
     }
     if (e.state.wait === 'call' && e.state.calledInstance) {
       const child = await this.s.load(e.state.calledInstance);
@@ -943,9 +1042,15 @@ export class Executor {
       e.eventType = null;
       e.dueAt = null;
       delete e.state.wait;
-      e.state.asyncDone = true;
+      const after = e.state.after as string | undefined;
+      delete e.state.after;
       this.s.touch(e);
-      this.plan(() => this.enter(inst, e, n));
+      if (after === undefined) {
+        e.state.asyncDone = true;
+        this.plan(() => this.enter(inst, e, n));
+      } else if (after) this.plan(() => this.takeFlow(inst, e, after));
+      else if (e.state.miInner && n.multiInstance) this.plan(() => this.miInnerDone(inst, e, n));
+      else this.plan(() => this.endToken(inst, e, n));
       return;
     }
     if (e.kind === 'boundary') return this.fireBoundary(inst, e, n);

@@ -93,6 +93,18 @@ export interface MultiInstanceDef {
   elementVariable?: string;
   elementIndexVariable?: string;
   completionCondition?: string;
+  /** `camunda:asyncAfter` on the loop characteristics: each inner instance continues asynchronously after it ends. */
+  asyncAfter?: boolean;
+}
+
+/**
+ * An execution or task listener as Flowable runs it: a JUEL expression or a script, run inside the command on an
+ * event (execution: `start`, `end`, `take`; task: `create`, `assignment`, `complete`, `delete`, `all`).
+ */
+export interface ListenerDef {
+  event: string;
+  expression?: string;
+  script?: { format: string; source: string };
 }
 
 export interface UserTaskDef {
@@ -105,6 +117,8 @@ export interface UserTaskDef {
   formKey?: string;
   category?: string;
   formProperties: FormProperty[];
+  /** Task listeners, in document order. */
+  listeners?: ListenerDef[];
 }
 
 export interface GraphNode {
@@ -150,8 +164,15 @@ export interface GraphNode {
   /** Boundary events attached to this activity. */
   boundaryEvents?: string[];
   async?: boolean;
+  /**
+   * `camunda:asyncAfter`: once the activity has ended (end listeners included), each outgoing flow it takes is taken
+   * by a job of its own (no flow: the token ends in a job). On a multi-instance activity it applies to the body.
+   */
+  asyncAfter?: boolean;
   exclusive?: boolean;
   failedJobRetryTimeCycle?: string;
+  /** Execution listeners (`start`, `end`), in document order. */
+  listeners?: ListenerDef[];
 }
 
 export interface GraphFlow {
@@ -160,6 +181,8 @@ export interface GraphFlow {
   source: string;
   target: string;
   condition?: string;
+  /** Execution listeners on the flow (`take`). */
+  listeners?: ListenerDef[];
 }
 
 export interface ProcessGraph {
@@ -176,6 +199,8 @@ export interface ProcessGraph {
   candidateStarterGroups: string[];
   /** Message, signal and timer start events at process level (the latest version of a key subscribes to them). */
   eventStarts?: EventStart[];
+  /** Execution listeners of the process itself (`start`, `end`). */
+  listeners?: ListenerDef[];
 }
 
 /** Nodes that can reach `target` within one scope (following flows, entering no sub-process). */

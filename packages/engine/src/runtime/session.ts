@@ -71,6 +71,24 @@ export interface TaskRow {
   tenant: string;
 }
 
+/** The changeable fields of a task (a task listener may change any of them), in the order the UPDATEs bind them. */
+function taskUpdateParams(t: TaskRow): unknown[] {
+  return [
+    t.id,
+    t.name,
+    t.description,
+    t.assignee,
+    t.owner,
+    t.priority,
+    t.due_date,
+    t.claim_time,
+    t.category,
+    t.form_key,
+    t.candidate_users ?? [],
+    t.candidate_groups ?? [],
+  ];
+}
+
 export interface HiActivity {
   id: string;
   instance_id: string;
@@ -583,8 +601,9 @@ export class Session {
     for (const t of this.dirtyTasks.values()) {
       batch.write(
         `UPDATE wf_task SET name = $2, description = $3, assignee = $4, owner = $5, priority = $6, due_date = $7,
-           claim_time = $8, category = $9, rev = rev + 1 WHERE id = $1`,
-        [t.id, t.name, t.description, t.assignee, t.owner, t.priority, t.due_date, t.claim_time, t.category],
+           claim_time = $8, category = $9, form_key = $10, candidate_users = $11, candidate_groups = $12,
+           rev = rev + 1 WHERE id = $1`,
+        taskUpdateParams(t),
       );
     }
     if (this.deletedTasks.size) batch.remove('DELETE FROM wf_task WHERE id = ANY($1)', [[...this.deletedTasks]]);
@@ -613,7 +632,9 @@ export class Session {
          ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description,
            assignee = EXCLUDED.assignee, owner = EXCLUDED.owner, priority = EXCLUDED.priority,
            due_date = EXCLUDED.due_date, claim_time = EXCLUDED.claim_time, end_time = EXCLUDED.end_time,
-           duration_ms = EXCLUDED.duration_ms, delete_reason = EXCLUDED.delete_reason`,
+           duration_ms = EXCLUDED.duration_ms, delete_reason = EXCLUDED.delete_reason, category = EXCLUDED.category,
+           form_key = EXCLUDED.form_key, candidate_users = EXCLUDED.candidate_users,
+           candidate_groups = EXCLUDED.candidate_groups`,
         [JSON.stringify(hiTasks)],
       );
     }
@@ -621,8 +642,8 @@ export class Session {
       if (this.hiTaskEnds.has(t.id)) continue; // its row is rewritten whole above
       batch.write(
         `UPDATE wf_hi_task SET name = $2, description = $3, assignee = $4, owner = $5, priority = $6, due_date = $7,
-           claim_time = $8, category = $9 WHERE id = $1`,
-        [t.id, t.name, t.description, t.assignee, t.owner, t.priority, t.due_date, t.claim_time, t.category],
+           claim_time = $8, category = $9, form_key = $10, candidate_users = $11, candidate_groups = $12 WHERE id = $1`,
+        taskUpdateParams(t),
       );
     }
   }

@@ -48,8 +48,6 @@ const idmModule = createIdmApiModule({ endpoints: usecaseEndpoints() });
 const REFUSED: Record<string, string> = {
   // Java classes inside Groovy (org.json.JSONArray) and a C-style `for (int i = 0; …)`.
   'usecase/workflow/certificationEntitlements.bpmn20.xml': "Groovy script of 'patchManagedRole' does not compile",
-  // Task listeners run Java or scripts on task events; the runtime has no task listeners.
-  'usecase/workflow/certificationRoles.bpmn20.xml': "Task listener (event 'assignment') on 'managerApproval'",
 };
 
 describe.skipIf(!samples).each(testStores())('OpenIDM sample workflows on $name', (factory) => {

@@ -17,8 +17,10 @@ import type {
 import { parseCycle } from '../../runtime/timer-cycles.js';
 import { activitiDescriptor } from './extension.js';
 import { relaxXml } from './lenient-xml.js';
+import { compileListeners } from './listeners.js';
 import { checkMessageScopes } from './message-scopes.js';
 import { openidmExpressionScript } from './openidm-expression.js';
+import { SCRIPT_FORMATS } from './script-formats.js';
 
 export interface Problem {
   severity: 'error' | 'warning';
@@ -218,16 +220,6 @@ const ARTIFACTS = new Set([
   'bpmn:Group',
 ]);
 
-const SCRIPT_FORMATS = new Set([
-  'juel',
-  'javascript',
-  'js',
-  'ecmascript',
-  'groovy',
-  'application/javascript',
-  'text/javascript',
-]);
-
 function splitList(v: string | undefined): string[] {
   if (!v) return [];
   if (/^\s*[$#]\{[^}]*\}\s*$/.test(v)) return [v.trim()];
@@ -382,6 +374,8 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
             }
             if (body) f.condition = body;
           }
+          const take = compileListeners(el, 'flow', err);
+          if (take) f.listeners = take;
           flows[f.id] = f;
           continue;
         }
@@ -398,19 +392,24 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
         if (el.default?.id) n.defaultFlow = el.default.id;
         if (el.async) n.async = true;
         if (el.asyncBefore) n.async = true;
-        if (el.asyncAfter) err(el.id, `asyncAfter on '${el.id}' is not supported (use async, which continues before)`);
+        if (el.asyncAfter) {
+          if (type === 'eventBasedGateway')
+            err(
+              el.id,
+              `asyncAfter on event-based gateway '${el.id}' is not supported: the events after it are its wait`,
+            );
+          else n.asyncAfter = true;
+        }
         if (el.exclusive === false) n.exclusive = false;
         const retry = el.failedJobRetryTimeCycle ?? extValues(el, 'activiti:FailedJobRetryTimeCycle')[0]?.body;
         if (retry) n.failedJobRetryTimeCycle = String(retry).trim();
         if (el.skipExpression) warn(el.id, `skipExpression on '${el.id}' is not supported and is ignored`);
         if (el.ioSpecification || el.dataInputAssociations?.length || el.dataOutputAssociations?.length)
           warn(el.id, `Data inputs/outputs of '${el.id}' are not supported and are ignored`);
-        for (const l of extValues(el, 'activiti:ExecutionListener')) {
-          err(el.id, `Execution listener (event '${l.event ?? ''}') on '${el.id}' is not supported`);
-        }
-        for (const l of extValues(el, 'activiti:TaskListener')) {
-          err(el.id, `Task listener (event '${l.event ?? ''}') on '${el.id}' is not supported`);
-        }
+        const listeners = compileListeners(el, 'activity', err);
+        if (listeners) n.listeners = listeners;
+        if (type !== 'userTask' && extValues(el, 'activiti:TaskListener').length)
+          err(el.id, `Task listeners on '${el.id}' are allowed on user tasks only`);
         const io = inputOutput(el, (m) => err(el.id, m));
         if (io) n.inputOutput = io;
         // events
@@ -536,6 +535,8 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
             if (el[k] !== undefined && el[k] !== '') n.userTask[k] = String(el[k]);
           }
           assignResources(el, n.userTask, (m) => warn(el.id, m));
+          const taskListeners = compileListeners(el, 'task', err);
+          if (taskListeners) n.userTask.listeners = taskListeners;
         } else if (type === 'receiveTask' && el.messageRef) {
           // a receive task naming a message also waits for it, as a message event subscription
           const name = el.messageRef.name ?? el.messageRef.id;
@@ -619,6 +620,9 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
             const ev = lc.elementVariable ?? lc.inputDataItem?.name ?? lc.inputDataItem?.id;
             if (ev) n.multiInstance.elementVariable = ev;
             if (lc.elementIndexVariable) n.multiInstance.elementIndexVariable = lc.elementIndexVariable;
+            // Camunda: async on the loop characteristics is each inner instance's (before: as `async` here)
+            if (lc.asyncBefore) n.async = true;
+            if (lc.asyncAfter) n.multiInstance.asyncAfter = true;
             const cc = lc.completionCondition?.body?.trim();
             if (cc) n.multiInstance.completionCondition = cc;
             if (!card && !coll) err(el.id, `Multi-instance on '${el.id}' needs a loopCardinality or a collection`);
@@ -681,6 +685,7 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
         `candidateStarterUsers/Groups of '${proc.id}' are not enforced by the runtime; an API decides who may start`,
       );
     if (proc.isExecutable === false) warn(proc.id, `Process '${proc.id}' is marked isExecutable="false"`);
+    const processListeners = compileListeners(proc, 'activity', err);
     graphs.push({
       id: proc.id,
       name: proc.name,
@@ -692,6 +697,7 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
       candidateStarterUsers: splitList(proc.candidateStarterUsers),
       candidateStarterGroups: splitList(proc.candidateStarterGroups),
       ...(eventStarts.length ? { eventStarts } : {}),
+      ...(processListeners ? { listeners: processListeners } : {}),
     });
   }
   return { graphs, problems };

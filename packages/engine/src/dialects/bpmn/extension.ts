@@ -124,7 +124,14 @@ function descriptor(prefix: string, uri: string) {
         name: 'MultiInstance',
         isAbstract: true,
         extends: ['bpmn:MultiInstanceLoopCharacteristics'],
-        properties: [str('collection'), str('elementVariable'), str('elementIndexVariable')],
+        properties: [
+          str('collection'),
+          str('elementVariable'),
+          str('elementIndexVariable'),
+          // Camunda: asynchronous continuations of each inner instance
+          bool('asyncBefore'),
+          bool('asyncAfter'),
+        ],
       },
       {
         name: 'In',
@@ -189,6 +196,7 @@ function descriptor(prefix: string, uri: string) {
         name: 'TaskListener',
         superClass: ['Element'],
         properties: [
+          str('id'),
           str('event'),
           str('class'),
           str('expression'),
@@ -223,7 +231,7 @@ function descriptor(prefix: string, uri: string) {
       {
         name: 'Script',
         superClass: ['Element'],
-        properties: [str('scriptFormat'), { name: 'value', isBody: true, type: 'String' }],
+        properties: [str('scriptFormat'), str('resource'), { name: 'value', isBody: true, type: 'String' }],
       },
     ],
     enumerations: [],

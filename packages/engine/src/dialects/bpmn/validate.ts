@@ -21,7 +21,7 @@ import ruleStartEventRequired from 'bpmnlint/rules/start-event-required.js';
 import ruleSubProcessBlankStartEvent from 'bpmnlint/rules/sub-process-blank-start-event.js';
 import ruleSuperfluousGateway from 'bpmnlint/rules/superfluous-gateway.js';
 import { ExpressionError, parseTemplate } from '../../runtime/expressions/index.js';
-import type { ProcessGraph } from '../../runtime/graph.js';
+import type { ListenerDef, ProcessGraph } from '../../runtime/graph.js';
 import { GroovyCompileError, groovyToJavaScript } from '../../runtime/languages/groovy.js';
 import { checkScriptSyntax } from '../../runtime/script-sandbox.js';
 import { compileDefinitions, type ModdleElement, type ParsedBpmn, type Problem, parseBpmn } from './compile.js';
@@ -179,38 +179,59 @@ async function checkGraph(problems: Problem[], parsed: ParsedBpmn, xml: string, 
     for (const m of [...(n.callActivity?.inMappings ?? []), ...(n.callActivity?.outMappings ?? [])])
       checkExpression(problems, parsed, n.id, 'Variable mapping', m.sourceExpression, true);
     if (n.script?.format === 'juel') checkExpression(problems, parsed, n.id, 'JUEL script', n.script.source);
-    else if (n.script?.source) {
-      const start = scriptStartLine(xml, n.id);
-      const at = (scriptLine: number | undefined) =>
-        start !== undefined && scriptLine !== undefined ? start + scriptLine - 1 : parsed.lines.get(n.id);
-      const groovy = n.script.format === 'groovy';
-      let source = n.script.source;
-      if (groovy) {
-        try {
-          source = groovyToJavaScript(n.script.source);
-        } catch (e) {
-          if (!(e instanceof GroovyCompileError)) throw e;
-          problems.push({
-            severity: 'error',
-            message: `Groovy script of '${n.id}' uses Groovy this engine cannot run (script line ${e.line}): ${e.message.replace(/^Groovy line \d+: /, '')}`,
-            elementId: n.id,
-            line: at(e.line),
-          });
-          continue;
-        }
-      }
-      const bad = await checkScriptSyntax(source);
-      if (bad) {
-        problems.push({
-          severity: 'error',
-          message: groovy
-            ? `Groovy script of '${n.id}' does not compile (script line ${bad.line ?? '?'}): ${bad.message}`
-            : `Script of '${n.id}' does not parse (script line ${bad.line ?? '?'}): ${bad.message}`,
-          elementId: n.id,
-          line: at(bad.line),
-        });
-      }
+    else if (n.script?.source) await checkScript(problems, parsed, n.id, n.script, scriptStartLine(xml, n.id));
+    for (const l of [...(n.listeners ?? []), ...(ut?.listeners ?? [])]) await checkListener(problems, parsed, n.id, l);
+  }
+  for (const f of Object.values(g.flows))
+    for (const l of f.listeners ?? []) await checkListener(problems, parsed, f.id, l);
+  for (const l of g.listeners ?? []) await checkListener(problems, parsed, g.id, l);
+}
+
+/** A listener's expression or script parses (its problems are on its element's line). */
+async function checkListener(problems: Problem[], parsed: ParsedBpmn, id: string, l: ListenerDef) {
+  const what = `Listener (event '${l.event}')`;
+  if (l.expression) checkExpression(problems, parsed, id, `${what} expression`, l.expression);
+  else if (l.script?.format === 'juel') checkExpression(problems, parsed, id, `${what} JUEL script`, l.script.source);
+  else if (l.script) await checkScript(problems, parsed, id, l.script, undefined, `${what} script`);
+}
+
+/** A JavaScript or Groovy script compiles; `start` is the document line of its first line, when known. */
+async function checkScript(
+  problems: Problem[],
+  parsed: ParsedBpmn,
+  id: string,
+  script: { format: string; source: string },
+  start: number | undefined,
+  label = 'Script',
+) {
+  const at = (scriptLine: number | undefined) =>
+    start !== undefined && scriptLine !== undefined ? start + scriptLine - 1 : parsed.lines.get(id);
+  const groovy = script.format === 'groovy';
+  let source = script.source;
+  if (groovy) {
+    try {
+      source = groovyToJavaScript(script.source);
+    } catch (e) {
+      if (!(e instanceof GroovyCompileError)) throw e;
+      problems.push({
+        severity: 'error',
+        message: `Groovy ${label.toLowerCase()} of '${id}' uses Groovy this engine cannot run (script line ${e.line}): ${e.message.replace(/^Groovy line \d+: /, '')}`,
+        elementId: id,
+        line: at(e.line),
+      });
+      return;
     }
+  }
+  const bad = await checkScriptSyntax(source);
+  if (bad) {
+    problems.push({
+      severity: 'error',
+      message: groovy
+        ? `Groovy ${label.toLowerCase()} of '${id}' does not compile (script line ${bad.line ?? '?'}): ${bad.message}`
+        : `${label} of '${id}' does not parse (script line ${bad.line ?? '?'}): ${bad.message}`,
+      elementId: id,
+      line: at(bad.line),
+    });
   }
 }
 

@@ -166,6 +166,163 @@ export const async: Area = {
         expect(await c.tasks(id)).toHaveLength(0);
       },
     })),
+    ...(['testAsyncAfterServiceTask', 'testAsyncAfterAndBeforeServiceTask'] as const).map((m) => ({
+      junit: `AsyncAfterTest.${m}`,
+      resources: R(`AsyncAfterTest.${m}`),
+      async run(c: CaseContext) {
+        await c.deploy();
+        const id = await c.start('testProcess');
+        if (m === 'testAsyncAfterAndBeforeServiceTask') {
+          await listeners(c, id, false);
+          expect((await c.vars(id)).behaviorInvoked).toBeUndefined();
+          await runOnlyJob(c, id);
+        }
+        await listeners(c, id, true);
+        await runOnlyJob(c, id);
+        await c.assertEnded(id);
+      },
+    })),
+    {
+      junit: 'AsyncAfterTest.testAsyncAfterServiceTaskMultipleTransitions',
+      resources: R('AsyncAfterTest.testAsyncAfterServiceTaskMultipleTransitions'),
+      async run(c) {
+        await c.deploy();
+        for (const [take, other] of [
+          ['flow2', 'flow3'],
+          ['flow3', 'flow2'],
+        ]) {
+          const id = await c.start('testProcess', { flowToTake: take });
+          await listeners(c, id, true);
+          expect((await c.vars(id)).behaviorInvoked).toBe(true);
+          await runOnlyJob(c, id);
+          expect(await c.active(id)).toEqual([`taskAfter${take!.replace('f', 'F')}`]);
+          expect(await c.active(id)).not.toContain(`taskAfter${other!.replace('f', 'F')}`);
+          expect((await c.trigger(id, `taskAfter${take!.replace('f', 'F')}`)).status).toBe(200);
+          await c.assertEnded(id);
+        }
+      },
+    },
+    {
+      junit: 'AsyncAfterTest.testAsyncAfterServiceTaskMultipleTransitionsConcurrent',
+      resources: R('AsyncAfterTest.testAsyncAfterServiceTaskMultipleTransitionsConcurrent'),
+      async run(c) {
+        await c.deploy();
+        const id = await c.start('testProcess');
+        await listeners(c, id, true);
+        expect((await c.vars(id)).behaviorInvoked).toBe(true);
+        const jobs = await c.jobs(id);
+        expect(jobs).toHaveLength(2);
+        for (const j of jobs) expect((await c.executeJob(j._id)).status).toBe(200);
+        expect(await c.active(id)).toEqual(['taskAfterFlow2', 'taskAfterFlow3']);
+      },
+    },
+    {
+      junit: 'AsyncAfterTest.testAsyncAfterWithoutTransition',
+      resources: R('AsyncAfterTest.testAsyncAfterWithoutTransition'),
+      async run(c) {
+        await c.deploy();
+        const id = await c.start('testProcess');
+        await listeners(c, id, true);
+        expect((await c.vars(id))['process-listenerEndInvoked']).toBeUndefined();
+        await runOnlyJob(c, id);
+        await c.assertEnded(id);
+        expect((await c.vars(id))['process-listenerEndInvoked']).toBe(true);
+      },
+    },
+    {
+      junit: 'AsyncAfterTest.testAsyncAfterInNestedWithoutTransition',
+      resources: R('AsyncAfterTest.testAsyncAfterInNestedWithoutTransition'),
+      async run(c) {
+        await c.deploy();
+        const id = await c.start('testProcess');
+        await listeners(c, id, true);
+        expect((await c.vars(id))['subprocess-listenerEndInvoked']).toBeUndefined();
+        await runOnlyJob(c, id);
+        expect((await c.vars(id))['subprocess-listenerEndInvoked']).toBe(true);
+      },
+    },
+    ...(['testAsyncAfterAndBeforeInclusiveGateway', 'testAsyncAfterAndBeforeExclusiveGateway'] as const).map((m) => ({
+      junit: `AsyncAfterTest.${m}`,
+      resources: R(`AsyncAfterTest.${m}`),
+      async run(c: CaseContext) {
+        await c.deploy();
+        const inclusive = m === 'testAsyncAfterAndBeforeInclusiveGateway';
+        const id = await c.start(inclusive ? 'testInclusiveGateway' : 'testExclusiveGateway', { flow: false });
+        await listeners(c, id, false);
+        await runOnlyJob(c, id);
+        await listeners(c, id, true);
+        expect(await c.jobs(id)).toHaveLength(inclusive ? 2 : 1);
+      },
+    })),
+    {
+      junit: 'AsyncAfterTest.testAsyncAfterWithExecutionListener',
+      resources: R('AsyncAfterTest.testAsyncAfterWithExecutionListener'),
+      async run(c) {
+        await c.deploy();
+        const id = await c.start('testProcess');
+        expect((await c.vars(id)).listenerTakeInvoked).toBeUndefined();
+        await runOnlyJob(c, id);
+        expect(await c.jobs(id)).toHaveLength(0);
+        expect(await c.tasks(id)).toHaveLength(1);
+        expect((await c.vars(id)).listenerTakeInvoked).toBe(true);
+      },
+    },
+    {
+      junit: 'AsyncAfterTest.testAsyncAfterParallelMultiInstanceWithServiceTask',
+      resources: R('AsyncAfterTest.testAsyncAfterParallelMultiInstanceWithServiceTask'),
+      async run(c) {
+        await c.deploy();
+        const id = await c.start('testProcess');
+        await listeners(c, id, true);
+        expect((await c.vars(id)).behaviorInvoked).toBe(5);
+        await runOnlyJob(c, id);
+        await c.assertEnded(id);
+      },
+    },
+    {
+      junit: 'AsyncAfterTest.testAsyncAfterServiceWrappedInParallelMultiInstance',
+      resources: R('AsyncAfterTest.testAsyncAfterServiceWrappedInParallelMultiInstance'),
+      async run(c) {
+        await c.deploy();
+        const id = await c.start('testProcess');
+        await listeners(c, id, true);
+        expect((await c.vars(id)).behaviorInvoked).toBe(5);
+        expect(await c.jobs(id)).toHaveLength(5);
+        await runJobs(c, id);
+        await c.assertEnded(id);
+      },
+    },
+    {
+      junit: 'AsyncAfterTest.testAsyncAfterServiceWrappedInSequentialMultiInstance',
+      resources: R('AsyncAfterTest.testAsyncAfterServiceWrappedInSequentialMultiInstance'),
+      async run(c) {
+        await c.deploy();
+        const id = await c.start('testProcess');
+        await listeners(c, id, true);
+        expect((await c.vars(id)).behaviorInvoked).toBe(1);
+        expect(await c.jobs(id)).toHaveLength(1);
+        await runJobs(c, id);
+        expect((await c.vars(id)).behaviorInvoked).toBe(5);
+        await completeAll(c, id, 1);
+        await c.assertEnded(id);
+      },
+    },
+    ...(['testAsyncAfterIntermediateThrowEvent', 'testAsyncAfterAndBeforeIntermediateThrowEvent'] as const).map(
+      (m) => ({
+        junit: `AsyncAfterTest.${m}`,
+        resources: R(`AsyncAfterTest.${m}`),
+        async run() {
+          throw new Error('needs a Java execution listener');
+        },
+      }),
+    ),
+    {
+      junit: 'AsyncAfterTest.testTransitionIdRequired',
+      resources: R('AsyncAfterTest.testTransitionIdRequired'),
+      async run(c) {
+        expect((await c.tryDeploy()).status).toBe(400);
+      },
+    },
     {
       junit: 'AsyncTaskTest.testAsyncTask',
       resources: R('AsyncTaskTest.testAsyncTask'),

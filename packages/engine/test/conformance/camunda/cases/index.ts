@@ -6,6 +6,7 @@ import { error } from './error.js';
 import { escalation } from './escalation.js';
 import { eventGateway } from './eventgateway.js';
 import { gateway } from './gateway.js';
+import { executionListeners, taskListeners } from './listeners.js';
 import { message, messageStart } from './message.js';
 import { misc } from './misc.js';
 import { multiinstance } from './multiinstance.js';
@@ -33,4 +34,6 @@ export const areas: Area[] = [
   escalation,
   compensation,
   async,
+  executionListeners,
+  taskListeners,
 ];
