@@ -12,10 +12,9 @@ import { defineApiModule, type RequestContext } from '../../http/api-module.js';
 import type { IgaCaller } from './callers.js';
 import { authenticateIga } from './callers.js';
 import { igaError, igaErrors } from './errors.js';
+import { filterOf, listPage } from './listing.js';
 import { registerIgaScriptHost } from './openidm/host.js';
 import { listOutbox } from './outbox.js';
-import { page } from './paging.js';
-import { parseQueryFilter, pickFields, QueryError, sortBy } from './query.js';
 import * as repo from './repository.js';
 import { registerRequestRoutes } from './requests.js';
 
@@ -51,17 +50,6 @@ function normalise(input: IgaDefinition): IgaDefinition {
   };
 }
 
-function filterOf(c: RequestContext): (o: unknown) => boolean {
-  const f = c.query._queryFilter as string | undefined;
-  if (f === undefined) return () => true;
-  try {
-    return parseQueryFilter(f);
-  } catch (e) {
-    if (e instanceof QueryError) throw igaError(400, `Invalid _queryFilter '${f}': ${e.message}`);
-    throw e;
-  }
-}
-
 export const apiModule = defineApiModule({
   name: 'iga',
   spec: igaSpec,
@@ -85,17 +73,7 @@ export const apiModule = defineApiModule({
               (v) => typeof v === 'string' && v.toLowerCase().includes(text),
             )),
       );
-      const sorted = sortBy(found, c.query._sortKeys as string | undefined, 'id,status');
-      const { slice, searchAfterKey } = page(c, sorted);
-      const fields = c.query._fields as string | undefined;
-      return {
-        body: {
-          result: slice.map((d) => pickFields(d, fields, ['id', 'status'])),
-          searchAfterKey,
-          resultCount: slice.length,
-          totalCount: found.length,
-        },
-      };
+      return { body: listPage(c, found, { sort: 'id,status', always: ['id', 'status'] }) };
     };
 
     const create = async (c: RequestContext, familyBase: string) => {
@@ -249,13 +227,9 @@ export const apiModule = defineApiModule({
 
     router.operation('listRequestTypes', async (c) => {
       const match = filterOf(c);
-      const found = sortBy(
-        (await repo.listRequestTypes(c.db)).filter((t) => match(t)),
-        c.query._sortKeys as string | undefined,
-        'id',
-      );
-      const { slice } = page(c, found);
-      return { body: { result: slice, resultCount: slice.length, totalCount: found.length } };
+      const found = (await repo.listRequestTypes(c.db)).filter((t) => match(t));
+      const { searchAfterKey: _key, ...list } = listPage(c, found, { sort: 'id' });
+      return { body: list };
     });
     router.operation('createRequestType', async (c) => {
       if ((c.principal as IgaCaller | undefined)?.admin === false)
@@ -313,9 +287,12 @@ export const apiModule = defineApiModule({
 
     router.operation('listOutbox', async (c) => {
       const match = filterOf(c);
-      const found = (await listOutbox(c.db)).filter((m) => match(m));
-      const { slice, searchAfterKey } = page(c, found);
-      return { body: { result: slice, searchAfterKey, resultCount: slice.length, totalCount: found.length } };
+      return {
+        body: listPage(
+          c,
+          (await listOutbox(c.db)).filter((m) => match(m)),
+        ),
+      };
     });
 
     registerRequestRoutes(router);

@@ -5,8 +5,7 @@
 
 import type { RequestContext } from '../../http/api-module.js';
 import { igaError } from './errors.js';
-import { page } from './paging.js';
-import { parseQueryFilter, pickFields, QueryError, sortBy } from './query.js';
+import { filterOf, listPage } from './listing.js';
 import * as repo from './repository.js';
 import { nowOf } from './request-context.js';
 import { isOpen, type RequestDoc } from './request-doc.js';
@@ -84,31 +83,13 @@ export async function readOne(c: RequestContext, id: string): Promise<RequestDoc
   return (await current(c, [doc]))[0]!;
 }
 
-/** A page of requests, sorted (`_sortKeys`), paged and cut to `_fields`. */
-function list(c: RequestContext, docs: RequestDoc[]) {
-  const sorted = sortBy(docs, c.query._sortKeys as string | undefined, 'metadata.createdDate,id');
-  const { slice, searchAfterKey } = page(c, sorted);
-  const fields = c.query._fields as string | undefined;
-  return {
-    result: slice.map((d) => pickFields(d, fields, ['id'])),
-    searchAfterKey,
-    resultCount: slice.length,
-    totalCount: docs.length,
-  };
-}
+/** A page of requests, sorted (`_sortKeys`, by creation by default), paged and cut to `_fields`. */
+const list = (c: RequestContext, docs: RequestDoc[]) =>
+  listPage(c, docs, { sort: 'metadata.createdDate,id', always: ['id'] });
 
 /** `GET …/requests?_queryFilter=…`: the stored requests (not synced), filtered. */
 export async function query(c: RequestContext) {
-  const f = c.query._queryFilter as string | undefined;
-  let match: (o: unknown) => boolean = () => true;
-  if (f !== undefined) {
-    try {
-      match = parseQueryFilter(f);
-    } catch (e) {
-      if (e instanceof QueryError) throw igaError(400, `Invalid _queryFilter '${f}': ${e.message}`);
-      throw e;
-    }
-  }
+  const match = filterOf(c);
   return list(
     c,
     (await repo.allRequests(c.db)).filter((d) => match(d)),

@@ -1,74 +1,9 @@
-/**
- * `_fields`: a comma list of JSON pointers (with or without the leading `/`). An empty entry means "every default
- * field", so `_fields=,diagram` is everything plus `diagram`. `_id` is always written (as CREST does).
- */
+/** IDM's `_fields` (http/crest/fields.ts): `_id` always written, a malformed pointer a 400 CREST error. */
+import { asApiError, parseFields as crestFields, type FieldList } from '../../../http/crest/index.js';
 import { badRequest } from './errors.js';
-import { parsePointer } from './filter.js';
 
-export interface FieldList {
-  /** True when an empty entry asks for every default field. */
-  all: boolean;
-  /** The named fields, as pointer segments. */
-  fields: string[][];
-}
+export { type FieldList, fieldRequested, projectFields } from '../../../http/crest/index.js';
 
 export function parseFields(value: string | undefined): FieldList | undefined {
-  if (value === undefined) return undefined;
-  const entries = value.split(',');
-  let all = false;
-  const fields: string[][] = [];
-  for (const e of entries) {
-    const t = e.trim();
-    if (t === '') {
-      all = true;
-      continue;
-    }
-    fields.push(
-      parsePointer(t, (m) => {
-        throw badRequest(`Invalid _fields: ${m}.`);
-      }),
-    );
-  }
-  if (fields.length === 0) all = true;
-  return { all, fields };
-}
-
-/** Whether `_fields` names this top-level field (for fields only returned on request: `diagram`, `bpmnXML`). */
-export function fieldRequested(list: FieldList | undefined, name: string): boolean {
-  return Boolean(list?.fields.some((f) => f[0] === name));
-}
-
-function get(obj: unknown, path: string[]): unknown {
-  let cur = obj;
-  for (const seg of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[seg];
-  }
-  return cur;
-}
-
-function set(target: Record<string, unknown>, path: string[], value: unknown) {
-  let cur = target;
-  for (let i = 0; i < path.length - 1; i++) {
-    const seg = path[i]!;
-    if (cur[seg] === null || typeof cur[seg] !== 'object') cur[seg] = {};
-    cur = cur[seg] as Record<string, unknown>;
-  }
-  cur[path[path.length - 1]!] = value;
-}
-
-/**
- * Projects a resource: without `_fields` (or with an empty entry) the resource as given; otherwise `_id` plus the
- * named fields (nested pointers give nested objects). Named fields absent from the resource are left out.
- */
-export function projectFields<T extends object>(resource: T, list: FieldList | undefined): T {
-  if (!list || list.all) return resource;
-  const out: Record<string, unknown> = {};
-  const r = resource as Record<string, unknown>;
-  if ('_id' in r) out._id = r._id;
-  for (const f of list.fields) {
-    const v = get(resource, f);
-    if (v !== undefined) set(out, f, v);
-  }
-  return out as T;
+  return asApiError(() => crestFields(value), badRequest);
 }

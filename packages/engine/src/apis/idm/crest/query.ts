@@ -4,20 +4,27 @@
  * `x-wfkit-sort-keys`), `_fields`; and the query envelope.
  */
 import type { RequestContext } from '../../../http/api-module.js';
+import {
+  asApiError,
+  compareBy,
+  parsePaging as crestPaging,
+  parseSortKeys as crestSortKeys,
+  type FieldList,
+  type FilterNode,
+  filterToPredicate,
+  type Paging,
+  pageOf,
+  projectFields,
+  type SortKey,
+  type TotalPolicy,
+} from '../../../http/crest/index.js';
 import type { Db, Queryable } from '../../../store/db.js';
 import { badRequest } from './errors.js';
-import { type FieldList, parseFields, projectFields } from './fields.js';
-import { type FilterNode, filterToPredicate, parseFilter } from './filter.js';
-import { type ColumnMap, filterToSql, type SortKey, SqlParams, sortToSql } from './sql.js';
+import { parseFields } from './fields.js';
+import { parseFilter } from './filter.js';
+import { type ColumnMap, filterToSql, SqlParams, sortToSql } from './sql.js';
 
-export type TotalPolicy = 'NONE' | 'ESTIMATE' | 'EXACT';
-
-export interface Paging {
-  /** 0 = everything in one page. */
-  pageSize: number;
-  offset: number;
-  policy: TotalPolicy;
-}
+export { compareBy, type Paging, type SortKey, type TotalPolicy } from '../../../http/crest/index.js';
 
 export interface QueryRequest {
   /** `_queryId`, or `query-all-ids` for `_queryFilter=true`, or undefined for another filter. */
@@ -43,40 +50,12 @@ function firstParam(ctx: Pick<RequestContext, 'rawQuery'>, name: string): string
   return v === null ? undefined : v;
 }
 
-function intParam(ctx: Pick<RequestContext, 'rawQuery'>, name: string): number | undefined {
-  const v = firstParam(ctx, name);
-  if (v === undefined || v === '') return undefined;
-  if (!/^\d+$/.test(v)) throw badRequest(`${name} must be a non-negative integer, got '${v}'.`);
-  return Number(v);
-}
-
 export function parsePaging(ctx: Pick<RequestContext, 'rawQuery'>): Paging {
-  const pageSize = intParam(ctx, '_pageSize') ?? 0;
-  const offset = intParam(ctx, '_pagedResultsOffset') ?? 0;
-  const cookie = firstParam(ctx, '_pagedResultsCookie');
-  let start = offset;
-  if (cookie !== undefined && cookie !== '') {
-    if (offset > 0) throw badRequest('_pagedResultsCookie cannot be combined with a _pagedResultsOffset other than 0.');
-    if (!/^\d+$/.test(cookie)) throw badRequest(`Invalid _pagedResultsCookie '${cookie}'.`);
-    start = Number(cookie);
-  }
-  const raw = firstParam(ctx, '_totalPagedResultsPolicy') ?? 'NONE';
-  if (!['NONE', 'ESTIMATE', 'EXACT'].includes(raw))
-    throw badRequest(`_totalPagedResultsPolicy must be NONE, ESTIMATE or EXACT, got '${raw}'.`);
-  return { pageSize, offset: start, policy: raw as TotalPolicy };
+  return asApiError(() => crestPaging(ctx.rawQuery), badRequest);
 }
 
 export function parseSortKeys(value: string | undefined, allowed: readonly string[] | undefined): SortKey[] {
-  if (value === undefined || value === '') return [];
-  return value.split(',').map((raw) => {
-    const k = raw.trim();
-    const descending = k.startsWith('-');
-    const field = k.replace(/^[+-]/, '').replace(/^\//, '');
-    if (!field) throw badRequest(`Invalid _sortKeys '${value}'.`);
-    if (allowed && !allowed.includes(field))
-      throw badRequest(`Unsupported sort key '${field}' (supported: ${allowed.join(', ')}).`);
-    return { field, descending };
-  });
+  return asApiError(() => crestSortKeys(value, allowed), badRequest);
 }
 
 /** Parses and checks the CREST query parameters of a query request. */
@@ -147,34 +126,9 @@ export function queryInMemory<T extends object>(
   const pred = filterToPredicate(q.filter);
   const matching = items.filter((i) => pred(i));
   if (q.sortKeys.length || opts.tieBreaker) matching.sort(compareBy(q.sortKeys, opts.tieBreaker));
-  const page =
-    q.paging.pageSize > 0
-      ? matching.slice(q.paging.offset, q.paging.offset + q.paging.pageSize)
-      : matching.slice(q.paging.offset);
+  const page = pageOf(matching, q.paging.offset, q.paging.pageSize);
   const projected = page.map((i) => projectFields(opts.project ? opts.project(i) : i, q.fields));
   return queryEnvelope(projected, q.paging, { total: matching.length });
-}
-
-function compareValues(a: unknown, b: unknown): number {
-  if (a instanceof Date) a = a.toISOString();
-  if (b instanceof Date) b = b.toISOString();
-  const an = a === null || a === undefined;
-  const bn = b === null || b === undefined;
-  if (an || bn) return an && bn ? 0 : an ? 1 : -1;
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const sa = String(a);
-  const sb = String(b);
-  return sa < sb ? -1 : sa > sb ? 1 : 0;
-}
-
-export function compareBy<T>(keys: SortKey[], tieBreaker?: (a: T, b: T) => number): (a: T, b: T) => number {
-  return (a, b) => {
-    for (const k of keys) {
-      const c = compareValues((a as Record<string, unknown>)[k.field], (b as Record<string, unknown>)[k.field]);
-      if (c !== 0) return k.descending ? -c : c;
-    }
-    return tieBreaker ? tieBreaker(a, b) : 0;
-  };
 }
 
 export interface SqlQuerySpec {

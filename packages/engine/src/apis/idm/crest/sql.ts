@@ -9,8 +9,9 @@
  * Text equality needs no collation (every deterministic collation compares bytes for equality), so a plain index
  * serves it (migration 110); text ranges and sorts keep COLLATE "C" for code-point order.
  */
+
+import type { CompareOp, FilterNode, FilterValue, SortKey } from '../../../http/crest/index.js';
 import { badRequest } from './errors.js';
-import type { CompareOp, FilterNode, FilterValue } from './filter.js';
 
 export type ColumnType = 'text' | 'number' | 'boolean' | 'timestamp' | 'text[]' | 'jsonb';
 
@@ -129,11 +130,6 @@ export function filterToSql(node: FilterNode, columns: ColumnMap, params: SqlPar
       return scalarCompare(col.sql, col.type, node.op, node.value, params);
     }
   }
-}
-
-export interface SortKey {
-  field: string;
-  descending: boolean;
 }
 
 /** ORDER BY for sort keys (text by code point, NULLs last ascending / first descending as in Flowable). */
