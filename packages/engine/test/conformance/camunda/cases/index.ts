@@ -6,7 +6,7 @@ import { error } from './error.js';
 import { escalation } from './escalation.js';
 import { eventGateway } from './eventgateway.js';
 import { gateway } from './gateway.js';
-import { executionListeners, taskListeners } from './listeners.js';
+import { executionListeners, listenersInEvents, taskListeners } from './listeners.js';
 import { message, messageStart } from './message.js';
 import { misc } from './misc.js';
 import { multiinstance } from './multiinstance.js';
@@ -36,4 +36,5 @@ export const areas: Area[] = [
   async,
   executionListeners,
   taskListeners,
+  listenersInEvents,
 ];

@@ -149,3 +149,74 @@ export const taskListeners: Area = {
     ),
   ],
 };
+
+/** A called process sets `cancelReason` in an end event's start listener; its out mappings bring it back. */
+const outputCase = (
+  junit: string,
+  resources: string[],
+  key: string,
+  taskName: string,
+  check: { afterTask: string; variable: string },
+): Case => ({
+  junit,
+  resources,
+  async run(c) {
+    await c.deploy();
+    const id = await c.start(key, { input: 42 });
+    await c.complete(taskName);
+    expect(await c.taskNames(id)).toEqual([check.afterTask]);
+    const v = await c.vars(id);
+    expect(v.cancelReason).toBeTruthy();
+    expect(v[check.variable]).toBe(42);
+  },
+});
+
+const signalOut = (name: string, taskName: string) =>
+  outputCase(
+    `SignalEndEventTest.${name}`,
+    [`event/signal/${name}.bpmn20.xml`, 'event/signal/SignalEndEventTest.parent.bpmn20.xml'],
+    'SignalParentProcess',
+    taskName,
+    { afterTask: 'task after catched signal', variable: 'input' },
+  );
+
+const escalationOut = (name: string, file: string, taskName = 'ut2') =>
+  outputCase(
+    `EscalationEventTest.${name}`,
+    [`event/escalation/${file}.bpmn20.xml`, 'event/escalation/EscalationEventTest.escalationParent.bpmn20.xml'],
+    'EscalationParentProcess',
+    taskName,
+    { afterTask: 'task after catched escalation', variable: 'output' },
+  );
+
+/** Event tests whose called processes set their output in an execution listener. */
+export const listenersInEvents: Area = {
+  name: 'execution listeners in called processes (signal and escalation ends)',
+  dir: 'event',
+  cases: [
+    signalOut('testPropagateOutputVariablesWhileThrowSignal', 'ut2'),
+    signalOut('testPropagateOutputVariablesWhileThrowSignal2', 'inside subprocess'),
+    escalationOut('testPropagateOutputVariablesWhileThrowEscalation', 'testOutputVariablesWhileThrowEscalation'),
+    escalationOut(
+      'testPropagateOutputVariablesWhileThrowEscalationTwoLevels',
+      'testOutputVariablesWhileThrowEscalationTwoLevels',
+    ),
+    escalationOut(
+      'testPropagateOutputVariablesWhileThrowEscalationThreeLevels',
+      'testOutputVariablesWhileThrowEscalationThreeLevels',
+    ),
+    escalationOut(
+      'testPropagateOutputVariablesWhileThrowEscalationInSubProcess',
+      'testOutputVariablesWhileThrowEscalationInSubProcess',
+    ),
+    escalationOut(
+      'testPropagateOutputVariablesWhileThrowEscalationInSubProcessThreeLevels',
+      'testOutputVariablesWhileThrowEscalationInSubProcessThreeLevels',
+    ),
+    escalationOut(
+      'testPropagateOutputVariablesWhileThrowEscalation2',
+      'testOutputVariablesWhileThrowEscalation2',
+      'inside subprocess',
+    ),
+  ],
+};
