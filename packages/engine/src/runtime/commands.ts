@@ -29,7 +29,7 @@ import { notifyTask } from './listeners.js';
 import { inScope, type Owner, type OwnerScope, ownerOf, scopeSql } from './owner.js';
 import type { HostFunction, ScriptLimits } from './script-sandbox.js';
 import { type HistoryLevel, type InstanceState, Session, type TaskRow } from './session.js';
-import { deliverSignal } from './signals.js';
+import { deliverSignal, received, type SignalJobPayload, startBySignal } from './signals.js';
 import { armTimerStarts, fireTimerStart, TIMER_START_JOB, type TimerStartPayload } from './timer-starts.js';
 
 /** The host functions of one script run: `q` is the command's transaction, so their writes commit or roll back with it. */
@@ -391,6 +391,14 @@ export class Runtime {
           ...(retries ? { maxAttempts: Math.max(1, Number(retries[1])) } : {}),
         });
       }
+      for (const j of x.signalJobs) {
+        await this.jobs.enqueue(tx, {
+          type: SIGNAL_JOB,
+          payload: j.payload,
+          owner: j.owner,
+          ...(j.rootId ? { scopeId: j.rootId } : {}),
+        });
+      }
       for (const c of x.externalCalls) {
         const inst = s.instances.get(c.payload.instanceId);
         if (!inst || inst.ended || inst.execs.get(c.executionId)?.eventType !== 'external') continue;
@@ -687,7 +695,7 @@ export class Runtime {
         await this.command(async (s, x) => {
           const { inst, e } = await this.lockExecution(s, r.id);
           if (e.eventType !== 'signal' || e.eventName !== signalName) throw notFound(`Execution '${r.id}' not found`);
-          x.setVars(inst, e, variables);
+          x.setVars(inst, e, received(inst.graph.nodes[e.activityId!], variables));
           await x.trigger(inst, e);
         });
         n++;
@@ -696,6 +704,15 @@ export class Runtime {
       }
     }
     return n;
+  }
+
+  /** Starts the latest definitions of this view with a signal start event for `signalName` (an async throw's job). */
+  async startBySignal(
+    signalName: string,
+    variables: Record<string, unknown> = {},
+    businessKey?: string | null,
+  ): Promise<number> {
+    return this.command((_s, x) => startBySignal(x, signalName, this.scope, variables, businessKey));
   }
 
   /**
@@ -902,7 +919,9 @@ export const runtimeJobHandlers: Record<string, JobHandler<any>> = {
   [SIGNAL_JOB]: async (job, ctx) => {
     const scope = jobScope(job);
     const rt = scope ? ctx.runtime.in(ctx.tx).scoped(scope) : ctx.runtime.in(ctx.tx);
-    await rt.signalReceived(job.payload.signalName, job.payload.variables ?? {}, job.payload.executionId);
+    const p = job.payload as SignalJobPayload;
+    if (p.starts) return void (await rt.startBySignal(p.signalName, p.variables ?? {}, p.businessKey));
+    await rt.signalReceived(p.signalName, p.variables ?? {}, p.executionId);
   },
   [TRIGGER_JOB]: async (job, ctx) => {
     const scope = jobScope(job);

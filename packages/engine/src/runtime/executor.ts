@@ -33,7 +33,7 @@ import { endDateOf, firstFiring, nextFiring, parseCycle, parseIsoDuration } from
 export { parseIsoDuration } from './timer-cycles.js';
 
 import { notifyExecution, notifyTask } from './listeners.js';
-import { throwSignal } from './signals.js';
+import { type QueuedSignal, throwSignal } from './signals.js';
 
 export interface ExecutorHooks {
   /** Finds the latest definition of a key among the owner's (call activities: a process calls only its own API's). */
@@ -67,6 +67,8 @@ export class Executor {
   transient: Record<string, unknown> = {};
   /** Calls of external service tasks made in this command (enqueued as jobs when it flushes). */
   readonly externalCalls: ExternalCall[] = [];
+  /** Deliveries of asynchronously thrown signals (enqueued as `wf.signal` jobs when it flushes). */
+  readonly signalJobs: QueuedSignal[] = [];
 
   constructor(
     readonly s: Session,

@@ -32,6 +32,8 @@ export interface EventDef {
   nameExpression?: boolean;
   /** Signals: `processInstance` delivers a throw only inside the thrower's process instance (flowable:scope). */
   scope?: 'global' | 'processInstance';
+  /** Signal throws: delivered in jobs after the throwing command (`async="true"` on the signalEventDefinition). */
+  async?: boolean;
   /** Error events: the code thrown, or caught (left out on a boundary event: it catches every error). */
   errorCode?: string;
   /** Escalation events: the code thrown or caught (left out on a catching event: it catches every escalation). */
@@ -152,7 +154,7 @@ export interface GraphNode {
    */
   inputOutput?: { inputs: IoParameter[]; outputs: IoParameter[] };
   /** Signal throw events: the variables passed with the signal (`in`); catch events: which of them are kept (`out`). */
-  payload?: { inMappings: VariableMapping[]; outMappings: VariableMapping[] };
+  payload?: { inMappings: VariableMapping[]; outMappings: VariableMapping[]; businessKey?: string };
   /** For sub-processes: the id of their (single none) start event. */
   startNodeId?: string;
   /** An event sub-process: started by the event of its start event (`startNodeId`), not by a flow. */

@@ -165,4 +165,73 @@ describe.each(testStores())('BPMN signals on $name', (factory) => {
     expect(await names(a.json._id)).toEqual([]);
     expect(await names(b.json._id)).toEqual(['Order signalled']);
   });
+
+  it('passes the variables of flowable:in on the throw; flowable:out on the catch picks what it keeps', async () => {
+    await h.deployOk(
+      bpmn(
+        `<startEvent id="start"/>${flow('f1', 'start', 'catch')}
+         <intermediateCatchEvent id="catch">
+           <extensionElements><flowable:out source="amount" target="received"/></extensionElements>
+           <signalEventDefinition flowable:signalExpression="pay-\${order}"/>
+         </intermediateCatchEvent>
+         ${flow('f2', 'catch', 'after')}<userTask id="after" name="Paid"/>`,
+        { id: 'payloadCatcher', ns: 'flowable' },
+      ),
+    );
+    await h.deployOk(
+      bpmn(
+        `<startEvent id="start"/>${flow('f1', 'start', 'throw')}
+         <intermediateThrowEvent id="throw">
+           <extensionElements>
+             <flowable:in source="total" target="amount"/>
+             <flowable:in sourceExpression="\${total * 2}" target="doubled"/>
+           </extensionElements>
+           <signalEventDefinition flowable:signalExpression="pay-\${order}"/>
+         </intermediateThrowEvent>
+         ${flow('f2', 'throw', 'end')}<endEvent id="end"/>`,
+        { id: 'payloadThrower', ns: 'flowable' },
+      ),
+    );
+    const c = await h.start('payloadCatcher', { order: 'o-7' });
+    const other = await h.start('payloadCatcher', { order: 'o-8' });
+    await h.start('payloadThrower', { order: 'o-7', total: 21 });
+    expect(await names(c.json._id)).toEqual(['Paid']);
+    // only what the catch maps out: not `doubled`, not the thrower's own variables
+    expect(await h.variables(c.json._id)).toEqual({ order: 'o-7', received: 21 });
+    expect(await names(other.json._id)).toEqual([]);
+    expect(await h.variables(other.json._id)).toEqual({ order: 'o-8' });
+  });
+
+  it('delivers a signal thrown with flowable:async in a job per receiver; the thrower goes on at once', async () => {
+    await h.deployOk(
+      bpmn(
+        `<startEvent id="start"/>${flow('f1', 'start', 'catch')}
+         <intermediateCatchEvent id="catch"><signalEventDefinition signalRef="laterSignal"/></intermediateCatchEvent>
+         ${flow('f2', 'catch', 'after')}<userTask id="after" name="Caught later"/>`,
+        { id: 'asyncCatcher', roots: '<signal id="laterSignal" name="later"/>', ns: 'flowable' },
+      ),
+    );
+    await h.deployOk(
+      bpmn(
+        `<startEvent id="start"/>${flow('f1', 'start', 'throw')}
+         <intermediateThrowEvent id="throw">
+           <extensionElements><flowable:in source="note" target="note"/></extensionElements>
+           <signalEventDefinition signalRef="laterSignal" flowable:async="true"/>
+         </intermediateThrowEvent>
+         ${flow('f2', 'throw', 'end')}<endEvent id="end"/>`,
+        { id: 'asyncThrower', roots: '<signal id="laterSignal" name="later"/>', ns: 'flowable' },
+      ),
+    );
+    const a = await h.start('asyncCatcher');
+    const b = await h.start('asyncCatcher');
+    const t = await h.start('asyncThrower', { note: 'hello' });
+    expect((await h.instance(t.json._id)).json.endTime).not.toBeNull();
+    expect(await names(a.json._id)).toEqual([]);
+    expect(await h.jobs(a.json._id)).toHaveLength(1);
+    expect(await h.jobs(b.json._id)).toHaveLength(1);
+    await h.advance(0);
+    expect(await names(a.json._id)).toEqual(['Caught later']);
+    expect(await names(b.json._id)).toEqual(['Caught later']);
+    expect(await h.variables(b.json._id)).toEqual({ note: 'hello' });
+  });
 });

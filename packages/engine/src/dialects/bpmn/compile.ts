@@ -446,6 +446,13 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
             if (!name) err(el.id, `Signal event '${el.id}' refers to no signal`);
             n.event = { kind: 'signal', name };
             if (d.signalExpression || isExpression(name ?? '')) n.event.nameExpression = true;
+            if (d.async) n.event.async = true;
+            // in (throw) / out (catch) mappings, on the event (Flowable) or on its definition (Camunda)
+            const inMappings = [...mappings(el, 'activiti:In'), ...mappings(d, 'activiti:In')];
+            const outMappings = [...mappings(el, 'activiti:Out'), ...mappings(d, 'activiti:Out')];
+            const passedKey = businessKeyMapping(el) ?? businessKeyMapping(d);
+            if (inMappings.length || outMappings.length || passedKey)
+              n.payload = { inMappings, outMappings, ...(passedKey ? { businessKey: passedKey } : {}) };
             const scope = d.signalRef?.scope;
             if (scope === 'processInstance') n.event.scope = 'processInstance';
             else if (scope && scope !== 'global')

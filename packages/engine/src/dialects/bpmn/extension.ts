@@ -99,7 +99,7 @@ function descriptor(prefix: string, uri: string) {
         name: 'SignalExpression',
         isAbstract: true,
         extends: ['bpmn:SignalEventDefinition'],
-        properties: [str('signalExpression')],
+        properties: [str('signalExpression'), bool('async')],
       },
       {
         name: 'MessageExpression',

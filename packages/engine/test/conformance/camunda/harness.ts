@@ -108,10 +108,6 @@ export const KNOWN_FAILURES: Record<string, string> = {
   'SignalEndEventTest.testPropagateOutputVariablesWhileThrowSignal2':
     'camunda:in variables="all" on a thrown signal does not pass the variables to the catching execution',
   'StartTimerEventTest.testExpressionStartTimerEvent': 'an expression in a timer start event is refused',
-  'SignalEventTest.testSignalCatchIntermediateAsynch':
-    'camunda:async on a signalEventDefinition (async throw) is refused',
-  'SignalEventExpressionNameTest.testAsyncSignalStartEvent':
-    'camunda:async on a signalEventDefinition (async throw) is refused',
   'ConditionalScriptSequenceFlowTest.testScriptExpression':
     'a script condition (conditionExpression language="groovy", JavaScript-compatible) is refused',
   'ConditionalScriptSequenceFlowTest.testScriptExpressionWithNonBooleanResult':

@@ -46,12 +46,14 @@ export const signal: Area = {
       resources: R('SignalEventTests.catchAlertSignal', 'SignalEventTests.throwAlertSignalAsynch'),
       async run(c) {
         await c.deploy();
-        await c.start('catchSignal');
+        const catcher = await c.start('catchSignal');
         expect(await c.subscriptions('signal', 'alert')).toHaveLength(1);
         const thrower = await c.start('throwSignal');
+        // the thrower went on (and ended); the catcher still waits, with one job to deliver the signal to it
         expect(await c.subscriptions('signal', 'alert')).toHaveLength(1);
-        expect(await c.running()).toHaveLength(2);
-        expect(await c.jobs(thrower)).toHaveLength(1);
+        expect((await c.running()).map((i) => i._id)).toEqual([catcher]);
+        await c.assertEnded(thrower);
+        expect(await c.jobs(catcher)).toHaveLength(1);
         await c.advance(1000);
         expect(await c.subscriptions('signal', 'alert')).toHaveLength(0);
         expect(await c.running()).toHaveLength(0);
@@ -231,11 +233,130 @@ export const signalStart: Area = {
       async run(c) {
         const ids = await c.deploy();
         const thrower = await c.start('throwSignalAsync');
-        const jobs = await c.jobs(thrower);
+        await c.assertEnded(thrower);
+        // one job, for the signal start event (it belongs to no instance)
+        const jobs = await c.jobs();
         expect(jobs).toHaveLength(1);
         expect((await c.executeJob(jobs[0]._id)).status).toBe(200);
         expect((await c.running()).filter((i) => i.processDefinitionId === ids[0])).toHaveLength(1);
         expect((await c.tasks()).filter((t) => t.processDefinitionId === ids[0])).toHaveLength(1);
+      },
+    },
+  ],
+};
+
+/**
+ * SignalEventPayloadTest: a throw passes the variables its `in` mappings name (and `in businessKey`) to the
+ * instances it reaches or starts. One app per case: the signal start event of one case would answer the next's throw.
+ */
+export const signalPayload: Area = {
+  name: 'signal payloads',
+  dir: 'event/signal',
+  app: 'per-case',
+  cases: [
+    {
+      junit: 'SignalEventPayloadTest.testSignalPayloadStart',
+      resources: R(
+        'SignalEventPayloadTests.throwSignalWithPayload',
+        'SignalEventPayloadTests.catchSignalWithPayloadStart',
+      ),
+      async run(c) {
+        await c.deploy();
+        await c.start('throwPayloadSignal', { payloadVar1: 'payloadVal1', payloadVar2: 'payloadVal2' });
+        const [task] = await c.tasks();
+        expect(await c.vars(task.processInstanceId)).toEqual({
+          payloadVar1Target: 'payloadVal1',
+          payloadVar2Target: 'payloadVal2',
+        });
+      },
+    },
+    {
+      junit: 'SignalEventPayloadTest.testSignalPayloadIntermediate',
+      resources: R(
+        'SignalEventPayloadTests.throwSignalWithPayload',
+        'SignalEventPayloadTests.catchSignalWithPayloadIntermediate',
+      ),
+      async run(c) {
+        await c.deploy();
+        const catcher = await c.start('catchIntermediatePayloadSignal');
+        await c.start('throwPayloadSignal', { payloadVar1: 'payloadVal1', payloadVar2: 'payloadVal2' });
+        expect(await c.vars(catcher)).toEqual({ payloadVar1Target: 'payloadVal1', payloadVar2Target: 'payloadVal2' });
+      },
+    },
+    {
+      junit: 'SignalEventPayloadTest.testSignalSourceExpressionPayload',
+      resources: R(
+        'SignalEventPayloadTests.throwSignalWithExpressionPayload',
+        'SignalEventPayloadTests.catchSignalWithPayloadIntermediate',
+      ),
+      async run(c) {
+        await c.deploy();
+        const catcher = await c.start('catchIntermediatePayloadSignal');
+        await c.start('throwExpressionPayloadSignal', { payloadVar: 'Val' });
+        expect(await c.vars(catcher)).toEqual({ srcExpressionResVal: 'sourceVal' });
+      },
+    },
+    {
+      junit: 'SignalEventPayloadTest.testSignalAllSourceVariablesPayload',
+      resources: R(
+        'SignalEventPayloadTests.throwSignalWithAllVariablesPayload',
+        'SignalEventPayloadTests.catchSignalWithPayloadIntermediate',
+      ),
+      async run(c) {
+        await c.deploy();
+        const catcher = await c.start('catchIntermediatePayloadSignal');
+        await c.start('throwPayloadSignal', { payloadVar1: 'payloadVal1', payloadVar2: 'payloadVal2' });
+        expect(await c.vars(catcher)).toEqual({ payloadVar1: 'payloadVal1', payloadVar2: 'payloadVal2' });
+      },
+    },
+    {
+      junit: 'SignalEventPayloadTest.testSignalAllLocalSourceVariablesPayload',
+      resources: R(
+        'SignalEventPayloadTests.throwEndSignalEventWithAllLocalVariablesPayload',
+        'SignalEventPayloadTests.catchSignalWithPayloadIntermediate',
+      ),
+      async run(c) {
+        await c.deploy();
+        const catcher = await c.start('catchIntermediatePayloadSignal');
+        await c.start('throwPayloadSignal', { payloadVar1: 'payloadVal1' });
+        expect(await c.vars(catcher)).toEqual({ localVar1: 'localVal1', localVar2: 'localVal2' });
+      },
+    },
+    {
+      junit: 'SignalEventPayloadTest.testSignalBusinessKeyPayload',
+      resources: R(
+        'SignalEventPayloadTests.throwSignalWithBusinessKeyPayload',
+        'SignalEventPayloadTests.catchSignalWithPayloadStart',
+      ),
+      async run(c) {
+        await c.deploy();
+        await c.start('throwBusinessKeyPayloadSignal', {}, 'aBusinessKey');
+        const running = await c.running();
+        expect(running).toHaveLength(1);
+        expect(running[0].businessKey).toBe('aBusinessKey');
+      },
+    },
+    {
+      junit: 'SignalEventPayloadTest.testSignalPayloadWithAllOptions',
+      resources: R(
+        'SignalEventPayloadTests.throwSignalWithAllOptions',
+        'SignalEventPayloadTests.catchSignalWithPayloadStart',
+      ),
+      async run(c) {
+        await c.deploy();
+        await c.start(
+          'throwCompletePayloadSignal',
+          { payloadVar1: 'payloadVar1', payloadVar2: 'payloadVal2' },
+          'aBusinessKey',
+        );
+        const [task] = await c.tasks();
+        expect((await c.history(task.processInstanceId)).businessKey).toBe('aBusinessKey');
+        expect(await c.vars(task.processInstanceId)).toEqual({
+          payloadVar1Target: 'payloadVar1',
+          payloadVar2Target: 'payloadVal2Source',
+          localVar1: 'localVal1',
+          localVar2: 'localVal2',
+        });
       },
     },
   ],
