@@ -103,10 +103,6 @@ export const NOT_APPLICABLE: Record<string, string> = {
  * stays green while the list stays honest — a case here that starts passing fails the suite until it is removed.
  */
 export const KNOWN_FAILURES: Record<string, string> = {
-  'SignalEndEventTest.testPropagateOutputVariablesWhileThrowSignal':
-    'camunda:in variables="all" on a thrown signal does not pass the variables to the catching execution',
-  'SignalEndEventTest.testPropagateOutputVariablesWhileThrowSignal2':
-    'camunda:in variables="all" on a thrown signal does not pass the variables to the catching execution',
   'StartTimerEventTest.testExpressionStartTimerEvent': 'an expression in a timer start event is refused',
   'ConditionalScriptSequenceFlowTest.testScriptExpression':
     'a script condition (conditionExpression language="groovy", JavaScript-compatible) is refused',
