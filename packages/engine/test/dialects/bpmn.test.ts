@@ -367,4 +367,16 @@ describe('BPMN parsed as Flowable parses it', () => {
       "Invalid incoming sequence flow 'invalidFlow' for intermediate catch event 'm': it follows event-based gateway 'gw', which must be its only incoming flow",
     ]);
   });
+
+  it('evaluates an expression in a timer start event at deploy, without variables', async () => {
+    const start = (timer: string) =>
+      bpmn(
+        `<startEvent id="s"><timerEventDefinition>${timer}</timerEventDefinition></startEvent>${flow('f', 's', 'e')}<endEvent id="e"/>`,
+      );
+    const { graphs } = await compileBpmn(start("<timeDate>${'2036-11-14T11:12:22'}</timeDate>"));
+    expect(graphs[0]!.nodes.s!.event!.timer).toEqual({ type: 'date', value: '2036-11-14T11:12:22' });
+    expect(await errors(start('<timeCycle>${cycle}</timeCycle>'))).toEqual([
+      ['s', expect.stringContaining("Timer start event 's': its cycle '${cycle}' must be known at deploy time")],
+    ]);
+  });
 });

@@ -505,9 +505,7 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
             } else if (kind === 'timer') {
               if (parent !== null) err(el.id, `Start event '${el.id}': a sub-process starts with a none start event`);
               else eventStarts.push({ nodeId: el.id, kind });
-              const timer = n.event?.timer;
-              if (timer && /[$#]\{/.test(timer.value + (timer.endDate ?? '')))
-                err(el.id, `Timer start event '${el.id}' needs a fixed date, duration or cycle (no expression)`);
+              if (n.event?.timer) constantTimer(n, (m) => err(el.id, m));
             } else if (kind && kind !== 'none')
               err(el.id, `Start event '${el.id}': ${kind} start events are not supported`);
             const fp = formProperties(el);
@@ -724,6 +722,30 @@ function constantName(n: GraphNode, err: (message: string) => void): void {
       `Start event '${n.id}': the ${ev.kind} name '${ev.name}' must be known at deploy time (${e instanceof Error ? e.message : String(e)})`,
     );
   }
+}
+
+/**
+ * A timer start event is armed when its definition is deployed: an expression in its date, duration, cycle or end
+ * date (`${'2036-11-14T11:12:22'}`) is evaluated then, without variables, as Flowable's TimerManager does.
+ */
+function constantTimer(n: GraphNode, err: (message: string) => void): void {
+  const timer = n.event!.timer!;
+  const constant = (text: string, what: string): string => {
+    if (!/[$#]\{/.test(text)) return text;
+    try {
+      const v = evaluate(text, { resolve: () => ({ found: false }) });
+      return v instanceof Date ? v.toISOString() : String(v ?? '').trim();
+    } catch (e) {
+      err(
+        `Timer start event '${n.id}': its ${what} '${text}' must be known at deploy time (${e instanceof Error ? e.message : String(e)})`,
+      );
+      return text;
+    }
+  };
+  timer.value = constant(timer.value, timer.type);
+  if (timer.endDate) timer.endDate = constant(timer.endDate, 'end date');
+  if (timer.type === 'cycle' && !/[$#]\{/.test(timer.value) && !parseCycle(timer.value))
+    err(`Timer start event '${n.id}': cycle '${timer.value}' is not a repeating interval or a cron expression`);
 }
 
 /** An event-based gateway leads only to intermediate catch events (timer, message, signal), as Flowable validates. */

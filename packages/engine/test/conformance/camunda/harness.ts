@@ -103,7 +103,6 @@ export const NOT_APPLICABLE: Record<string, string> = {
  * stays green while the list stays honest — a case here that starts passing fails the suite until it is removed.
  */
 export const KNOWN_FAILURES: Record<string, string> = {
-  'StartTimerEventTest.testExpressionStartTimerEvent': 'an expression in a timer start event is refused',
   'ConditionalScriptSequenceFlowTest.testScriptExpression':
     'a script condition (conditionExpression language="groovy", JavaScript-compatible) is refused',
   'ConditionalScriptSequenceFlowTest.testScriptExpressionWithNonBooleanResult':
