@@ -103,6 +103,8 @@ export class Runtime {
   readonly scope: OwnerScope | undefined = undefined;
   /** The transaction commands of this view run in (`in(tx)`); undefined: each command opens its own. */
   private readonly boundTx: Queryable | undefined = undefined;
+  /** Who calls the commands of this view (`as(userId)`): `authenticatedUserId` in their expressions. */
+  private readonly actor: string | null = null;
   private readonly defaultOwner: Owner;
   private readonly graphCache = new Map<string, { graph: ProcessGraph; key: string }>();
   private readonly behaviours = new Map<string, ServiceBehaviour>();
@@ -144,7 +146,15 @@ export class Runtime {
     return this.view({ boundTx: tx });
   }
 
-  private view(over: { scope?: OwnerScope; boundTx?: Queryable }): Runtime {
+  /**
+   * A view whose commands run for `userId`: expressions read it as `authenticatedUserId`, as Flowable's
+   * (Authentication.getAuthenticatedUserId, set by the caller for its thread). Jobs run for nobody (null).
+   */
+  as(userId: string | null): Runtime {
+    return this.view({ actor: userId });
+  }
+
+  private view(over: { scope?: OwnerScope; boundTx?: Queryable; actor?: string | null }): Runtime {
     // The view inherits everything else (graph cache, behaviours, hooks) from this Runtime through its prototype.
     return Object.assign(Object.create(this) as Runtime, over);
   }
@@ -366,7 +376,7 @@ export class Runtime {
   private async command<T>(fn: (s: Session, x: Executor) => Promise<T>, q = this.boundTx): Promise<T> {
     const body = async (tx: Queryable) => {
       const s = new Session(tx, this.clock, this.ids, this.history, (id) => this.graphOf(tx, id));
-      const x = new Executor(s, this.hooks);
+      const x = new Executor(s, this.actor === null ? this.hooks : { ...this.hooks, authenticatedUserId: this.actor });
       const r = await fn(s, x);
       await x.run();
       await s.flush();

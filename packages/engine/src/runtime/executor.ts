@@ -47,6 +47,8 @@ export interface ExecutorHooks {
   now?: () => Date;
   /** Extra values visible to expressions (host objects). */
   expressionGlobals?: Record<string, unknown>;
+  /** The user the command runs for (`authenticatedUserId` in expressions); none for jobs. */
+  authenticatedUserId?: string;
   /** Finds a named service behaviour (runtime/behaviours.ts). */
   serviceBehaviour?(name: string): ServiceBehaviour | undefined;
   /** Host functions the owning API gives its scripts (`openidm.*` for IDM), on the command's transaction. */
@@ -151,6 +153,8 @@ export class Executor {
     return {
       resolve: (name) => {
         if (Object.hasOwn(names, name)) return { found: true, value: names[name] };
+        // a keyword before variables, as Flowable's VariableScopeElResolver reads it
+        if (name === 'authenticatedUserId') return { found: true, value: this.hooks.authenticatedUserId ?? null };
         const v = this.getVar(inst, e, name);
         if (v.found) return v;
         if (name === 'execution') return { found: true, value: execution };

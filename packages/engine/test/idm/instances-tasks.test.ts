@@ -216,6 +216,31 @@ describe.each(testStores())('IDM process instances and tasks on $name', (factory
     expect(th.json.result[0].endTime).not.toBeNull();
   });
 
+  it('binds authenticatedUserId in expressions to the caller of each command, as Flowable does', async () => {
+    await deploy(`<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:flowable="http://flowable.org/bpmn" targetNamespace="Examples">
+  <process id="whoCalls" isExecutable="true">
+    <startEvent id="start"/><sequenceFlow id="f1" sourceRef="start" targetRef="atStart"/>
+    <serviceTask id="atStart" flowable:expression="\${execution.setVariable('starter', authenticatedUserId)}"/>
+    <sequenceFlow id="f2" sourceRef="atStart" targetRef="work"/>
+    <userTask id="work" flowable:assignee="manager1"/><sequenceFlow id="f3" sourceRef="work" targetRef="afterTask"/>
+    <serviceTask id="afterTask" flowable:expression="\${authenticatedUserId}" flowable:resultVariable="completer"/>
+    <sequenceFlow id="f4" sourceRef="afterTask" targetRef="wait"/><receiveTask id="wait"/>
+    <sequenceFlow id="f5" sourceRef="wait" targetRef="end"/><endEvent id="end"/>
+  </process>
+</definitions>`);
+    const r = await call('POST', '/openidm/workflow/processinstance?_action=create', { body: { _key: 'whoCalls' } });
+    expect(r.status).toBe(201);
+    const task = await openTask(r.json._id);
+    const done = await call('POST', `/openidm/workflow/taskinstance/${task._id}?_action=complete`, {
+      user: M1,
+      body: {},
+    });
+    expect(done.status).toBe(200);
+    const history = await call('GET', `/openidm/workflow/processinstance/history/${r.json._id}`);
+    expect(history.json.processVariables).toMatchObject({ starter: 'openidm-admin', completer: 'manager1' });
+  });
+
   it('lets a non-candidate neither see nor claim a task, and a user not allowed by process-access not start', async () => {
     const r = await startContractor();
     const task = await openTask(r.json._id);

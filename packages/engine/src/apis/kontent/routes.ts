@@ -6,10 +6,10 @@ import { badState, CODE, forbidden, invalid, KontentError, notFound } from './er
 import * as withVariant from './items-with-variant.js';
 import * as model from './model.js';
 import * as publishing from './publishing.js';
-import * as spaces from './spaces.js';
-import * as types from './types.js';
 import type { Scope } from './repository.js';
 import * as repo from './repository.js';
+import * as spaces from './spaces.js';
+import * as types from './types.js';
 import type { Principal, RuleContext, VariantTarget } from './variants.js';
 import * as variants from './variants.js';
 import {

@@ -9,9 +9,9 @@
  */
 import type { IdGenerator } from '../../runtime/ids.js';
 import { badState, CODE, invalid, type KontentValidationError } from './errors.js';
+import { newElement, type TypeInput } from './model.js';
 import type { ElementRecord, Ref, Scope, TypeRecord } from './repository.js';
 import * as repo from './repository.js';
-import { newElement, type TypeInput } from './model.js';
 import { codenameFrom, uniqueCodename } from './workflows.js';
 
 type ElementInput = Pick<ElementRecord, 'name' | 'type'> & Partial<Omit<ElementRecord, 'id' | 'name' | 'type'>>;

@@ -19,7 +19,7 @@ export function workflowProvider(runtime: Runtime): OpenidmProvider {
       delete body._processDefinitionId;
       delete body._key;
       delete body._businessKey;
-      const rt = runtime.in(q);
+      const rt = runtime.in(q).as(req.caller);
       const def =
         defId != null
           ? await getDefinition(q, String(defId))

@@ -196,11 +196,13 @@ export function register(router: IdmRouter, idm: IdmContext): void {
       );
       return rows.length > 0;
     };
+    // what the runtime does here it does for the caller (`authenticatedUserId` in expressions)
+    const caller = idm.runtime.as(ctx.principal.username);
     if (action === 'message' && body.executionId == null) {
       // No execution: the message starts a process instance (Flowable's startProcessInstanceByMessage).
       const start = { businessKey: body.businessKey ?? null, startUserId: ctx.principal.username };
       if (body.processVariables != null) {
-        const r = await idm.runtime.startInstanceByMessage(body.messageName, {
+        const r = await caller.startInstanceByMessage(body.messageName, {
           ...start,
           variables: body.processVariables,
         });
@@ -219,7 +221,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     if (action === 'message') {
       if (!(await waiting(body.executionId, 'message', body.messageName))) throw notFound();
       if (body.processVariables != null) {
-        await idm.runtime.messageReceived(body.messageName, body.executionId, body.processVariables);
+        await caller.messageReceived(body.messageName, body.executionId, body.processVariables);
         return reply(true);
       }
       await idm.jobs.enqueue(idm.db, {
@@ -230,7 +232,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     }
     if (action === 'signal') {
       if (body.processVariables != null) {
-        await idm.runtime.signalReceived(body.signalName, body.processVariables, body.executionId);
+        await caller.signalReceived(body.signalName, body.processVariables, body.executionId);
         return reply(true);
       }
       await idm.jobs.enqueue(idm.db, {
@@ -246,7 +248,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
       );
       if (!rows[0]) throw notFound();
       if (body.transientVariables != null) {
-        await idm.runtime.trigger(body.executionId, { ...(body.processVariables ?? {}) }, body.transientVariables);
+        await caller.trigger(body.executionId, { ...(body.processVariables ?? {}) }, body.transientVariables);
         return reply(true);
       }
       await idm.jobs.enqueue(idm.db, {

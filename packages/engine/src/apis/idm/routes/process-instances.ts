@@ -149,7 +149,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
       if (!def) throw notFound(`No process definition found for key '${key}'`);
     } else throw badRequest('The request must contain either _processDefinitionId or _key.');
     sec.assertMayStart(ctx.principal, toDefinition(def));
-    const r = await idm.runtime.startInstance({
+    const r = await idm.runtime.as(ctx.principal.username).startInstance({
       definition: def,
       businessKey: businessKey === undefined || businessKey === null ? null : String(businessKey),
       variables: datesFromIso(body),

@@ -221,7 +221,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
       return crestReply(ctx, { 'Task action performed': 'claim' });
     }
     if (action === 'complete') {
-      await idm.runtime.completeTask(ctx.params.id!, body, {
+      await idm.runtime.as(ctx.principal.username).completeTask(ctx.params.id!, body, {
         userId: ctx.principal.username,
         guard: (task) => sec.assertMayComplete(ctx.principal, facts(task)),
       });
