@@ -8,6 +8,7 @@ import type { GraphNode } from './graph.js';
 import type { Exec, InstanceState } from './session.js';
 
 export async function leaveEventGateway(x: Executor, inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {
+  delete e.state.listening;
   if (n.listeners) await x.activityEvent(inst, e, n, 'end');
   x.s.endActivity(e);
   // One group per pass through the gateway, so that a later pass (a loop) is not cancelled with this one.

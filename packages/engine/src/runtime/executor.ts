@@ -282,6 +282,8 @@ export class Executor {
     if (n.inputOutput?.inputs.length) this.mapInputs(inst, e, n);
     this.s.startActivity(inst, e, n.id, n.name ?? null, this.histType(n));
     if (n.listeners) {
+      // an activity with listeners in progress: cancelling it runs its end listeners (cancelledEnd)
+      e.state.listening = true;
       await this.activityEvent(inst, e, n, 'start');
       if (inst.ended || !inst.execs.has(e.id)) return;
     }
@@ -298,6 +300,7 @@ export class Executor {
       case 'task':
         return this.leave(inst, e, n);
       case 'endEvent':
+        delete e.state.listening;
         await this.activityEvent(inst, e, n, 'end');
         this.s.endActivity(e);
         if (n.event?.kind === 'terminate') return this.terminate(inst, e, n);
@@ -673,6 +676,7 @@ export class Executor {
     // A multi-instance body leaving (its listeners are its inner instances'), or the activity itself.
     const body = !!n.multiInstance && !e.state.miInner;
     if (!body && n.listeners) {
+      delete e.state.listening;
       await this.activityEvent(inst, e, n, 'end');
       if (inst.ended || !inst.execs.has(e.id)) return;
     }
@@ -878,11 +882,20 @@ export class Executor {
     for (const x of [...inst.execs.values()]) {
       if (x.parentId === e.id) {
         await this.cancelBelow(inst, x, reason);
+        await this.cancelledEnd(inst, x);
         this.s.endActivity(x, reason);
         this.s.deleteExec(inst, x);
       }
     }
     await this.cancelActivityOf(inst, e, reason);
+  }
+
+  /** An activity ended by cancellation (boundary event, terminate, completion condition) runs its end listeners too. */
+  private async cancelledEnd(inst: InstanceState, x: Exec): Promise<void> {
+    if (!x.state.listening) return;
+    delete x.state.listening;
+    const n = x.activityId ? inst.graph.nodes[x.activityId] : undefined;
+    if (n) await this.activityEvent(inst, x, n, 'end');
   }
 
   private async cancelActivityOf(inst: InstanceState, e: Exec, reason: string): Promise<void> {
@@ -1071,6 +1084,7 @@ export class Executor {
   /** An interrupting boundary event `b` fired on `host`: everything below it is cancelled, the token follows `b`. */
   async interrupt(inst: InstanceState, host: Exec, b: GraphNode): Promise<void> {
     await this.cancelBelow(inst, host, `Cancelled by boundary event '${b.id}'`);
+    await this.cancelledEnd(inst, host);
     this.endLocals(inst, host, undefined, false);
     this.s.endActivity(host, `Cancelled by boundary event '${b.id}'`);
     this.removeBoundaries(inst, host);

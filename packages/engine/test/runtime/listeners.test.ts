@@ -160,6 +160,27 @@ describe.each(testStores())('listeners and asyncAfter on $name', (factory) => {
     expect((await vars(db, r.id)).deleted).toBe('t2');
   });
 
+  it('an activity cancelled by a boundary event runs its end listeners, inner activities first', async () => {
+    const log = (tag: string) => `\${execution.setVariable('log', log.concat('${tag};'))}`;
+    const xml = bpmn(
+      `<startEvent id="s"/>${flow('f', 's', 'sub')}
+      <subProcess id="sub">${ext(el('end', log('sub')))}
+        <startEvent id="ss"/>${flow('g', 'ss', 'inner')}<userTask id="inner">${ext(el('end', log('inner')))}</userTask>
+      </subProcess>
+      <boundaryEvent id="b" attachedToRef="sub"><messageEventDefinition messageRef="m"/></boundaryEvent>
+      ${flow('h', 'b', 'after')}<userTask id="after"/>`,
+      { roots: '<message id="m" name="stop"/>' },
+    );
+    const { rt, db } = await setup(xml);
+    const r = await rt.startInstance({ key: 'p', variables: { log: '' } });
+    const { rows } = await db.query<{ id: string }>(
+      "SELECT id FROM wf_execution WHERE instance_id = $1 AND event_name = 'stop'",
+      [r.id],
+    );
+    await rt.messageReceived('stop', rows[0]!.id);
+    expect((await vars(db, r.id)).log).toBe('inner;sub;');
+  });
+
   it('asyncAfter: the activity ends (end listener included), then one job per outgoing flow takes it', async () => {
     const xml = bpmn(
       `<startEvent id="s"/>${flow('f', 's', 't')}
