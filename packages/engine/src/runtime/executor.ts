@@ -10,7 +10,13 @@ import { throwBpmnError, throwEscalation } from './bpmn-errors.js';
 import { RuntimeError } from './errors.js';
 import { cancelEventGroup, leaveEventGateway } from './event-gateway.js';
 import { fireEventSubProcess, listenForEventSubProcesses } from './event-subprocesses.js';
-import { type ExpressionContext, evaluate, evaluateCondition, HostObject } from './expressions/index.js';
+import {
+  type ExpressionContext,
+  evaluate,
+  evaluateCondition,
+  HostObject,
+  variablesContext,
+} from './expressions/index.js';
 import {
   type ExternalCall,
   type ExternalOutcome,
@@ -961,13 +967,27 @@ export class Executor {
       if (m.all) Object.assign(vars, m.local ? Object.fromEntries(locals ?? []) : this.allVars(inst, e));
       else if (m.target) {
         vars[m.target] = m.sourceExpression
-          ? this.evalIn(inst, e, m.sourceExpression, where)
+          ? m.local
+            ? this.evalLocal(locals, m.sourceExpression, where)
+            : this.evalIn(inst, e, m.sourceExpression, where)
           : m.local
             ? (locals?.get(m.source ?? '') ?? null)
             : (this.getVar(inst, e, m.source ?? '').value ?? null);
       }
     }
     return vars;
+  }
+
+  /** An expression over an activity's local variables only (a `local` mapping's source). */
+  private evalLocal(locals: Map<string, unknown> | undefined, src: string, where: string): unknown {
+    try {
+      return evaluate(src, variablesContext(Object.fromEntries(locals ?? [])));
+    } catch (err) {
+      throw new RuntimeError(
+        'failed',
+        `Error evaluating ${where}: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
   }
 
   // ---------------------------------------------------------------- multi-instance

@@ -297,5 +297,107 @@ export const callactivity: Area = {
         expect(await c.vars(id)).toEqual({ callingProcessVar1: 'val1', outputParameter: 43 });
       },
     },
+    {
+      junit: 'CallActivityTest.testSubProcessLocalInputAllVariables',
+      resources: R(SIMPLE, 'CallActivity.testSubProcessLocalInputAllVariables'),
+      async run(c) {
+        await c.deploy();
+        const id = await c.start('subProcessLocalInputAllVariables');
+        await only(c, 'Task before subprocess', { callingProcessVar1: 'val1' });
+        const [sub] = await c.tasks();
+        // in variables="all" local="true": only the call activity's own (input parameter) variables
+        expect(await c.vars(sub.processInstanceId)).toEqual({ inputParameter: 'val2' });
+        await c.completeTask(sub, { calledProcessVar1: 42 });
+        expect(await c.vars(id)).toEqual({ callingProcessVar1: 'val1', calledProcessVar1: 42, outputParameter: 43 });
+      },
+    },
+    {
+      junit: 'CallActivityTest.testSubProcessLocalInputSingleVariableExpression',
+      resources: R(SIMPLE, 'CallActivity.testSubProcessLocalInputSingleVariableExpression'),
+      async run(c) {
+        await c.deploy();
+        await c.start('subProcessLocalInputSingleVariableExpression');
+        await only(c, 'Task before subprocess');
+        const [sub] = await c.tasks();
+        expect(await c.vars(sub.processInstanceId)).toEqual({ mappedInputParameter: 43 });
+        await c.completeTask(sub);
+        // a local mapping's expression sees the activity's local variables only, not the process's
+        const [after] = await c.tasks();
+        expect(after.name).toBe('Task after subprocess');
+        const r = await c.h.complete(after._id, { globalVariable: '42' });
+        expect(r.status).toBeGreaterThanOrEqual(400);
+        expect(JSON.stringify(r.json)).toContain('globalVariable');
+      },
+    },
+    {
+      junit: 'CallActivityTest.testSubProcessLocalOutputSingleVariable',
+      resources: R(SIMPLE, 'CallActivity.testSubProcessLocalOutputSingleVariable'),
+      async run(c) {
+        await c.deploy();
+        const id = await c.start('subProcessLocalOutputSingleVariable');
+        await only(c, 'Task before subprocess', { callingProcessVar1: 'val1' });
+        const [sub] = await c.tasks();
+        expect(await c.vars(sub.processInstanceId)).toEqual({ callingProcessVar1: 'val1', inputParameter: 'val2' });
+        await c.completeTask(sub, { calledProcessVar1: 42 });
+        // out local="true" stays on the call activity, where the output parameter reads it
+        expect(await c.vars(id)).toEqual({ callingProcessVar1: 'val1', outputParameter: 43 });
+      },
+    },
+    {
+      junit: 'CallActivityTest.testTwoSubProcessesDataOutputOnError',
+      resources: [
+        'callactivity/subProcessWithError.bpmn',
+        'callactivity/subProcessCallErrorSubProcess.bpmn',
+        'callactivity/CallActivity.testTwoSubProcessesDataOutputOnError.bpmn',
+      ],
+      async run(c) {
+        await c.deploy();
+        await c.start('Process_1');
+        await only(c, 'SubTask', { subVariable: 'Hello from Subprocess' });
+        const [t] = await c.tasks();
+        expect(t.name).toBe('Task after error');
+        expect((await c.vars(t.processInstanceId)).subVariable).toBe('Hello from Subprocess');
+      },
+    },
+    {
+      junit: 'CallActivityTest.testTwoSubProcessesLimitedDataOutputOnError',
+      resources: [
+        'callactivity/subProcessWithError.bpmn',
+        'callactivity/subProcessCallErrorSubProcessWithLimitedOutMapping.bpmn',
+        'callactivity/CallActivity.testTwoSubProcessesLimitedDataOutputOnError.bpmn',
+      ],
+      async run(c) {
+        await c.deploy();
+        await c.start('Process_1');
+        await only(c, 'Task', { subVariable: 'Hello from Subprocess' });
+        await only(c, 'SubTask', { subSubVariable1: 'foo', subSubVariable2: 'Hello from Subsubprocess' });
+        const [t] = await c.tasks();
+        expect(t.name).toBe('Task after error');
+        const vars = await c.vars(t.processInstanceId);
+        expect(vars.subSubVariable2).toBe('Hello from Subsubprocess');
+        expect(vars.subVariable).toBe('Hello from Subprocess');
+        expect(vars.subSubVariable1).toBeUndefined();
+      },
+    },
+    {
+      junit: 'CallActivityTest.testInputParameterLiteralSourceExpression',
+      resources: R(SIMPLE, 'CallActivity.testLiteralSourceExpression'),
+      async run(c) {
+        await c.deploy();
+        await c.start('process');
+        const [sub] = await c.tasks();
+        expect((await c.vars(sub.processInstanceId)).inLiteralVariable).toBe('inLiteralValue');
+      },
+    },
+    {
+      junit: 'CallActivityTest.testOutputParameterLiteralSourceExpression',
+      resources: R(SIMPLE, 'CallActivity.testLiteralSourceExpression'),
+      async run(c) {
+        await c.deploy();
+        const id = await c.start('process');
+        await c.completeTask((await c.tasks())[0]);
+        expect((await c.vars(id)).outLiteralVariable).toBe('outLiteralValue');
+      },
+    },
   ],
 };
