@@ -12,6 +12,15 @@ const startAndExpect = (key: string, names: string[]) => async (c: CaseContext) 
   expect(await c.taskNames()).toEqual([...names].sort());
 };
 
+/** The catching event stored the caught code in escalationCodeVar, seen from the task after it. */
+const retrieveCode = (key: string, taskKey: string) => async (c: CaseContext) => {
+  await c.deploy();
+  await c.start(key);
+  const after = (await c.tasks()).filter((t) => t.taskDefinitionKey === taskKey);
+  expect(after).toHaveLength(1);
+  expect((await c.vars(after[0].processInstanceId)).escalationCodeVar).toBe('escalationCode');
+};
+
 const inSub = 'task in subprocess';
 const caught = 'task after catched escalation';
 
@@ -101,6 +110,38 @@ export const escalation: Area = {
         const id = await c.start('escalationProcess');
         expect((await c.taskNames(id)).filter((n) => n === caught)).toHaveLength(1);
         expect((await c.vars(id)).escalationCodeVar).toBe('escalationCode');
+      },
+    },
+    {
+      junit: 'EscalationEventTest.testRetrieveEscalationCodeVariableOnBoundaryEventWithoutEscalationCode',
+      run: retrieveCode('escalationProcess', 'taskAfterCatchedEscalation'),
+    },
+    ...(
+      [
+        'testInterruptingRetrieveEscalationCodeInSuperProcess',
+        'testInterruptingRetrieveEscalationCodeInSuperProcessWithoutEscalationCode',
+        'testNonInterruptingRetrieveEscalationCodeInSuperProcess',
+        'testNonInterruptingRetrieveEscalationCodeInSuperProcessWithoutEscalationCode',
+      ] as const
+    ).map((m) => ({
+      junit: `EscalationEventTest.${m}`,
+      resources: [THROW, R(m)],
+      run: retrieveCode('catchEscalationProcess', 'taskAfterCatchedEscalation'),
+    })),
+    {
+      junit: 'EscalationEventTest.testPropagateOutputVariablesTwoTimes',
+      resources: [THROW, R('testPropagateOutputVariablesWhileCatchEscalationOnCallActivity')],
+      async run(c) {
+        await c.deploy();
+        const id = await c.start('catchEscalationProcess', { input: 42 });
+        const tasks = await c.tasks();
+        expect(tasks.filter((t) => t.taskDefinitionKey === 'taskAfterCatchedEscalation')).toHaveLength(1);
+        // (1) passed out when the escalation passed the call activity
+        expect((await c.vars(id)).output).toBe(42);
+        const inSubProcess = tasks.find((t) => t.taskDefinitionKey === 'task');
+        await c.completeTask(inSubProcess, { input: 999 });
+        // (2) and again when the called process ended
+        expect((await c.vars(id)).output).toBe(999);
       },
     },
   ],

@@ -181,5 +181,47 @@ export const eventGateway: Area = {
         await c.assertEnded(id);
       },
     },
+    ...(
+      [
+        ['testSupportsMessageEventReceivedOnSubProcessReceiveTask', 'subProcessReceiveTask', 1],
+        ['testSupportsMessageEventReceivedOnMultiSubProcessReceiveTask', 'multiSubProcessReceiveTask', 2],
+        ['testSupportsMessageEventReceivedOnParallelMultiInstanceWithBoundary', 'multiParallelReceiveTaskBoundary', 2],
+      ] as const
+    ).map(([m, file, n]) => ({
+      junit: `ReceiveTaskTest.${m}`,
+      resources: RT(file),
+      async run(c: CaseContext) {
+        await c.deploy();
+        const id = await c.start('testProcess');
+        expect(await c.subscriptions('message', 'newInvoiceMessage')).toHaveLength(n);
+        for (let i = 0; i < n; i++) expect((await c.message('newInvoiceMessage', id)).status).toBe(200);
+        expect(await c.subscriptions('message', 'newInvoiceMessage')).toHaveLength(0);
+        await c.assertEnded(id);
+      },
+    })),
+    {
+      junit: 'ReceiveTaskTest.testSupportsMessageEventReceivedOnParallelMultiInstanceWithBoundaryEventReceived',
+      resources: RT('multiParallelReceiveTaskBoundary'),
+      async run(c) {
+        await c.deploy();
+        const id = await c.start('testProcess');
+        expect(await c.subscriptions('message', 'newInvoiceMessage')).toHaveLength(2);
+        // the boundary event's message cancels both receive tasks of the multi-instance body
+        expect((await c.message('cancelInvoiceMessage', id)).status).toBe(200);
+        expect(await c.subscriptions('message', 'newInvoiceMessage')).toHaveLength(0);
+        await c.assertEnded(id);
+      },
+    },
+    {
+      junit: 'ReceiveTaskTest.testSupportsMessageEventReceivedOnReceiveTaskBehindParallelGateway',
+      resources: RT('parallelGatewayReceiveTask'),
+      async run(c) {
+        await c.deploy();
+        const id = await c.start('testProcess');
+        for (const name of ['Message 1', 'Message 2']) expect(await c.subscriptions('message', name)).toHaveLength(1);
+        for (const name of ['Message 1', 'Message 2']) expect((await c.message(name, id)).status).toBe(200);
+        await c.assertEnded(id);
+      },
+    },
   ],
 };
