@@ -145,6 +145,11 @@ export interface ApiModule<P = unknown> {
   migrations?: readonly Migration[];
   /** Job handlers by job type; types should start with the module name (`kontent.publish`). */
   jobHandlers?: Record<string, JobHandler>;
+  /**
+   * The status of a runtime command that failed (RuntimeError kind `failed`: the graph cannot proceed); default 500.
+   * The dispatch maps every RuntimeError, for every API, to a status and the API's own error shape.
+   */
+  runtimeFailureStatus?: number;
 }
 
 /** Throw from a handler to answer with this status and body (an error in the API's own shape). */

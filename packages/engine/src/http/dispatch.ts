@@ -83,133 +83,142 @@ export class ModuleServer {
   }
 
   async handle(request: Request, url: URL, requestId: string): Promise<Response> {
-    const errors = this.module.errors;
     const ectx: ErrorContext = { requestId, method: request.method, path: url.pathname };
     // The module's reply wins; `fallback` is the status when it names none.
-    const reply = (r: Reply, fallback?: number) =>
+    const reply: ReplyFn = (r, fallback) =>
       toResponse(r.status === undefined && fallback !== undefined ? { ...r, status: fallback } : r, requestId);
     try {
-      const relative = this.table.relative(url.pathname);
-      const match = relative === undefined ? ({ kind: 'none' } as const) : this.table.match(request.method, relative);
-      if (match.kind === 'none')
-        return reply(errors.notFound({ ...ectx, message: `No route ${request.method} ${url.pathname}` }), 404);
-      if (match.kind === 'method-not-allowed') {
-        const r = errors.methodNotAllowed?.(ectx) ?? { ...errors.notFound(ectx), status: 405 };
-        return reply({ ...r, headers: { allow: match.allowed.join(', '), ...r.headers } }, 405);
-      }
-      const { entry, params } = match;
-      const operation = {
-        operationId: entry.operationId,
-        method: entry.method,
-        path: entry.path,
-        operation: entry.operation,
-      };
-
-      let auth: AuthResult<unknown> = { ok: true, principal: undefined };
-      if (this.module.authenticate) {
-        auth = await this.module.authenticate(
-          { request, headers: request.headers, params, query: url.searchParams, operation },
-          this.ctx.config,
-        );
-      }
-      if (!auth.ok) {
-        const r = (auth.status === 403 ? errors.forbidden : errors.unauthorized)({ ...ectx, message: auth.message });
-        return reply({ ...r, headers: { ...auth.headers, ...r.headers } }, auth.status);
-      }
-
-      const handler = this.handlers.get(entry.pointer);
-      const validated = await this.validator.validateRequest(entry, request, url, { ...params }, this.limits);
-      if (validated.rejected) {
-        const { status, message } = validated.rejected;
-        const r = errors.refused?.(status, { ...ectx, message }) ?? {
-          ...errors.validation([{ in: 'body', field: '', pointer: '', message, keyword: String(status) }], ectx),
-          status,
-        };
-        // A body over the limit is left unread here; the HTTP server discards the rest (bounded in time) so the
-        // client, still sending, receives this answer instead of a connection reset.
-        return reply({ ...r, headers: { ...r.headers } }, status);
-      }
-      if (validated.issues.length > 0) return reply(errors.validation(validated.issues, ectx), 400);
-      if (!handler) {
-        const r = errors.notImplemented?.(ectx) ?? { ...errors.internal(ectx), status: 501 };
-        return reply(r, 501);
-      }
-      const rctx: RequestContext<unknown> = {
-        ...this.ctx,
-        request,
-        url,
-        requestId,
-        operation,
-        params: validated.params,
-        query: validated.query,
-        rawQuery: url.searchParams,
-        headers: request.headers,
-        body: validated.body,
-        principal: auth.principal,
-      };
-      const result = await handler(rctx);
-      if (result instanceof Response) {
-        // Set the header on the handler's own Response: wrapping it in a new one would turn its string body into a
-        // stream, which the Node adapter sends in two writes (headers flushed first) instead of one.
-        try {
-          result.headers.set('x-request-id', requestId);
-          return result;
-        } catch {
-          const headers = new Headers(result.headers); // immutable headers (a fetched or static Response)
-          headers.set('x-request-id', requestId);
-          return new Response(result.body, { status: result.status, statusText: result.statusText, headers });
-        }
-      }
-      return reply(result);
+      return await this.serve(request, url, ectx, reply);
     } catch (e) {
-      if (e instanceof ApiError) {
-        // A server-side failure the handler described (e.g. a script that threw): logged with the request id.
-        if (e.status >= 500)
-          this.logger.error('request failed', {
-            requestId,
-            api: this.module.name,
-            method: request.method,
-            path: url.pathname,
-            status: e.status,
-            error: (e.body as { message?: unknown } | undefined)?.message ?? e.message,
-          });
-        return reply({ status: e.status, body: e.body, ...(e.headers ? { headers: e.headers } : {}) });
-      }
-      // The runtime's errors, for every API: a status by kind, the body in the API's own shape.
-      if (e instanceof RuntimeError && e.kind !== 'failed') {
-        const status = RUNTIME_STATUS[e.kind];
-        const ctx = { ...ectx, message: e.message };
-        const r = errors.error?.(status, ctx) ?? { ...errors.notFound(ctx), status };
-        return reply(r, status);
-      }
-      // A failure inside a process (a script that threw, no flow to take, an unknown variable) is the server's
-      // error, but it says what failed (as IDM passes Flowable's message on); logged with the request id.
-      if (e instanceof RuntimeError) {
-        this.logger.error('request failed', {
-          requestId,
-          api: this.module.name,
-          method: request.method,
-          path: url.pathname,
-          status: 500,
-          error: e.message,
-          ...(e.trace ? { trace: e.trace } : {}),
-        });
-        const r = errors.error?.(500, { ...ectx, message: e.message }) ?? errors.internal(ectx);
-        return reply(r, 500);
-      }
-      this.logger.error('unhandled error', {
-        requestId,
-        api: this.module.name,
-        method: request.method,
-        path: url.pathname,
-        err: e,
-      });
-      try {
-        return reply(errors.internal(ectx), 500);
-      } catch {
-        return toResponse({ status: 500, body: { message: 'Internal server error', requestId } }, requestId);
-      }
+      return this.failure(e, request, url, ectx, reply);
     }
+  }
+
+  /** Request → spec operation → auth → validation → handler. */
+  private async serve(request: Request, url: URL, ectx: ErrorContext, reply: ReplyFn): Promise<Response> {
+    const errors = this.module.errors;
+    const relative = this.table.relative(url.pathname);
+    const match = relative === undefined ? ({ kind: 'none' } as const) : this.table.match(request.method, relative);
+    if (match.kind === 'none')
+      return reply(errors.notFound({ ...ectx, message: `No route ${request.method} ${url.pathname}` }), 404);
+    if (match.kind === 'method-not-allowed') {
+      const r = errors.methodNotAllowed?.(ectx) ?? { ...errors.notFound(ectx), status: 405 };
+      return reply({ ...r, headers: { allow: match.allowed.join(', '), ...r.headers } }, 405);
+    }
+    const { entry, params } = match;
+    const operation = {
+      operationId: entry.operationId,
+      method: entry.method,
+      path: entry.path,
+      operation: entry.operation,
+    };
+
+    let auth: AuthResult<unknown> = { ok: true, principal: undefined };
+    if (this.module.authenticate) {
+      auth = await this.module.authenticate(
+        { request, headers: request.headers, params, query: url.searchParams, operation },
+        this.ctx.config,
+      );
+    }
+    if (!auth.ok) {
+      const r = (auth.status === 403 ? errors.forbidden : errors.unauthorized)({ ...ectx, message: auth.message });
+      return reply({ ...r, headers: { ...auth.headers, ...r.headers } }, auth.status);
+    }
+
+    const handler = this.handlers.get(entry.pointer);
+    const validated = await this.validator.validateRequest(entry, request, url, { ...params }, this.limits);
+    if (validated.rejected) {
+      const { status, message } = validated.rejected;
+      const r = errors.refused?.(status, { ...ectx, message }) ?? {
+        ...errors.validation([{ in: 'body', field: '', pointer: '', message, keyword: String(status) }], ectx),
+        status,
+      };
+      // A body over the limit is left unread here; the HTTP server discards the rest (bounded in time) so the
+      // client, still sending, receives this answer instead of a connection reset.
+      return reply({ ...r, headers: { ...r.headers } }, status);
+    }
+    if (validated.issues.length > 0) return reply(errors.validation(validated.issues, ectx), 400);
+    if (!handler) {
+      const r = errors.notImplemented?.(ectx) ?? { ...errors.internal(ectx), status: 501 };
+      return reply(r, 501);
+    }
+    const rctx: RequestContext<unknown> = {
+      ...this.ctx,
+      request,
+      url,
+      requestId: ectx.requestId,
+      operation,
+      params: validated.params,
+      query: validated.query,
+      rawQuery: url.searchParams,
+      headers: request.headers,
+      body: validated.body,
+      principal: auth.principal,
+    };
+    const result = await handler(rctx);
+    return result instanceof Response ? withRequestId(result, ectx.requestId) : reply(result);
+  }
+
+  /** A handler's throw, answered in the module's shape: its ApiError as is, a RuntimeError by kind, else a 500. */
+  private failure(e: unknown, request: Request, url: URL, ectx: ErrorContext, reply: ReplyFn): Response {
+    const where = { requestId: ectx.requestId, api: this.module.name, method: request.method, path: url.pathname };
+    if (e instanceof ApiError) {
+      // A server-side failure the handler described (e.g. a script that threw): logged with the request id.
+      if (e.status >= 500)
+        this.logger.error('request failed', {
+          ...where,
+          status: e.status,
+          error: (e.body as { message?: unknown } | undefined)?.message ?? e.message,
+        });
+      return reply({ status: e.status, body: e.body, ...(e.headers ? { headers: e.headers } : {}) });
+    }
+    if (e instanceof RuntimeError) return this.runtimeErrorReply(e, where, ectx, reply);
+    this.logger.error('unhandled error', { ...where, err: e });
+    try {
+      return reply(this.module.errors.internal(ectx), 500);
+    } catch {
+      return toResponse(
+        { status: 500, body: { message: 'Internal server error', requestId: ectx.requestId } },
+        ectx.requestId,
+      );
+    }
+  }
+
+  /**
+   * The runtime's errors, for every API: a status by kind, the body in the API's own shape. A command the runtime
+   * could not carry out (kind `failed`: a script that threw, no flow to take) is the server's error unless the module
+   * says otherwise (`runtimeFailureStatus`); it says what failed (as IDM passes Flowable's message on) and is logged.
+   */
+  private runtimeErrorReply(e: RuntimeError, where: object, ectx: ErrorContext, reply: ReplyFn): Response {
+    const errors = this.module.errors;
+    const status = e.kind === 'failed' ? (this.module.runtimeFailureStatus ?? 500) : RUNTIME_STATUS[e.kind];
+    if (status >= 500)
+      this.logger.error('request failed', {
+        ...where,
+        status,
+        error: e.message,
+        ...(e.trace ? { trace: e.trace } : {}),
+      });
+    const ctx = { ...ectx, message: e.message };
+    const fallback = status >= 500 ? errors.internal(ectx) : { ...errors.notFound(ctx), status };
+    return reply(errors.error?.(status, ctx) ?? fallback, status);
+  }
+}
+
+type ReplyFn = (r: Reply, fallback?: number) => Response;
+
+/**
+ * Sets the header on the handler's own Response: wrapping it in a new one would turn its string body into a stream,
+ * which the Node adapter sends in two writes (headers flushed first) instead of one.
+ */
+function withRequestId(result: Response, requestId: string): Response {
+  try {
+    result.headers.set('x-request-id', requestId);
+    return result;
+  } catch {
+    const headers = new Headers(result.headers); // immutable headers (a fetched or static Response)
+    headers.set('x-request-id', requestId);
+    return new Response(result.body, { status: result.status, statusText: result.statusText, headers });
   }
 }
 

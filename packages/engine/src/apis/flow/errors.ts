@@ -1,6 +1,5 @@
 /** FrankieOne's error object `{errorCode, errorMsg, details[], requestId}`; requestId is a ULID. */
 import { ApiError, type ErrorShape, type ValidationIssue } from '../../http/api-module.js';
-import type { RuntimeError, RuntimeErrorKind } from '../../runtime/errors.js';
 
 export interface FrankieErrorDetail {
   issue: string;
@@ -91,18 +90,4 @@ export function flowErrorShape(nextId: () => string): ErrorShape {
       status: 501,
     }),
   };
-}
-
-const RUNTIME_STATUS: Record<RuntimeErrorKind, keyof typeof CODES> = {
-  'not-found': 404,
-  conflict: 409,
-  'bad-request': 400,
-  forbidden: 403,
-  // A command the runtime could not carry out (the graph cannot proceed): the request conflicts with the state.
-  failed: 409,
-};
-
-/** A RuntimeError in FrankieOne's shape (never a 500: each kind has its status). */
-export function fromRuntimeError(e: RuntimeError, requestId: string): ApiError {
-  return frankieError(RUNTIME_STATUS[e.kind], e.message, [], requestId);
 }

@@ -39,6 +39,8 @@ export function createFlowModule(options: FlowModuleOptions = {}) {
     spec: flowSpec,
     basePath: '',
     errors: flowErrorShape(() => nextId()),
+    // A command the runtime could not carry out (the graph cannot proceed): the request conflicts with the state.
+    runtimeFailureStatus: 409,
     authenticate: authenticator(options.credentials),
     routes(router, ctx) {
       nextId = () => ctx.ids.ulid();

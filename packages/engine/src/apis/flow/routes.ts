@@ -2,10 +2,9 @@
 import type { FlowDefinitionBody, FlowTask } from '../../dialects/flow/validate.js';
 import { validateFlowDefinition } from '../../dialects/flow/validate.js';
 import type { ApiContext, ApiRouter, HandlerResult } from '../../http/api-module.js';
-import { RuntimeError } from '../../runtime/errors.js';
 import { callerOf, type FlowContext, type FlowCredential, ownerScope } from './auth.js';
 import { pageMeta, paging, renderDefinition, storedBody } from './definitions.js';
-import { frankieError, fromRuntimeError } from './errors.js';
+import { frankieError } from './errors.js';
 import {
   chooseVersion,
   type ExecuteRequest,
@@ -24,7 +23,7 @@ export interface FlowRoutesDeps {
   nextId: () => string;
 }
 
-/** Registers a handler that gets the call's owner scope; refusals and runtime errors answer in FLOW's shape. */
+/** Registers a handler that gets the call's owner scope; refusals answer in FLOW's shape (runtime errors: dispatch). */
 type Op = (operationId: string, handler: (c: FlowContext, scope: repo.Scope) => Promise<HandlerResult>) => void;
 
 export function routes(router: ApiRouter<FlowCredential>, _app: ApiContext, deps: FlowRoutesDeps): void {
@@ -35,7 +34,6 @@ export function routes(router: ApiRouter<FlowCredential>, _app: ApiContext, deps
         return await handler(c, ownerScope(c, nextId));
       } catch (e) {
         if (e instanceof Refusal) throw frankieError(e.status, e.message, e.details, nextId());
-        if (e instanceof RuntimeError) throw fromRuntimeError(e, nextId());
         throw e;
       }
     });

@@ -39,6 +39,28 @@ const read = (ctx: Ctx): Scope => ({ q: ctx.db, env: ctx.principal.environmentId
 const inTx = <T>(ctx: Ctx, fn: (s: Scope) => Promise<T>): Promise<T> =>
   ctx.db.transaction((q) => fn({ q, env: ctx.principal.environmentId }));
 
+const continuation = (ctx: Ctx) => ctx.headers.get('x-continuation');
+const ref = (ctx: Ctx, name: string): repo.Ref =>
+  ctx.params[`${name}_id`] !== undefined
+    ? { id: ctx.params[`${name}_id`]!.toLowerCase() }
+    : ctx.params[`${name}_codename`] !== undefined
+      ? { codename: ctx.params[`${name}_codename`] }
+      : { external_id: ctx.params[`${name}_external_id`] };
+// Changing the content model (types, spaces) takes the Management API key or the Project manager role.
+const manageModel = (ctx: Ctx) => {
+  if (!mayManageWorkflows(ctx.principal)) throw forbidden("The API key's role may not change the content model.");
+};
+
+/** The content type a route names. */
+const typeOf = async (ctx: Ctx) => {
+  const t = await repo.findType(read(ctx), ref(ctx, 'type'));
+  if (!t) throw notFound(CODE.typeNotFound, 'The requested content type was not found.');
+  return t;
+};
+
+/** Registers a route handler: rate limit, the environment set up, Kontent errors with the request id. */
+type Op = (operationId: string, handler: (ctx: Ctx) => Promise<HandlerResult>) => void;
+
 export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
   const options = extras(app.config);
   const pageSize = options.pageSize ?? 100;
@@ -68,8 +90,17 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
     router.operation(operationId, wrapped);
   };
 
-  // --- workflows ----------------------------------------------------------------------------------------------------
+  workflowRoutes(op);
+  variantRoutes(op);
+  variantCommandRoutes(op);
+  variantListRoutes(op, pageSize);
+  itemsWithVariantRoutes(op, pageSize);
+  contentModelRoutes(op, pageSize);
+  languageRoleItemRoutes(op, pageSize);
+}
 
+/** Workflows and their steps. */
+function workflowRoutes(op: Op): void {
   const workflowRef = (ctx: Ctx) =>
     ctx.params.workflow_id !== undefined
       ? { id: ctx.params.workflow_id.toLowerCase() }
@@ -134,37 +165,38 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
     const w = await repo.findWorkflow(read(ctx), { id: DEFAULT_WORKFLOW_ID });
     return { body: legacySteps(w!) };
   });
+}
 
-  // --- variants -----------------------------------------------------------------------------------------------------
+// Every identifier combination Kontent.ai accepts: item by id, codename or external id; language by id or codename.
+const forms = [
+  '',
+  'ByCodename',
+  'ByExternalId',
+  'ByItemIdAndLanguageCodename',
+  'ByItemCodenameAndLanguageId',
+  'ByExternalIdAndLanguageId',
+];
+const rules = (ctx: Ctx, tx: Scope): RuleContext => ({
+  scope: tx,
+  now: ctx.clock.now(),
+  jobs: ctx.jobs,
+  principal: ctx.principal,
+});
 
-  // Every identifier combination Kontent.ai accepts: item by id, codename or external id; language by id or codename.
-  const forms = [
-    '',
-    'ByCodename',
-    'ByExternalId',
-    'ByItemIdAndLanguageCodename',
-    'ByItemCodenameAndLanguageId',
-    'ByExternalIdAndLanguageId',
-  ];
-  const rules = (ctx: Ctx, tx: Scope): RuleContext => ({
-    scope: tx,
-    now: ctx.clock.now(),
-    jobs: ctx.jobs,
-    principal: ctx.principal,
-  });
+/** Runs a variant command in one transaction (the variant row locked); 204. */
+const command =
+  (fn: (rc: RuleContext, v: repo.VariantRecord, target: VariantTarget, ctx: Ctx) => Promise<void>) =>
+  async (ctx: Ctx) => {
+    await inTx(ctx, async (tx) => {
+      const target = await variants.resolveTarget(tx, ctx.params);
+      const v = await variants.loadVariant(tx, target, true);
+      await fn(rules(ctx, tx), v, target, ctx);
+    });
+    return { status: 204 };
+  };
 
-  /** Runs a variant command in one transaction (the variant row locked); 204. */
-  const command =
-    (fn: (rc: RuleContext, v: repo.VariantRecord, target: VariantTarget, ctx: Ctx) => Promise<void>) =>
-    async (ctx: Ctx) => {
-      await inTx(ctx, async (tx) => {
-        const target = await variants.resolveTarget(tx, ctx.params);
-        const v = await variants.loadVariant(tx, target, true);
-        await fn(rules(ctx, tx), v, target, ctx);
-      });
-      return { status: 204 };
-    };
-
+/** Language variants, in every identifier form: read, upsert, delete. */
+function variantRoutes(op: Op): void {
   for (const form of forms) {
     op(`getLanguageVariant${form}`, async (ctx) => {
       const target = await variants.resolveTarget(read(ctx), ctx.params);
@@ -191,6 +223,12 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
       });
       return { status: 204 };
     });
+  }
+}
+
+/** Commands on a language variant, in every identifier form: workflow steps, new version, publishing. */
+function variantCommandRoutes(op: Op): void {
+  for (const form of forms) {
     op(
       `changeWorkflowOfLanguageVariant${form}`,
       command(async (rc, v, t, ctx) => {
@@ -246,17 +284,10 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
       command((rc, v) => publishing.unpublishToFirstStep(rc, v)),
     );
   }
+}
 
-  // --- variant lists ------------------------------------------------------------------------------------------------
-
-  const continuation = (ctx: Ctx) => ctx.headers.get('x-continuation');
-  const ref = (ctx: Ctx, name: string): repo.Ref =>
-    ctx.params[`${name}_id`] !== undefined
-      ? { id: ctx.params[`${name}_id`]!.toLowerCase() }
-      : ctx.params[`${name}_codename`] !== undefined
-        ? { codename: ctx.params[`${name}_codename`] }
-        : { external_id: ctx.params[`${name}_external_id`] };
-
+/** Variant lists: of an item, a content type, a collection, a space. */
+function variantListRoutes(op: Op, pageSize: number): void {
   for (const form of ['', 'ByCodename', 'ByExternalId']) {
     op(`listLanguageVariantsOfItem${form}`, async (ctx) => {
       const s = read(ctx);
@@ -273,15 +304,6 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
     return {
       body: { variants: page.records.map(variants.variantToApi), pagination: model.pagination(list, ctx.url, page) },
     };
-  };
-  // Changing the content model (types, spaces) takes the Management API key or the Project manager role.
-  const manageModel = (ctx: Ctx) => {
-    if (!mayManageWorkflows(ctx.principal)) throw forbidden("The API key's role may not change the content model.");
-  };
-  const typeOf = async (ctx: Ctx) => {
-    const t = await repo.findType(read(ctx), ref(ctx, 'type'));
-    if (!t) throw notFound(CODE.typeNotFound, 'The requested content type was not found.');
-    return t;
   };
   for (const form of ['', 'ByCodename', 'ByExternalId']) {
     op(`listLanguageVariantsOfContentType${form}`, async (ctx) =>
@@ -304,9 +326,10 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
       return variantPage(ctx, 'space-variants', { spaceId: space.id });
     });
   }
+}
 
-  // --- items with variants -----------------------------------------------------------------------------------------
-
+/** Items with their variants: filter and bulk get. */
+function itemsWithVariantRoutes(op: Op, pageSize: number): void {
   op('filterItemsWithVariants', async (ctx) => {
     const input = (ctx.body ?? {}) as withVariant.FilterInput;
     const offset = model.parseContinuation('filter', continuation(ctx));
@@ -327,9 +350,10 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
     const data = await withVariant.bulkGet(read(ctx), ctx.body as withVariant.BulkGetInput);
     return { body: { data, pagination: { continuation_token: null, next_page: null } } };
   });
+}
 
-  // --- content model ------------------------------------------------------------------------------------------------
-
+/** The content model: content types, collections, spaces. */
+function contentModelRoutes(op: Op, pageSize: number): void {
   op('listContentTypes', async (ctx) => {
     const page = await repo.pageTypes(read(ctx), model.parseContinuation('types', continuation(ctx)), pageSize);
     return { body: { types: page.records.map(model.typeToApi), pagination: model.pagination('types', ctx.url, page) } };
@@ -395,7 +419,10 @@ export function routes(router: ApiRouter<Principal>, app: ApiContext): void {
       return { status: 204 };
     });
   }
+}
 
+/** Languages, roles and content items. */
+function languageRoleItemRoutes(op: Op, pageSize: number): void {
   op('listLanguages', async (ctx) => {
     const page = await repo.pageLanguages(read(ctx), model.parseContinuation('languages', continuation(ctx)), pageSize);
     return {
