@@ -332,6 +332,7 @@ export class Executor {
         this.attachBoundaries(inst, e, n);
         return;
       case 'intermediateCatchEvent':
+        if (n.event?.kind === 'link') return this.leave(inst, e, n);
         this.waitForEvent(inst, e, n);
         return;
       case 'scriptTask':

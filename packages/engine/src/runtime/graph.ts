@@ -21,7 +21,8 @@ export type NodeType =
   | 'intermediateThrowEvent'
   | 'boundaryEvent';
 
-export type EventKind = 'none' | 'terminate' | 'timer' | 'message' | 'signal' | 'error' | 'escalation';
+/** `link`: a throw continues at the catch of the same name in its scope (a flow the dialect adds joins them). */
+export type EventKind = 'none' | 'terminate' | 'timer' | 'message' | 'signal' | 'error' | 'escalation' | 'link';
 
 export interface EventDef {
   kind: EventKind;

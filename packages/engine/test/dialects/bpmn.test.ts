@@ -379,4 +379,25 @@ describe('BPMN parsed as Flowable parses it', () => {
       ['s', expect.stringContaining("Timer start event 's': its cycle '${cycle}' must be known at deploy time")],
     ]);
   });
+
+  it('joins a link throw event to the link catch event of the same name in its scope', async () => {
+    const link = (kind: string, id: string, name = 'A') =>
+      `<intermediate${kind}Event id="${id}"><linkEventDefinition name="${name}"/></intermediate${kind}Event>`;
+    const { graphs } = await compileBpmn(
+      bpmn(
+        `<startEvent id="s"/>${flow('f1', 's', 'go')}${link('Throw', 'go')}${link('Catch', 'land')}${flow('f2', 'land', 'e')}<endEvent id="e"/>`,
+      ),
+    );
+    const g = graphs[0]!;
+    expect(g.flows.link_go_land).toEqual({ id: 'link_go_land', source: 'go', target: 'land' });
+    expect(g.nodes.go!.outgoing).toEqual(['link_go_land']);
+    expect(g.nodes.land!.incoming).toEqual(['link_go_land']);
+    const nowhere = bpmn(
+      `<startEvent id="s"/>${flow('f1', 's', 'go')}${link('Throw', 'go', 'B')}${link('Catch', 'land')}${flow('f2', 'land', 'e')}<endEvent id="e"/>`,
+    );
+    expect(await errors(nowhere)).toContainEqual([
+      'go',
+      "Link throw event 'go': no link catch event named 'B' in the same scope",
+    ]);
+  });
 });

@@ -17,6 +17,7 @@ import type {
 import { parseCycle } from '../../runtime/timer-cycles.js';
 import { activitiDescriptor } from './extension.js';
 import { relaxXml } from './lenient-xml.js';
+import { resolveLinks } from './links.js';
 import { compileListeners } from './listeners.js';
 import { checkMessageScopes } from './message-scopes.js';
 import { openidmExpressionScript } from './openidm-expression.js';
@@ -478,6 +479,10 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
             n.event = { kind: 'escalation' };
             if (code) n.event.escalationCode = String(code);
             if (d.escalationCodeVariable) n.event.codeVariable = String(d.escalationCodeVariable);
+          } else if (d.$type === 'bpmn:LinkEventDefinition') {
+            // a throw continues at the catch of the same name in its scope (links.ts)
+            n.event = { kind: 'link' };
+            if (d.name) n.event.name = String(d.name);
           } else {
             err(
               el.id,
@@ -513,16 +518,16 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
             if (el.formKey) n.startForm.formKey = el.formKey;
             if (el.initiator) n.startForm.initiator = el.initiator;
           } else if (type === 'endEvent') {
-            if (kind === 'timer' || kind === 'message')
+            if (kind === 'timer' || kind === 'message' || kind === 'link')
               err(el.id, `End event '${el.id}': ${kind} end events are not supported`);
           } else if (type === 'intermediateCatchEvent') {
             if (kind === 'none' || kind === 'terminate' || kind === 'error' || kind === 'escalation')
               err(el.id, `Intermediate catch event '${el.id}' needs a timer, message or signal definition`);
           } else if (type === 'intermediateThrowEvent') {
-            if (kind && kind !== 'none' && kind !== 'signal' && kind !== 'escalation')
+            if (kind && kind !== 'none' && kind !== 'signal' && kind !== 'escalation' && kind !== 'link')
               err(el.id, `Intermediate throw event '${el.id}': ${kind} throw events are not supported`);
           } else if (type === 'boundaryEvent') {
-            if (kind === 'none' || kind === 'terminate')
+            if (kind === 'none' || kind === 'terminate' || kind === 'link')
               err(el.id, `Boundary event '${el.id}' needs a timer, message, signal or error definition`);
             n.attachedTo = el.attachedToRef?.id;
             // An error boundary event always interrupts its activity (BPMN; Flowable ignores cancelActivity there).
@@ -684,6 +689,7 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
       }
     }
     checkMessageScopes(proc.id, nodes, err);
+    resolveLinks(nodes, flows, err);
     if (proc.candidateStarterUsers || proc.candidateStarterGroups)
       warn(
         proc.id,

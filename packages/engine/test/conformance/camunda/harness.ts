@@ -107,8 +107,6 @@ export const KNOWN_FAILURES: Record<string, string> = {
     'a script condition (conditionExpression language="groovy", JavaScript-compatible) is refused',
   'ConditionalScriptSequenceFlowTest.testScriptExpressionWithNonBooleanResult':
     'a script condition (conditionExpression language="groovy") is refused',
-  'LinkEventTest.testValidEventLink': 'link events are refused',
-  'LinkEventTest.testEventLinkMultipleSources': 'link events are refused',
   'CompensateEventTest.testCompensateSubprocessInsideSubprocess': 'compensation events are refused',
   'CompensateEventTest.testCompensateParallelSubprocessCompHandlerWaitstate': 'compensation events are refused',
   'CompensateEventTest.testCompensateSubprocessWithBoundaryEvent': 'compensation events are refused',

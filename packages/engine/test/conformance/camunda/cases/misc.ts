@@ -268,7 +268,9 @@ export const misc: Area = {
       async run(c) {
         const r = await c.tryDeploy();
         expect(r.status).toBe(400);
-        expect(JSON.stringify(r.json)).toContain('IntermediateCatchEvent_2');
+        expect(JSON.stringify(r.json)).toContain(
+          "Multiple Intermediate Catch Events with the same link event name ('LinkA') are not allowed: 'IntermediateCatchEvent_2'",
+        );
       },
     },
     {
@@ -277,7 +279,9 @@ export const misc: Area = {
       async run(c) {
         const r = await c.tryDeploy();
         expect(r.status).toBe(400);
-        expect(JSON.stringify(r.json)).toContain('IntermediateCatchEvent_2');
+        expect(JSON.stringify(r.json)).toContain(
+          "IntermediateCatchLinkEvent is not allowed after an EventBasedGateway: 'IntermediateCatchEvent_2'",
+        );
       },
     },
   ],
