@@ -10,7 +10,7 @@ import { executionListeners, listenersInEvents, taskListeners } from './listener
 import { message, messageStart } from './message.js';
 import { misc } from './misc.js';
 import { multiinstance } from './multiinstance.js';
-import { signal, signalPayload, signalStart } from './signal.js';
+import { signal, signalOwnApp, signalStart } from './signal.js';
 import { subprocess } from './subprocess.js';
 import { timer, timerStart } from './timer.js';
 import { usertask } from './usertask.js';
@@ -26,7 +26,7 @@ export const areas: Area[] = [
   timerStart,
   signal,
   signalStart,
-  signalPayload,
+  signalOwnApp,
   message,
   messageStart,
   error,

@@ -246,14 +246,40 @@ export const signalStart: Area = {
 };
 
 /**
- * SignalEventPayloadTest: a throw passes the variables its `in` mappings name (and `in businessKey`) to the
- * instances it reaches or starts. One app per case: the signal start event of one case would answer the next's throw.
+ * SignalEventPayloadTest (a throw passes the variables its `in` mappings name, and `in businessKey`, to the
+ * instances it reaches or starts) and throws that must reach nothing else. One app per case: the signal start event
+ * of one case would answer the next's throw.
  */
-export const signalPayload: Area = {
-  name: 'signal payloads',
+export const signalOwnApp: Area = {
+  name: 'signals, an app per case',
   dir: 'event/signal',
   app: 'per-case',
   cases: [
+    {
+      junit: 'SignalEventTest.testNoContinuationWhenSignalInterruptsThrowingActivity',
+      async run(c) {
+        await c.deploy();
+        const id = await c.start('signalEventSubProcess');
+        await c.complete('subProcessTask');
+        // the signal end event's own event sub-process interrupted the sub-process: nothing continues after it
+        expect((await c.tasks(id)).map((t) => t.taskDefinitionKey)).toEqual(['eventSubProcessTask']);
+      },
+    },
+    {
+      junit: 'SignalEventTest.testAsyncSignalStartEvent',
+      resources: R('SignalEventTest.signalStartEvent', 'SignalEventTests.throwAlertSignalAsync'),
+      async run(c) {
+        const ids = await c.deploy();
+        const thrower = await c.start('throwSignalAsync');
+        await c.assertEnded(thrower);
+        const jobs = await c.jobs();
+        expect(jobs).toHaveLength(1);
+        expect((await c.executeJob(jobs[0]._id)).status).toBe(200);
+        const running = await c.running();
+        expect(running.map((i) => i.processDefinitionId)).toEqual([ids[0]]);
+        expect(await c.tasks()).toHaveLength(1);
+      },
+    },
     {
       junit: 'SignalEventPayloadTest.testSignalPayloadStart',
       resources: R(
