@@ -459,8 +459,21 @@ export class Executor {
       // Process variables are readable as globals, as Flowable's JSR-223 bindings make them (`var sum = a + b`);
       // assigning a global does not store it (no autoStoreVariables): execution.setVariable does.
       globals: { ...this.allVars(inst, e), processInstanceId: inst.id, businessKey: inst.businessKey },
-      functions: this.hooks.scriptFunctions?.(this.s.tx, inst) ?? {},
+      functions: { ...this.executionFunctions(inst, e), ...this.hooks.scriptFunctions?.(this.s.tx, inst) },
       ...(this.hooks.now ? { now: this.hooks.now } : {}),
+    };
+  }
+
+  /** DelegateExecution's getters a Flowable script calls besides the variable accessors (`execution.getId()`). */
+  private executionFunctions(inst: InstanceState, e: Exec | undefined): Record<string, HostFunction> {
+    const props = this.executionProps(inst, e);
+    return {
+      'execution.hasVariable': (n) => this.getVar(inst, e, String(n)).found,
+      'execution.getId': () => props.id,
+      'execution.getProcessInstanceId': () => props.processInstanceId,
+      'execution.getProcessBusinessKey': () => props.processBusinessKey,
+      'execution.getProcessDefinitionId': () => props.processDefinitionId,
+      'execution.getCurrentActivityId': () => props.currentActivityId,
     };
   }
 

@@ -80,6 +80,7 @@ async function runListener(
   const props = [
     `Object.assign(execution,${JSON.stringify({ ...x.executionProps(inst, e), ...bindings.execution })});`,
     taskProperties ? `Object.assign(task,${JSON.stringify(taskProperties)});` : '',
+    GETTERS,
   ].join('');
   const host = x.scriptHost(inst, e);
   try {
@@ -103,6 +104,17 @@ async function runListener(
     );
   }
 }
+
+/**
+ * One line, before the script: `getX()` for each property `x` the host set (`execution.getEventName()`), and the
+ * task's setters also update the property the script reads (`task.setAssignee('a'); task.assignee`).
+ */
+const GETTERS = [
+  '[typeof execution==="object"?execution:null,typeof task==="object"?task:null].forEach(function(o){if(!o)return;',
+  'Object.keys(o).forEach(function(k){if(typeof o[k]==="function")return;var c=k.charAt(0).toUpperCase()+k.slice(1);',
+  'if(typeof o["get"+c]!=="function")o["get"+c]=function(){return o[k];};var s=o["set"+c];',
+  'if(typeof s==="function")o["set"+c]=function(v){var r=s(v);o[k]=v;return r;};});});',
+].join('');
 
 function lower(label: string): string {
   return label.charAt(0).toLowerCase() + label.slice(1);

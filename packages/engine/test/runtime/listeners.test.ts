@@ -99,17 +99,19 @@ describe.each(testStores())('listeners and asyncAfter on $name', (factory) => {
     expect((await vars(db, r.id)).log).toBe('p:start;s:end;f:take;t:start;t:end;e:start;e:end;p:end;');
   });
 
-  it('runs script listeners with execution bound (JavaScript and Groovy), inside the command', async () => {
+  it('runs script listeners with execution bound (JavaScript and Groovy); scripts call DelegateExecution getters', async () => {
     const xml = bpmn(
       `<startEvent id="s"/>${flow('f', 's', 't')}
       <task id="t">${ext(
         script('start', 'javascript', "execution.setVariable(execution.activityId + '-' + execution.eventName, n + 1)"),
         script('end', 'groovy', 'execution.setVariable("${execution.activityId}-end", n * 2)'),
-      )}</task>${flow('g', 't', 'e')}<endEvent id="e"/>`,
+      )}</task>${flow('g', 't', 'st')}
+      <scriptTask id="st" scriptFormat="javascript"><script>execution.setVariable('seen', [execution.hasVariable('n'), execution.hasVariable('nope'), execution.getProcessInstanceId(), execution.getCurrentActivityId()])</script></scriptTask>
+      ${flow('h', 'st', 'e')}<endEvent id="e"/>`,
     );
     const { rt, db } = await setup(xml);
     const r = await rt.startInstance({ key: 'p', variables: { n: 20 } });
-    expect(await vars(db, r.id)).toMatchObject({ 't-start': 21, 't-end': 40 });
+    expect(await vars(db, r.id)).toMatchObject({ 't-start': 21, 't-end': 40, seen: [true, false, r.id, 'st'] });
   });
 
   it('a failing listener fails the whole command with the listener named', async () => {
@@ -135,7 +137,8 @@ describe.each(testStores())('listeners and asyncAfter on $name', (factory) => {
         script(
           'create',
           'javascript',
-          "task.addCandidateUser('gonzo'); task.setVariable('created', task.name + '/' + task.eventName)",
+          "task.addCandidateUser('gonzo'); task.setVariable('created', task.name + '/' + task.getEventName()); " +
+            "task.setOwner('rizzo'); execution.setVariable('owner', task.owner + '@' + execution.getProcessInstanceId())",
           'taskListener',
         ),
         el('complete', "${execution.setVariable('completedBy', task.assignee)}", 'taskListener'),
@@ -145,7 +148,11 @@ describe.each(testStores())('listeners and asyncAfter on $name', (factory) => {
     );
     const { rt, db } = await setup(xml);
     const r = await rt.startInstance({ key: 'p' });
-    expect(await vars(db, r.id)).toMatchObject({ assigned: 'kermit', created: 'Review/create' });
+    expect(await vars(db, r.id)).toMatchObject({
+      assigned: 'kermit',
+      created: 'Review/create',
+      owner: `rizzo@${r.id}`,
+    });
     const t = await task(db, r.id);
     expect(t).toMatchObject({ priority: 60, candidate_users: ['gonzo'] });
     await rt.claimTask(t!.id, null);
