@@ -645,15 +645,44 @@ export class Executor {
   }
 
   // ---------------------------------------------------------------- leaving nodes
-  private selectFlows(inst: InstanceState, e: Exec, n: GraphNode): string[] {
+  private async selectFlows(inst: InstanceState, e: Exec, n: GraphNode): Promise<string[]> {
     const out: string[] = [];
     for (const fid of n.outgoing) {
       if (fid === n.defaultFlow) continue;
-      const f = inst.graph.flows[fid]!;
-      if (!f.condition || this.condIn(inst, e, f.condition, `the condition of sequence flow '${fid}'`)) out.push(fid);
+      if (await this.flowTaken(inst, e, fid)) out.push(fid);
     }
     if (!out.length && n.defaultFlow) out.push(n.defaultFlow);
     return out;
+  }
+
+  /** Whether the flow's condition holds: a JUEL expression, or a script in its language (`language="groovy"`). */
+  private async flowTaken(inst: InstanceState, e: Exec, fid: string): Promise<boolean> {
+    const f = inst.graph.flows[fid]!;
+    if (!f.condition) return true;
+    const where = `the condition of sequence flow '${fid}'`;
+    if (!f.conditionLanguage) return this.condIn(inst, e, f.condition, where);
+    let result: unknown;
+    try {
+      result = (
+        await runScript(
+          sandboxSource(f.conditionLanguage, f.condition),
+          this.scriptHost(inst, e),
+          this.hooks.scriptLimits,
+        )
+      ).result;
+    } catch (err) {
+      throw new RuntimeError(
+        'failed',
+        `Error evaluating ${where}: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+    // Flowable's and Camunda's ScriptCondition refuse anything else
+    if (typeof result !== 'boolean')
+      throw new RuntimeError(
+        'failed',
+        `Error evaluating ${where}: condition script returns non-Boolean: ${JSON.stringify(result) ?? 'undefined'}`,
+      );
+    return result;
   }
 
   // ---------------------------------------------------------------- local variables (camunda:inputOutput)
@@ -708,7 +737,7 @@ export class Executor {
     // camunda:asyncAfter: on the loop characteristics, each inner instance's; else the activity's (or body's)
     const after = inner ? !!n.multiInstance!.asyncAfter : !!n.asyncAfter;
     if (inner) return after ? this.waitAfter(inst, e, null) : this.miInnerDone(inst, e, n);
-    const chosen = flows ?? this.selectFlows(inst, e, n);
+    const chosen = flows ?? (await this.selectFlows(inst, e, n));
     if (!chosen.length) {
       if (n.outgoing.length && n.type !== 'parallelGateway') {
         throw new RuntimeError('failed', `No outgoing sequence flow of '${n.id}' could be selected`);
@@ -750,12 +779,10 @@ export class Executor {
     this.s.timersToSchedule.push(e);
   }
 
-  private leaveExclusive(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {
+  private async leaveExclusive(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {
     for (const fid of n.outgoing) {
       if (fid === n.defaultFlow) continue;
-      const f = inst.graph.flows[fid]!;
-      if (!f.condition || this.condIn(inst, e, f.condition, `the condition of sequence flow '${fid}'`))
-        return this.leave(inst, e, n, [fid]);
+      if (await this.flowTaken(inst, e, fid)) return this.leave(inst, e, n, [fid]);
     }
     if (n.defaultFlow) return this.leave(inst, e, n, [n.defaultFlow]);
     if (!n.outgoing.length) return this.leave(inst, e, n, []);
@@ -781,14 +808,14 @@ export class Executor {
     return this.leave(inst, e, n, n.outgoing);
   }
 
-  private inclusiveGateway(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> | undefined {
+  private async inclusiveGateway(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {
     if (n.incoming.length > 1) {
       e.state.joining = n.id;
       this.s.touch(e);
       if (!this.inclusiveCanFire(inst, e, n)) return;
       for (const x of this.siblings(inst, e)) if (x !== e && x.state.joining === n.id) this.mergeInto(inst, x);
     }
-    const flows = this.selectFlows(inst, e, n);
+    const flows = await this.selectFlows(inst, e, n);
     if (!flows.length && n.outgoing.length)
       throw new RuntimeError('failed', `No outgoing sequence flow of inclusive gateway '${n.id}' could be selected`);
     return this.leave(inst, e, n, flows);

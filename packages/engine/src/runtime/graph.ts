@@ -184,6 +184,8 @@ export interface GraphFlow {
   source: string;
   target: string;
   condition?: string;
+  /** A script condition's language (`groovy`, `javascript`…), run in the script sandbox; absent: JUEL. */
+  conditionLanguage?: string;
   /** Execution listeners on the flow (`take`). */
   listeners?: ListenerDef[];
 }

@@ -152,6 +152,27 @@ describe.each(testStores())('durable executor on $name', (factory) => {
     expect(execs.rowCount).toBe(1);
   });
 
+  it('runs script conditions (language="groovy"/"javascript") in the sandbox; a non-boolean fails the command', async () => {
+    const scriptFlow = (id: string, to: string, language: string, script: string) =>
+      `<sequenceFlow id="${id}" sourceRef="g" targetRef="${to}"><conditionExpression xsi:type="tFormalExpression" language="${language}"><![CDATA[${script}]]></conditionExpression></sequenceFlow>`;
+    const process = (second: string) =>
+      bpmn(
+        `<startEvent id="s"/>${flow('f0', 's', 'g')}<inclusiveGateway id="g"/>
+         ${scriptFlow('f1', 'a', 'groovy', "foo == 'left'")}${scriptFlow('f2', 'b', 'javascript', second)}
+         <userTask id="a"/><userTask id="b"/>`,
+      );
+    const { rt, db } = await setup(process('var n = items.length; n > 2'));
+    const left = await rt.startInstance({ key: 'p', variables: { foo: 'left', items: [1] } });
+    expect((await tasks(db, left.id)).map((t) => t.task_def_key)).toEqual(['a']);
+    const both = await rt.startInstance({ key: 'p', variables: { foo: 'left', items: [1, 2, 3] } });
+    expect((await tasks(db, both.id)).map((t) => t.task_def_key).sort()).toEqual(['a', 'b']);
+    const { graphs } = await compileBpmn(process('42'));
+    await rt.deploy({ graphs, source: process('42') });
+    await expect(rt.startInstance({ key: 'p', variables: { foo: 'right' } })).rejects.toThrow(
+      "Error evaluating the condition of sequence flow 'f2': condition script returns non-Boolean: 42",
+    );
+  });
+
   it('activates only true branches of an inclusive gateway and joins them', async () => {
     const { rt, db } = await setup(
       bpmn(

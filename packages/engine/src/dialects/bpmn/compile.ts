@@ -367,11 +367,15 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
           const cond = el.conditionExpression;
           if (cond) {
             const body = typeof cond.body === 'string' ? cond.body.trim() : '';
-            if (cond.language && !/juel|^$/i.test(cond.language)) {
-              err(
-                el.id,
-                `Condition language '${cond.language}' of sequence flow '${el.id}' is not supported (JUEL only)`,
-              );
+            // language="groovy"/"javascript": a script condition, run in the script sandbox (its value a boolean)
+            const language = String(cond.language ?? '').toLowerCase();
+            if (language && language !== 'juel') {
+              if (SCRIPT_FORMATS.has(language)) f.conditionLanguage = language;
+              else
+                err(
+                  el.id,
+                  `Condition language '${cond.language}' of sequence flow '${el.id}' is not supported (JUEL, JavaScript or Groovy)`,
+                );
             }
             if (body) f.condition = body;
           }

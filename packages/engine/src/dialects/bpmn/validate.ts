@@ -141,7 +141,18 @@ function scriptStartLine(xml: string, id: string): number | undefined {
 }
 
 async function checkGraph(problems: Problem[], parsed: ParsedBpmn, xml: string, g: ProcessGraph) {
-  for (const f of Object.values(g.flows)) checkExpression(problems, parsed, f.id, 'Condition', f.condition, true);
+  for (const f of Object.values(g.flows)) {
+    if (!f.conditionLanguage) checkExpression(problems, parsed, f.id, 'Condition', f.condition, true);
+    else if (f.condition)
+      await checkScript(
+        problems,
+        parsed,
+        f.id,
+        { format: f.conditionLanguage, source: f.condition },
+        undefined,
+        'Condition',
+      );
+  }
   for (const n of Object.values(g.nodes)) {
     // Text without ${…} is a literal value expression, as Flowable evaluates it (OpenIDM's chess sample: `black`).
     if (n.service) checkExpression(problems, parsed, n.id, 'Expression', n.service.expression);

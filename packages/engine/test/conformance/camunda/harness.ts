@@ -103,10 +103,6 @@ export const NOT_APPLICABLE: Record<string, string> = {
  * stays green while the list stays honest — a case here that starts passing fails the suite until it is removed.
  */
 export const KNOWN_FAILURES: Record<string, string> = {
-  'ConditionalScriptSequenceFlowTest.testScriptExpression':
-    'a script condition (conditionExpression language="groovy", JavaScript-compatible) is refused',
-  'ConditionalScriptSequenceFlowTest.testScriptExpressionWithNonBooleanResult':
-    'a script condition (conditionExpression language="groovy") is refused',
   'CompensateEventTest.testCompensateSubprocessInsideSubprocess': 'compensation events are refused',
   'CompensateEventTest.testCompensateParallelSubprocessCompHandlerWaitstate': 'compensation events are refused',
   'CompensateEventTest.testCompensateSubprocessWithBoundaryEvent': 'compensation events are refused',
