@@ -5,6 +5,7 @@
  * runs in the scope (the scope's own boundary events stay), a non-interrupting one runs beside it and keeps
  * listening. When the event sub-process completes, so does its scope if nothing else runs in it.
  */
+import { isPendingCompensation } from './compensation.js';
 import type { Executor } from './executor.js';
 import type { GraphNode, ProcessGraph } from './graph.js';
 import type { Exec, InstanceState } from './session.js';
@@ -57,6 +58,8 @@ export async function interruptScope(x: Executor, inst: InstanceState, scope: Ex
   for (const child of [...inst.execs.values()]) {
     if (child.parentId !== scope.id) continue;
     if (child.kind === 'boundary' && child.activityId && own.has(child.activityId)) continue;
+    // what completed in the scope stays compensable (the scope itself goes on)
+    if (isPendingCompensation(child)) continue;
     await x.cancelBelow(inst, child, reason);
     x.s.endActivity(child, reason);
     x.s.deleteExec(inst, child);

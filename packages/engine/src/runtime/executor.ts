@@ -7,6 +7,14 @@
 import type { Queryable } from '../store/db.js';
 import type { ServiceBehaviour, ServiceBehaviourContext } from './behaviours.js';
 import { throwBpmnError, throwEscalation } from './bpmn-errors.js';
+import {
+  compensationDone,
+  isPendingCompensation,
+  recordCompensation,
+  recordMultiInstanceCompensation,
+  throwCompensation,
+  waitsForCompensation,
+} from './compensation.js';
 import { RuntimeError } from './errors.js';
 import { cancelEventGroup, leaveEventGateway } from './event-gateway.js';
 import { fireEventSubProcess, listenForEventSubProcesses } from './event-subprocesses.js';
@@ -295,6 +303,7 @@ export class Executor {
     }
     switch (n.type) {
       case 'intermediateThrowEvent':
+        if (n.event?.kind === 'compensate') return throwCompensation(this, inst, e, n);
         // a thrown signal reaches the executions waiting for it inside this command, as Flowable delivers it
         if (n.event?.kind === 'signal') await throwSignal(this, inst, e, n);
         if (n.event?.kind === 'escalation') {
@@ -306,6 +315,8 @@ export class Executor {
       case 'task':
         return this.leave(inst, e, n);
       case 'endEvent':
+        // a compensation end event ends once the handlers it started have ended
+        if (n.event?.kind === 'compensate') return throwCompensation(this, inst, e, n);
         delete e.state.listening;
         await this.activityEvent(inst, e, n, 'end');
         this.s.endActivity(e);
@@ -637,8 +648,9 @@ export class Executor {
     if (e.state.miInner) return;
     for (const bid of n.boundaryEvents ?? []) {
       const b = inst.graph.nodes[bid]!;
-      // An error boundary event waits for nothing: a thrown error looks for it (bpmn-errors.ts).
-      if (b.event?.kind === 'error' || b.event?.kind === 'escalation') continue;
+      // Error and escalation boundary events wait for nothing: a thrown error looks for them (bpmn-errors.ts); a
+      // compensation boundary event only names the activity's handler (compensation.ts).
+      if (b.event?.kind === 'error' || b.event?.kind === 'escalation' || b.event?.kind === 'compensate') continue;
       const be = this.s.newExec(inst, e.id, bid, 'boundary');
       this.waitForEvent(inst, be, b);
     }
@@ -729,6 +741,8 @@ export class Executor {
       await this.activityEvent(inst, e, n, 'end');
       if (inst.ended || !inst.execs.has(e.id)) return;
     }
+    // A multi-instance body records its instances' compensation when it completes (miInnerDone), not here.
+    if (!body) recordCompensation(this, inst, e, n);
     this.endLocals(inst, e, n, true);
     this.s.endActivity(e);
     this.removeBoundaries(inst, e);
@@ -791,7 +805,7 @@ export class Executor {
 
   private siblings(inst: InstanceState, e: Exec): Exec[] {
     return [...inst.execs.values()].filter(
-      (x) => x.parentId === e.parentId && x.kind !== 'boundary' && x.kind !== 'root',
+      (x) => x.parentId === e.parentId && x.kind !== 'boundary' && x.kind !== 'root' && x.kind !== 'compensation',
     );
   }
 
@@ -863,15 +877,23 @@ export class Executor {
     const parentId = e.parentId;
     this.removeBoundaries(inst, e);
     this.s.deleteExec(inst, e);
+    return this.childEnded(inst, parentId, n);
+  }
+
+  /** A child of `parentId` ended: when nothing runs under it any more (boundary events and pending compensation do not count), it completes. */
+  async childEnded(inst: InstanceState, parentId: string | null, n: GraphNode | undefined): Promise<void> {
     if (!parentId) return;
     const scope = inst.execs.get(parentId);
     if (!scope) return;
-    const remaining = [...inst.execs.values()].some((x) => x.parentId === scope.id && x.kind !== 'boundary');
+    const remaining = [...inst.execs.values()].some(
+      (x) => x.parentId === scope.id && x.kind !== 'boundary' && !isPendingCompensation(x),
+    );
     if (remaining) return;
     return this.completeScope(inst, scope, n);
   }
 
   private async completeScope(inst: InstanceState, scope: Exec, last: GraphNode | undefined): Promise<void> {
+    if (waitsForCompensation(scope)) return compensationDone(this, inst, scope);
     if (scope.kind === 'root') return this.endInstance(inst, last?.id ?? null, null);
     if (scope.kind === 'scope') {
       scope.kind = 'token';
@@ -1091,7 +1113,9 @@ export class Executor {
     st.completed += 1;
     this.s.touch(body);
     this.s.deleteExec(inst, child);
-    const active = [...inst.execs.values()].filter((x) => x.parentId === body.id && x.kind !== 'boundary').length;
+    const active = [...inst.execs.values()].filter(
+      (x) => x.parentId === body.id && x.kind !== 'boundary' && x.kind !== 'compensation',
+    ).length;
     this.s.setVar(inst, body.id, 'nrOfCompletedInstances', st.completed);
     this.s.setVar(inst, body.id, 'nrOfActiveInstances', active);
     const done =
@@ -1100,6 +1124,7 @@ export class Executor {
         ? this.condIn(inst, body, mi.completionCondition, `the completion condition of '${n.id}'`)
         : false);
     if (done) {
+      recordMultiInstanceCompensation(this, inst, body, n);
       await this.cancelBelow(inst, body, 'Multi-instance completion condition met');
       body.kind = 'token';
       delete body.state.mi;

@@ -22,7 +22,16 @@ export type NodeType =
   | 'boundaryEvent';
 
 /** `link`: a throw continues at the catch of the same name in its scope (a flow the dialect adds joins them). */
-export type EventKind = 'none' | 'terminate' | 'timer' | 'message' | 'signal' | 'error' | 'escalation' | 'link';
+export type EventKind =
+  | 'none'
+  | 'terminate'
+  | 'timer'
+  | 'message'
+  | 'signal'
+  | 'error'
+  | 'escalation'
+  | 'link'
+  | 'compensate';
 
 export interface EventDef {
   kind: EventKind;
@@ -41,6 +50,10 @@ export interface EventDef {
   escalationCode?: string;
   /** Catching error and escalation events: the variable the caught code is stored in (Camunda's *CodeVariable). */
   codeVariable?: string;
+  /** Compensation throw events: only this activity's handlers run (else every completed activity of the scope). */
+  activityRef?: string;
+  /** Compensation throw events: wait until the handlers end before going on (default true). */
+  waitForCompletion?: boolean;
 }
 
 /** A start event started by an event rather than by a start command (message, signal, timer). */
@@ -164,6 +177,13 @@ export interface GraphNode {
   attachedTo?: string;
   /** Boundary events, and start events of event sub-processes: whether they interrupt their activity or scope. */
   cancelActivity?: boolean;
+  /** `isForCompensation`: a compensation handler, run only by a compensation throw (no sequence flows). */
+  forCompensation?: boolean;
+  /**
+   * The activity's compensation handler: the activity associated with its compensation boundary event, or (for a
+   * sub-process) its event sub-process with a compensation start event.
+   */
+  compensationHandler?: string;
   /** Boundary events attached to this activity. */
   boundaryEvents?: string[];
   async?: boolean;

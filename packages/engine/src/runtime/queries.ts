@@ -36,7 +36,9 @@ const UNOWNED = new Set<RelationName>(['variables', 'variableHistory']);
 export function relation(name: RelationName, scope: OwnerScope): string {
   const table = TABLES[name];
   if (UNOWNED.has(name)) return table;
-  return `(SELECT * FROM ${table} WHERE ${scopeLiteral(scope)})`;
+  // A pending compensation subscription (runtime/compensation.ts) is bookkeeping, not an execution anyone sees.
+  const hidden = name === 'executions' ? ` AND NOT (kind = 'compensation' AND state->>'active' IS NULL)` : '';
+  return `(SELECT * FROM ${table} WHERE ${scopeLiteral(scope)}${hidden})`;
 }
 
 /** A scope as a SQL condition with literals (`owner_api = 'idm' AND tenant = ''`). */

@@ -10,7 +10,8 @@ import type { IdGenerator } from './ids.js';
 import type { Owner } from './owner.js';
 import { decodeValue, encodeValue } from './variables.js';
 
-export type ExecKind = 'root' | 'token' | 'scope' | 'mi-body' | 'boundary';
+/** `compensation`: a completed activity's compensation subscription, then its running compensation (compensation.ts). */
+export type ExecKind = 'root' | 'token' | 'scope' | 'mi-body' | 'boundary' | 'compensation';
 
 export interface Exec {
   id: string;

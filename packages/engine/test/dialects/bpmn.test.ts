@@ -129,14 +129,14 @@ describe('BPMN validation', () => {
 
   it('names unsupported elements precisely', async () => {
     const xml = bpmn(
-      `<startEvent id="s"/>${flow('f1', 's', 'g')}<complexGateway id="g"/>${flow('f2', 'g', 'x')}<sendTask id="x"/>${flow('f3', 'x', 'e')}<endEvent id="e"><compensateEventDefinition/></endEvent>`,
+      `<startEvent id="s"/>${flow('f1', 's', 'g')}<complexGateway id="g"/>${flow('f2', 'g', 'x')}<sendTask id="x"/>${flow('f3', 'x', 'e')}<endEvent id="e"><cancelEventDefinition/></endEvent>`,
     );
     const r = await validateBpmn(xml);
     expect(r.valid).toBe(false);
     const msgs = r.problems.map((p) => p.message);
     expect(msgs).toContain("Element 'g' of type ComplexGateway is not supported by this engine");
     expect(msgs).toContain("Element 'x' of type SendTask is not supported by this engine");
-    expect(msgs.some((m) => /Compensate event definition on 'e'/.test(m))).toBe(true);
+    expect(msgs.some((m) => /Cancel event definition on 'e'/.test(m))).toBe(true);
     const g = r.problems.find((p) => p.elementId === 'g');
     expect(g?.line).toBe(5);
   });

@@ -104,6 +104,13 @@ export async function parseBpmn(source: string): Promise<ParsedBpmn> {
       } else if (unresolved && el?.$type === 'bpmn:MultiInstanceLoopCharacteristics') {
         // <loopDataInputRef>assigneeList</loopDataInputRef> naming no data input names the collection variable
         (el as ModdleElement).loopDataInputRef = { id: unresolved[1] };
+      } else if (unresolved && el?.$type === 'bpmn:CompensateEventDefinition') {
+        const owner = (el as ModdleElement).$parent?.id as string | undefined;
+        problems.push({
+          severity: 'error',
+          message: `Invalid attribute value for 'activityRef': no activity with id '${unresolved[1]}'`,
+          ...(owner ? { elementId: owner, line: lines.get(owner) } : {}),
+        });
       } else if (unresolved && el?.$type?.startsWith('bpmndi:')) {
         // Flowable ignores diagram elements that draw nothing of the model; so do we.
         problems.push({
@@ -356,8 +363,13 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
     const eventStarts: EventStart[] = [];
     let startNodeId = '';
 
+    /** Associations (boundary event → compensation handler), from the artifacts of every scope. */
+    const associations: { source: string; target: string }[] = [];
     const collect = (container: ModdleElement, parent: string | null): string | undefined => {
       const starts: string[] = [];
+      for (const a of container.artifacts ?? [])
+        if (a.$type === 'bpmn:Association' && a.sourceRef?.id && a.targetRef?.id)
+          associations.push({ source: a.sourceRef.id, target: a.targetRef.id });
       for (const el of container.flowElements ?? []) {
         const t = el.$type as string;
         if (t === 'bpmn:SequenceFlow') {
@@ -395,6 +407,7 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
         const doc = documentation(el);
         if (doc) n.documentation = doc;
         if (el.default?.id) n.defaultFlow = el.default.id;
+        if (el.isForCompensation === true) n.forCompensation = true;
         if (el.async) n.async = true;
         if (el.asyncBefore) n.async = true;
         if (el.asyncAfter) {
@@ -487,6 +500,13 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
             // a throw continues at the catch of the same name in its scope (links.ts)
             n.event = { kind: 'link' };
             if (d.name) n.event.name = String(d.name);
+          } else if (d.$type === 'bpmn:CompensateEventDefinition') {
+            n.event = { kind: 'compensate' };
+            if (type === 'intermediateThrowEvent' || type === 'endEvent') {
+              if (d.activityRef?.id) n.event.activityRef = d.activityRef.id;
+              n.event.waitForCompletion = d.waitForCompletion !== false;
+            } else if (d.activityRef || d.waitForCompletion === false)
+              warn(el.id, `activityRef and waitForCompletion of catching compensation event '${el.id}' are ignored`);
           } else {
             err(
               el.id,
@@ -499,7 +519,12 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
             if (!kind || kind === 'none' || kind === 'terminate')
               err(
                 el.id,
-                `Start event '${el.id}' of event sub-process '${parent}' needs an error, escalation, message, signal or timer`,
+                `Start event '${el.id}' of event sub-process '${parent}' needs an error, escalation, message, signal, timer or compensation`,
+              );
+            if (kind === 'compensate' && container.$parent?.$type !== 'bpmn:SubProcess')
+              err(
+                el.id,
+                `Start event '${el.id}': an event sub-process with a compensation start event is only supported inside an embedded sub-process`,
               );
             n.cancelActivity = kind === 'error' || el.isInterrupting !== false;
             n.startForm = { formProperties: [] };
@@ -525,10 +550,23 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
             if (kind === 'timer' || kind === 'message' || kind === 'link')
               err(el.id, `End event '${el.id}': ${kind} end events are not supported`);
           } else if (type === 'intermediateCatchEvent') {
-            if (kind === 'none' || kind === 'terminate' || kind === 'error' || kind === 'escalation')
+            if (
+              kind === 'none' ||
+              kind === 'terminate' ||
+              kind === 'error' ||
+              kind === 'escalation' ||
+              kind === 'compensate'
+            )
               err(el.id, `Intermediate catch event '${el.id}' needs a timer, message or signal definition`);
           } else if (type === 'intermediateThrowEvent') {
-            if (kind && kind !== 'none' && kind !== 'signal' && kind !== 'escalation' && kind !== 'link')
+            if (
+              kind &&
+              kind !== 'none' &&
+              kind !== 'signal' &&
+              kind !== 'escalation' &&
+              kind !== 'link' &&
+              kind !== 'compensate'
+            )
               err(el.id, `Intermediate throw event '${el.id}': ${kind} throw events are not supported`);
           } else if (type === 'boundaryEvent') {
             if (kind === 'none' || kind === 'terminate' || kind === 'link')
@@ -669,6 +707,7 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
       }
       if (src && tgt && src.parent !== tgt.parent) err(f.id, `Sequence flow '${f.id}' crosses a sub-process boundary`);
     }
+    linkCompensationHandlers(nodes, associations, err);
     for (const n of Object.values(nodes)) {
       if (n.type === 'boundaryEvent' && n.attachedTo) {
         const host = nodes[n.attachedTo];
@@ -756,6 +795,56 @@ function constantTimer(n: GraphNode, err: (message: string) => void): void {
   if (timer.endDate) timer.endDate = constant(timer.endDate, 'end date');
   if (timer.type === 'cycle' && !/[$#]\{/.test(timer.value) && !parseCycle(timer.value))
     err(`Timer start event '${n.id}': cycle '${timer.value}' is not a repeating interval or a cron expression`);
+}
+
+/**
+ * Compensation handlers as Camunda and Flowable link them: a compensation boundary event is associated with an
+ * activity marked `isForCompensation`, which becomes the handler of the activity the event is attached to; an event
+ * sub-process with a compensation start event is the handler of the sub-process it is in. A handler has no sequence
+ * flows (only a compensation throw runs it), and an activity has at most one handler.
+ */
+function linkCompensationHandlers(
+  nodes: Record<string, GraphNode>,
+  associations: { source: string; target: string }[],
+  err: (id: string | undefined, message: string) => void,
+): void {
+  const setHandler = (host: GraphNode | undefined, handler: string, at: string) => {
+    if (!host) return;
+    if (host.compensationHandler)
+      err(
+        at,
+        `Activity '${host.id}' has more than one compensation handler ('${host.compensationHandler}', '${handler}')`,
+      );
+    else host.compensationHandler = handler;
+  };
+  for (const n of Object.values(nodes)) {
+    if (n.event?.kind !== 'compensate') continue;
+    if (n.type === 'boundaryEvent') {
+      const targets = associations.filter((a) => a.source === n.id).map((a) => nodes[a.target]);
+      const handler = targets.find((t) => t);
+      if (!handler) err(n.id, `Compensation boundary event '${n.id}' is associated with no compensation handler`);
+      else if (!handler.forCompensation)
+        err(
+          n.id,
+          `Compensation boundary event '${n.id}' must be associated with an activity with isForCompensation="true" ('${handler.id}' is not)`,
+        );
+      else if (n.attachedTo) setHandler(nodes[n.attachedTo], handler.id, n.id);
+    } else if (n.type === 'startEvent' && n.parent) {
+      const esp = nodes[n.parent];
+      if (esp?.triggeredByEvent && esp.parent) {
+        esp.forCompensation = true;
+        setHandler(nodes[esp.parent], esp.id, n.id);
+      }
+    }
+  }
+  for (const n of Object.values(nodes)) {
+    if (!n.forCompensation || n.triggeredByEvent) continue;
+    if (n.incoming.length || n.outgoing.length)
+      err(
+        n.id,
+        `Compensation activity '${n.id}' cannot have an incoming or outgoing sequence flow (a compensation throw runs it)`,
+      );
+  }
 }
 
 /** An event-based gateway leads only to intermediate catch events (timer, message, signal), as Flowable validates. */

@@ -103,11 +103,6 @@ export const NOT_APPLICABLE: Record<string, string> = {
  * stays green while the list stays honest — a case here that starts passing fails the suite until it is removed.
  */
 export const KNOWN_FAILURES: Record<string, string> = {
-  'CompensateEventTest.testCompensateSubprocessInsideSubprocess': 'compensation events are refused',
-  'CompensateEventTest.testCompensateParallelSubprocessCompHandlerWaitstate': 'compensation events are refused',
-  'CompensateEventTest.testCompensateSubprocessWithBoundaryEvent': 'compensation events are refused',
-  'CompensateEventTest.testCompensateActivityInSubprocess': 'compensation events are refused',
-  'CompensateEventTest.testCompensateActivityInConcurrentSubprocess': 'compensation events are refused',
   'MessageStartEventTest.testMultipleMessageStartEvents':
     'a process with only message start events can be started by key (Camunda: no default start activity)',
 };
