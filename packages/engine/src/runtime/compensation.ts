@@ -10,8 +10,8 @@
  *
  * A compensation throw (intermediate or end event) collects the pending subscriptions of its scope (an event
  * sub-process also reaches those of the scope it is in), or only those of its `activityRef`, and starts their
- * handlers in reverse order of completion, as children of the thrower. With `waitForCompletion` (the default) the
- * thrower waits until every handler has ended; without it the handlers run in the thrower's scope and it goes on.
+ * handlers in reverse order of completion, in the thrower's scope beside it. With `waitForCompletion` (the default)
+ * the thrower waits until every one has ended; without it the thrower goes on at once.
  */
 import type { Executor } from './executor.js';
 import type { GraphNode } from './graph.js';
@@ -65,13 +65,11 @@ export async function throwCompensation(x: Executor, inst: InstanceState, e: Exe
   const ev = n.event!;
   const subs = collect(inst, e, n, ev.activityRef);
   if (!subs.length) return resume(x, inst, e, n);
-  if (ev.waitForCompletion === false) {
-    activate(x, inst, subs, e.parentId ?? inst.id);
-    return resume(x, inst, e, n);
-  }
+  const wait = ev.waitForCompletion !== false;
+  activate(x, inst, subs, e.parentId ?? inst.id, wait ? e.id : undefined);
+  if (!wait) return resume(x, inst, e, n);
   e.state.wait = 'compensation';
   x.s.touch(e);
-  activate(x, inst, subs, e.id);
 }
 
 /** The pending subscriptions a throw reaches: its scope's, and through an event sub-process the enclosing one's. */
@@ -114,11 +112,15 @@ function subscribedFor(inst: InstanceState, s: Exec, activityRef: string): boole
   return !s.state.handler;
 }
 
-/** Starts the handlers of `subs` under `parentId`, the latest completed first; every one exists before any runs. */
-function activate(x: Executor, inst: InstanceState, subs: Exec[], parentId: string): void {
+/**
+ * Starts the handlers of `subs` under `parentId`, the latest completed first; every one exists before any runs. The
+ * top ones name the `thrower` waiting for them.
+ */
+function activate(x: Executor, inst: InstanceState, subs: Exec[], parentId: string, thrower?: string): void {
   for (const sub of [...subs].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))) {
     sub.parentId = parentId;
     sub.state.active = true;
+    if (thrower) sub.state.thrower = thrower;
     x.s.touch(sub);
     const handler = sub.state.handler ? inst.graph.nodes[sub.state.handler as string] : undefined;
     if (handler?.triggeredByEvent) startCompensationEventSubProcess(x, inst, sub, handler);
@@ -142,21 +144,21 @@ function startCompensationEventSubProcess(x: Executor, inst: InstanceState, sub:
 }
 
 /**
- * Nothing runs any more under `e`: an active subscription is done (what was not compensated in it goes with it), or
- * a thrower waiting for its handlers goes on.
+ * Nothing runs any more under the active subscription `sub`: it is done (what was not compensated in it goes with
+ * it). The thrower waiting for it goes on after its last one; else its parent may complete.
  */
-export async function compensationDone(x: Executor, inst: InstanceState, e: Exec): Promise<void> {
-  if (!inst.execs.has(e.id)) return;
-  if (e.kind !== 'compensation') return resume(x, inst, e, inst.graph.nodes[e.activityId!]!);
-  const parentId = e.parentId;
-  await x.cancelBelow(inst, e, 'Compensation completed');
-  x.s.deleteExec(inst, e);
-  return x.childEnded(inst, parentId, undefined);
-}
-
-/** Whether `e` waits for the handlers its compensation throw started. */
-export function waitsForCompensation(e: Exec): boolean {
-  return e.kind === 'compensation' || e.state.wait === 'compensation';
+export async function compensationDone(x: Executor, inst: InstanceState, sub: Exec): Promise<void> {
+  if (!inst.execs.has(sub.id)) return;
+  const parentId = sub.parentId;
+  const throwerId = sub.state.thrower as string | undefined;
+  await x.cancelBelow(inst, sub, 'Compensation completed');
+  x.s.deleteExec(inst, sub);
+  if (!throwerId) return x.childEnded(inst, parentId, undefined);
+  const thrower = inst.execs.get(throwerId);
+  if (!thrower || thrower.state.wait !== 'compensation') return;
+  for (const other of inst.execs.values())
+    if (other.kind === 'compensation' && other.state.thrower === throwerId) return;
+  return resume(x, inst, thrower, inst.graph.nodes[thrower.activityId!]!);
 }
 
 async function resume(x: Executor, inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {

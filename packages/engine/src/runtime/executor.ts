@@ -13,7 +13,6 @@ import {
   recordCompensation,
   recordMultiInstanceCompensation,
   throwCompensation,
-  waitsForCompensation,
 } from './compensation.js';
 import { RuntimeError } from './errors.js';
 import { cancelEventGroup, leaveEventGateway } from './event-gateway.js';
@@ -893,7 +892,7 @@ export class Executor {
   }
 
   private async completeScope(inst: InstanceState, scope: Exec, last: GraphNode | undefined): Promise<void> {
-    if (waitsForCompensation(scope)) return compensationDone(this, inst, scope);
+    if (scope.kind === 'compensation') return compensationDone(this, inst, scope);
     if (scope.kind === 'root') return this.endInstance(inst, last?.id ?? null, null);
     if (scope.kind === 'scope') {
       scope.kind = 'token';

@@ -707,7 +707,7 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
       }
       if (src && tgt && src.parent !== tgt.parent) err(f.id, `Sequence flow '${f.id}' crosses a sub-process boundary`);
     }
-    linkCompensationHandlers(nodes, associations, err);
+    linkCompensationHandlers(nodes, associations, err, warn);
     for (const n of Object.values(nodes)) {
       if (n.type === 'boundaryEvent' && n.attachedTo) {
         const host = nodes[n.attachedTo];
@@ -807,6 +807,7 @@ function linkCompensationHandlers(
   nodes: Record<string, GraphNode>,
   associations: { source: string; target: string }[],
   err: (id: string | undefined, message: string) => void,
+  warn: (id: string | undefined, message: string) => void,
 ): void {
   const setHandler = (host: GraphNode | undefined, handler: string, at: string) => {
     if (!host) return;
@@ -822,7 +823,12 @@ function linkCompensationHandlers(
     if (n.type === 'boundaryEvent') {
       const targets = associations.filter((a) => a.source === n.id).map((a) => nodes[a.target]);
       const handler = targets.find((t) => t);
-      if (!handler) err(n.id, `Compensation boundary event '${n.id}' is associated with no compensation handler`);
+      // Camunda deploys it and compensates nothing for the activity; so do we, saying so.
+      if (!handler)
+        warn(
+          n.id,
+          `Compensation boundary event '${n.id}' is associated with no compensation handler; compensating '${n.attachedTo}' does nothing`,
+        );
       else if (!handler.forCompensation)
         err(
           n.id,
