@@ -248,6 +248,15 @@ describe('compensation at deploy', () => {
     expect(warnings).toContain(
       "Compensation boundary event 'ac' is associated with no compensation handler; compensating 'a' does nothing",
     );
+    // a handler and its boundary event have no sequence flows by design: no lint warning says they should
+    const valid = await validateBpmn(
+      bpmn(
+        `<startEvent id="s"/>${flow('f1', 's', 'a')}${compensable('<task id="a"/>', 'a', 'undo')}<task id="undo" isForCompensation="true"/>` +
+          `${flow('f2', 'a', 't')}${throwEvent('t')}${flow('f3', 't', 'e')}<endEvent id="e"/>`,
+      ),
+    );
+    expect(valid.valid).toBe(true);
+    expect(valid.problems.filter((p) => p.elementId === 'undo' || p.elementId === 'a_comp')).toEqual([]);
   });
 
   it('refuses a handler not marked isForCompensation and a compensation event sub-process at process level', async () => {

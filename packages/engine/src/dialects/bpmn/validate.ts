@@ -77,12 +77,33 @@ function getLinter(): Linter {
   return new BpmnLinter({ config: { rules: cfg }, resolver: new StaticResolver(rules) }) as Linter;
 }
 
+/** Rules about flows that do not apply to compensation boundary events and handlers, which have none by design. */
+const FLOW_RULES = new Set(['no-implicit-end', 'no-implicit-start', 'no-disconnected']);
+
+/** Ids of compensation boundary events and of activities marked isForCompensation. */
+function compensationElements(defs: ModdleElement): Set<string> {
+  const ids = new Set<string>();
+  const visit = (container: ModdleElement) => {
+    for (const el of container.flowElements ?? []) {
+      const compensates = (el.eventDefinitions ?? []).some(
+        (d: ModdleElement) => d.$type === 'bpmn:CompensateEventDefinition',
+      );
+      if (el.isForCompensation === true || (el.$type === 'bpmn:BoundaryEvent' && compensates)) ids.add(el.id);
+      if (el.flowElements) visit(el);
+    }
+  };
+  for (const root of defs?.rootElements ?? []) if (root.$type === 'bpmn:Process') visit(root);
+  return ids;
+}
+
 async function lint(parsed: ParsedBpmn): Promise<Problem[]> {
   const out: Problem[] = [];
   try {
     const results = await getLinter().lint(parsed.definitions);
+    const compensation = compensationElements(parsed.definitions);
     for (const [rule, reports] of Object.entries(results)) {
       for (const r of reports) {
+        if (FLOW_RULES.has(rule) && r.id && compensation.has(r.id)) continue;
         out.push({
           severity: LINT_RULES[rule] ?? 'warning',
           rule,
