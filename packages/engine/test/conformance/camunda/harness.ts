@@ -128,7 +128,12 @@ export const NOT_APPLICABLE: Record<string, string> = {
 export const KNOWN_FAILURES: Record<string, string> = {
   'CompensateEventTest.testActivityInstanceTreeWithoutEventScope': 'transaction sub-processes are refused',
   'MessageStartEventTest.testMultipleMessageStartEvents':
-    'a process with only message start events can be started by key (Camunda: no default start activity)',
+    'a process with only message start events is started by key at its first start event, as Flowable does (its initial ' +
+    'element); Camunda refuses (no default start activity) — kept as Flowable, the engine IDM runs on',
+  'ScriptTaskTest.testGroovyProcessVarVisibility':
+    'a variable set by execution.setVariable during a script is not readable as a global in the rest of that script ' +
+    '(the variables are bound when the script starts)',
+  'ScriptTaskTest.testGroovyFunctionInvocation': 'a Groovy method definition (def sum(a, b) { … }) is not translated',
 };
 
 /** The calls a case makes: IDM API underneath, names as in Camunda's services. */

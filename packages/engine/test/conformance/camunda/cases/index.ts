@@ -10,6 +10,7 @@ import { executionListeners, listenersInEvents, taskListeners } from './listener
 import { message, messageStart } from './message.js';
 import { misc } from './misc.js';
 import { multiinstance } from './multiinstance.js';
+import { scripts } from './scripts.js';
 import { signal, signalOwnApp, signalStart } from './signal.js';
 import { subprocess } from './subprocess.js';
 import { timer, timerStart } from './timer.js';
@@ -32,6 +33,7 @@ export const areas: Area[] = [
   error,
   eventGateway,
   misc,
+  scripts,
   escalation,
   compensation,
   async,
