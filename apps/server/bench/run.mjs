@@ -386,7 +386,11 @@ async function listsFigure(storeName) {
 async function timersFigure(storeNames) {
   log(`\n## ${TIMERS} overdue timers draining, ${storeNames.join(' and ')} interleaved`);
   const round = async (storeName, store) => {
-    const s = spawnJsonLines(side('timers.mjs'), [store, String(TIMERS)]);
+    // BENCH_CPU_PROFILE=<prefix>: each round's server writes <prefix>-<store>-<round>.cpuprofile of its drain.
+    const profile = process.env.BENCH_CPU_PROFILE;
+    const s = spawnJsonLines(side('timers.mjs'), [store, String(TIMERS)], {
+      BENCH_CPU_PROFILE: profile ? `${profile}-${storeName}-${roundsOf.get(storeName).length + 1}.cpuprofile` : '',
+    });
     try {
       const { port } = await s.next();
       const health = [];
@@ -409,8 +413,10 @@ async function timersFigure(storeNames) {
       const p99 = quantile(health, 0.99);
       log(
         `  ${storeName}: ${done.drained} timers in ${(done.ms / 1000).toFixed(1)} s: ${rate.toFixed(0)} fired/s` +
+          `, server CPU ${(done.cpuMs / done.drained).toFixed(2)} ms/timer` +
           `${done.deadLetters ? `, ${done.deadLetters} dead letters` : ''}; /health p50 ${quantile(health, 0.5).toFixed(1)} ms, ` +
-          `p99 ${p99.toFixed(1)} ms, max ${Math.max(...health).toFixed(1)} ms (${health.length} probes)  load ${load()}`,
+          `p99 ${p99.toFixed(1)} ms, max ${Math.max(...health).toFixed(1)} ms (${health.length} probes); ` +
+          `server event-loop delay p99 ${done.loop.p99.toFixed(1)} ms, max ${done.loop.max.toFixed(1)} ms  load ${load()}`,
       );
       return { rate, p99 };
     } finally {

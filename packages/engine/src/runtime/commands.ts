@@ -16,7 +16,7 @@ import { assertUniqueMessageStarts, eventStartDefinitions } from './event-starts
 import { Executor, type ExecutorHooks } from './executor.js';
 import {
   EXTERNAL_JOB,
-  type ExternalJobPayload,
+  type ExternalCall,
   type ExternalOutcome,
   type ExternalServiceBehaviour,
   externalJobHandler,
@@ -24,13 +24,14 @@ import {
 } from './external-tasks.js';
 import type { ProcessGraph } from './graph.js';
 import { defaultIds, type IdGenerator } from './ids.js';
-import { type JobHandler, JobQueue } from './jobs.js';
+import { type EnqueueOptions, type Job, type JobContext, type JobHandler, JobQueue } from './jobs.js';
 import { notifyTask } from './listeners.js';
 import { inScope, type Owner, type OwnerScope, ownerOf, scopeSql } from './owner.js';
 import type { HostFunction, ScriptLimits } from './script-sandbox.js';
 import { type HistoryLevel, type InstanceState, Session, type TaskRow } from './session.js';
-import { deliverSignal, received, type SignalJobPayload, startBySignal } from './signals.js';
+import { deliverSignal, type QueuedSignal, received, type SignalJobPayload, startBySignal } from './signals.js';
 import { armTimerStarts, fireTimerStart, TIMER_START_JOB, type TimerStartPayload } from './timer-starts.js';
+import { continueWaitGroup, type WaitKind } from './wait-groups.js';
 
 /** The host functions of one script run: `q` is the command's transaction, so their writes commit or roll back with it. */
 export type ScriptHostFactory = (run: {
@@ -79,6 +80,12 @@ export interface StartResult {
   definitionId: string;
   businessKey: string | null;
   ended: boolean;
+}
+
+/** What a command's executor leaves to enqueue besides its session's timers (Runtime.write). */
+export interface CommandJobs {
+  readonly externalCalls: readonly ExternalCall[];
+  readonly signalJobs: readonly QueuedSignal[];
 }
 
 /** SHA-256 with Web Crypto (Node and browsers). */
@@ -375,55 +382,73 @@ export class Runtime {
   // ------------------------------------------------------------------ command plumbing
   private async command<T>(fn: (s: Session, x: Executor) => Promise<T>, q = this.boundTx): Promise<T> {
     const body = async (tx: Queryable) => {
-      const s = new Session(tx, this.clock, this.ids, this.history, (id) => this.graphOf(tx, id));
-      const x = new Executor(s, this.actor === null ? this.hooks : { ...this.hooks, authenticatedUserId: this.actor });
+      const s = this.session(tx);
+      const x = this.executor(s);
       const r = await fn(s, x);
       await x.run();
-      await s.flush();
-      if (s.timersToCancel.size) {
-        await tx.query('DELETE FROM jobs WHERE key = ANY($1)', [
-          [...s.timersToCancel].flatMap((id) => [`${TIMER_JOB}:${id}`, `${ASYNC_JOB}:${id}`, `${EXTERNAL_JOB}:${id}`]),
-        ]);
-      }
-      for (const e of s.timersToSchedule) {
-        const inst = s.instances.get(e.instanceId);
-        if (!inst || inst.ended || !inst.execs.has(e.id) || !e.eventType) continue;
-        const type = e.eventType === 'async' ? ASYNC_JOB : TIMER_JOB;
-        const node = e.activityId ? inst.graph.nodes[e.activityId] : undefined;
-        const retries = /^R(\d+)\//.exec(node?.failedJobRetryTimeCycle ?? '');
-        await this.jobs.enqueue(tx, {
-          type,
-          payload: { executionId: e.id, instanceId: e.instanceId, rootId: inst.rootId },
-          key: `${type}:${e.id}`,
-          scopeId: inst.rootId,
-          owner: inst.owner,
-          dueAt: e.dueAt ?? this.clock.now(),
-          ...(retries ? { maxAttempts: Math.max(1, Number(retries[1])) } : {}),
-        });
-      }
-      for (const j of x.signalJobs) {
-        await this.jobs.enqueue(tx, {
-          type: SIGNAL_JOB,
-          payload: j.payload,
-          owner: j.owner,
-          ...(j.rootId ? { scopeId: j.rootId } : {}),
-        });
-      }
-      for (const c of x.externalCalls) {
-        const inst = s.instances.get(c.payload.instanceId);
-        if (!inst || inst.ended || inst.execs.get(c.executionId)?.eventType !== 'external') continue;
-        await this.jobs.enqueue<ExternalJobPayload>(tx, {
-          type: EXTERNAL_JOB,
-          payload: c.payload,
-          key: `${EXTERNAL_JOB}:${c.executionId}`,
-          scopeId: inst.rootId,
-          owner: inst.owner,
-          maxAttempts: c.maxAttempts,
-        });
-      }
+      await this.write(s, x);
       return r;
     };
     return q ? body(q) : this.db.transaction(body);
+  }
+
+  /** A command's unit of work on `tx` (runtime/wait-groups.ts runs several in one transaction). */
+  session(tx: Queryable): Session {
+    return new Session(tx, this.clock, this.ids, this.history, (id) => this.graphOf(tx, id));
+  }
+
+  /** A command's executor with this Runtime's hooks (and this view's user as `authenticatedUserId`). */
+  executor(s: Session): Executor {
+    return new Executor(s, this.actor === null ? this.hooks : { ...this.hooks, authenticatedUserId: this.actor });
+  }
+
+  /**
+   * Writes what a command changed: its rows, the jobs of the timers, async continuations, signal deliveries and
+   * external calls it scheduled, and the removal of those it cancelled, in one statement of writes and one of deletes.
+   */
+  async write(s: Session, out: CommandJobs, q: Queryable = s.tx): Promise<void> {
+    const batch = s.statements();
+    const jobs: EnqueueOptions[] = [];
+    for (const e of s.timersToSchedule) {
+      const inst = s.instances.get(e.instanceId);
+      if (!inst || inst.ended || !inst.execs.has(e.id) || !e.eventType) continue;
+      const type = e.eventType === 'async' ? ASYNC_JOB : TIMER_JOB;
+      const node = e.activityId ? inst.graph.nodes[e.activityId] : undefined;
+      const retries = /^R(\d+)\//.exec(node?.failedJobRetryTimeCycle ?? '');
+      jobs.push({
+        type,
+        payload: { executionId: e.id, instanceId: e.instanceId, rootId: inst.rootId },
+        key: `${type}:${e.id}`,
+        scopeId: inst.rootId,
+        owner: inst.owner,
+        dueAt: e.dueAt ?? this.clock.now(),
+        ...(retries ? { maxAttempts: Math.max(1, Number(retries[1])) } : {}),
+      });
+    }
+    for (const j of out.signalJobs)
+      jobs.push({ type: SIGNAL_JOB, payload: j.payload, owner: j.owner, ...(j.rootId ? { scopeId: j.rootId } : {}) });
+    for (const c of out.externalCalls) {
+      const inst = s.instances.get(c.payload.instanceId);
+      if (!inst || inst.ended || inst.execs.get(c.executionId)?.eventType !== 'external') continue;
+      jobs.push({
+        type: EXTERNAL_JOB,
+        payload: c.payload,
+        key: `${EXTERNAL_JOB}:${c.executionId}`,
+        scopeId: inst.rootId,
+        owner: inst.owner,
+        maxAttempts: c.maxAttempts,
+      });
+    }
+    const enqueue = this.jobs.enqueueStatement(jobs);
+    if (enqueue) batch.write(...enqueue);
+    // A job scheduled again in this command is replaced by the enqueue (its key is the same), not cancelled after it.
+    const scheduled = new Set(jobs.map((j) => j.key));
+    const cancel = [...s.timersToCancel]
+      .flatMap((id) => [`${TIMER_JOB}:${id}`, `${ASYNC_JOB}:${id}`, `${EXTERNAL_JOB}:${id}`])
+      .filter((key) => !scheduled.has(key));
+    const removal = this.jobs.cancelStatement(cancel);
+    if (removal) batch.remove(...removal);
+    await batch.run(q);
   }
 
   private async lockInstance(s: Session, instanceId: string): Promise<InstanceState> {
@@ -741,18 +766,22 @@ export class Runtime {
 
   /** Fires a due timer (job handler); a timer whose execution is gone is ignored. */
   async fireTimer(executionId: string): Promise<boolean> {
-    return this.command(async (s, x) => {
-      const { rows } = await s.tx.query<{ instance_id: string }>(
-        "SELECT instance_id FROM wf_execution WHERE id = $1 AND event_type = 'timer'",
-        [executionId],
-      );
-      if (!rows[0]) return false;
-      const inst = await this.lockInstance(s, rows[0].instance_id);
-      const e = inst.execs.get(executionId);
-      if (e?.eventType !== 'timer') return false;
-      await x.trigger(inst, e);
-      return true;
-    });
+    return this.command((s, x) => this.continueWaiting(s, x, 'timer', executionId));
+  }
+
+  /**
+   * Continues an execution waiting on a timer or an async continuation, in the command of `s` and `x`: locks its root
+   * instance and loads its instance (two statements). False when the execution no longer waits so (gone, moved on).
+   */
+  async continueWaiting(s: Session, x: Executor, kind: 'timer' | 'async', executionId: string): Promise<boolean> {
+    const found = await s.lockRootOfWaiting(executionId, kind);
+    if (!found || !this.owns(found)) return false;
+    // Loaded after the lock: what a command that held it changed is seen, whatever the lock statement read.
+    const inst = await s.load(found.instance_id);
+    const e = inst?.execs.get(executionId);
+    if (!inst || e?.eventType !== kind) return false;
+    await x.trigger(inst, e);
+    return true;
   }
 
   /**
@@ -855,18 +884,7 @@ export class Runtime {
 
   /** Continues an execution waiting for its async continuation (job handler); false when it is gone. */
   async continueAsync(executionId: string): Promise<boolean> {
-    return this.command(async (s, x) => {
-      const { rows } = await s.tx.query<{ instance_id: string }>(
-        "SELECT instance_id FROM wf_execution WHERE id = $1 AND event_type = 'async'",
-        [executionId],
-      );
-      if (!rows[0]) return false;
-      const inst = await this.lockInstance(s, rows[0].instance_id);
-      const e = inst.execs.get(executionId);
-      if (e?.eventType !== 'async') return false;
-      await x.trigger(inst, e);
-      return true;
-    });
+    return this.command((s, x) => this.continueWaiting(s, x, 'async', executionId));
   }
 
   /** Completes an execution waiting for an external call (job handler); false when it is gone. */
@@ -906,20 +924,44 @@ function jobScope(job: { ownerApi?: string; tenant?: string }): OwnerScope | und
   return job.ownerApi ? { api: job.ownerApi, tenant: job.tenant ?? '' } : undefined;
 }
 
+/** What a timer or async continuation job carries (instanceId and rootId since the job groups; older jobs lack them). */
+interface WaitPayload {
+  executionId: string;
+  instanceId?: string;
+  rootId?: string;
+}
+
+/** Many due jobs of one kind, of different instances, in the executor's transaction (runtime/wait-groups.ts). */
+const waitGroup =
+  (kind: WaitKind) =>
+  (jobs: readonly Job<WaitPayload>[], ctx: JobContext): Promise<Map<string, unknown>> =>
+    continueWaitGroup(
+      ctx.runtime,
+      ctx.tx,
+      kind,
+      jobs.map((j) => ({ ...j.payload, jobId: j.id })),
+    );
+
 /**
  * The runtime's job handlers: timers, async continuations, and messages / signals / triggers queued for asynchronous
  * delivery. They run the app's Runtime (the job context's) inside the job's transaction. The app registers them.
  */
 export const runtimeJobHandlers: Record<string, JobHandler<any>> = {
-  [TIMER_JOB]: async (job, ctx) => {
-    await ctx.runtime.in(ctx.tx).fireTimer(job.payload.executionId);
-  },
+  [TIMER_JOB]: Object.assign(
+    async (job: Job<WaitPayload>, ctx: JobContext) => {
+      await ctx.runtime.in(ctx.tx).fireTimer(job.payload.executionId);
+    },
+    { group: waitGroup('timer') },
+  ),
   [TIMER_START_JOB]: async (job, ctx) => {
     await ctx.runtime.in(ctx.tx).fireTimerStart(job.payload, job.dueAt);
   },
-  [ASYNC_JOB]: async (job, ctx) => {
-    await ctx.runtime.in(ctx.tx).continueAsync(job.payload.executionId);
-  },
+  [ASYNC_JOB]: Object.assign(
+    async (job: Job<WaitPayload>, ctx: JobContext) => {
+      await ctx.runtime.in(ctx.tx).continueAsync(job.payload.executionId);
+    },
+    { group: waitGroup('async') },
+  ),
   [MESSAGE_JOB]: async (job, ctx) => {
     const scope = jobScope(job);
     const rt = scope ? ctx.runtime.in(ctx.tx).scoped(scope) : ctx.runtime.in(ctx.tx);

@@ -116,6 +116,34 @@ const LOAD_EXECS = `(SELECT COALESCE(json_agg(e), '[]'::json) FROM wf_execution 
 const LOAD_VARS = `(SELECT COALESCE(json_agg(json_build_object('scope_id', v.scope_id, 'name', v.name, 'type', v.type,
   'value', v.value)), '[]'::json) FROM wf_variable v WHERE v.instance_id = i.id)`;
 
+/** One instance's row with its executions and variables, as `load` reads it. */
+export interface LoadedInstanceRow {
+  inst: Record<string, any>;
+  execs: Record<string, any>[];
+  vars: any[];
+}
+
+/** Locks root instances in one statement, in id order (as every group does); returns those that exist. */
+export async function lockRoots(q: Queryable, rootIds: readonly string[]): Promise<Set<string>> {
+  if (rootIds.length === 0) return new Set();
+  const { rows } = await q.query<{ id: string }>(
+    'SELECT id FROM wf_instance WHERE id = ANY($1) ORDER BY id FOR UPDATE',
+    [[...rootIds].sort()],
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
+/** The rows of several instances (by id) in one statement, for a group of commands to adopt (Session.adopt). */
+export async function loadInstanceRows(q: Queryable, instanceIds: readonly string[]): Promise<LoadedInstanceRow[]> {
+  if (instanceIds.length === 0) return [];
+  const { rows } = await q.query<LoadedInstanceRow>(
+    `SELECT row_to_json(i) AS inst, ${LOAD_EXECS} AS execs, ${LOAD_VARS} AS vars FROM wf_instance i
+     WHERE i.id = ANY($1)`,
+    [instanceIds],
+  );
+  return rows;
+}
+
 function rowToExec(r: Record<string, any>): Exec {
   return {
     id: r.id,
@@ -192,6 +220,23 @@ export class Session {
     return r.rowCount > 0;
   }
 
+  /**
+   * Finds the instance of an execution waiting on `eventType` and locks its root, in one statement; undefined when
+   * there is none. What the statement read of the execution may predate the lock: load the instance afterwards.
+   */
+  async lockRootOfWaiting(
+    executionId: string,
+    eventType: string,
+  ): Promise<{ instance_id: string; owner_api: string; tenant: string } | undefined> {
+    const { rows } = await this.tx.query<{ instance_id: string; owner_api: string; tenant: string }>(
+      `SELECT e.instance_id, c.owner_api, c.tenant FROM wf_execution e
+         JOIN wf_instance c ON c.id = e.instance_id JOIN wf_instance r ON r.id = c.root_id
+       WHERE e.id = $1 AND e.event_type = $2 FOR UPDATE OF r`,
+      [executionId, eventType],
+    );
+    return rows[0];
+  }
+
   async load(instanceId: string): Promise<InstanceState | undefined> {
     const hit = this.instances.get(instanceId);
     if (hit) return hit;
@@ -226,11 +271,15 @@ export class Session {
     return { task, inst };
   }
 
-  private async hydrate(row: {
-    inst: Record<string, any>;
-    execs: Record<string, any>[];
-    vars: any[];
-  }): Promise<InstanceState> {
+  /**
+   * Takes an instance read ahead of the command (loadInstanceRows, under its root's lock) as if `load` had read it.
+   * Its definition's graph should be cached already, or its lookup is a query of this session.
+   */
+  adopt(row: LoadedInstanceRow): Promise<InstanceState> {
+    return this.instances.get(row.inst.id) ? Promise.resolve(this.instances.get(row.inst.id)!) : this.hydrate(row);
+  }
+
+  private async hydrate(row: LoadedInstanceRow): Promise<InstanceState> {
     const r = row.inst;
     const def = await this.graphs(r.definition_id);
     const execs = { rows: row.execs ?? [] };
@@ -440,6 +489,11 @@ export class Session {
    * statements of each group touch distinct rows; see StatementBatch).
    */
   async flush(): Promise<void> {
+    await this.statements().run(this.tx);
+  }
+
+  /** The statements `flush` runs, for a caller that adds its own (the jobs a command schedules) before running them. */
+  statements(): StatementBatch {
     const batch = new StatementBatch();
     const hist = this.history !== 'none';
     const audit = this.history === 'audit' || this.history === 'full';
@@ -449,7 +503,22 @@ export class Session {
     this.flushTasks(batch, audit);
     this.flushActivityAndInstanceHistory(batch, hist);
     this.flushEndedInstances(batch);
-    await batch.run(this.tx);
+    return batch;
+  }
+
+  /**
+   * Takes over the changes of `other`, a session of other instances in the same transaction, so that one flush
+   * writes both (a group of job commands commits as one statement per kind of row). Every change-tracking field is
+   * a Map, Set or array keyed by instance, execution, scope, task or history row id, all distinct between sessions
+   * of distinct instances, so the union is the sum of both.
+   */
+  absorb(other: Session): void {
+    for (const [name, mine] of Object.entries(this)) {
+      const theirs = (other as unknown as Record<string, unknown>)[name];
+      if (mine instanceof Map) for (const [k, v] of theirs as Map<unknown, unknown>) mine.set(k, v);
+      else if (mine instanceof Set) for (const v of theirs as Set<unknown>) mine.add(v);
+      else if (Array.isArray(mine)) mine.push(...(theirs as unknown[]));
+    }
   }
 
   private flushNewInstances(batch: StatementBatch, hist: boolean): void {
@@ -528,14 +597,32 @@ export class Session {
         [JSON.stringify(toInsert.map((e) => execJson(e, this.instances.get(e.instanceId)!.owner)))],
       );
     }
+    const dirty: Exec[] = [];
     for (const id of this.dirtyExecs) {
       if (this.newExecs.has(id)) continue;
       const e = this.liveExec(id);
-      if (!e || e.kind === 'root') continue;
+      if (e && e.kind !== 'root') dirty.push(e);
+    }
+    if (dirty.length === 1) {
+      const e = dirty[0]!;
       batch.write(
         `UPDATE wf_execution SET parent_id = $2, activity_id = $3, kind = $4, state = $5::jsonb, event_type = $6,
            event_name = $7, due_at = $8 WHERE id = $1`,
         [e.id, e.parentId, e.activityId, e.kind, JSON.stringify(e.state), e.eventType, e.eventName, e.dueAt],
+      );
+    } else if (dirty.length > 1) {
+      // One statement for many rows (a group of job commands): an UPDATE per row costs a parse and plan each. The
+      // planner takes jsonb_to_recordset for 100 rows; `id = ANY` tells it the rows, so it looks them up by key.
+      batch.write(
+        `UPDATE wf_execution w SET parent_id = x.parent_id, activity_id = x.activity_id, kind = x.kind, state = x.state,
+           event_type = x.event_type, event_name = x.event_name, due_at = x.due_at
+         FROM jsonb_to_recordset($1::jsonb) AS x(id text, parent_id text, activity_id text, kind text, state jsonb,
+           event_type text, event_name text, due_at timestamptz)
+         WHERE w.id = x.id AND w.id = ANY($2)`,
+        [
+          JSON.stringify(dirty.map((e) => execJson(e, this.instances.get(e.instanceId)!.owner))),
+          dirty.map((e) => e.id),
+        ],
       );
     }
     if (this.deletedExecs.size) batch.remove('DELETE FROM wf_execution WHERE id = ANY($1)', [[...this.deletedExecs]]);
@@ -656,20 +743,45 @@ export class Session {
         [JSON.stringify([...this.hiActs.values()])],
       );
     }
-    for (const [id, { end, reason }] of this.hiActEndsOld) {
+    const actEnds = [...this.hiActEndsOld].map(([id, { end, reason }]) => ({ id, end, reason }));
+    if (actEnds.length === 1) {
+      const { id, end, reason } = actEnds[0]!;
       batch.write(
         `UPDATE wf_hi_activity SET end_time = $2, duration_ms = (extract(epoch FROM ($2::timestamptz - start_time)) * 1000)::bigint,
            delete_reason = $3 WHERE id = $1`,
         [id, end, reason],
       );
+    } else if (actEnds.length > 1) {
+      batch.write(
+        `UPDATE wf_hi_activity h SET end_time = x."end",
+           duration_ms = (extract(epoch FROM (x."end" - h.start_time)) * 1000)::bigint, delete_reason = x.reason
+         FROM jsonb_to_recordset($1::jsonb) AS x(id text, "end" timestamptz, reason text)
+         WHERE h.id = x.id AND h.id = ANY($2)`,
+        [JSON.stringify(actEnds), actEnds.map((a) => a.id)],
+      );
     }
     if (!hist) return;
     // Ends of instances that existed before this command (a new one's end went into its insert).
-    for (const [id, end] of this.hiInstEnds) {
+    const instEnds = [...this.hiInstEnds].map(([id, e]) => ({
+      id,
+      end: e.end,
+      activity: e.endActivity,
+      reason: e.reason,
+    }));
+    if (instEnds.length === 1) {
+      const { id, end, activity, reason } = instEnds[0]!;
       batch.write(
         `UPDATE wf_hi_instance SET end_time = $2, end_activity_id = $3, delete_reason = $4,
            duration_ms = (extract(epoch FROM ($2::timestamptz - start_time)) * 1000)::bigint WHERE id = $1`,
-        [id, end.end, end.endActivity, end.reason],
+        [id, end, activity, reason],
+      );
+    } else if (instEnds.length > 1) {
+      batch.write(
+        `UPDATE wf_hi_instance h SET end_time = x."end", end_activity_id = x.activity, delete_reason = x.reason,
+           duration_ms = (extract(epoch FROM (x."end" - h.start_time)) * 1000)::bigint
+         FROM jsonb_to_recordset($1::jsonb) AS x(id text, "end" timestamptz, activity text, reason text)
+         WHERE h.id = x.id AND h.id = ANY($2)`,
+        [JSON.stringify(instEnds), instEnds.map((e) => e.id)],
       );
     }
   }
@@ -690,7 +802,7 @@ export class Session {
  * (`remove`) as a second. All parts of a data-modifying WITH see the same snapshot, so a delete must not share a
  * statement with a write of the same rows; the caller says which kind each statement is.
  */
-class StatementBatch {
+export class StatementBatch {
   private readonly writes: [string, unknown[]][] = [];
   private readonly removes: [string, unknown[]][] = [];
 

@@ -68,7 +68,10 @@ export async function openPglite(options: PgliteStoreOptions = {}): Promise<Pgli
       ...(onNode ? {} : await pgliteBrowserOptions()),
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       ...(snapshot ? { loadDataDir: snapshot } : {}),
-      postgresqlconf: [`shared_buffers=${options.sharedBuffers ?? '16MB'}`],
+      // Every page is in memory (the WASM heap or the OS cache): a random read costs what a sequential one does, so
+      // the planner should look rows up by index rather than scan a small table (PGlite never ANALYZEs, its
+      // estimates come from table sizes alone, and a scan runs in WASM at a few times native cost).
+      postgresqlconf: [`shared_buffers=${options.sharedBuffers ?? '16MB'}`, 'random_page_cost=1.1'],
     });
     const base = wrap(pg);
     return {

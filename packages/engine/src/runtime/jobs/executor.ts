@@ -20,6 +20,20 @@ import type { Job, JobContext, JobExecutorOptions, JobFilter, JobHandler, RunFil
 /** Lets timers and I/O callbacks (HTTP requests) run: a promise chain alone never leaves the microtask queue. */
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** `tx` with a yield to I/O before each statement. */
+function yieldingBefore(tx: Queryable): Queryable {
+  return {
+    async query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]) {
+      await yieldToIo();
+      return tx.query<T>(sql, params);
+    },
+    async exec(sql: string) {
+      await yieldToIo();
+      await tx.exec(sql);
+    },
+  };
+}
+
 const emptyReport = (): RunReport => ({ succeeded: 0, retried: 0, deadLettered: 0 });
 
 export class JobExecutor implements Attempter, Lessee {
@@ -54,10 +68,10 @@ export class JobExecutor implements Attempter, Lessee {
     this.owner = options.owner ?? crypto.randomUUID();
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.lockMs = options.lockMs ?? 15_000;
-    this.batchSize = options.batchSize ?? 50;
+    this.batchSize = options.batchSize ?? 64;
     const postgres = this.db.kind === 'postgres';
     this.concurrency = Math.max(1, options.concurrency ?? (postgres ? 4 : 1));
-    this.jobsPerTransaction = Math.max(1, options.jobsPerTransaction ?? (postgres ? 8 : 1));
+    this.jobsPerTransaction = Math.max(1, options.jobsPerTransaction ?? 16);
     this.backoffMs = options.backoffMs ?? ((n) => Math.min(10_000 * 2 ** (n - 1), 3_600_000));
     this.queue = new JobQueue(this.clock, this.ids, (dueAt) => this.wake(dueAt));
     this.runtime = options.runtime;
@@ -71,9 +85,12 @@ export class JobExecutor implements Attempter, Lessee {
     this.handlers.set(type, handler);
   }
 
-  /** The context a handler gets: the job's transaction and the app's services. */
+  /**
+   * The context a handler gets: the job's transaction and the app's services. On PGlite every statement runs on the
+   * main thread, so a handler's statements let HTTP in before each (a group's writes take several milliseconds).
+   */
   contextFor(tx: Queryable, prepared?: unknown): JobContext {
-    return Object.assign(this.outsideContext(), { tx, prepared });
+    return Object.assign(this.outsideContext(), { tx: this.db.kind === 'pglite' ? yieldingBefore(tx) : tx, prepared });
   }
 
   /** The context of a handler's `outside` phase: the app's services, no transaction. */

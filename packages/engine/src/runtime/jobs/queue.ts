@@ -6,9 +6,11 @@ import { systemClock } from '../clock.js';
 import type { IdGenerator } from '../ids.js';
 import { defaultIds } from '../ids.js';
 import {
+  CANCEL_BY_KEYS,
   cancelJobs,
   DELETE_DEAD_LETTER,
   ENQUEUE,
+  ENQUEUE_MANY,
   jobWhere,
   listDeadLetters,
   listJobs,
@@ -46,6 +48,39 @@ export class JobQueue {
     const job = toJob(rows[0]!) as Job<P>;
     this.onEnqueue?.(job.dueAt);
     return job;
+  }
+
+  /**
+   * The statement that enqueues `jobs` (distinct keys; a later one of the same key replaces an earlier one, as
+   * enqueueing them one after another does), for a caller that runs it with its other writes. Undefined when there
+   * are none. The executor is told as by `enqueue`.
+   */
+  enqueueStatement(jobs: readonly EnqueueOptions[]): [sql: string, params: unknown[]] | undefined {
+    if (jobs.length === 0) return undefined;
+    const now = this.clock.now();
+    const byKey = new Map<string, Record<string, unknown>>();
+    for (const o of jobs) {
+      const id = this.ids.ulid();
+      byKey.set(o.key ?? id, {
+        id,
+        type: o.type,
+        payload: o.payload ?? {},
+        key: o.key ?? null,
+        scope_id: o.scopeId ?? null,
+        due_at: o.dueAt ?? now,
+        max_attempts: o.maxAttempts ?? 3,
+        created_at: now,
+        owner_api: o.owner?.api ?? '',
+        tenant: o.owner?.tenant ?? '',
+      });
+    }
+    for (const row of byKey.values()) this.onEnqueue?.(row.due_at as Date);
+    return [ENQUEUE_MANY, [JSON.stringify([...byKey.values()])]];
+  }
+
+  /** The statement that removes the jobs of `keys`, for a caller that runs it with its other deletes. */
+  cancelStatement(keys: readonly string[]): [sql: string, params: unknown[]] | undefined {
+    return keys.length ? [CANCEL_BY_KEYS, [keys]] : undefined;
   }
 
   /** Removes matching jobs (not dead letters); returns how many. An empty filter is refused. */

@@ -65,6 +65,20 @@ export const ENQUEUE = `INSERT INTO jobs (id, type, payload, key, scope_id, due_
     lock_expires_at = NULL, last_error = NULL, owner_api = EXCLUDED.owner_api, tenant = EXCLUDED.tenant
   RETURNING ${JOB_COLUMNS}`;
 
+/**
+ * Many jobs in one statement (a command's timers and calls, written with its other rows): $1 a JSON array of
+ * { id, type, payload, key, scope_id, due_at, max_attempts, created_at, owner_api, tenant }, keys distinct.
+ */
+export const ENQUEUE_MANY = `INSERT INTO jobs (id, type, payload, key, scope_id, due_at, max_attempts, created_at, owner_api, tenant)
+  SELECT id, type, payload, key, scope_id, due_at, max_attempts, created_at, owner_api, tenant
+  FROM jsonb_to_recordset($1::jsonb) AS x(id text, type text, payload jsonb, key text, scope_id text,
+    due_at timestamptz, max_attempts int, created_at timestamptz, owner_api text, tenant text)
+  ON CONFLICT (key) DO UPDATE SET type = EXCLUDED.type, payload = EXCLUDED.payload, scope_id = EXCLUDED.scope_id,
+    due_at = EXCLUDED.due_at, max_attempts = EXCLUDED.max_attempts, attempts = 0, lock_owner = NULL,
+    lock_expires_at = NULL, last_error = NULL, owner_api = EXCLUDED.owner_api, tenant = EXCLUDED.tenant`;
+
+export const CANCEL_BY_KEYS = 'DELETE FROM jobs WHERE key = ANY($1)';
+
 export const cancelJobs = (where: string) => `DELETE FROM jobs ${where}`;
 
 export const listJobs = (where: string) => `SELECT ${JOB_COLUMNS} FROM jobs ${where} ORDER BY due_at, id`;
@@ -122,6 +136,33 @@ export const NEXT_DUE = `SELECT min(GREATEST(due_at, COALESCE(lock_expires_at, d
  * rollback puts the job back. No row: the job was cancelled, or the lease lapsed and another executor has it.
  */
 export const TAKE_LEASED = 'DELETE FROM jobs WHERE id = $1 AND lock_owner = $2';
+
+/** Removes the jobs $1 still leased to $2 (a group's, before its handlers run); returns the ids removed. */
+export const TAKE_LEASED_MANY = 'DELETE FROM jobs WHERE id = ANY($1) AND lock_owner = $2 RETURNING id';
+
+/**
+ * A job of a group that failed, written back (the group took it) for another attempt: $1 a JSON array of the job's
+ * columns with attempts, last_error, last_error_trace and due_at of the next attempt. A job enqueued again under its
+ * key meanwhile stays as enqueued.
+ */
+export const PUT_BACK = `INSERT INTO jobs (id, type, payload, key, scope_id, due_at, attempts, max_attempts, last_error,
+    last_error_trace, created_at, owner_api, tenant)
+  SELECT id, type, payload, key, scope_id, due_at, attempts, max_attempts, last_error, last_error_trace, created_at,
+    owner_api, tenant
+  FROM jsonb_to_recordset($1::jsonb) AS x(id text, type text, payload jsonb, key text, scope_id text,
+    due_at timestamptz, attempts int, max_attempts int, last_error text, last_error_trace text, created_at timestamptz,
+    owner_api text, tenant text)
+  ON CONFLICT DO NOTHING`;
+
+/** A job of a group that failed its last attempt, as a dead letter: $1 as PUT_BACK's, failed_at instead of due. */
+export const BURY = `INSERT INTO dead_letter_jobs (id, type, payload, key, scope_id, due_at, attempts, max_attempts,
+    last_error, last_error_trace, created_at, failed_at, owner_api, tenant)
+  SELECT id, type, payload, key, scope_id, due_at, attempts, max_attempts, last_error, last_error_trace, created_at,
+    failed_at, owner_api, tenant
+  FROM jsonb_to_recordset($1::jsonb) AS x(id text, type text, payload jsonb, key text, scope_id text,
+    due_at timestamptz, attempts int, max_attempts int, last_error text, last_error_trace text, created_at timestamptz,
+    failed_at timestamptz, owner_api text, tenant text)
+  ON CONFLICT DO NOTHING`;
 
 /** Isolates one job of a group transaction: a failing job rolls back to it alone. */
 export const SAVEPOINT = 'SAVEPOINT wf_job';
