@@ -88,40 +88,7 @@ export function createApp(options: AppOptions = {}): WfkitApp {
   let failure: unknown;
 
   const ready = (async () => {
-    const migrations = mergeMigrations(bundledMigrations, ...apis.map((a) => a.migrations));
-    if (isDb(options.store)) {
-      db = options.store;
-      await migrate(db, migrations);
-    } else {
-      db = await openStore({ ...options.store, migrations });
-    }
-    // Jobs enqueued through the app wake its executor (after their transaction commits, a moment later).
-    const jobs = new JobQueue(clock, ids, (dueAt) => executor?.wake(dueAt));
-    runtime = new Runtime({ ...options.runtime, db, clock, ids, jobs });
-    executor = new JobExecutor({
-      db,
-      clock,
-      ids,
-      logger,
-      runtime,
-      handlers: runtimeJobHandlers,
-      ...(options.jobs?.pollIntervalMs ? { pollIntervalMs: options.jobs.pollIntervalMs } : {}),
-      ...(options.jobs?.owner ? { owner: options.jobs.owner } : {}),
-      ...(options.jobs?.lockMs ? { lockMs: options.jobs.lockMs } : {}),
-    });
-    const ctx: ApiContext = { db, clock, ids, logger, config, jobs, runtime, executor };
-    const bodyLimit = options.limits?.maxBodyBytes;
-    servers = apis.map(
-      (m) =>
-        new ModuleServer(m, ctx, logger, {
-          maxBodyBytes: (typeof bodyLimit === 'number' ? bodyLimit : bodyLimit?.[m.name]) ?? DEFAULT_MAX_BODY_BYTES,
-        }),
-    );
-    for (const m of apis)
-      for (const [type, handler] of Object.entries(m.jobHandlers ?? {})) executor.register(type, handler);
-    if (options.jobs?.start !== false) executor.start();
-    // Validators compile on an operation's first request, not here: start-up, idle memory and the first seconds'
-    // work stay small (most servers use a few operations of one API).
+    ({ db, runtime, executor, servers } = await startServices(options, apis, { clock, ids, logger, config }));
     readyFlag = true;
   })();
   ready.catch((e) => {
@@ -162,43 +129,13 @@ export function createApp(options: AppOptions = {}): WfkitApp {
     }
     const request = c.req.raw;
     const url = new URL(request.url);
-    let best: ModuleServer | undefined;
-    let bestScore = -1;
-    for (const s of servers) {
-      const score = s.claim(url.pathname);
-      if (score > bestScore) {
-        best = s;
-        bestScore = score;
-      }
-    }
+    const best = serverFor(servers, url.pathname);
     if (!best)
       return toResponse({ status: 404, body: { message: `No API serves ${url.pathname}`, requestId } }, requestId);
     return best.handle(request, url, requestId);
   });
 
-  async function fetch(request: Request): Promise<Response> {
-    const started = performance.now();
-    const given = request.headers.get('x-request-id');
-    const requestId = given && REQUEST_ID.test(given) ? given : ids.uuid();
-    let response: Response;
-    try {
-      response = await hono.fetch(request, { requestId } as never);
-    } catch (e) {
-      logger.error('request failed', { requestId, err: e });
-      response = toResponse({ status: 500, body: { message: 'Internal server error', requestId } }, requestId);
-    }
-    if (logRequests) {
-      const url = new URL(request.url);
-      logger.info('request', {
-        requestId,
-        method: request.method,
-        path: url.pathname,
-        status: response.status,
-        ms: Math.round((performance.now() - started) * 10) / 10,
-      });
-    }
-    return response;
-  }
+  const fetch = (request: Request) => answer(hono, request, { ids, logger, logRequests });
   return {
     fetch,
     ready,
@@ -229,4 +166,94 @@ export function createApp(options: AppOptions = {}): WfkitApp {
       if (ownsStore) await db?.close();
     },
   };
+}
+
+/** Opens (or migrates) the store, then builds the app's one Runtime, its job executor and a server per API module. */
+async function startServices(
+  options: AppOptions,
+  apis: readonly ApiModule<any>[],
+  base: { clock: Clock; ids: IdGenerator; logger: Logger; config: WfkitConfig },
+): Promise<{ db: Db; runtime: Runtime; executor: JobExecutor; servers: ModuleServer[] }> {
+  const { clock, ids, logger, config } = base;
+  const migrations = mergeMigrations(bundledMigrations, ...apis.map((a) => a.migrations));
+  let db: Db;
+  if (isDb(options.store)) {
+    db = options.store;
+    await migrate(db, migrations);
+  } else {
+    db = await openStore({ ...options.store, migrations });
+  }
+  // Jobs enqueued through the app wake its executor (after their transaction commits, a moment later).
+  let wake: (dueAt: Date) => void = () => {};
+  const jobs = new JobQueue(clock, ids, (dueAt) => wake(dueAt));
+  const runtime = new Runtime({ ...options.runtime, db, clock, ids, jobs });
+  const executor: JobExecutor = new JobExecutor({
+    db,
+    clock,
+    ids,
+    logger,
+    runtime,
+    handlers: runtimeJobHandlers,
+    ...(options.jobs?.pollIntervalMs ? { pollIntervalMs: options.jobs.pollIntervalMs } : {}),
+    ...(options.jobs?.owner ? { owner: options.jobs.owner } : {}),
+    ...(options.jobs?.lockMs ? { lockMs: options.jobs.lockMs } : {}),
+  });
+  wake = (dueAt) => executor.wake(dueAt);
+  const ctx: ApiContext = { db, clock, ids, logger, config, jobs, runtime, executor };
+  const bodyLimit = options.limits?.maxBodyBytes;
+  const servers = apis.map(
+    (m) =>
+      new ModuleServer(m, ctx, logger, {
+        maxBodyBytes: (typeof bodyLimit === 'number' ? bodyLimit : bodyLimit?.[m.name]) ?? DEFAULT_MAX_BODY_BYTES,
+      }),
+  );
+  for (const m of apis)
+    for (const [type, handler] of Object.entries(m.jobHandlers ?? {})) executor.register(type, handler);
+  if (options.jobs?.start !== false) executor.start();
+  // Validators compile on an operation's first request, not here: start-up, idle memory and the first seconds'
+  // work stay small (most servers use a few operations of one API).
+  return { db, runtime, executor, servers };
+}
+
+/** The module that claims the path most specifically (longest prefix). */
+function serverFor(servers: ModuleServer[], pathname: string): ModuleServer | undefined {
+  let best: ModuleServer | undefined;
+  let bestScore = -1;
+  for (const s of servers) {
+    const score = s.claim(pathname);
+    if (score > bestScore) {
+      best = s;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/** Serves one request through Hono with its request id (the caller's, when well formed), logged when asked. */
+async function answer(
+  hono: Hono,
+  request: Request,
+  { ids, logger, logRequests }: { ids: IdGenerator; logger: Logger; logRequests: boolean },
+): Promise<Response> {
+  const started = performance.now();
+  const given = request.headers.get('x-request-id');
+  const requestId = given && REQUEST_ID.test(given) ? given : ids.uuid();
+  let response: Response;
+  try {
+    response = await hono.fetch(request, { requestId } as never);
+  } catch (e) {
+    logger.error('request failed', { requestId, err: e });
+    response = toResponse({ status: 500, body: { message: 'Internal server error', requestId } }, requestId);
+  }
+  if (logRequests) {
+    const url = new URL(request.url);
+    logger.info('request', {
+      requestId,
+      method: request.method,
+      path: url.pathname,
+      status: response.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    });
+  }
+  return response;
 }

@@ -259,32 +259,44 @@ export class SpecValidator {
     limits: { maxBodyBytes?: number } = {},
   ): Promise<ValidatedRequest> {
     const plan = this.plan(entry);
-    const issues: ValidationIssue[] = [];
+    const issues: ValidationIssue[] = unsafeParameterIssues(url, pathParams);
     const query: Record<string, unknown> = {};
-    // Every query parameter, declared or not (handlers may read the raw ones), and every path parameter.
-    for (const [name, value] of url.searchParams) {
-      const reason = unsafeStringReason(name) ?? unsafeStringReason(value);
-      if (reason && issues.length < 10)
-        issues.push({
-          in: 'query',
-          field: name,
-          pointer: `/${escapePointer(name)}`,
-          message: reason,
-          keyword: 'unsafe-string',
-        });
-    }
-    for (const [name, value] of Object.entries(pathParams)) {
-      const reason = unsafeStringReason(value);
-      if (reason)
-        issues.push({
-          in: 'path',
-          field: name,
-          pointer: `/${escapePointer(name)}`,
-          message: reason,
-          keyword: 'unsafe-string',
-        });
-    }
-    for (const p of plan.params) {
+    this.validateParams(plan.params, request, url, pathParams, query, issues);
+    const read = await readBodyText(request, limits.maxBodyBytes ?? Number.POSITIVE_INFINITY);
+    if (!read.ok)
+      return {
+        issues,
+        rejected: { status: 413, message: `The request body exceeds the limit of ${limits.maxBodyBytes} bytes` },
+        params: pathParams,
+        query,
+        body: undefined,
+      };
+    const text = read.text;
+    if (plan.body?.strictJson && text.length > 0 && !isJsonContentType(request.headers.get('content-type')))
+      return {
+        issues,
+        rejected: {
+          status: 415,
+          message: `The request body must be JSON (Content-Type: application/json), not ${request.headers.get('content-type') ?? 'untyped'}`,
+        },
+        params: pathParams,
+        query,
+        body: undefined,
+      };
+    const body = this.validateBody(plan.body, text, url, issues);
+    return { issues, params: pathParams, query, body };
+  }
+
+  /** Checks and coerces the declared parameters: path ones back into `pathParams`, query ones into `query`. */
+  private validateParams(
+    plans: ParamPlan[],
+    request: Request,
+    url: URL,
+    pathParams: Record<string, string>,
+    query: Record<string, unknown>,
+    issues: ValidationIssue[],
+  ): void {
+    for (const p of plans) {
       let value: unknown;
       if (p.in === 'path') value = pathParams[p.name];
       else if (p.in === 'header') value = request.headers.get(p.name) ?? undefined;
@@ -330,32 +342,14 @@ export class SpecValidator {
       if (p.in === 'path') pathParams[p.name] = String(value);
       else if (p.in === 'query') query[p.name] = value;
     }
+  }
 
+  /** Parses and checks the body text (JSON against the action's or the operation's schema); the body to hand on. */
+  private validateBody(plan: BodyPlan | undefined, text: string, url: URL, issues: ValidationIssue[]): unknown {
     let body: unknown;
-    const read = await readBodyText(request, limits.maxBodyBytes ?? Number.POSITIVE_INFINITY);
-    if (!read.ok)
-      return {
-        issues,
-        rejected: { status: 413, message: `The request body exceeds the limit of ${limits.maxBodyBytes} bytes` },
-        params: pathParams,
-        query,
-        body: undefined,
-      };
-    const text = read.text;
-    if (plan.body?.strictJson && text.length > 0 && !isJsonContentType(request.headers.get('content-type')))
-      return {
-        issues,
-        rejected: {
-          status: 415,
-          message: `The request body must be JSON (Content-Type: application/json), not ${request.headers.get('content-type') ?? 'untyped'}`,
-        },
-        params: pathParams,
-        query,
-        body: undefined,
-      };
-    if (plan.body) {
+    if (plan) {
       if (text.length === 0) {
-        if (plan.body.required)
+        if (plan.required)
           issues.push({
             in: 'body',
             field: '',
@@ -363,7 +357,7 @@ export class SpecValidator {
             message: 'a request body is required',
             keyword: 'required-body',
           });
-      } else if (plan.body.json) {
+      } else if (plan.json) {
         try {
           body = JSON.parse(text);
         } catch {
@@ -376,11 +370,11 @@ export class SpecValidator {
         }
         if (body !== undefined) {
           // Without `_action`, the operation's default action (IDM: create) decides the body's schema.
-          const action = url.searchParams.get('_action') ?? plan.body.defaultAction;
-          const actionValidate = action ? plan.body.actions.get(action) : undefined;
-          let validate = actionValidate ?? plan.body.validate;
+          const action = url.searchParams.get('_action') ?? plan.defaultAction;
+          const actionValidate = action ? plan.actions.get(action) : undefined;
+          let validate = actionValidate ?? plan.validate;
           if (validate && holdsMoreThan(body, LARGE_BODY_VALUES)) {
-            const pointer = actionValidate ? plan.body.pointers.actions.get(action!) : plan.body.pointers.body;
+            const pointer = actionValidate ? plan.pointers.actions.get(action!) : plan.pointers.body;
             if (pointer) validate = this.firstErrorValidator(pointer);
           }
           if (validate && !validate(body)) issues.push(...toIssues(validate.errors, 'body'));
@@ -398,7 +392,7 @@ export class SpecValidator {
       }
       issues.push(...unsafeValueIssues(body, 'body'));
     }
-    return { issues, params: pathParams, query, body };
+    return body;
   }
 
   /** A validator for the schema at a JSON pointer of the spec (response checks). */
@@ -412,3 +406,32 @@ export class SpecValidator {
 }
 
 export type { Operation };
+
+/** Query and path values no API can store (input-safety.ts), declared or not: handlers may read the raw ones. */
+function unsafeParameterIssues(url: URL, pathParams: Record<string, string>): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  // Every query parameter, declared or not (handlers may read the raw ones), and every path parameter.
+  for (const [name, value] of url.searchParams) {
+    const reason = unsafeStringReason(name) ?? unsafeStringReason(value);
+    if (reason && issues.length < 10)
+      issues.push({
+        in: 'query',
+        field: name,
+        pointer: `/${escapePointer(name)}`,
+        message: reason,
+        keyword: 'unsafe-string',
+      });
+  }
+  for (const [name, value] of Object.entries(pathParams)) {
+    const reason = unsafeStringReason(value);
+    if (reason)
+      issues.push({
+        in: 'path',
+        field: name,
+        pointer: `/${escapePointer(name)}`,
+        message: reason,
+        keyword: 'unsafe-string',
+      });
+  }
+  return issues;
+}

@@ -61,31 +61,7 @@ export async function filterItemsWithVariants(s: Scope, input: FilterInput): Pro
   const typeIds = await ids(f.content_types, 'filters.content_types', (r) => repo.findType(s, r));
   const collectionIds = await ids(f.collections, 'filters.collections', (r) => repo.findCollection(s, r));
   const spaceIds = await ids(f.spaces, 'filters.spaces', (r) => repo.findSpace(s, r));
-  const steps: { workflowId: string; stepIds: Set<string> | undefined }[] = [];
-  for (const [i, ws] of (f.workflow_steps ?? []).entries()) {
-    const ref = ws.workflow_identifier;
-    const w = await repo.findWorkflow(s, ref.id !== undefined ? { id: ref.id.toLowerCase() } : ref);
-    if (!w) throw invalidAt(`filters.workflow_steps[${i}].workflow_identifier`, 'The workflow does not exist.');
-    let stepIds: Set<string> | undefined;
-    if (ws.step_identifiers) {
-      stepIds = new Set();
-      for (const [j, sr] of ws.step_identifiers.entries()) {
-        const predefined = ['published', 'archived', 'scheduled'].includes(sr.codename ?? '');
-        const step = w.steps.find((x) =>
-          sr.id !== undefined ? x.id === sr.id.toLowerCase() : x.codename === sr.codename,
-        );
-        const id = step?.id ?? (predefined ? sr.codename : sr.id?.toLowerCase());
-        if (!id || (!step && !predefined && ![PUBLISHED_STEP_ID, ARCHIVED_STEP_ID].includes(id))) {
-          throw invalidAt(
-            `filters.workflow_steps[${i}].step_identifiers[${j}]`,
-            'The step is not a step of the workflow.',
-          );
-        }
-        stepIds.add(id);
-      }
-    }
-    steps.push({ workflowId: w.id, stepIds });
-  }
+  const steps = await workflowStepFilters(s, f.workflow_steps ?? []);
   const types = new Map<string, repo.TypeRecord | undefined>();
   const requiredOf = async (typeId: string) => {
     if (!types.has(typeId)) types.set(typeId, await repo.findType(s, { id: typeId }));
@@ -143,15 +119,58 @@ export async function filterItemsWithVariants(s: Scope, input: FilterInput): Pro
     }
     out.push(p);
   }
-  const by = input.order?.by ?? 'last_modified';
-  const sign = (input.order?.direction ?? 'desc') === 'asc' ? 1 : -1;
+  return ordered(out, input.order);
+}
+
+/** A workflow and, when given, the steps in it a variant must be in. */
+interface StepFilter {
+  workflowId: string;
+  stepIds: Set<string> | undefined;
+}
+
+/** `filters.workflow_steps` resolved: each workflow exists and names its own steps (or Published, Archived, Scheduled). */
+async function workflowStepFilters(
+  s: Scope,
+  workflowSteps: NonNullable<NonNullable<FilterInput['filters']>['workflow_steps']>,
+): Promise<StepFilter[]> {
+  const steps: StepFilter[] = [];
+  for (const [i, ws] of workflowSteps.entries()) {
+    const ref = ws.workflow_identifier;
+    const w = await repo.findWorkflow(s, ref.id !== undefined ? { id: ref.id.toLowerCase() } : ref);
+    if (!w) throw invalidAt(`filters.workflow_steps[${i}].workflow_identifier`, 'The workflow does not exist.');
+    let stepIds: Set<string> | undefined;
+    if (ws.step_identifiers) {
+      stepIds = new Set();
+      for (const [j, sr] of ws.step_identifiers.entries()) {
+        const predefined = ['published', 'archived', 'scheduled'].includes(sr.codename ?? '');
+        const step = w.steps.find((x) =>
+          sr.id !== undefined ? x.id === sr.id.toLowerCase() : x.codename === sr.codename,
+        );
+        const id = step?.id ?? (predefined ? sr.codename : sr.id?.toLowerCase());
+        if (!id || (!step && !predefined && ![PUBLISHED_STEP_ID, ARCHIVED_STEP_ID].includes(id))) {
+          throw invalidAt(
+            `filters.workflow_steps[${i}].step_identifiers[${j}]`,
+            'The step is not a step of the workflow.',
+          );
+        }
+        stepIds.add(id);
+      }
+    }
+    steps.push({ workflowId: w.id, stepIds });
+  }
+  return steps;
+}
+
+/** The pairs in `order` (last modified, newest first, by default); stable: equal keys keep creation order. */
+function ordered(out: Pair[], order: FilterInput['order']): Pair[] {
+  const by = order?.by ?? 'last_modified';
+  const sign = (order?.direction ?? 'desc') === 'asc' ? 1 : -1;
   const key = (p: Pair): string | number =>
     by === 'name'
       ? p.item.name.toLowerCase()
       : by === 'due_date'
         ? (p.variant?.dueDate?.getTime() ?? Number.MAX_SAFE_INTEGER)
         : (p.variant?.lastModified ?? p.item.last_modified).getTime();
-  // Stable: equal keys keep creation order.
   return out
     .map((p, i) => ({ p, i, k: key(p) }))
     .sort((a, b) => (a.k < b.k ? -sign : a.k > b.k ? sign : a.i - b.i))

@@ -165,8 +165,47 @@ export async function buildWorkflow(
   const all = await repo.listWorkflows(q);
   const others = all.filter((w) => w.id !== existing?.id);
   const id = existing?.id ?? newId();
+  const codename = await workflowCodename(input, existing, all, others, errors);
 
-  // Codename.
+  const roleIds = new Set((await repo.listRoles(q)).map((r) => r.id));
+  const checkRoles: CheckRoles = (list, path) =>
+    (list ?? []).forEach((r, j) => {
+      if (!roleIds.has(r.toLowerCase()))
+        errors.push({ path: `${path}[${j}]`, message: `The role ${r} doesn't exist.` });
+    });
+
+  const steps = buildSteps(input, existing, others, newId, checkRoles, errors);
+  resolveTransitions(input, steps, errors);
+  checkReachesPublished(steps, errors);
+  checkRoles(input.published_step.unpublish_role_ids, 'published_step.unpublish_role_ids');
+  checkRoles(input.published_step.create_new_version_role_ids, 'published_step.create_new_version_role_ids');
+  checkRoles(input.archived_step.role_ids, 'archived_step.role_ids');
+  const scopes = await buildScopes(q, input, id, others, errors);
+  if (existing) await checkRemovedStepsUnused(q, existing, steps, errors);
+
+  if (errors.length > 0) throw invalid('The provided workflow is invalid. See validation_errors for details.', errors);
+  return {
+    id,
+    name: input.name,
+    codename,
+    scopes,
+    steps,
+    unpublishRoleIds: (input.published_step.unpublish_role_ids ?? []).map((r) => r.toLowerCase()),
+    createNewVersionRoleIds: (input.published_step.create_new_version_role_ids ?? []).map((r) => r.toLowerCase()),
+    archivedRoleIds: (input.archived_step.role_ids ?? []).map((r) => r.toLowerCase()),
+  };
+}
+
+type CheckRoles = (list: string[] | undefined, path: string) => void;
+
+/** The codename given (unique among workflows), the existing one, or one made from the name. */
+async function workflowCodename(
+  input: WorkflowInput,
+  existing: WorkflowRecord | undefined,
+  all: WorkflowRecord[],
+  others: WorkflowRecord[],
+  errors: KontentValidationError[],
+): Promise<string> {
   let codename: string;
   if (input.codename !== undefined) {
     codename = input.codename;
@@ -179,14 +218,18 @@ export async function buildWorkflow(
     codename = await uniqueCodename(codenameFrom(input.name), (c) => all.some((w) => w.codename === c));
   }
 
-  // Roles.
-  const roleIds = new Set((await repo.listRoles(q)).map((r) => r.id));
-  const checkRoles = (list: string[] | undefined, path: string) =>
-    (list ?? []).forEach((r, j) => {
-      if (!roleIds.has(r.toLowerCase()))
-        errors.push({ path: `${path}[${j}]`, message: `The role ${r} doesn't exist.` });
-    });
+  return codename;
+}
 
+/** The steps with their identities (an existing step keeps its id), before their transitions are resolved. */
+function buildSteps(
+  input: WorkflowInput,
+  existing: WorkflowRecord | undefined,
+  others: WorkflowRecord[],
+  newId: () => string,
+  checkRoles: CheckRoles,
+  errors: KontentValidationError[],
+): StepRecord[] {
   // Steps: identities first, so transitions can reference them.
   const otherStepCodenames = new Map<string, string>();
   for (const w of others) for (const s of w.steps) otherStepCodenames.set(s.codename, w.codename);
@@ -204,7 +247,7 @@ export async function buildWorkflow(
   }
   const seenCodenames = new Set<string>();
   const seenIds = new Set<string>();
-  const steps: StepRecord[] = input.steps.map((s, i) => {
+  return input.steps.map((s, i) => {
     const path = `steps[${i}]`;
     if (RESERVED_STEP_CODENAMES[s.codename]) {
       errors.push({
@@ -254,8 +297,10 @@ export async function buildWorkflow(
       role_ids: s.role_ids.map((r) => r.toLowerCase()),
     };
   });
+}
 
-  // Transitions.
+/** Each step's transitions_to, by id or codename, to the workflow's steps, Published or Archived. */
+function resolveTransitions(input: WorkflowInput, steps: StepRecord[], errors: KontentValidationError[]): void {
   const stepIds = new Set(steps.map((x) => x.id));
   const firstByCodename = new Map<string, string>();
   steps.forEach((x) => {
@@ -305,8 +350,10 @@ export async function buildWorkflow(
     });
     steps[i]!.transitions_to = targets;
   });
+}
 
-  // Every step eventually reaches Published: a search backwards from Published over the transitions (linear).
+/** Every step eventually reaches Published: a search backwards from Published over the transitions (linear). */
+function checkReachesPublished(steps: StepRecord[], errors: KontentValidationError[]): void {
   const from = new Map<string, string[]>();
   for (const s of steps) {
     for (const t of s.transitions_to) {
@@ -333,12 +380,16 @@ export async function buildWorkflow(
       });
     }
   });
+}
 
-  checkRoles(input.published_step.unpublish_role_ids, 'published_step.unpublish_role_ids');
-  checkRoles(input.published_step.create_new_version_role_ids, 'published_step.create_new_version_role_ids');
-  checkRoles(input.archived_step.role_ids, 'archived_step.role_ids');
-
-  // Scopes.
+/** The scopes (content types and collections that exist), none overlapping another workflow's. */
+async function buildScopes(
+  q: Scope,
+  input: WorkflowInput,
+  id: string,
+  others: WorkflowRecord[],
+  errors: KontentValidationError[],
+): Promise<ScopeRecord[]> {
   const scopes: ScopeRecord[] = [];
   if (id === DEFAULT_WORKFLOW_ID && input.scopes.length > 0) {
     errors.push({
@@ -377,35 +428,30 @@ export async function buildWorkflow(
     }
   }
 
-  // Removed steps must be unused.
-  if (existing) {
-    const kept = new Set(steps.map((s) => s.id));
-    const removed = existing.steps.filter((e) => !kept.has(e.id));
-    const used = await repo.stepsInUse(
-      q,
-      existing.id,
-      removed.map((s) => s.id),
-    );
-    if (used.length > 0) {
-      const names = removed.filter((s) => used.includes(s.id)).map((s) => `"${s.codename}"`);
-      errors.push({
-        path: 'steps',
-        message: `The steps ${names.join(', ')} can't be removed: language variants are in them.`,
-      });
-    }
-  }
+  return scopes;
+}
 
-  if (errors.length > 0) throw invalid('The provided workflow is invalid. See validation_errors for details.', errors);
-  return {
-    id,
-    name: input.name,
-    codename,
-    scopes,
-    steps,
-    unpublishRoleIds: (input.published_step.unpublish_role_ids ?? []).map((r) => r.toLowerCase()),
-    createNewVersionRoleIds: (input.published_step.create_new_version_role_ids ?? []).map((r) => r.toLowerCase()),
-    archivedRoleIds: (input.archived_step.role_ids ?? []).map((r) => r.toLowerCase()),
-  };
+/** Removed steps must be unused: no language variant is in them. */
+async function checkRemovedStepsUnused(
+  q: Scope,
+  existing: WorkflowRecord,
+  steps: StepRecord[],
+  errors: KontentValidationError[],
+): Promise<void> {
+  const kept = new Set(steps.map((s) => s.id));
+  const removed = existing.steps.filter((e) => !kept.has(e.id));
+  const used = await repo.stepsInUse(
+    q,
+    existing.id,
+    removed.map((s) => s.id),
+  );
+  if (used.length > 0) {
+    const names = removed.filter((s) => used.includes(s.id)).map((s) => `"${s.codename}"`);
+    errors.push({
+      path: 'steps',
+      message: `The steps ${names.join(', ')} can't be removed: language variants are in them.`,
+    });
+  }
 }
 
 export function describeRef(ref: Ref): string {

@@ -104,15 +104,28 @@ export function findCycles(tasks: readonly FlowTask[]): string[][] {
 
 export function validateFlowDefinition(def: FlowDefinitionBody, pathId?: string): FlowIssue[] {
   const issues: FlowIssue[] = [];
-  const add = (issueLocation: string, issueType: FlowIssueType, issue: string) =>
-    issues.push({ issue, issueLocation, issueType });
+  const add: Add = (issueLocation, issueType, issue) => issues.push({ issue, issueLocation, issueType });
 
   if (pathId !== undefined && def.id !== undefined && def.id !== pathId) {
     add('id', 'INVALID_VALUE', `The body's id '${def.id}' differs from the path's workflowDefinitionId '${pathId}'`);
   }
   if (!def.isDraft && def.tasks.length === 0) add('tasks', 'REQUIRED', 'A published version needs at least one task');
+  const firstIndex = checkTaskIds(def, add);
+  checkDependencies(def, firstIndex, add);
+  const variables = new Map<string, number>();
+  (def.variables ?? []).forEach((v, i) => {
+    if (variables.has(v.name)) add(`variables[${i}].name`, 'DUPLICATE', `The variable '${v.name}' is declared twice`);
+    else variables.set(v.name, i);
+  });
+  checkTaskReferences(def, referenceResolver(def, variables, firstIndex, add), add);
+  return issues;
+}
 
-  // Task ids.
+type Add = (issueLocation: string, issueType: FlowIssueType, issue: string) => void;
+type Resolve = (ref: Reference, task: FlowTask, location: string) => void;
+
+/** Task ids are unique: the first index of each. */
+function checkTaskIds(def: FlowDefinitionBody, add: Add): Map<string, number> {
   const firstIndex = new Map<string, number>();
   def.tasks.forEach((t, i) => {
     const first = firstIndex.get(t.id);
@@ -120,8 +133,11 @@ export function validateFlowDefinition(def: FlowDefinitionBody, pathId?: string)
       add(`tasks[${i}].id`, 'DUPLICATE', `The task id '${t.id}' is already used by tasks[${first}]`);
     else firstIndex.set(t.id, i);
   });
+  return firstIndex;
+}
 
-  // dependsOn.
+/** dependsOn names tasks of the definition, and no task depends on itself, directly or in a cycle. */
+function checkDependencies(def: FlowDefinitionBody, firstIndex: Map<string, number>, add: Add): void {
   def.tasks.forEach((t, i) => {
     (t.dependsOn ?? []).forEach((d, j) => {
       if (d === t.id) add(`tasks[${i}].dependsOn[${j}]`, 'CYCLE', `The task '${t.id}' depends on itself`);
@@ -139,15 +155,15 @@ export function validateFlowDefinition(def: FlowDefinitionBody, pathId?: string)
     const at = firstIndex.get(cycle[0]!)!;
     add(`tasks[${at}].dependsOn`, 'CYCLE', `The tasks depend on each other in a cycle: ${cycle.join(' → ')}`);
   }
+}
 
-  // Variables.
-  const variables = new Map<string, number>();
-  (def.variables ?? []).forEach((v, i) => {
-    if (variables.has(v.name)) add(`variables[${i}].name`, 'DUPLICATE', `The variable '${v.name}' is declared twice`);
-    else variables.set(v.name, i);
-  });
-
-  // Templates and expressions.
+/** Checks a reference of a template or expression: to a declared variable, a state key, a task depended on. */
+function referenceResolver(
+  def: FlowDefinitionBody,
+  variables: Map<string, number>,
+  firstIndex: Map<string, number>,
+  add: Add,
+): Resolve {
   const stateKeys = new Set<string>([...variables.keys(), ...Object.keys(def.initialState ?? {})]);
   for (const t of def.tasks) {
     if (
@@ -159,7 +175,7 @@ export function validateFlowDefinition(def: FlowDefinitionBody, pathId?: string)
     }
   }
   const deps = transitiveDependencies(def.tasks);
-  const resolve = (ref: Reference, task: FlowTask, location: string) => {
+  return (ref, task, location) => {
     switch (ref.kind) {
       case 'variables':
         if (!variables.has(ref.name))
@@ -198,6 +214,10 @@ export function validateFlowDefinition(def: FlowDefinitionBody, pathId?: string)
         break;
     }
   };
+}
+
+/** Every task's condition and configuration: templates and expressions parse, and their references resolve. */
+function checkTaskReferences(def: FlowDefinitionBody, resolve: Resolve, add: Add): void {
   const checkTemplates = (value: unknown, task: FlowTask, location: string) => {
     if (typeof value === 'string') {
       try {
@@ -238,5 +258,4 @@ export function validateFlowDefinition(def: FlowDefinitionBody, pathId?: string)
       checkTemplates(v, t, `${base}.configuration.${k}`);
     }
   });
-  return issues;
 }

@@ -143,29 +143,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
 
   router.operation('createOrValidateModel', async (ctx) => {
     admin(ctx);
-    const action = ctx.rawQuery.get('_action') ?? 'create';
-    if (action === 'validate_bpmn') {
-      const { bpmnXML } = ctx.body as { bpmnXML: string };
-      const r = await validateBpmn(bpmnXML);
-      return crestReply(ctx, { valid: r.valid, problems: r.problems.map(toProblem) });
-    }
-    const body = ctx.body as ModelBody;
-    const category = body.category ?? (body.bpmnXML ? targetNamespaceOf(body.bpmnXML) : 'Examples');
-    const bpmnXml = body.bpmnXML ?? templateBpmn(body.name, category);
-    const row = await repo.insertModel(idm.db, {
-      id: idm.ids.uuid(),
-      name: body.name,
-      description: body.description ?? null,
-      category,
-      key: processKeyOf(bpmnXml),
-      bpmnXml,
-      resourceMap: body.resourceMap ?? {},
-      now: idm.clock.now(),
-    });
-    const model = toModel(row);
-    return created(ctx, projectFields(model, parseFields(ctx.rawQuery.get('_fields') ?? undefined)), row.id, {
-      rev: row.rev,
-    });
+    return createOrValidate(ctx, idm);
   });
 
   router.operation('readModel', async (ctx) => {
@@ -220,53 +198,84 @@ export function register(router: IdmRouter, idm: IdmContext): void {
         deployments: deployments.map((d) => ({ ...d, deploymentTime: d.deploymentTime.toISOString() })),
       });
     }
-    // deploy
-    const resources = model.resource_map ?? {};
-    const hash = await contentHash(model.bpmn_xml, resources);
-    const last = await repo.lastDeployment(idm.db, model.id);
-    if (last && last.content_hash === hash) {
-      const ids = await repo.definitionIdsOf(idm.db, last.deployment_id);
-      if (ids.length)
-        return crestReply(ctx, {
-          _id: model.id,
-          deploymentId: last.deployment_id,
-          duplicate: true,
-          processDefinitionIds: ids,
-        });
-    }
-    const validation = await validateBpmn(model.bpmn_xml);
-    const errors = validation.problems.filter((p) => p.severity === 'error');
-    if (!validation.valid)
-      throw badRequest(`The model's BPMN has ${errors.length} error${errors.length === 1 ? '' : 's'}.`, {
-        problems: validation.problems.map(toProblem),
-      });
-    const graphs = validation.graphs.filter((g) => g.isExecutable);
-    if (graphs.length === 0) throw badRequest('The model\'s BPMN has no executable process (isExecutable="true").');
-    const deployed = await idm.runtime.deploy({
-      graphs,
-      name: model.name,
-      source: model.bpmn_xml,
-      resourceName: `${model.key ?? graphs[0]!.id}.bpmn20.xml`,
-      ...(targetNamespaceOf(model.bpmn_xml) ? { category: targetNamespaceOf(model.bpmn_xml)! } : {}),
+    return crestReply(ctx, await deployModel(idm, model));
+  });
+}
+
+/** Deploys the model's BPMN (once per content: the same content again answers the last deployment, `duplicate`). */
+async function deployModel(idm: IdmContext, model: repo.ModelRow) {
+  const resources = model.resource_map ?? {};
+  const hash = await contentHash(model.bpmn_xml, resources);
+  const last = await repo.lastDeployment(idm.db, model.id);
+  if (last && last.content_hash === hash) {
+    const ids = await repo.definitionIdsOf(idm.db, last.deployment_id);
+    if (ids.length)
+      return {
+        _id: model.id,
+        deploymentId: last.deployment_id,
+        duplicate: true,
+        processDefinitionIds: ids,
+      };
+  }
+  const validation = await validateBpmn(model.bpmn_xml);
+  const errors = validation.problems.filter((p) => p.severity === 'error');
+  if (!validation.valid)
+    throw badRequest(`The model's BPMN has ${errors.length} error${errors.length === 1 ? '' : 's'}.`, {
+      problems: validation.problems.map(toProblem),
     });
-    try {
-      await repo.recordDeployment(idm.db, {
-        deploymentId: deployed.deploymentId,
-        modelId: model.id,
-        hash,
-        time: idm.clock.now(),
-        resources,
-      });
-    } catch (e) {
-      // Keep deployments and their model links together: undo the deployment when it can't be recorded.
-      await idm.runtime.deleteDeployment(deployed.deploymentId).catch(() => {});
-      throw e;
-    }
-    return crestReply(ctx, {
-      _id: model.id,
+  const graphs = validation.graphs.filter((g) => g.isExecutable);
+  if (graphs.length === 0) throw badRequest('The model\'s BPMN has no executable process (isExecutable="true").');
+  const deployed = await idm.runtime.deploy({
+    graphs,
+    name: model.name,
+    source: model.bpmn_xml,
+    resourceName: `${model.key ?? graphs[0]!.id}.bpmn20.xml`,
+    ...(targetNamespaceOf(model.bpmn_xml) ? { category: targetNamespaceOf(model.bpmn_xml)! } : {}),
+  });
+  try {
+    await repo.recordDeployment(idm.db, {
       deploymentId: deployed.deploymentId,
-      duplicate: false,
-      processDefinitionIds: deployed.definitions.map((d) => d.id),
+      modelId: model.id,
+      hash,
+      time: idm.clock.now(),
+      resources,
     });
+  } catch (e) {
+    // Keep deployments and their model links together: undo the deployment when it can't be recorded.
+    await idm.runtime.deleteDeployment(deployed.deploymentId).catch(() => {});
+    throw e;
+  }
+  return {
+    _id: model.id,
+    deploymentId: deployed.deploymentId,
+    duplicate: false,
+    processDefinitionIds: deployed.definitions.map((d) => d.id),
+  };
+}
+
+/** `_action=validate_bpmn` answers the BPMN's problems; create (the default) stores a model (a template without BPMN). */
+async function createOrValidate(ctx: Ctx, idm: IdmContext) {
+  const action = ctx.rawQuery.get('_action') ?? 'create';
+  if (action === 'validate_bpmn') {
+    const { bpmnXML } = ctx.body as { bpmnXML: string };
+    const r = await validateBpmn(bpmnXML);
+    return crestReply(ctx, { valid: r.valid, problems: r.problems.map(toProblem) });
+  }
+  const body = ctx.body as ModelBody;
+  const category = body.category ?? (body.bpmnXML ? targetNamespaceOf(body.bpmnXML) : 'Examples');
+  const bpmnXml = body.bpmnXML ?? templateBpmn(body.name, category);
+  const row = await repo.insertModel(idm.db, {
+    id: idm.ids.uuid(),
+    name: body.name,
+    description: body.description ?? null,
+    category,
+    key: processKeyOf(bpmnXml),
+    bpmnXml,
+    resourceMap: body.resourceMap ?? {},
+    now: idm.clock.now(),
+  });
+  const model = toModel(row);
+  return created(ctx, projectFields(model, parseFields(ctx.rawQuery.get('_fields') ?? undefined)), row.id, {
+    rev: row.rev,
   });
 }

@@ -121,42 +121,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     return row;
   };
 
-  router.operation('queryTaskInstances', async (ctx) => {
-    const q = parseQueryRequest(ctx, {
-      queryIds: ['query-all-ids', 'filtered-query', 'unassignedTaskQuery'],
-      what: 'task instances',
-    });
-    const params = new SqlParams();
-    const where = q.queryId === 'filtered-query' ? taskFilters(ctx, params, idm) : [];
-    const me = ctx.principal;
-    if (q.queryId === 'unassignedTaskQuery') {
-      where.push(
-        `(t.assignee IS NULL AND (${params.add(me.username)} = ANY(t.candidate_users) OR t.candidate_groups && ${params.add(me.roles)}::text[]))`,
-      );
-    }
-    if (!sec.isAdmin(me)) {
-      const u = params.add(me.username);
-      where.push(
-        `(t.assignee = ${u} OR ${u} = ANY(t.candidate_users) OR t.candidate_groups && ${params.add(me.roles)}::text[])`,
-      );
-    }
-    const r = await queryInSql<Record<string, any>>(idm.db, q, {
-      select: TASK_SELECT,
-      from: TASK_FROM,
-      columns: TASK_COLUMNS,
-      where,
-      params,
-      tieBreaker: 't.id',
-    });
-    return crestReply(
-      ctx,
-      queryEnvelope(
-        r.rows.map((row) => projectFields(toTask(row), q.fields)),
-        q.paging,
-        r,
-      ),
-    );
-  });
+  router.operation('queryTaskInstances', (ctx) => queryTasks(ctx, idm));
 
   router.operation('readTaskInstance', async (ctx) => {
     const row = await load(ctx);
@@ -189,11 +154,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
       const takesUnassigned = row.assignee == null && body.assignee === me && !('owner' in body);
       if (!isAssignee && !takesUnassigned) throw forbidden();
     }
-    const fields: Record<string, any> = {};
-    for (const k of ['assignee', 'description', 'name', 'owner', 'category'] as const)
-      if (k in body) fields[k] = body[k] ?? null;
-    if ('priority' in body) fields.priority = body.priority === null ? 50 : Number(body.priority);
-    if ('dueDate' in body) fields.due_date = body.dueDate ? new Date(String(body.dueDate)) : null;
+    const fields = taskFields(body);
     await idm.runtime.updateTask(row.id, fields);
     return crestReply(ctx, { 'Task updated': row.id });
   });
@@ -229,4 +190,52 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     }
     throw badRequest(`Unknown action '${action}'.`);
   });
+}
+
+/** `_queryId` query-all-ids, filtered-query or unassignedTaskQuery, or a `_queryFilter`: the tasks the caller may see. */
+async function queryTasks(ctx: Ctx, idm: IdmContext) {
+  const q = parseQueryRequest(ctx, {
+    queryIds: ['query-all-ids', 'filtered-query', 'unassignedTaskQuery'],
+    what: 'task instances',
+  });
+  const params = new SqlParams();
+  const where = q.queryId === 'filtered-query' ? taskFilters(ctx, params, idm) : [];
+  const me = ctx.principal;
+  if (q.queryId === 'unassignedTaskQuery') {
+    where.push(
+      `(t.assignee IS NULL AND (${params.add(me.username)} = ANY(t.candidate_users) OR t.candidate_groups && ${params.add(me.roles)}::text[]))`,
+    );
+  }
+  if (!idm.security.isAdmin(me)) {
+    const u = params.add(me.username);
+    where.push(
+      `(t.assignee = ${u} OR ${u} = ANY(t.candidate_users) OR t.candidate_groups && ${params.add(me.roles)}::text[])`,
+    );
+  }
+  const r = await queryInSql<Record<string, any>>(idm.db, q, {
+    select: TASK_SELECT,
+    from: TASK_FROM,
+    columns: TASK_COLUMNS,
+    where,
+    params,
+    tieBreaker: 't.id',
+  });
+  return crestReply(
+    ctx,
+    queryEnvelope(
+      r.rows.map((row) => projectFields(toTask(row), q.fields)),
+      q.paging,
+      r,
+    ),
+  );
+}
+
+/** The task's columns an update changes (`priority` null: the default 50). */
+function taskFields(body: Record<string, unknown>): Record<string, any> {
+  const fields: Record<string, any> = {};
+  for (const k of ['assignee', 'description', 'name', 'owner', 'category'] as const)
+    if (k in body) fields[k] = body[k] ?? null;
+  if ('priority' in body) fields.priority = body.priority === null ? 50 : Number(body.priority);
+  if ('dueDate' in body) fields.due_date = body.dueDate ? new Date(String(body.dueDate)) : null;
+  return fields;
 }
