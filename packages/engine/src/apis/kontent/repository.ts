@@ -531,14 +531,6 @@ export async function deleteItem(s: Scope, id: string): Promise<void> {
   await s.q.query('DELETE FROM kontent_items WHERE environment_id = $1 AND id = $2', [s.env, id]);
 }
 
-export async function variantKeysOfItem(s: Scope, itemId: string): Promise<string[]> {
-  const { rows } = await s.q.query<{ language_id: string }>(
-    'SELECT language_id::text AS language_id FROM kontent_variants WHERE environment_id = $1 AND item_id = $2',
-    [s.env, itemId],
-  );
-  return rows.map((r) => r.language_id);
-}
-
 // --- variants -------------------------------------------------------------------------------------------------------
 
 const toVariant = (r: Row): VariantRecord => ({
@@ -722,16 +714,6 @@ export async function deleteSpace(s: Scope, id: string): Promise<void> {
     `UPDATE kontent_items SET spaces = spaces - $2::text WHERE environment_id = $1 AND spaces ? $2::text`,
     [s.env, id],
   );
-}
-
-/** The ids among `ids` that are spaces of the environment. */
-export async function existingSpaceIds(s: Scope, ids: string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const { rows } = await s.q.query(
-    'SELECT id::text AS id FROM kontent_spaces WHERE environment_id = $1 AND id::text = ANY($2::text[])',
-    [s.env, ids],
-  );
-  return new Set(rows.map((r) => String(r.id)));
 }
 
 // --- environments ---------------------------------------------------------------------------------------------------

@@ -67,8 +67,3 @@ export function created(
     headers: { location: `${base}/${encodeURIComponent(id)}` },
   });
 }
-
-/** The `_action` of a request, or `fallback` when absent. */
-export function actionOf(ctx: Pick<RequestContext, 'rawQuery'>, fallback?: string): string | undefined {
-  return ctx.rawQuery.get('_action') ?? fallback;
-}
