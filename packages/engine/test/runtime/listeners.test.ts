@@ -41,6 +41,7 @@ describe('listeners at validate time', () => {
       `<startEvent id="s">${ext(el('take', '${x}'))}</startEvent>${flow('f', 's', 't')}<userTask id="t">${ext(
         '<activiti:taskListener event="create"><activiti:script scriptFormat="groovy" resource="x.groovy"/></activiti:taskListener>',
         script('complete', 'javascript', 'var = 1', 'taskListener'),
+        '<activiti:taskListener event="complete" onTransaction="committed" expression="${x}"/>',
       )}</userTask>${flow('g', 't', 'e')}<endEvent id="e"/>`,
     );
     const msgs = (await validateBpmn(xml)).problems.map((p) => p.message);
@@ -49,6 +50,9 @@ describe('listeners at validate time', () => {
       "Task listener (event 'create') on 't': a script resource ('x.groovy') is not supported; inline the script",
     );
     expect(msgs.some((m) => /^Listener \(event 'complete'\) script of 't' does not parse/.test(m))).toBe(true);
+    expect(msgs).toContain(
+      "Task listener (event 'complete') on 't': transaction-dependent listeners (onTransaction=\"committed\") are not supported",
+    );
   });
 });
 

@@ -198,6 +198,7 @@ function descriptor(prefix: string, uri: string) {
         properties: [
           str('id'),
           str('event'),
+          str('onTransaction'),
           str('class'),
           str('expression'),
           str('delegateExpression'),
@@ -210,6 +211,7 @@ function descriptor(prefix: string, uri: string) {
         superClass: ['Element'],
         properties: [
           str('event'),
+          str('onTransaction'),
           str('class'),
           str('expression'),
           str('delegateExpression'),

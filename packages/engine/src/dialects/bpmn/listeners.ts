@@ -40,6 +40,10 @@ export function compileListeners(
       );
       continue;
     }
+    if (l.onTransaction) {
+      err(el.id, `${what}: transaction-dependent listeners (onTransaction="${l.onTransaction}") are not supported`);
+      continue;
+    }
     if (l.class) {
       err(
         el.id,
