@@ -8,6 +8,7 @@
  * An asynchronous throw (`async="true"` on the signalEventDefinition) leaves at once: each receiver found now gets
  * the signal in a job of its own (`wf.signal`, with the receiver's execution id), signal start events in one job.
  */
+import { RuntimeError } from './errors.js';
 import { eventStartDefinitions } from './event-starts.js';
 import type { Executor } from './executor.js';
 import { evaluate, variablesContext } from './expressions/index.js';
@@ -176,8 +177,20 @@ export function received(catcher: GraphNode | undefined, payload: Record<string,
     if (m.all) Object.assign(vars, payload);
     else if (m.target)
       vars[m.target] = m.sourceExpression
-        ? evaluate(m.sourceExpression, variablesContext(payload))
+        ? outMapped(catcher!, m.sourceExpression, payload)
         : (payload[m.source ?? ''] ?? null);
   }
   return vars;
+}
+
+/** An `out` mapping's expression over the payload; a failure names the catching event. */
+function outMapped(catcher: GraphNode, src: string, payload: Record<string, unknown>): unknown {
+  try {
+    return evaluate(src, variablesContext(payload));
+  } catch (e) {
+    throw new RuntimeError(
+      'failed',
+      `Error evaluating an out mapping of '${catcher.id}': ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
 }
