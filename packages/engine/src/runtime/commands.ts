@@ -940,6 +940,7 @@ const waitGroup =
       ctx.tx,
       kind,
       jobs.map((j) => ({ ...j.payload, jobId: j.id })),
+      ctx.pause,
     );
 
 /**

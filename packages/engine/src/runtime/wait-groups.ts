@@ -26,19 +26,25 @@ export interface WaitJob {
   rootId?: string;
 }
 
-/** Continues the executions of `jobs` in `tx`, in order; returns the jobs that failed, with their errors. */
+/**
+ * Continues the executions of `jobs` in `tx`, in order, calling `pause` between them; returns the jobs that failed,
+ * with their errors.
+ */
 export async function continueWaitGroup(
   rt: Runtime,
   tx: Queryable,
   kind: WaitKind,
   jobs: readonly WaitJob[],
+  pause?: () => Promise<void>,
 ): Promise<Map<string, unknown>> {
   const failures = new Map<string, unknown>();
   const ahead = await readAhead(rt, tx, jobs);
   const pending = new PendingCommands(rt, tx);
   /** Roots whose rows a command changed through the database: what was read ahead of them is stale. */
   const stale = new Set<string>();
-  for (const job of jobs) {
+  for (const [i, job] of jobs.entries()) {
+    // The commands run in memory back to back: let HTTP in between them.
+    if (i > 0) await pause?.();
     const row = job.instanceId ? ahead.get(job.instanceId) : undefined;
     const inMemory = row !== undefined && !stale.has(job.rootId!) && !pending.covers(job.rootId!);
     const gate = new Gate(tx, () => pending.write());

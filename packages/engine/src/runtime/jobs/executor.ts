@@ -90,7 +90,8 @@ export class JobExecutor implements Attempter, Lessee {
    * main thread, so a handler's statements let HTTP in before each (a group's writes take several milliseconds).
    */
   contextFor(tx: Queryable, prepared?: unknown): JobContext {
-    return Object.assign(this.outsideContext(), { tx: this.db.kind === 'pglite' ? yieldingBefore(tx) : tx, prepared });
+    const jobTx = this.db.kind === 'pglite' ? yieldingBefore(tx) : tx;
+    return Object.assign(this.outsideContext(), { tx: jobTx, prepared, pause: yieldToIo });
   }
 
   /** The context of a handler's `outside` phase: the app's services, no transaction. */

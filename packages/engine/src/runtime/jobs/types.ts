@@ -65,6 +65,8 @@ export interface JobContext {
   runtime: Runtime;
   /** What the handler's `outside` phase returned (undefined without one). */
   prepared?: unknown;
+  /** Lets timers and I/O (HTTP requests) run: a `group` handler calls it between its jobs. */
+  pause?: () => Promise<void>;
 }
 
 /**
