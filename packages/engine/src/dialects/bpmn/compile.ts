@@ -707,7 +707,7 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
       }
       if (src && tgt && src.parent !== tgt.parent) err(f.id, `Sequence flow '${f.id}' crosses a sub-process boundary`);
     }
-    linkCompensationHandlers(nodes, associations, err, warn);
+    linkCompensationHandlers(proc.id, nodes, associations, err, warn);
     for (const n of Object.values(nodes)) {
       if (n.type === 'boundaryEvent' && n.attachedTo) {
         const host = nodes[n.attachedTo];
@@ -804,6 +804,7 @@ function constantTimer(n: GraphNode, err: (message: string) => void): void {
  * flows (only a compensation throw runs it), and an activity has at most one handler.
  */
 function linkCompensationHandlers(
+  processId: string,
   nodes: Record<string, GraphNode>,
   associations: { source: string; target: string }[],
   err: (id: string | undefined, message: string) => void,
@@ -811,12 +812,17 @@ function linkCompensationHandlers(
 ): void {
   const setHandler = (host: GraphNode | undefined, handler: string, at: string) => {
     if (!host) return;
-    if (host.compensationHandler)
+    const other = host.compensationHandler ? nodes[host.compensationHandler] : undefined;
+    const esp = !!nodes[handler]?.triggeredByEvent;
+    if (!other) host.compensationHandler = handler;
+    else if (esp && other.triggeredByEvent)
+      err(at, `Sub-process '${host.id}' has more than one event sub-process with a compensation start event`);
+    else if (esp || other.triggeredByEvent)
       err(
         at,
-        `Activity '${host.id}' has more than one compensation handler ('${host.compensationHandler}', '${handler}')`,
+        `Sub-process '${host.id}' has both a compensation boundary event and an event sub-process with a compensation start event`,
       );
-    else host.compensationHandler = handler;
+    else err(at, `Activity '${host.id}' has more than one compensation boundary event`);
   };
   for (const n of Object.values(nodes)) {
     if (n.event?.kind !== 'compensate') continue;
@@ -844,6 +850,8 @@ function linkCompensationHandlers(
     }
   }
   for (const n of Object.values(nodes)) {
+    const ref = n.event?.kind === 'compensate' ? n.event.activityRef : undefined;
+    if (ref && nodes[ref]) checkActivityRef(n, nodes[ref]!, nodes, processId, err);
     if (!n.forCompensation || n.triggeredByEvent) continue;
     if (n.incoming.length || n.outgoing.length)
       err(
@@ -851,6 +859,25 @@ function linkCompensationHandlers(
         `Compensation activity '${n.id}' cannot have an incoming or outgoing sequence flow (a compensation throw runs it)`,
       );
   }
+}
+
+/**
+ * A compensation throw's `activityRef` names an activity of its own scope, or (from an event sub-process) of the scope
+ * the event sub-process is in, as Camunda checks it.
+ */
+function checkActivityRef(
+  thrower: GraphNode,
+  ref: GraphNode,
+  nodes: Record<string, GraphNode>,
+  processId: string,
+  err: (id: string | undefined, message: string) => void,
+): void {
+  const scope = thrower.parent;
+  const around = scope && nodes[scope]?.triggeredByEvent ? nodes[scope]!.parent : undefined;
+  if (ref.parent === scope || (around !== undefined && ref.parent === around)) return;
+  // named as Camunda names it: from an event sub-process, the scope around it
+  const named = (around === undefined ? scope : around) ?? processId;
+  err(thrower.id, `Invalid attribute value for 'activityRef': no activity with id '${ref.id}' in scope '${named}'`);
 }
 
 /** An event-based gateway leads only to intermediate catch events (timer, message, signal), as Flowable validates. */

@@ -14,6 +14,23 @@ async function completeTasks(c: C, name: string, times: number, variables?: Reco
   for (const t of open.slice(0, times)) await c.completeTask(t, variables);
 }
 
+/** CompensationEventParseInvalidProcessTest: the deploy is refused with an error on the element Camunda names. */
+function invalid(file: string, elementId: string, message: RegExp) {
+  return {
+    junit: `CompensationEventParseInvalidProcessTest.testParseInvalidProcessDefinition[${file}]`,
+    resources: [R(`CompensationEventParseInvalidProcessTest.${file}.bpmn20.xml`)],
+    async run(c: C) {
+      const r = await c.tryDeploy();
+      expect(r.status).toBe(400);
+      const errors = (r.json.detail?.problems ?? []).filter((p: any) => p.severity === 'error');
+      expect(
+        errors.some((p: any) => p.elementId === elementId && message.test(p.message)),
+        JSON.stringify(errors),
+      ).toBe(true);
+    },
+  };
+}
+
 export const compensation: Area = {
   name: 'compensation',
   dir: 'event/compensate',
@@ -397,6 +414,48 @@ export const compensation: Area = {
         await c.assertEnded(id);
       },
     },
+    invalid(
+      'illegalCompensateActivityRefParentScope',
+      'throwCompensate',
+      /no activity with id 'someServiceInMainProcess' in scope 'subProcess'/,
+    ),
+    invalid(
+      'illegalCompensateActivityRefNestedScope',
+      'throwCompensate',
+      /no activity with id 'someServiceInNestedScope' in scope 'subProcess'/,
+    ),
+    invalid('invalidActivityRefFails', 'throwCompensate', /Invalid attribute value for 'activityRef'/),
+    invalid(
+      'multipleCompensationCatchEventsCompensationAttributeMissingFails',
+      'compensateBookHotelEvt',
+      /isForCompensation="true"/,
+    ),
+    invalid(
+      'multipleCompensationCatchEventsFails',
+      'compensateBookHotelEvt2',
+      /more than one compensation boundary event/,
+    ),
+    invalid(
+      'multipleCompensationEventSubProcesses',
+      'startInCompensationScope2',
+      /more than one event sub-process with a compensation start event/,
+    ),
+    invalid(
+      'compensationEventSubProcessesAtProcessLevel',
+      'startInCompensationScope',
+      /compensation start event is only supported inside an embedded sub-process/,
+    ),
+    invalid(
+      'compensationEventSubprocessAndBoundaryEvent',
+      'compensateSubProcess',
+      /both a compensation boundary event and an event sub-process with a compensation start event/,
+    ),
+    invalid(
+      'invalidOutgoingSequenceflow',
+      'undoTask',
+      /Compensation activity 'undoTask' cannot have an incoming or outgoing/,
+    ),
+    invalid('invalidIncomingSequenceflow', 'task', /Compensation activity 'task' cannot have an incoming or outgoing/),
     // Cases whose handlers or listeners are Java (NOT_APPLICABLE in harness.ts).
     ...[
       'testCompensateSubprocess',
