@@ -275,6 +275,39 @@ export class Executor {
     return n.type;
   }
 
+  /** An end event: its end listeners, then what it throws (terminate, error, signal, escalation), or the token ends. */
+  private async reachEnd(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {
+    // a compensation end event ends once the handlers it started have ended
+    if (n.event?.kind === 'compensate') return throwCompensation(this, inst, e, n);
+    delete e.state.listening;
+    await this.activityEvent(inst, e, n, 'end');
+    this.s.endActivity(e);
+    if (n.event?.kind === 'terminate') return this.terminate(inst, e, n);
+    if (n.event?.kind === 'error') return throwBpmnError(this, inst, e, n.event.errorCode, n);
+    if (n.event?.kind === 'signal') await throwSignal(this, inst, e, n);
+    if (n.event?.kind === 'escalation') {
+      await throwEscalation(this, inst, e, n.event.escalationCode);
+      if (!inst.execs.has(e.id)) return;
+    }
+    return this.endToken(inst, e, n);
+  }
+
+  /** A service task: its behaviour (an external one waits for its job), else its expression; then it leaves. */
+  private async runServiceTask(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {
+    // A service task calling a script host (`${openidm.query(…)}`) was compiled to a script (its dialect says).
+    if (n.script) {
+      await this.runScriptTask(inst, e, n);
+      return this.leave(inst, e, n);
+    }
+    const b = n.service!.behaviour ? this.behaviourOf(n) : undefined;
+    if (isExternalBehaviour(b)) return this.startExternal(inst, e, n, b);
+    const v = b
+      ? await b(this.behaviourContext(inst, e, n))
+      : this.evalIn(inst, e, n.service!.expression, `the expression of service task '${n.id}'`);
+    if (n.service!.resultVariable) this.setVar(inst, e, n.service!.resultVariable, v ?? null);
+    return this.leave(inst, e, n);
+  }
+
   async enter(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {
     // A token cancelled earlier in this command (terminate, a caught error, an event gateway) goes nowhere.
     if (inst.ended || !inst.execs.has(e.id)) return;
@@ -314,19 +347,7 @@ export class Executor {
       case 'task':
         return this.leave(inst, e, n);
       case 'endEvent':
-        // a compensation end event ends once the handlers it started have ended
-        if (n.event?.kind === 'compensate') return throwCompensation(this, inst, e, n);
-        delete e.state.listening;
-        await this.activityEvent(inst, e, n, 'end');
-        this.s.endActivity(e);
-        if (n.event?.kind === 'terminate') return this.terminate(inst, e, n);
-        if (n.event?.kind === 'error') return throwBpmnError(this, inst, e, n.event.errorCode, n);
-        if (n.event?.kind === 'signal') await throwSignal(this, inst, e, n);
-        if (n.event?.kind === 'escalation') {
-          await throwEscalation(this, inst, e, n.event.escalationCode);
-          if (!inst.execs.has(e.id)) return;
-        }
-        return this.endToken(inst, e, n);
+        return this.reachEnd(inst, e, n);
       case 'userTask':
         await this.createTask(inst, e, n);
         this.attachBoundaries(inst, e, n);
@@ -348,20 +369,8 @@ export class Executor {
       case 'scriptTask':
         await this.runScriptTask(inst, e, n);
         return this.leave(inst, e, n);
-      case 'serviceTask': {
-        // A service task calling a script host (`${openidm.query(…)}`) was compiled to a script (its dialect says).
-        if (n.script) {
-          await this.runScriptTask(inst, e, n);
-          return this.leave(inst, e, n);
-        }
-        const b = n.service!.behaviour ? this.behaviourOf(n) : undefined;
-        if (isExternalBehaviour(b)) return this.startExternal(inst, e, n, b);
-        const v = b
-          ? await b(this.behaviourContext(inst, e, n))
-          : this.evalIn(inst, e, n.service!.expression, `the expression of service task '${n.id}'`);
-        if (n.service!.resultVariable) this.setVar(inst, e, n.service!.resultVariable, v ?? null);
-        return this.leave(inst, e, n);
-      }
+      case 'serviceTask':
+        return this.runServiceTask(inst, e, n);
       case 'exclusiveGateway':
         return this.leaveExclusive(inst, e, n);
       case 'parallelGateway':

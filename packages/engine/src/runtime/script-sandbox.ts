@@ -205,6 +205,71 @@ export async function checkScriptSyntax(source: string): Promise<{ message: stri
   }
 }
 
+/** The host's functions as globals (a dotted name makes nested objects), each call counted against the limits. */
+function installHostFunctions(
+  ctx: QuickJSContext,
+  host: ScriptHost,
+  limits: ReturnType<typeof limitsOf>,
+  fail: (e: ScriptError) => never,
+): void {
+  let calls = 0;
+  let outBytes = 0;
+  const objects = new Map<string, QuickJSHandle>();
+  for (const [name, fn] of Object.entries(host.functions ?? {})) {
+    const parts = name.split('.');
+    let parent = ctx.global;
+    let path = '';
+    for (const p of parts.slice(0, -1)) {
+      path = path ? `${path}.${p}` : p;
+      if (!objects.has(path)) {
+        const o = ctx.newObject();
+        ctx.setProp(parent, p, o);
+        objects.set(path, o);
+      }
+      parent = objects.get(path)!;
+    }
+    const f = ctx.newFunction(parts[parts.length - 1]!, (...args) => {
+      if (++calls > limits.maxCalls)
+        fail(new ScriptError(`Script exceeded its limit of ${limits.maxCalls} host calls`, undefined, 'calls'));
+      const values = args.map((a) => fromHandle(ctx, a) ?? null);
+      outBytes += toJson(values).length;
+      if (outBytes > limits.maxOutputBytes)
+        fail(
+          new ScriptError(
+            `Script exceeded its limit of ${sizeText(limits.maxOutputBytes)} of values passed to the host`,
+            undefined,
+            'output',
+          ),
+        );
+      const v = fn(...values);
+      if (v instanceof Promise) throw new Error(`${name} is asynchronous: it needs the worker pool (Node)`);
+      return toHandle(ctx, v);
+    });
+    ctx.setProp(parent, parts[parts.length - 1]!, f);
+    f.dispose();
+  }
+  for (const o of objects.values()) o.dispose();
+}
+
+/** `console.log/info/warn/error/debug` into `logs`, up to the log limit. */
+function installConsole(ctx: QuickJSContext, limits: ReturnType<typeof limitsOf>, logs: string[]): void {
+  let logBytes = 0;
+  const consoleObj = ctx.newObject();
+  const log = ctx.newFunction('log', (...args) => {
+    if (logBytes >= limits.maxLogBytes) return;
+    const line = args
+      .map((a) => (ctx.typeof(a) === 'string' ? ctx.getString(a) : toJson(fromHandle(ctx, a))))
+      .join(' ')
+      .slice(0, limits.maxLogBytes - logBytes);
+    logBytes += line.length;
+    logs.push(line);
+  });
+  for (const k of ['log', 'info', 'warn', 'error', 'debug']) ctx.setProp(consoleObj, k, log);
+  log.dispose();
+  ctx.setProp(ctx.global, 'console', consoleObj);
+  consoleObj.dispose();
+}
+
 /** The fallback where there are no worker threads: the same limits, in the calling thread. */
 async function runInThread(
   source: string,
@@ -228,64 +293,14 @@ async function runInThread(
   });
   const ctx = rt.newContext();
   const logs: string[] = [];
-  let logBytes = 0;
-  let calls = 0;
-  let outBytes = 0;
   let broken: ScriptError | undefined;
   const fail = (e: ScriptError): never => {
     broken = e;
     throw e;
   };
   try {
-    const objects = new Map<string, QuickJSHandle>();
-    for (const [name, fn] of Object.entries(host.functions ?? {})) {
-      const parts = name.split('.');
-      let parent = ctx.global;
-      let path = '';
-      for (const p of parts.slice(0, -1)) {
-        path = path ? `${path}.${p}` : p;
-        if (!objects.has(path)) {
-          const o = ctx.newObject();
-          ctx.setProp(parent, p, o);
-          objects.set(path, o);
-        }
-        parent = objects.get(path)!;
-      }
-      const f = ctx.newFunction(parts[parts.length - 1]!, (...args) => {
-        if (++calls > limits.maxCalls)
-          fail(new ScriptError(`Script exceeded its limit of ${limits.maxCalls} host calls`, undefined, 'calls'));
-        const values = args.map((a) => fromHandle(ctx, a) ?? null);
-        outBytes += toJson(values).length;
-        if (outBytes > limits.maxOutputBytes)
-          fail(
-            new ScriptError(
-              `Script exceeded its limit of ${sizeText(limits.maxOutputBytes)} of values passed to the host`,
-              undefined,
-              'output',
-            ),
-          );
-        const v = fn(...values);
-        if (v instanceof Promise) throw new Error(`${name} is asynchronous: it needs the worker pool (Node)`);
-        return toHandle(ctx, v);
-      });
-      ctx.setProp(parent, parts[parts.length - 1]!, f);
-      f.dispose();
-    }
-    for (const o of objects.values()) o.dispose();
-    const consoleObj = ctx.newObject();
-    const log = ctx.newFunction('log', (...args) => {
-      if (logBytes >= limits.maxLogBytes) return;
-      const line = args
-        .map((a) => (ctx.typeof(a) === 'string' ? ctx.getString(a) : toJson(fromHandle(ctx, a))))
-        .join(' ')
-        .slice(0, limits.maxLogBytes - logBytes);
-      logBytes += line.length;
-      logs.push(line);
-    });
-    for (const k of ['log', 'info', 'warn', 'error', 'debug']) ctx.setProp(consoleObj, k, log);
-    log.dispose();
-    ctx.setProp(ctx.global, 'console', consoleObj);
-    consoleObj.dispose();
+    installHostFunctions(ctx, host, limits, fail);
+    installConsole(ctx, limits, logs);
     for (const [k, v] of Object.entries(host.globals ?? {})) {
       const h = toHandle(ctx, v);
       ctx.setProp(ctx.global, k, h);
