@@ -116,6 +116,7 @@ export class Runtime {
   private readonly graphCache = new Map<string, { graph: ProcessGraph; key: string }>();
   private readonly behaviours = new Map<string, ServiceBehaviour>();
   private readonly scriptHosts = new Map<string, ScriptHostFactory>();
+  private readonly scriptPreludes = new Map<string, string>();
   private readonly deploymentCleanups = new Map<string, DeploymentCleanup>();
   private readonly hooks: ExecutorHooks;
 
@@ -139,6 +140,7 @@ export class Runtime {
       scriptFunctions: (q, instance) =>
         this.scriptHosts.get(instance.owner.api)?.({ q, instanceId: instance.id, startUserId: instance.startUserId }) ??
         {},
+      scriptPrelude: (instance) => this.scriptPreludes.get(instance.owner.api),
     };
   }
 
@@ -166,9 +168,15 @@ export class Runtime {
     return Object.assign(Object.create(this) as Runtime, over);
   }
 
-  /** Gives the scripts of an API's processes host functions (IDM: `openidm.*`); one host per API. */
-  registerScriptHost(api: string, host: ScriptHostFactory): void {
+  /**
+   * Gives the scripts of an API's processes host functions (IDM: `openidm.*`); one host per API. A `prelude` runs
+   * before each of its script tasks, on the script's first line so errors keep the script's line numbers (IGA's
+   * `logger`, its request-aware `openidm`).
+   */
+  registerScriptHost(api: string, host: ScriptHostFactory, opts: { prelude?: string } = {}): void {
     this.scriptHosts.set(api, host);
+    if (opts.prelude) this.scriptPreludes.set(api, opts.prelude.replace(/\n\s*/g, ' '));
+    else this.scriptPreludes.delete(api);
   }
 
   /**
@@ -637,6 +645,14 @@ export class Runtime {
     await this.command(async (s, x) => {
       const inst = await this.lockInstance(s, instanceId);
       x.setVars(inst, undefined, variables);
+    });
+  }
+
+  /** Sets variables local to an open task's execution (IGA's reassign: the phase's `actors`). */
+  async setTaskLocalVariables(taskId: string, variables: Record<string, unknown>): Promise<void> {
+    await this.command(async (s) => {
+      const { task, inst } = await this.lockTask(s, taskId);
+      for (const [k, v] of Object.entries(variables)) s.setVar(inst, task.execution_id, k, v);
     });
   }
 

@@ -18,6 +18,7 @@ import { RuntimeError } from './errors.js';
 import { cancelEventGroup, leaveEventGateway } from './event-gateway.js';
 import { fireEventSubProcess, listenForEventSubProcesses } from './event-subprocesses.js';
 import {
+  coerceToBoolean,
   type ExpressionContext,
   evaluate,
   evaluateCondition,
@@ -30,7 +31,17 @@ import {
   type ExternalServiceBehaviour,
   isExternalBehaviour,
 } from './external-tasks.js';
-import { canReach, type GraphNode, type ProcessGraph, type VariableMapping } from './graph.js';
+import {
+  type AssignedValue,
+  canReach,
+  type GraphFlow,
+  type GraphNode,
+  type IoParameter,
+  type ProcessGraph,
+  type TimerDef,
+  type VariableMapping,
+} from './graph.js';
+import { type EvaluationScope, languageNamed, type Outcome, type SourceKind } from './languages/index.js';
 import { sandboxSource } from './languages/scripts.js';
 import type { Owner } from './owner.js';
 import {
@@ -66,6 +77,8 @@ export interface ExecutorHooks {
   serviceBehaviour?(name: string): ServiceBehaviour | undefined;
   /** Host functions the owning API gives its scripts (`openidm.*` for IDM), on the command's transaction. */
   scriptFunctions?(q: Queryable, instance: InstanceState): Record<string, HostFunction>;
+  /** JavaScript the owning API runs before each of its script tasks, on the script's first line (IGA's prelude). */
+  scriptPrelude?(instance: InstanceState): string | undefined;
 }
 
 type Op = () => Promise<void> | void;
@@ -84,6 +97,11 @@ export class Executor {
   readonly externalCalls: ExternalCall[] = [];
   /** Deliveries of asynchronously thrown signals (enqueued as `wf.signal` jobs when it flushes). */
   readonly signalJobs: QueuedSignal[] = [];
+  /**
+   * Work a synchronous caller started but could not wait for (a timer's date in JavaScript, evaluated in the
+   * sandbox): the agenda settles it before its next operation. Each entry resolves to its error, never rejects.
+   */
+  private readonly pending: Promise<unknown>[] = [];
 
   constructor(
     readonly s: Session,
@@ -176,7 +194,84 @@ export class Executor {
       },
     };
   }
+  private scopeOf(inst: InstanceState, e: Exec | undefined): EvaluationScope {
+    return {
+      expression: () => this.ctx(inst, e),
+      script: () => this.scriptHost(inst, e),
+      ...(this.hooks.scriptLimits ? { limits: this.hooks.scriptLimits } : {}),
+    };
+  }
+
+  /**
+   * The outcomes of sources in the graph's language (or `language`), in order: an array for JUEL, so BPMN never
+   * waits for a promise; a promise for JavaScript (all sources in one sandbox run). `where` names source i.
+   */
+  outcomes(
+    inst: InstanceState,
+    e: Exec | undefined,
+    sources: readonly string[],
+    where: (i: number) => string,
+    opts: { kind?: SourceKind; language?: string } = {},
+  ): Outcome[] | Promise<Outcome[]> {
+    let lang: ReturnType<typeof languageNamed>;
+    try {
+      lang = languageNamed(opts.language ?? inst.graph.language);
+    } catch (err) {
+      throw new RuntimeError('failed', `Error evaluating ${where(0)}: ${(err as Error).message}`);
+    }
+    const r = lang.evaluateAll(sources, this.scopeOf(inst, e), opts.kind ?? 'value');
+    if (!(r instanceof Promise)) return r;
+    return r.catch((err: unknown) => {
+      // The sandbox itself failed (a broken limit): every source fails with it.
+      if (err instanceof RuntimeError) throw err;
+      throw new RuntimeError('failed', `Error evaluating ${where(0)}: ${(err as Error)?.message ?? String(err)}`);
+    });
+  }
+
+  /** An outcome's value; a failure fails the command, or is null where the graph reads failures so (IGA). */
+  valueOf(inst: InstanceState, o: Outcome, where: string): unknown {
+    if (o.ok) return o.value;
+    if (inst.graph.expressionErrors === 'null') return null;
+    if (o.error instanceof RuntimeError) throw o.error;
+    throw new RuntimeError('failed', `Error evaluating ${where}: ${o.error.message}`);
+  }
+
+  /** The values of sources in the graph's language: see `outcomes`; a failure as `valueOf` says. */
+  evaluateAll(
+    inst: InstanceState,
+    e: Exec | undefined,
+    sources: readonly string[],
+    where: (i: number) => string,
+    opts: { kind?: SourceKind; language?: string } = {},
+  ): unknown[] | Promise<unknown[]> {
+    const values = (list: Outcome[]) => list.map((o, i) => this.valueOf(inst, o, where(i)));
+    const r = this.outcomes(inst, e, sources, where, opts);
+    return r instanceof Promise ? r.then(values) : values(r);
+  }
+
+  /** One source's value in the graph's language (synchronous for JUEL). */
+  evaluate(
+    inst: InstanceState,
+    e: Exec | undefined,
+    src: string,
+    where: string,
+    opts: { kind?: SourceKind; language?: string } = {},
+  ): unknown {
+    const r = this.evaluateAll(inst, e, [src], () => where, opts);
+    return r instanceof Promise ? r.then((v) => v[0]) : r[0];
+  }
+
+  /**
+   * A JUEL expression, synchronously: for what is evaluated as JUEL whatever the graph's language (a JUEL script
+   * task) and the places that cannot wait for the sandbox (message and signal names). A JavaScript graph's
+   * expression never reaches it.
+   */
   evalIn(inst: InstanceState, e: Exec | undefined, src: string, where: string, extra?: Bindings): unknown {
+    if (inst.graph.language && inst.graph.language !== 'juel')
+      throw new RuntimeError(
+        'failed',
+        `Error evaluating ${where}: it is read as JUEL, the graph's language is ${inst.graph.language}`,
+      );
     try {
       return evaluate(src, this.ctx(inst, e, extra));
     } catch (err) {
@@ -187,14 +282,7 @@ export class Executor {
     }
   }
   condIn(inst: InstanceState, e: Exec | undefined, src: string, where: string): boolean {
-    try {
-      return evaluateCondition(src, this.ctx(inst, e));
-    } catch (err) {
-      throw new RuntimeError(
-        'failed',
-        `Error evaluating ${where}: ${err instanceof Error ? err.message : String(err)}`,
-      );
-    }
+    return coerceToBoolean(this.evalIn(inst, e, src, where));
   }
 
   // ---------------------------------------------------------------- agenda
@@ -203,11 +291,30 @@ export class Executor {
   }
   async run(): Promise<void> {
     for (;;) {
+      await this.settle();
       while (this.agenda.length) {
         const op = this.agenda.shift()!;
         await op();
+        if (this.pending.length) await this.settle();
       }
       if (!this.checkInclusiveJoins()) break;
+    }
+  }
+
+  /** Finishes `work` before the agenda's next operation; its failure fails the command (from `run`). */
+  defer(work: Promise<void>): void {
+    this.pending.push(
+      work.then(
+        () => undefined,
+        (err: unknown) => err ?? new Error('Deferred work failed'),
+      ),
+    );
+  }
+
+  private async settle(): Promise<void> {
+    while (this.pending.length) {
+      const err = await this.pending.shift();
+      if (err !== undefined) throw err;
     }
   }
 
@@ -303,7 +410,7 @@ export class Executor {
     if (isExternalBehaviour(b)) return this.startExternal(inst, e, n, b);
     const v = b
       ? await b(this.behaviourContext(inst, e, n))
-      : this.evalIn(inst, e, n.service!.expression, `the expression of service task '${n.id}'`);
+      : await this.evaluate(inst, e, n.service!.expression, `the expression of service task '${n.id}'`);
     if (n.service!.resultVariable) this.setVar(inst, e, n.service!.resultVariable, v ?? null);
     return this.leave(inst, e, n);
   }
@@ -325,7 +432,7 @@ export class Executor {
       return;
     }
     delete e.state.asyncDone;
-    if (n.inputOutput?.inputs.length) this.mapInputs(inst, e, n);
+    if (n.inputOutput?.inputs.length) await this.mapInputs(inst, e, n);
     this.s.startActivity(inst, e, n.id, n.name ?? null, this.histType(n));
     if (n.listeners) {
       // an activity with listeners in progress: cancelling it runs its end listeners (cancelledEnd)
@@ -499,13 +606,16 @@ export class Executor {
   private async runScriptTask(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {
     if (n.script!.format === 'juel') {
       // A JUEL script is one template, evaluated like any expression; its value is the script's result.
-      const v = this.evalIn(inst, e, n.script!.source, `the JUEL script of script task '${n.id}'`);
+      const v = this.evaluate(inst, e, n.script!.source, `the JUEL script of script task '${n.id}'`, {
+        language: 'juel',
+      });
       if (n.script!.resultVariable) this.setVar(inst, e, n.script!.resultVariable, v ?? null);
       return;
     }
     try {
+      const prelude = this.hooks.scriptPrelude?.(inst) ?? '';
       const r = await runScript(
-        sandboxSource(n.script!.format, n.script!.source, n.script!.autoStoreVariables),
+        prelude + sandboxSource(n.script!.format, n.script!.source, n.script!.autoStoreVariables),
         this.scriptHost(inst, e),
         this.hooks.scriptLimits,
       );
@@ -518,10 +628,10 @@ export class Executor {
     }
   }
 
-  private evalList(inst: InstanceState, e: Exec, items: string[], where: string): string[] {
+  /** Candidate values as Flowable reads them: a list, a comma-separated string, or one value. */
+  private candidates(values: unknown[]): string[] {
     const out: string[] = [];
-    for (const item of items) {
-      const v = this.evalIn(inst, e, item, where);
+    for (const v of values) {
       if (Array.isArray(v)) out.push(...v.map(String));
       else if (typeof v === 'string') out.push(...v.split(',').map((x) => x.trim()));
       else if (v !== null && v !== undefined) out.push(String(v));
@@ -529,24 +639,42 @@ export class Executor {
     return out.filter(Boolean);
   }
 
-  private async createTask(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {
-    const ut = n.userTask!;
-    const str = (src: string | undefined, what: string) => {
-      if (src === undefined) return null;
+  /**
+   * A user task's texts (name, description, form key, category): JUEL templates in a JUEL graph, where a name or
+   * description that cannot be resolved stays literal (Flowable logs and keeps it); plain text in other languages.
+   */
+  private taskText(inst: InstanceState, e: Exec, n: GraphNode, src: string | undefined, what: string, keep: boolean) {
+    if (src === undefined) return null;
+    if (inst.graph.language && inst.graph.language !== 'juel') return src;
+    try {
       const v = this.evalIn(inst, e, src, `the ${what} of user task '${n.id}'`);
       return v === null || v === undefined || v === '' ? null : v instanceof Date ? v.toISOString() : String(v);
+    } catch (err) {
+      if (keep) return src;
+      throw err;
+    }
+  }
+
+  private async createTask(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {
+    const ut = n.userTask!;
+    // The fields in the graph's language, evaluated together (one sandbox run for a JavaScript graph).
+    const fields = { 'due date': ut.dueDate, priority: ut.priority, assignee: ut.assignee, owner: ut.owner };
+    const named = Object.entries(fields).filter((f): f is [string, string] => f[1] !== undefined);
+    const sources = [...named.map(([, src]) => src), ...ut.candidateUsers, ...ut.candidateGroups];
+    const where = (i: number) =>
+      i < named.length
+        ? `the ${named[i]![0]} of user task '${n.id}'`
+        : `the candidate ${i < named.length + ut.candidateUsers.length ? 'users' : 'groups'} of '${n.id}'`;
+    const values = await this.evaluateAll(inst, e, sources, where);
+    const value = (name: string) => {
+      const i = named.findIndex(([k]) => k === name);
+      return i < 0 ? null : values[i];
     };
-    // Name and description stay literal when their expression cannot be resolved (Flowable logs and keeps them).
-    const literal = (src: string | undefined, what: string) => {
-      try {
-        return str(src, what);
-      } catch {
-        return src ?? null;
-      }
-    };
-    const due = ut.dueDate ? this.evalIn(inst, e, ut.dueDate, `the due date of user task '${n.id}'`) : null;
-    const dueDate = this.dueDateOf(n, due);
-    const prio = ut.priority ? Number(this.evalIn(inst, e, ut.priority, `the priority of user task '${n.id}'`)) : 50;
+    const str = (v: unknown) =>
+      v === null || v === undefined || v === '' ? null : v instanceof Date ? v.toISOString() : String(v);
+    const dueDate = this.dueDateOf(n, value('due date'));
+    const prio = ut.priority ? Number(value('priority')) : 50;
+    const users = values.slice(named.length, named.length + ut.candidateUsers.length);
     const t: TaskRow = {
       id: this.s.ids.ulid(),
       instance_id: inst.id,
@@ -554,16 +682,16 @@ export class Executor {
       definition_id: inst.definitionId,
       definition_key: inst.definitionKey,
       task_def_key: n.id,
-      name: literal(n.name, 'name'),
-      description: n.documentation ? literal(n.documentation, 'description') : null,
-      assignee: str(ut.assignee, 'assignee'),
-      owner: str(ut.owner, 'owner'),
+      name: this.taskText(inst, e, n, n.name, 'name', true),
+      description: n.documentation ? this.taskText(inst, e, n, n.documentation, 'description', true) : null,
+      assignee: str(value('assignee')),
+      owner: str(value('owner')),
       priority: Number.isFinite(prio) ? Math.trunc(prio) : 50,
       due_date: dueDate,
-      form_key: str(ut.formKey, 'form key'),
-      category: str(ut.category, 'category'),
-      candidate_users: this.evalList(inst, e, ut.candidateUsers, `the candidate users of '${n.id}'`),
-      candidate_groups: this.evalList(inst, e, ut.candidateGroups, `the candidate groups of '${n.id}'`),
+      form_key: this.taskText(inst, e, n, ut.formKey, 'form key', false),
+      category: this.taskText(inst, e, n, ut.category, 'category', false),
+      candidate_users: this.candidates(users),
+      candidate_groups: this.candidates(values.slice(named.length + ut.candidateUsers.length)),
       create_time: this.s.now(),
       claim_time: null,
       rev: 1,
@@ -602,16 +730,33 @@ export class Executor {
     return d;
   }
 
+  /**
+   * `e` waits for the event of `n`. A timer's date in JavaScript comes from the sandbox: it is deferred (`defer`),
+   * so callers stay synchronous and the timer is armed before the agenda's next operation.
+   */
   waitForEvent(inst: InstanceState, e: Exec, n: GraphNode): void {
     const ev = n.event!;
     e.state.wait = ev.kind;
     e.eventType = ev.kind;
     if (ev.kind === 'timer') {
       e.eventName = null;
-      e.dueAt = this.timerDue(inst, e, n);
-      this.s.timersToSchedule.push(e);
+      const due = this.timerDue(inst, e, n);
+      if (due instanceof Promise) this.defer(due.then((d) => this.armTimer(inst, e, d)));
+      else this.armTimer(inst, e, due);
     } else e.eventName = this.eventNameOf(inst, e, n);
     this.s.touch(e);
+  }
+
+  /** Arms `e`'s timer; an optional timer without a date arms none on a boundary event and is due now elsewhere. */
+  private armTimer(inst: InstanceState, e: Exec, due: Date | null): void {
+    if (!inst.execs.has(e.id)) return;
+    if (due === null && e.kind === 'boundary') {
+      this.s.deleteExec(inst, e);
+      return;
+    }
+    e.dueAt = due ?? this.s.now();
+    this.s.touch(e);
+    this.s.timersToSchedule.push(e);
   }
 
   /** A message or signal name; `signalExpression` / `messageExpression` are evaluated where the event is reached. */
@@ -628,25 +773,33 @@ export class Executor {
     }
   }
 
-  private timerDue(inst: InstanceState, e: Exec, n: GraphNode): Date {
+  /** When the timer of `n` is due, in the graph's language (null: an optional timer without a date). */
+  private timerDue(inst: InstanceState, e: Exec, n: GraphNode): Date | null | Promise<Date | null> {
     const t = n.event!.timer!;
-    const raw = this.evalIn(inst, e, t.value, `the timer of '${n.id}'`);
+    const raw = this.evaluate(inst, e, t.value, `the timer of '${n.id}'`);
+    return raw instanceof Promise ? raw.then((r) => this.dueOf(n, t, r)) : this.dueOf(n, t, raw);
+  }
+
+  private dueOf(n: GraphNode, t: TimerDef, raw: unknown): Date | null {
     if (raw instanceof Date) return raw;
     const text = String(raw ?? '').trim();
     const now = this.s.now();
+    const fail = (message: string) => {
+      if (t.optional) return null;
+      throw new RuntimeError('failed', message);
+    };
+    if (t.optional && text === '') return null;
     if (t.type === 'date') {
       const d = new Date(text);
-      if (Number.isNaN(d.getTime())) throw new RuntimeError('failed', `Timer date of '${n.id}' is not a date: ${text}`);
-      return d;
+      return Number.isNaN(d.getTime()) ? fail(`Timer date of '${n.id}' is not a date: ${text}`) : d;
     }
     if (t.type === 'cycle') {
       const cycle = parseCycle(text);
-      if (!cycle)
-        throw new RuntimeError('failed', `Timer cycle of '${n.id}' is not an ISO 8601 repeating interval: ${text}`);
+      if (!cycle) return fail(`Timer cycle of '${n.id}' is not an ISO 8601 repeating interval: ${text}`);
       return firstFiring(cycle, now);
     }
     const ms = parseIsoDuration(text);
-    if (ms === null) throw new RuntimeError('failed', `Timer of '${n.id}' is not an ISO 8601 duration: ${text}`);
+    if (ms === null) return fail(`Timer of '${n.id}' is not an ISO 8601 duration: ${text}`);
     return new Date(now.getTime() + ms);
   }
 
@@ -665,14 +818,60 @@ export class Executor {
   }
 
   // ---------------------------------------------------------------- leaving nodes
-  private async selectFlows(inst: InstanceState, e: Exec, n: GraphNode): Promise<string[]> {
-    const out: string[] = [];
-    for (const fid of n.outgoing) {
-      if (fid === n.defaultFlow) continue;
-      if (await this.flowTaken(inst, e, fid)) out.push(fid);
+  /**
+   * The conditions of `flows` (none: true) as outcomes in order: expressions in the graph's language (an array when
+   * it is JUEL, else a promise: one sandbox run for them all), script conditions (`conditionLanguage`) as
+   * `flowTaken` runs them.
+   */
+  private conditions(inst: InstanceState, e: Exec, flows: GraphFlow[]): Outcome[] | Promise<Outcome[]> {
+    const out: Outcome[] = flows.map(() => ({ ok: true, value: true }));
+    const groups = new Map<string, number[]>();
+    const waits: Promise<void>[] = [];
+    flows.forEach((f, i) => {
+      if (!f.condition) return;
+      if (f.conditionLanguage) {
+        const set = (o: Outcome) => {
+          out[i] = o;
+        };
+        waits.push(
+          this.flowTaken(inst, e, f.id).then(
+            (value) => set({ ok: true, value }),
+            (error: Error) => set({ ok: false, error }),
+          ),
+        );
+        return;
+      }
+      const language = inst.graph.language ?? 'juel';
+      groups.set(language, [...(groups.get(language) ?? []), i]);
+    });
+    for (const [language, idx] of groups) {
+      const where = (k: number) => `the condition of sequence flow '${flows[idx[k]!]!.id}'`;
+      const sources = idx.map((i) => flows[i]!.condition!);
+      const r = this.outcomes(inst, e, sources, where, { kind: 'condition', language });
+      const put = (list: Outcome[]) => {
+        for (const [k, i] of idx.entries()) out[i] = list[k]!;
+      };
+      if (r instanceof Promise) waits.push(r.then(put));
+      else put(r);
     }
-    if (!out.length && n.defaultFlow) out.push(n.defaultFlow);
-    return out;
+    return waits.length ? Promise.all(waits).then(() => out) : out;
+  }
+
+  /** Whether a condition's outcome is true; a failed one fails the command (or is false, as `valueOf` says). */
+  private holds(inst: InstanceState, f: GraphFlow, o: Outcome): boolean {
+    return this.valueOf(inst, o, `the condition of sequence flow '${f.id}'`) === true;
+  }
+
+  /** The flows a token takes out of `n`: every one whose condition holds, else the default flow. */
+  private selectFlows(inst: InstanceState, e: Exec, n: GraphNode): string[] | Promise<string[]> {
+    const flows = n.outgoing.filter((fid) => fid !== n.defaultFlow).map((fid) => inst.graph.flows[fid]!);
+    const pick = (list: Outcome[]) => {
+      const out = flows.filter((f, i) => this.holds(inst, f, list[i]!)).map((f) => f.id);
+      if (!out.length && n.defaultFlow) out.push(n.defaultFlow);
+      return out;
+    };
+    const r = this.conditions(inst, e, flows);
+    return r instanceof Promise ? r.then(pick) : pick(r);
   }
 
   /** Whether the flow's condition holds: a JUEL expression, or a script in its language (`language="groovy"`). */
@@ -706,37 +905,64 @@ export class Executor {
   }
 
   // ---------------------------------------------------------------- local variables (camunda:inputOutput)
+  /**
+   * The values of input or output parameters in the graph's language: expression leaves evaluated together (one
+   * sandbox run in JavaScript), literals as they are; a parameter without a value is null.
+   */
+  private parameters(
+    inst: InstanceState,
+    e: Exec,
+    n: GraphNode,
+    list: IoParameter[],
+    what: 'input' | 'output',
+  ): Record<string, unknown> | Promise<Record<string, unknown>> {
+    const sources: string[] = [];
+    const collect = (v: AssignedValue): void => {
+      if (typeof v === 'string') sources.push(v);
+      else if ('list' in v) v.list.forEach(collect);
+      else if ('map' in v) Object.values(v.map).forEach(collect);
+    };
+    for (const a of list) if (a.value !== undefined) collect(a.value);
+    const build = (values: unknown[]) => {
+      let i = 0;
+      const make = (v: AssignedValue): unknown =>
+        typeof v === 'string'
+          ? values[i++]
+          : 'literal' in v
+            ? v.literal
+            : 'list' in v
+              ? v.list.map(make)
+              : Object.fromEntries(Object.entries(v.map).map(([k, x]) => [k, make(x)]));
+      return Object.fromEntries(list.map((a) => [a.name, a.value === undefined ? null : (make(a.value) ?? null)]));
+    };
+    const names = list.flatMap((a) => (a.value === undefined ? [] : countLeaves(a.value).map(() => a.name)));
+    const r = this.evaluateAll(inst, e, sources, (i) => `${what} '${names[i]}' of '${n.id}'`);
+    return r instanceof Promise ? r.then(build) : build(r);
+  }
+
   /** Input parameters become local variables of the activity's execution, evaluated in its scope. */
-  private mapInputs(inst: InstanceState, e: Exec, n: GraphNode): void {
-    const values = n.inputOutput!.inputs.map(
-      (p) =>
-        [
-          p.name,
-          p.value === undefined ? null : this.evalIn(inst, e, p.value, `input '${p.name}' of '${n.id}'`),
-        ] as const,
-    );
-    for (const [k, v] of values) this.s.setVar(inst, e.id, k, v ?? null);
+  private async mapInputs(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {
+    const values = await this.parameters(inst, e, n, n.inputOutput!.inputs, 'input');
+    for (const [k, v] of Object.entries(values)) this.s.setVar(inst, e.id, k, v);
     e.state.locals = true;
     this.s.touch(e);
   }
 
-  /** Leaving an activity with local variables: its output parameters go to the enclosing scope, the locals end. */
-  private endLocals(inst: InstanceState, e: Exec, n: GraphNode | undefined, outputs: boolean): void {
-    if (!e.state.locals) return;
-    const values = outputs
-      ? (n?.inputOutput?.outputs ?? []).map(
-          (p) =>
-            [
-              p.name,
-              p.value === undefined ? null : this.evalIn(inst, e, p.value, `output '${p.name}' of '${n!.id}'`),
-            ] as const,
-        )
-      : [];
-    this.s.clearVars(inst, e.id);
-    delete e.state.locals;
-    this.s.touch(e);
+  /**
+   * Leaving an activity: its output parameters, evaluated in its scope, go to the enclosing scope (`outputs`), and
+   * its local variables end.
+   */
+  private async endLocals(inst: InstanceState, e: Exec, n: GraphNode | undefined, outputs: boolean): Promise<void> {
+    const params = outputs ? (n?.inputOutput?.outputs ?? []) : [];
+    if (!e.state.locals && !params.length) return;
+    const values = params.length ? await this.parameters(inst, e, n!, params, 'output') : {};
+    if (e.state.locals) {
+      this.s.clearVars(inst, e.id);
+      delete e.state.locals;
+      this.s.touch(e);
+    }
     const scope = e.parentId ? inst.execs.get(e.parentId) : undefined;
-    for (const [k, v] of values) this.setVar(inst, scope, k, v ?? null);
+    for (const [k, v] of Object.entries(values)) this.setVar(inst, scope, k, v);
   }
 
   /** Completes the activity of `e` and follows outgoing flows (or hands back to a multi-instance body). */
@@ -751,7 +977,7 @@ export class Executor {
     }
     // A multi-instance body records its instances' compensation when it completes (miInnerDone), not here.
     if (!body) recordCompensation(this, inst, e, n);
-    this.endLocals(inst, e, n, true);
+    await this.endLocals(inst, e, n, true);
     this.s.endActivity(e);
     this.removeBoundaries(inst, e);
     delete e.state.wait;
@@ -759,7 +985,8 @@ export class Executor {
     // camunda:asyncAfter: on the loop characteristics, each inner instance's; else the activity's (or body's)
     const after = inner ? !!n.multiInstance!.asyncAfter : !!n.asyncAfter;
     if (inner) return after ? this.waitAfter(inst, e, null) : this.miInnerDone(inst, e, n);
-    const chosen = flows ?? (await this.selectFlows(inst, e, n));
+    let chosen = flows ?? this.selectFlows(inst, e, n);
+    if (chosen instanceof Promise) chosen = await chosen;
     if (!chosen.length) {
       if (n.outgoing.length && n.type !== 'parallelGateway') {
         throw new RuntimeError('failed', `No outgoing sequence flow of '${n.id}' could be selected`);
@@ -801,10 +1028,19 @@ export class Executor {
     this.s.timersToSchedule.push(e);
   }
 
+  /**
+   * The first flow whose condition holds, in order (Flowable stops there). JUEL conditions are evaluated one at a
+   * time, so a later one is never evaluated; JavaScript ones in one sandbox run, a later one's failure ignored.
+   */
   private async leaveExclusive(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {
-    for (const fid of n.outgoing) {
-      if (fid === n.defaultFlow) continue;
-      if (await this.flowTaken(inst, e, fid)) return this.leave(inst, e, n, [fid]);
+    const flows = n.outgoing.filter((fid) => fid !== n.defaultFlow).map((fid) => inst.graph.flows[fid]!);
+    const sync = flows.every(
+      (f) => !f.condition || (!f.conditionLanguage && (inst.graph.language ?? 'juel') === 'juel'),
+    );
+    const all = sync ? undefined : await this.conditions(inst, e, flows);
+    for (const [i, f] of flows.entries()) {
+      const o = all ? all[i]! : (this.conditions(inst, e, [f]) as Outcome[])[0]!;
+      if (this.holds(inst, f, o)) return this.leave(inst, e, n, [f.id]);
     }
     if (n.defaultFlow) return this.leave(inst, e, n, [n.defaultFlow]);
     if (!n.outgoing.length) return this.leave(inst, e, n, []);
@@ -1009,12 +1245,13 @@ export class Executor {
   // ---------------------------------------------------------------- call activity
   private async startCallActivity(inst: InstanceState, e: Exec, n: GraphNode): Promise<void> {
     const ca = n.callActivity!;
-    const key = String(this.evalIn(inst, e, ca.calledElement, `the called element of '${n.id}'`));
+    const key = String(await this.evaluate(inst, e, ca.calledElement, `the called element of '${n.id}'`));
     const def = await this.hooks.latestDefinition(key, this.s.tx, inst.owner);
     if (!def) throw new RuntimeError('failed', `Call activity '${n.id}': no process definition with key '${key}'`);
     const vars = this.mappedIn(inst, e, ca.inMappings, `an in mapping of '${n.id}'`);
     let businessKey: string | null = null;
-    if (ca.businessKey) businessKey = String(this.evalIn(inst, e, ca.businessKey, `the business key of '${n.id}'`));
+    if (ca.businessKey)
+      businessKey = String(await this.evaluate(inst, e, ca.businessKey, `the business key of '${n.id}'`));
     else if (ca.inheritBusinessKey) businessKey = inst.businessKey;
     e.state.wait = 'call';
     this.attachBoundaries(inst, e, n);
@@ -1069,7 +1306,7 @@ export class Executor {
     if (mi.collection) {
       const raw = /^[A-Za-z_$][\w$]*$/.test(mi.collection)
         ? this.getVar(inst, e, mi.collection).value
-        : this.evalIn(inst, e, mi.collection, `the collection of '${n.id}'`);
+        : await this.evaluate(inst, e, mi.collection, `the collection of '${n.id}'`);
       if (typeof raw === 'string')
         items = raw
           .split(',')
@@ -1081,7 +1318,7 @@ export class Executor {
       else throw new RuntimeError('failed', `Multi-instance collection of '${n.id}' is not a list`);
       total = items.length;
     } else {
-      const v = Number(this.evalIn(inst, e, mi.loopCardinality!, `the loop cardinality of '${n.id}'`));
+      const v = Number(await this.evaluate(inst, e, mi.loopCardinality!, `the loop cardinality of '${n.id}'`));
       if (!Number.isInteger(v) || v < 0)
         throw new RuntimeError('failed', `Loop cardinality of '${n.id}' is not a non-negative integer`);
       total = v;
@@ -1129,7 +1366,9 @@ export class Executor {
     const done =
       st.completed >= st.total ||
       (mi.completionCondition
-        ? this.condIn(inst, body, mi.completionCondition, `the completion condition of '${n.id}'`)
+        ? (await this.evaluate(inst, body, mi.completionCondition, `the completion condition of '${n.id}'`, {
+            kind: 'condition',
+          })) === true
         : false);
     if (done) {
       recordMultiInstanceCompensation(this, inst, body, n);
@@ -1179,7 +1418,7 @@ export class Executor {
   async interrupt(inst: InstanceState, host: Exec, b: GraphNode): Promise<void> {
     await this.cancelBelow(inst, host, `Cancelled by boundary event '${b.id}'`);
     await this.cancelledEnd(inst, host);
-    this.endLocals(inst, host, undefined, false);
+    await this.endLocals(inst, host, undefined, false);
     this.s.endActivity(host, `Cancelled by boundary event '${b.id}'`);
     this.removeBoundaries(inst, host);
     host.kind = 'token';
@@ -1193,14 +1432,14 @@ export class Executor {
   }
 
   /** A non-interrupting timer boundary with a cycle fires again while its count and end date allow. */
-  private rearmCycle(inst: InstanceState, host: Exec, fired: Exec, b: GraphNode): void {
+  private async rearmCycle(inst: InstanceState, host: Exec, fired: Exec, b: GraphNode): Promise<void> {
     const t = b.event!.timer!;
     if (t.type !== 'cycle') return;
-    const text = String(this.evalIn(inst, host, t.value, `the timer of '${b.id}'`) ?? '');
+    const text = String((await this.evaluate(inst, host, t.value, `the timer of '${b.id}'`)) ?? '');
     const cycle = parseCycle(text);
     if (!cycle) return;
     const end = t.endDate
-      ? endDateOf(this.evalIn(inst, host, t.endDate, `the end date of '${b.id}'`), `timer '${b.id}'`)
+      ? endDateOf(await this.evaluate(inst, host, t.endDate, `the end date of '${b.id}'`), `timer '${b.id}'`)
       : null;
     const count = ((fired.state.fired as number | undefined) ?? 0) + 1;
     const next = nextFiring(cycle, count, fired.dueAt ?? this.s.now(), end);
@@ -1228,7 +1467,7 @@ export class Executor {
         // message and signal boundaries keep listening
         const again = this.s.newExec(inst, host.id, b.id, 'boundary');
         this.waitForEvent(inst, again, b);
-      } else this.rearmCycle(inst, host, be, b);
+      } else await this.rearmCycle(inst, host, be, b);
     }
   }
 }
@@ -1248,4 +1487,12 @@ export function scriptFailure(inst: InstanceState, n: GraphNode, err: unknown): 
     `    at process '${inst.definitionKey}' (definition ${inst.definitionId}, instance ${inst.id})`,
   ];
   return new RuntimeError('failed', message, frames.join('\n'));
+}
+
+/** The expression leaves of a parameter value (what `parameters` evaluates for it). */
+function countLeaves(v: AssignedValue): string[] {
+  if (typeof v === 'string') return [v];
+  if ('list' in v) return v.list.flatMap(countLeaves);
+  if ('map' in v) return Object.values(v.map).flatMap(countLeaves);
+  return [];
 }

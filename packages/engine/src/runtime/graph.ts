@@ -2,6 +2,7 @@
  * The process graph: what every dialect (BPMN, IGA orchestration, FLOW) compiles to and the executor runs.
  * Plain JSON, so it can be stored with a definition and read back without re-parsing the source.
  */
+import type { LanguageName } from './languages/index.js';
 
 export type NodeType =
   | 'startEvent'
@@ -65,8 +66,13 @@ export interface EventStart {
 
 export interface TimerDef {
   type: 'duration' | 'date' | 'cycle';
-  /** ISO 8601 text or an expression yielding it. */
+  /** ISO 8601 text or an expression yielding it, in the graph's language. */
   value: string;
+  /**
+   * No usable value (null, empty, not a date or duration) is no timer rather than an error: a boundary timer is not
+   * armed, a catch event's is due at once (IGA: a step without an expiration date never expires).
+   */
+  optional?: boolean;
   /** Cycles: no firing after this date (`flowable:endDate`, ISO 8601 or an expression). */
   endDate?: string;
 }
@@ -96,11 +102,22 @@ export interface VariableMapping {
   local?: boolean;
 }
 
-/** A Camunda input or output parameter: a name and its value (text with or without `${…}`). */
+/**
+ * A Camunda input or output parameter: a name and its value, an expression in the graph's language (JUEL: text with
+ * or without `${…}`) or a structured value (`<camunda:list>` / `<camunda:map>`, literals). IGA: a human step's
+ * `actors`, an email step's `email`, an expiration's `outcome`.
+ */
 export interface IoParameter {
   name: string;
-  value?: string;
+  value?: AssignedValue;
 }
+
+/** A value a node assigns (`inputOutput`): an expression in the graph's language, a literal, or a list or map of them. */
+export type AssignedValue =
+  | string
+  | { literal: unknown }
+  | { list: AssignedValue[] }
+  | { map: Record<string, AssignedValue> };
 
 export interface MultiInstanceDef {
   sequential: boolean;
@@ -226,6 +243,13 @@ export interface ProcessGraph {
   eventStarts?: EventStart[];
   /** Execution listeners of the process itself (`start`, `end`). */
   listeners?: ListenerDef[];
+  /**
+   * The language of the graph's expressions (conditions, timers, user task fields, input / output parameters; see
+   * languages/index.ts): JUEL when left out (BPMN), `javascript` for IGA. Script tasks name their own format.
+   */
+  language?: LanguageName;
+  /** `null`: an expression that fails is null (a condition false, a timer absent), as IGA reads them; default `fail`. */
+  expressionErrors?: 'fail' | 'null';
 }
 
 /** Nodes that can reach `target` within one scope (following flows, entering no sub-process). */

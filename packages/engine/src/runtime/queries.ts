@@ -133,6 +133,36 @@ export class RuntimeQueries {
     return out;
   }
 
+  /** The local variables of an instance's open tasks (their executions' own, e.g. a node's inputs), by task id. */
+  async taskLocalVariables(q: Queryable, instanceId: string): Promise<Map<string, Record<string, unknown>>> {
+    const params: unknown[] = [instanceId];
+    const { rows } = await q.query<{ task_id: string; name: string; type: string; value: unknown }>(
+      `SELECT t.id AS task_id, v.name, v.type, v.value FROM wf_task t
+         JOIN wf_variable v ON v.scope_id = t.execution_id AND v.instance_id = t.instance_id
+       WHERE t.instance_id = $1 AND ${this.where('t', params)}`,
+      params,
+    );
+    const out = new Map<string, Record<string, unknown>>();
+    for (const r of rows) {
+      const vars = out.get(r.task_id) ?? {};
+      vars[r.name] = decodeValue(r.type, r.value);
+      out.set(r.task_id, vars);
+    }
+    return out;
+  }
+
+  /** Which of `activityIds` the instance has reached (its activity history; needs history level `activity`). */
+  async reachedActivities(q: Queryable, instanceId: string, activityIds: string[]): Promise<Set<string>> {
+    if (activityIds.length === 0) return new Set();
+    const params: unknown[] = [instanceId, activityIds];
+    const { rows } = await q.query<{ activity_id: string }>(
+      `SELECT DISTINCT a.activity_id FROM wf_hi_activity a JOIN wf_hi_instance h ON h.id = a.instance_id
+       WHERE a.instance_id = $1 AND a.activity_id = ANY($2) AND ${this.where('h', params)}`,
+      params,
+    );
+    return new Set(rows.map((r) => r.activity_id));
+  }
+
   /** The ids of a deployment's definitions, by key. */
   async definitionIdsOfDeployment(q: Queryable, deploymentId: string): Promise<string[]> {
     const params: unknown[] = [deploymentId];

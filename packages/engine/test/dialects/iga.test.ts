@@ -14,18 +14,41 @@ describe('IGA dialect: compile to the process graph', () => {
   const g = compileIgaDefinition(definition('wf'));
 
   it('connects the start node to the first step and null transitions to the end node', () => {
-    expect(g).toMatchObject({ id: 'wf', startNodeId: 'startNode', dialect: 'iga' });
+    expect(g).toMatchObject({
+      id: 'wf',
+      startNodeId: 'startNode',
+      dialect: 'iga',
+      language: 'javascript',
+      expressionErrors: 'null',
+    });
     expect(out(g, 'startNode')).toEqual([{ target: 'scriptTask-000000000001', condition: undefined, name: undefined }]);
     expect(out(g, 'scriptTask-000000000004')).toEqual([{ target: 'endNode', condition: undefined, name: undefined }]);
     expect(canReach(g, 'startNode', 'endNode')).toBe(true);
   });
 
-  it('turns an approval task into a user task with candidates and an outcome gateway', () => {
+  it('turns an approval task into a user task with candidates, its actors as an input and an outcome gateway', () => {
     expect(g.nodes['approvalTask-000000000003']).toMatchObject({
       type: 'userTask',
-      userTask: { candidateUsers: [], candidateGroups: ['managed/role/approvers'], category: 'approvalTask' },
+      // Candidates are JavaScript, the graph's language: a static id is a string literal.
+      userTask: { candidateUsers: [], candidateGroups: ['"managed/role/approvers"'], category: 'approvalTask' },
       boundaryEvents: ['approvalTask-000000000003__expiration'],
     });
+    const actors = g.nodes['approvalTask-000000000003']!.inputOutput!.inputs;
+    expect(actors.map((a) => a.name)).toEqual(['actors']);
+    expect((actors[0]!.value as { list: unknown[] }).list).toEqual([
+      {
+        map: {
+          id: { literal: 'managed/role/approvers' },
+          permissions: { literal: expect.objectContaining({ approve: true }) },
+        },
+      },
+      {
+        map: {
+          id: 'String(("managed/user/" + requestIndex.manager.id\n))',
+          permissions: { literal: expect.any(Object) },
+        },
+      },
+    ]);
     expect(out(g, 'approvalTask-000000000003')).toEqual([
       { target: 'approvalTask-000000000003__outcome', condition: undefined, name: undefined },
     ]);
@@ -36,7 +59,11 @@ describe('IGA dialect: compile to the process graph', () => {
     ]);
     expect(g.nodes['approvalTask-000000000003__expiration']).toMatchObject({
       type: 'boundaryEvent',
-      event: { kind: 'timer' },
+      event: {
+        kind: 'timer',
+        timer: { type: 'date', value: 'new Date(Date.now() + 7 * 864e5).toISOString()', optional: true },
+      },
+      inputOutput: { outputs: [{ name: 'outcome', value: { literal: 'EXPIRATION' } }] },
     });
   });
 
@@ -72,12 +99,30 @@ describe('IGA dialect: compile to the process graph', () => {
     expect(g2.nodes['exclusiveGateway-000000000002__gateway']!.type).toBe('inclusiveGateway');
     expect(g2.nodes['waitTask-1']).toMatchObject({
       type: 'intermediateCatchEvent',
-      event: { kind: 'timer', timer: { type: 'date', value: 'requestIndex.request.common.startDate' } },
+      event: { kind: 'timer', timer: { type: 'date', value: 'requestIndex.request.common.startDate', optional: true } },
     });
     expect(out(g2, 'waitTask-1')).toEqual([{ target: 'emailTask-1', condition: undefined, name: undefined }]);
-    expect(g2.nodes['emailTask-1']).toMatchObject({ type: 'serviceTask', service: { expression: 'iga:email' } });
+    expect(g2.nodes['emailTask-1']).toMatchObject({
+      type: 'serviceTask',
+      service: { behaviour: 'iga.email', resultVariable: 'outcome' },
+      inputs: [
+        { name: 'email', value: { map: expect.objectContaining({ templateName: { literal: 'requestApproved' } }) } },
+      ],
+    });
     expect(out(g2, 'emailTask-1__outcome')).toEqual([
       { target: 'endNode', condition: 'outcome === "SUCCESS"', name: 'SUCCESS' },
     ]);
+  });
+
+  it('is the graph the runtime runs: no generated script nodes, no sentinel variables', () => {
+    // The runtime evaluates the graph's JavaScript itself (runtime/languages): nothing is rewritten before a request
+    // deploys it, so the compiled graph has only the definition's own steps, their gateways and expiration timers.
+    const text = JSON.stringify(g);
+    expect(Object.keys(g.nodes).filter((id) => /__(eval|prepare|expired)$/.test(id))).toEqual([]);
+    expect(text).not.toMatch(/__(actors|due|resume|deadline|expired|cond)_?/);
+    expect(text).not.toContain('9999');
+    const scripts = Object.values(g.nodes).filter((n) => n.type === 'scriptTask');
+    const steps = definition('wf').steps.filter((st: { type: string }) => st.type === 'scriptTask');
+    expect(scripts.map((n) => n.id).sort()).toEqual(steps.map((st: { name: string }) => st.name).sort());
   });
 });

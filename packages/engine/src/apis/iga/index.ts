@@ -11,6 +11,7 @@ import { igaSpec } from '../../generated/specs.js';
 import { defineApiModule } from '../../http/api-module.js';
 import { authenticateIga } from './callers.js';
 import * as definitions from './definitions.js';
+import { registerIgaEmail } from './email.js';
 import { igaErrors } from './errors.js';
 import { filterOf, listPage } from './listing.js';
 import { registerIgaScriptHost } from './openidm/host.js';
@@ -29,6 +30,7 @@ export const apiModule = defineApiModule({
   authenticate: authenticateIga,
   routes(router, ctx) {
     registerIgaScriptHost(ctx, 'iga');
+    registerIgaEmail(ctx);
 
     router.operation('listOrchestrationDefinitions', definitions.list);
     router.operation('listWorkflows', definitions.list);

@@ -1,5 +1,5 @@
 /**
- * IGA's outbox: the emails workflows would send, recorded instead of sent. An email step (runnable.ts) and any script
+ * IGA's outbox: the emails workflows would send, recorded instead of sent. An email step (email.ts) and any script
  * calling `openidm.action('external/email', 'send', {to, cc, bcc, subject, body, templateName, object})` — IDM's email
  * endpoint — write one record in the command's transaction; `GET /iga/governance/outbox` reads them.
  *

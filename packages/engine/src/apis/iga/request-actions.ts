@@ -159,7 +159,7 @@ async function reassign(a: Act): Promise<void> {
   const updated = a.body.updatedActors as { id: string[]; permissions: Record<string, boolean> }[];
   const actors = updated.flatMap((u) => u.id.map((aid) => ({ id: aid, permissions: u.permissions })));
   comment(a, a.body.comment, 'reassign', p.name);
-  await a.rt.setVariables(a.doc.workflow.instanceId!, { [`__actors_${p.name}`]: actors });
+  await a.rt.setTaskLocalVariables(p.workflowTaskId!, { actors });
 }
 
 async function modify(a: Act): Promise<void> {

@@ -2,12 +2,12 @@
  * Creating requests: `?_action=create` (one request per user and catalog item, of type `<catalog type>Grant|Remove`)
  * and `/requests/{requestTypeId}?_action=publish` (any type, built-in lifecycle or custom, checked against the type's
  * schemas by request-schema.ts). Each resolves its request type → the bound published workflow, deploys that
- * definition's graph (compiled, made runnable by runnable.ts) once per definition `_rev` and body (deploy dedupe),
+ * definition's graph (dialects/iga/compile.ts) once per definition `_rev`, body and compiler version (deploy dedupe),
  * starts an instance with the request as variables and stores the request with its instance id, in the caller's
  * transaction.
  */
 
-import { compileIgaDefinition } from '../../dialects/iga/compile.js';
+import { compileIgaDefinition, IGA_GRAPH_VERSION } from '../../dialects/iga/compile.js';
 import type { RequestContext } from '../../http/api-module.js';
 import type { Queryable } from '../../store/db.js';
 import { callerRecord } from './callers.js';
@@ -18,7 +18,6 @@ import { isOpen, newDoc, type RequestDoc } from './request-doc.js';
 import { publishedIdentities, requestIdentities } from './request-index.js';
 import { COMMON_REQUEST_SCHEMA, checkAgainst, type SchemaBlock } from './request-schema.js';
 import { sync } from './request-sync.js';
-import { runnableGraph } from './runnable.js';
 
 export interface CreateBody {
   users: string[];
@@ -73,11 +72,11 @@ async function deployType(tx: Queryable, c: RequestContext, t: repo.RequestTypeR
   if (!wf || !(await repo.sharePublished(tx, wf)))
     throw igaError(409, `Request type ${t.id} is not bound to a published workflow`);
   const def = (await repo.read(tx, wf, 'published'))!;
-  const graph = runnableGraph(compileIgaDefinition(def), `iga_${def.id}`);
+  const graph = compileIgaDefinition(def, { processId: `iga_${def.id}` });
   const { definitions } = await runtimeIn(tx, c).deploy({
     graphs: [graph],
     name: `iga ${def.id} rev ${def._rev}`,
-    source: JSON.stringify({ iga: def.id, rev: def._rev, body: repo.bodyOf(def) }),
+    source: JSON.stringify({ iga: def.id, rev: def._rev, body: repo.bodyOf(def), compiler: IGA_GRAPH_VERSION }),
     category: 'iga',
     dedupe: true,
   });

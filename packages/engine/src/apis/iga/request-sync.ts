@@ -15,12 +15,19 @@ export async function sync(tx: Queryable, doc: RequestDoc, now: string): Promise
   if (!instanceId) return;
   const d = doc.decision;
   const open = await queries.openTasks(tx, instanceId);
-  // Wait steps' timers (an approval's expiration timer, `<step>__expiration`, is not a phase of its own).
-  const waits = (await queries.timerWaits(tx, instanceId)).filter((w) => !w.activity_id.endsWith('__expiration'));
+  // Wait steps' timers; an approval's expiration timer (`<step>__expiration`) is not a phase but its deadline.
+  const timers = await queries.timerWaits(tx, instanceId);
+  const waits = timers.filter((w) => !isExpiration(w.activity_id));
   syncPhases(d, open, waits, now);
   const vars = await queries.instanceVariables(tx, instanceId);
-  markExpired(d, vars);
-  d.actors = { active: activeActors(d, vars), inactive: [] };
+  await markExpired(
+    tx,
+    instanceId,
+    d,
+    timers.filter((w) => isExpiration(w.activity_id)),
+  );
+  const taskVars = await queries.taskLocalVariables(tx, instanceId);
+  d.actors = { active: activeActors(d, taskVars, vars), inactive: [] };
   applyScriptDecision(d, vars, now);
   const running = await queries.isRunning(tx, instanceId);
   settleStatus(d, running, waits.length > 0 && open.length === 0, now);
@@ -69,24 +76,41 @@ function syncPhases(d: Decision, open: OpenTask[], waits: Wait[], now: string): 
   }
 }
 
-/** A phase whose expiration timer fired is `expired`; the request's deadline is its open phases' earliest. */
-function markExpired(d: Decision, vars: Record<string, unknown>): void {
-  for (const p of d.phases)
-    if (p.status === 'complete' && p.decision === null && vars[`__expired_${p.name}`] === true) p.decision = 'expired';
-  const deadlines = d.phases
-    .filter((p) => p.status === 'in-progress' && typeof vars[`__deadline_${p.name}`] === 'string')
-    .map((p) => vars[`__deadline_${p.name}`] as string)
-    .filter((x) => !x.startsWith('9999'))
+const EXPIRATION = '__expiration';
+const isExpiration = (activityId: string) => activityId.endsWith(EXPIRATION);
+
+/**
+ * A phase whose expiration timer fired (its boundary event `<step>__expiration` ran, dialects/iga/compile.ts) is
+ * `expired`; the request's deadline is the earliest expiration timer of its open phases.
+ */
+async function markExpired(tx: Queryable, instanceId: string, d: Decision, expirations: Wait[]): Promise<void> {
+  const undecided = d.phases.filter((p) => p.status === 'complete' && p.decision === null);
+  const fired = await queries.reachedActivities(
+    tx,
+    instanceId,
+    undecided.map((p) => p.name + EXPIRATION),
+  );
+  for (const p of undecided) if (fired.has(p.name + EXPIRATION)) p.decision = 'expired';
+  const open = new Set(d.phases.filter((p) => p.status === 'in-progress').map((p) => p.name));
+  const deadlines = expirations
+    .filter((w) => open.has(w.activity_id.slice(0, -EXPIRATION.length)))
+    .map((w) => new Date(w.due_at).toISOString())
+    .filter((x) => !x.startsWith('9999')) // requests started before IGA_GRAPH_VERSION 2: "never" was a 9999 date
     .sort();
   d.deadline = deadlines[0] ?? null;
 }
 
-/** The actors of the open phases, as their `__prepare` scripts (or a reassign) worked them out. */
-function activeActors(d: Decision, vars: Record<string, unknown>): Actor[] {
+/** The actors of the open phases: each task's input `actors` (dialects/iga/compile.ts), replaced by reassign. */
+function activeActors(
+  d: Decision,
+  taskVars: Map<string, Record<string, unknown>>,
+  vars: Record<string, unknown>,
+): Actor[] {
   const active: Actor[] = [];
   for (const p of d.phases) {
     if (p.status !== 'in-progress') continue;
-    const actors = (vars[`__actors_${p.name}`] ?? []) as Actor[];
+    // (requests started before IGA_GRAPH_VERSION 2 kept them in the process variable `__actors_<step>`)
+    const actors = (taskVars.get(p.workflowTaskId ?? '')?.actors ?? vars[`__actors_${p.name}`] ?? []) as Actor[];
     for (const a of actors) {
       if (typeof a?.id !== 'string' || !ACTOR_ID.test(a.id)) continue;
       // One actor named twice (the entitlement's and the application's owner) is one actor with both grants.

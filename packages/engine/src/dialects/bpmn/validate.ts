@@ -211,8 +211,9 @@ async function checkGraph(problems: Problem[], parsed: ParsedBpmn, xml: string, 
     // a sourceExpression without ${…} is a literal value, as Flowable and Camunda evaluate it
     const mapped = [n.callActivity, n.payload].flatMap((m) => [...(m?.inMappings ?? []), ...(m?.outMappings ?? [])]);
     for (const m of mapped) checkExpression(problems, parsed, n.id, 'Variable mapping', m.sourceExpression);
+    // (BPMN's parameters are text; the structured values are other dialects')
     for (const p of [...(n.inputOutput?.inputs ?? []), ...(n.inputOutput?.outputs ?? [])])
-      checkExpression(problems, parsed, n.id, `Parameter '${p.name}'`, p.value);
+      if (typeof p.value === 'string') checkExpression(problems, parsed, n.id, `Parameter '${p.name}'`, p.value);
     if (n.script?.format === 'juel') checkExpression(problems, parsed, n.id, 'JUEL script', n.script.source);
     else if (n.script?.source) await checkScript(problems, parsed, n.id, n.script, scriptStartLine(xml, n.id));
     for (const l of [...(n.listeners ?? []), ...(ut?.listeners ?? [])]) await checkListener(problems, parsed, n.id, l);

@@ -3,24 +3,91 @@
  *
  * - `staticNodes.startNode` → start event `startNode`; `nextStep[].step: null` → end event `endNode`;
  * - `approvalTask` / `fulfillmentTask` / `violationTask` → a user task (candidate users and groups from `managed/user/…`
- *   and `managed/role/…` actors; expression actors and events stay on the node's `igaStep`), followed by an exclusive
- *   gateway `<step>__outcome` whose flows test the action's outcome (`outcome === "APPROVE"`) and the transition's
- *   condition; an `expiration` event becomes a boundary timer on the task that leaves with outcome EXPIRATION;
+ *   and `managed/role/…` actors) whose input parameter `actors` (a local variable of the task's execution while open)
+ *   lists each actor with its permissions, expression ids evaluated when the step starts (the request reads its
+ *   phase's actors there; reassign replaces it); followed by an exclusive gateway `<step>__outcome` whose flows test
+ *   the action's outcome (`outcome === "APPROVE"`) and the transition's condition; an `expiration` event becomes an
+ *   optional boundary timer `<step>__expiration` on the task (no date: it never expires) whose output sets the outcome
+ *   (EXPIRATION when the step has that transition, else the expiration's action) before the same outcome gateway;
  * - `scriptTask` → a JavaScript script task; with conditional branches (If/else, Switch) it is followed by an exclusive
  *   gateway, or an inclusive one for `gatewayType: inclusive`;
- * - `waitTask` → a timer catch event at `resumeDate` (a JavaScript expression);
- * - `emailTask` → a service task `iga:email` followed by an outcome gateway (SUCCESS / FAILED).
- * Conditions are JavaScript (the graph's `dialect: 'iga'` tells the runtime), evaluated in the script sandbox with the
- * process variables and the task's `outcome`.
+ * - `waitTask` → an optional timer catch event at `resumeDate` (no date: it resumes at once);
+ * - `emailTask` → a service task running IGA's `iga.email` behaviour (apis/iga/email.ts) over its input parameter `email`
+ *   (recipients, template, object), followed by an outcome gateway (SUCCESS / FAILED).
+ * The graph's language is JavaScript (runtime/languages): conditions, actor ids and dates are evaluated in the script
+ * sandbox with the process variables in scope and the runtime's clock; an expression that fails is null (a condition
+ * false, an actor left out, a date absent), as IGA reads them. Scripts get IGA's prelude from its script host
+ * (apis/iga/openidm/prelude.ts), not from the graph.
  */
-import type { GraphFlow, GraphNode, NodeType, ProcessGraph } from '../../runtime/graph.js';
-import { type Actor, bodyOf, type IgaDefinition, type NextStep, type Step } from './types.js';
+import type { AssignedValue, GraphFlow, GraphNode, NodeType, ProcessGraph } from '../../runtime/graph.js';
+import {
+  type Actor,
+  bodyOf,
+  type Expression,
+  type IgaDefinition,
+  type NextStep,
+  type Step,
+  type StepBody,
+} from './types.js';
 
 export type IgaGraphNode = GraphNode & { igaStep?: Step };
 
 export interface IgaProcessGraph extends ProcessGraph {
   dialect: 'iga';
   nodes: Record<string, IgaGraphNode>;
+}
+
+/**
+ * The version of what this compiler produces: a request deploys a definition once per rev, body and this version, so
+ * a definition deployed by an earlier compiler is compiled again.
+ */
+export const IGA_GRAPH_VERSION = 2;
+
+/** The service behaviour of email steps (apis/iga/email.ts). */
+export const EMAIL_BEHAVIOUR = 'iga.email';
+
+/** A definition's value as a JavaScript expression: `{isExpression, value}` as written, anything else a literal. */
+function expressionOf(v: unknown): AssignedValue {
+  const e = v as Partial<Expression> | null | undefined;
+  if (e && typeof e === 'object' && e.isExpression === true && typeof e.value === 'string') return e.value;
+  if (e && typeof e === 'object' && 'value' in e) return { literal: e.value ?? null };
+  return { literal: v ?? null };
+}
+
+/** A timer value: an expression as written, a literal date as a JavaScript string. */
+function timerValue(v: Expression | undefined): string {
+  const x = expressionOf(v);
+  return typeof x === 'string' ? x : JSON.stringify(String((x as { literal: unknown }).literal ?? ''));
+}
+
+const asString = (v: AssignedValue): AssignedValue => (typeof v === 'string' ? `String((${v}\n))` : v);
+
+/** A human step's actors with their permissions, each id a JavaScript expression or a literal. */
+function actorsInput(actors: Actor[] | Expression | undefined): AssignedValue {
+  if (!Array.isArray(actors)) return actors ? expressionOf(actors) : { literal: [] };
+  return {
+    list: actors.map((a) => ({
+      map: {
+        // As a string, as the request lists it (an id that fails or is not an actor id is left out there).
+        id: typeof a.id === 'string' ? { literal: a.id } : asString(expressionOf(a.id)),
+        permissions: { literal: a.permissions ?? {} },
+      },
+    })),
+  };
+}
+
+/** An email step's message fields (the behaviour adds the request and the step). */
+function emailInput(body: StepBody): AssignedValue {
+  const object = (body.object ?? {}) as Record<string, unknown>;
+  return {
+    map: {
+      to: expressionOf(body.to),
+      cc: expressionOf(body.cc),
+      bcc: expressionOf(body.bcc),
+      templateName: expressionOf(body.templateName),
+      object: { map: Object.fromEntries(Object.entries(object).map(([k, v]) => [k, expressionOf(v)])) },
+    },
+  };
 }
 
 const HUMAN = new Set(['approvalTask', 'fulfillmentTask', 'violationTask']);
@@ -53,14 +120,15 @@ export function compileIgaDefinition(def: IgaDefinition, options: { processId?: 
   node('startNode', 'startEvent', { event: { kind: 'none' }, name: 'Start' });
   node('endNode', 'endEvent', { event: { kind: 'none' }, name: 'End' });
 
+  // Candidates are expressions in the graph's language: a static actor id is a JavaScript string literal.
   const actorsOf = (actors: Actor[] | unknown) => {
     const users: string[] = [];
     const groups: string[] = [];
     if (Array.isArray(actors)) {
       for (const a of actors as Actor[]) {
         if (typeof a.id !== 'string') continue;
-        if (a.id.startsWith('managed/user/')) users.push(a.id);
-        else if (a.id.startsWith('managed/role/')) groups.push(a.id);
+        if (a.id.startsWith('managed/user/')) users.push(JSON.stringify(a.id));
+        else if (a.id.startsWith('managed/role/')) groups.push(JSON.stringify(a.id));
       }
     }
     return { users, groups };
@@ -74,14 +142,21 @@ export function compileIgaDefinition(def: IgaDefinition, options: { processId?: 
       node(step.name, 'userTask', {
         ...base,
         userTask: { candidateUsers: users, candidateGroups: groups, formProperties: [], category: step.type },
+        inputOutput: { inputs: [{ name: 'actors', value: actorsInput(body.actors) }], outputs: [] },
       });
       const expiration = body.events?.expiration;
       if (expiration?.date) {
         const id = `${step.name}__expiration`;
+        const hasExpiration = (body.nextStep ?? []).some((n) => n.outcome === 'EXPIRATION');
+        const action = typeof expiration.action === 'string' ? expiration.action.toUpperCase() : '';
         node(id, 'boundaryEvent', {
           attachedTo: step.name,
           cancelActivity: true,
-          event: { kind: 'timer', timer: { type: 'date', value: expiration.date.value } },
+          event: { kind: 'timer', timer: { type: 'date', value: timerValue(expiration.date), optional: true } },
+          inputOutput: {
+            inputs: [],
+            outputs: [{ name: 'outcome', value: { literal: hasExpiration ? 'EXPIRATION' : action || 'EXPIRATION' } }],
+          },
         });
         nodes[step.name]!.boundaryEvents = [id];
       }
@@ -93,10 +168,14 @@ export function compileIgaDefinition(def: IgaDefinition, options: { processId?: 
     } else if (step.type === 'waitTask') {
       node(step.name, 'intermediateCatchEvent', {
         ...base,
-        event: { kind: 'timer', timer: { type: 'date', value: body.resumeDate?.value ?? '' } },
+        event: { kind: 'timer', timer: { type: 'date', value: timerValue(body.resumeDate), optional: true } },
       });
     } else {
-      node(step.name, 'serviceTask', { ...base, service: { expression: 'iga:email', resultVariable: 'outcome' } });
+      node(step.name, 'serviceTask', {
+        ...base,
+        service: { expression: '', behaviour: EMAIL_BEHAVIOUR, resultVariable: 'outcome' },
+        inputOutput: { inputs: [{ name: 'email', value: emailInput(body) }], outputs: [] },
+      });
     }
   }
 
@@ -140,5 +219,7 @@ export function compileIgaDefinition(def: IgaDefinition, options: { processId?: 
     candidateStarterUsers: [],
     candidateStarterGroups: [],
     dialect: 'iga',
+    language: 'javascript',
+    expressionErrors: 'null',
   };
 }
