@@ -10,10 +10,12 @@ import type { GraphFlow, GraphNode, NodeType, ProcessGraph } from '../../src/run
 import type { Db } from '../../src/store/db.js';
 import { type TestStore, testStores } from '../../src/store/test-stores.js';
 
+type NodeSpec = Partial<GraphNode> & { id: string; type: NodeType };
+
 /** A graph from nodes and `source → target [condition]` flows. */
 function graph(
   key: string,
-  nodes: (Partial<GraphNode> & { id: string; type: NodeType })[],
+  nodes: NodeSpec[],
   flows: [string, string, string?, Partial<GraphFlow>?][],
   extra: Partial<ProcessGraph> = { language: 'javascript' },
 ): ProcessGraph {
@@ -39,15 +41,14 @@ function graph(
   return g;
 }
 
-const start = { id: 'start', type: 'startEvent', event: { kind: 'none' } } as const;
-const end = (id = 'end') => ({ id, type: 'endEvent', event: { kind: 'none' } }) as const;
-const task = (id: string, userTask: Partial<GraphNode['userTask']> = {}, more: Partial<GraphNode> = {}) =>
-  ({
-    id,
-    type: 'userTask',
-    userTask: { candidateUsers: [], candidateGroups: [], formProperties: [], ...userTask },
-    ...more,
-  }) as const;
+const start: NodeSpec = { id: 'start', type: 'startEvent', event: { kind: 'none' } };
+const end = (id = 'end'): NodeSpec => ({ id, type: 'endEvent', event: { kind: 'none' } });
+const task = (id: string, userTask: Partial<GraphNode['userTask']> = {}, more: Partial<GraphNode> = {}): NodeSpec => ({
+  id,
+  type: 'userTask',
+  userTask: { candidateUsers: [], candidateGroups: [], formProperties: [], ...userTask },
+  ...more,
+});
 const timer = (value: string, type: 'date' | 'duration' = 'date', optional?: boolean) => ({
   kind: 'timer' as const,
   timer: { type, value, ...(optional ? { optional } : {}) },
@@ -232,7 +233,7 @@ describe.each(testStores())('graph languages on $name', (factory) => {
   });
 
   it('fails the command on a failing expression, or reads it as null where the graph says so', async () => {
-    const nodes = [start, { id: 'x', type: 'exclusiveGateway' as const }, task('yes'), task('no')];
+    const nodes: NodeSpec[] = [start, { id: 'x', type: 'exclusiveGateway' }, task('yes'), task('no')];
     const flows: [string, string, string?][] = [
       ['start', 'x'],
       ['x', 'yes', 'missing.field === 1'],

@@ -223,5 +223,9 @@ export function compileFlowDefinition(
     flows: b.flows,
     candidateStarterUsers: [],
     candidateStarterGroups: [],
+    // The graph's own conditions and timer dates are the compiler's plumbing (`${flowWait0 != null}`), JUEL: the
+    // definition's conditions and templates are FLOW's grammar (evaluate.ts) over the execution's state, which the
+    // behaviours evaluate; SCRIPT tasks run JavaScript in the sandbox as external calls.
+    language: 'juel',
   };
 }

@@ -1,9 +1,8 @@
 /**
  * The expression languages of process graphs. A graph declares its language (`ProcessGraph.language`, set by its
- * dialect's compiler): JUEL for BPMN (the default), JavaScript for IGA. A sequence flow's condition may name its own
- * (`GraphFlow.language`, BPMN's `<conditionExpression language="…">`). The executor evaluates every condition, timer
- * date / duration / cycle, user task field (assignee, candidates, due date, …) and node input / output through
- * `languageOf` (executor.ts `evaluate`).
+ * dialect's compiler): JUEL for BPMN (the default), JavaScript for IGA. The executor evaluates every condition, timer
+ * date / duration / cycle, user task field (assignee, candidates, due date, …) and input / output parameter through
+ * `languageNamed` (executor.ts `evaluate`); BPMN's script conditions (`GraphFlow.conditionLanguage`) run as scripts.
  *
  * JUEL evaluates synchronously in the calling thread and its outcomes come back as a plain array, so BPMN's path
  * never waits for a promise; JavaScript runs in the QuickJS sandbox (script-sandbox.ts, a worker pool on Node) and
