@@ -105,9 +105,11 @@ describe('IGA dialect: compile to the process graph', () => {
     expect(g2.nodes['emailTask-1']).toMatchObject({
       type: 'serviceTask',
       service: { behaviour: 'iga.email', resultVariable: 'outcome' },
-      inputs: [
-        { name: 'email', value: { map: expect.objectContaining({ templateName: { literal: 'requestApproved' } }) } },
-      ],
+      inputOutput: {
+        inputs: [
+          { name: 'email', value: { map: expect.objectContaining({ templateName: { literal: 'requestApproved' } }) } },
+        ],
+      },
     });
     expect(out(g2, 'emailTask-1__outcome')).toEqual([
       { target: 'endNode', condition: 'outcome === "SUCCESS"', name: 'SUCCESS' },
