@@ -21,7 +21,6 @@ import {
   coerceToBoolean,
   type ExpressionContext,
   evaluate,
-  evaluateCondition,
   HostObject,
   variablesContext,
 } from './expressions/index.js';

@@ -316,13 +316,14 @@ describe.each(testStores())('graph languages on $name', (factory) => {
     expect(await rt.getVariables(r.id)).toMatchObject({ outcome: 'EXPIRATION' });
   });
 
-  it("evaluates a flow's condition in its own language inside a JUEL graph", async () => {
+  it("runs a flow's script condition (JavaScript, Groovy) inside a JUEL graph", async () => {
     const g = graph(
       'mixed',
-      [start, { id: 'x', type: 'exclusiveGateway' }, task('js'), task('juel')],
+      [start, { id: 'x', type: 'exclusiveGateway' }, task('js'), task('groovy'), task('juel')],
       [
         ['start', 'x'],
-        ['x', 'js', 'items.filter(function (i) { return i > 2; }).length === 2', { language: 'javascript' }],
+        ['x', 'js', 'items.filter(function (i) { return i > 2; }).length === 2', { conditionLanguage: 'javascript' }],
+        ['x', 'groovy', 'items.size() == 1 && items.collect { it * 2 }[0] == 2', { conditionLanguage: 'groovy' }],
         ['x', 'juel', '${true}'],
       ],
       {},
@@ -330,7 +331,9 @@ describe.each(testStores())('graph languages on $name', (factory) => {
     const { rt, db } = await setup(g);
     const hit = await rt.startInstance({ key: 'mixed', variables: { items: [1, 3, 5] } });
     expect((await tasks(db, hit.id)).map((t) => t.task_def_key)).toEqual(['js']);
-    const miss = await rt.startInstance({ key: 'mixed', variables: { items: [1] } });
+    const groovy = await rt.startInstance({ key: 'mixed', variables: { items: [1] } });
+    expect((await tasks(db, groovy.id)).map((t) => t.task_def_key)).toEqual(['groovy']);
+    const miss = await rt.startInstance({ key: 'mixed', variables: { items: [] } });
     expect((await tasks(db, miss.id)).map((t) => t.task_def_key)).toEqual(['juel']);
   });
 });

@@ -3,6 +3,7 @@
  * dialect's compiler): JUEL for BPMN (the default), JavaScript for IGA. The executor evaluates every condition, timer
  * date / duration / cycle, user task field (assignee, candidates, due date, …) and input / output parameter through
  * `languageNamed` (executor.ts `evaluate`); BPMN's script conditions (`GraphFlow.conditionLanguage`) run as scripts.
+ * A graph may also declare `groovy`: its expressions are compiled to JavaScript by groovy.ts.
  *
  * JUEL evaluates synchronously in the calling thread and its outcomes come back as a plain array, so BPMN's path
  * never waits for a promise; JavaScript runs in the QuickJS sandbox (script-sandbox.ts, a worker pool on Node) and
@@ -11,9 +12,9 @@
  */
 import { coerceToBoolean, type ExpressionContext, evaluate } from '../expressions/index.js';
 import type { ScriptExecution, ScriptLimits } from '../script-sandbox.js';
-import { javascript } from './javascript.js';
+import { groovy, javascript } from './javascript.js';
 
-export type LanguageName = 'juel' | 'javascript';
+export type LanguageName = 'juel' | 'javascript' | 'groovy';
 
 /** One source's outcome: its value, or why it failed. */
 export type Outcome = { ok: true; value: unknown } | { ok: false; error: Error };
@@ -53,9 +54,9 @@ export const juel: Language = {
   },
 };
 
-const LANGUAGES: Record<string, Language> = { juel, javascript };
+const LANGUAGES: Record<string, Language> = { juel, javascript, groovy };
 
-/** The language of a name (`juel`, `javascript`; case-insensitive, `js` and `ecmascript` are JavaScript). */
+/** The language of a name (`juel`, `javascript`, `groovy`; case-insensitive, `js` and `ecmascript` are JavaScript). */
 export function languageNamed(name: string | undefined): Language {
   const n = (name ?? 'juel').toLowerCase();
   const l = LANGUAGES[n === 'js' || n === 'ecmascript' ? 'javascript' : n];
