@@ -341,6 +341,20 @@ export interface CompileResult {
   problems: Problem[];
 }
 
+/** Reports a problem on an element (or the document). */
+type Report = (id: string | undefined, message: string) => void;
+
+/** What compiling one process collects: the functions that compile its elements fill it in. */
+interface ProcessBuild {
+  nodes: Record<string, GraphNode>;
+  flows: Record<string, GraphFlow>;
+  eventStarts: EventStart[];
+  /** Associations (boundary event → compensation handler), from the artifacts of every scope. */
+  associations: { source: string; target: string }[];
+  err: Report;
+  warn: Report;
+}
+
 /** Compiles every process of parsed BPMN into process graphs, collecting problems. */
 export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
   const problems: Problem[] = [];
@@ -348,413 +362,467 @@ export function compileDefinitions(parsed: ParsedBpmn): CompileResult {
   const defs = parsed.definitions;
   if (!defs) return { graphs, problems };
   const at = (id?: string) => (id ? { elementId: id, line: parsed.lines.get(id) } : {});
-  const err = (id: string | undefined, message: string) => problems.push({ severity: 'error', message, ...at(id) });
-  const warn = (id: string | undefined, message: string) => problems.push({ severity: 'warning', message, ...at(id) });
+  const err: Report = (id, message) => problems.push({ severity: 'error', message, ...at(id) });
+  const warn: Report = (id, message) => problems.push({ severity: 'warning', message, ...at(id) });
 
   const processes = (defs.rootElements ?? []).filter((e: ModdleElement) => e.$type === 'bpmn:Process');
   if (processes.length === 0) err(undefined, 'The document defines no process');
   for (const proc of processes) {
-    if (!proc.id) {
-      err(undefined, 'A process has no id');
-      continue;
-    }
-    const nodes: Record<string, GraphNode> = {};
-    const flows: Record<string, GraphFlow> = {};
-    const eventStarts: EventStart[] = [];
-    let startNodeId = '';
-
-    /** Associations (boundary event → compensation handler), from the artifacts of every scope. */
-    const associations: { source: string; target: string }[] = [];
-    const collect = (container: ModdleElement, parent: string | null): string | undefined => {
-      const starts: string[] = [];
-      for (const a of container.artifacts ?? [])
-        if (a.$type === 'bpmn:Association' && a.sourceRef?.id && a.targetRef?.id)
-          associations.push({ source: a.sourceRef.id, target: a.targetRef.id });
-      for (const el of container.flowElements ?? []) {
-        const t = el.$type as string;
-        if (t === 'bpmn:SequenceFlow') {
-          const f: GraphFlow = { id: el.id, source: el.sourceRef?.id, target: el.targetRef?.id };
-          if (!f.source || !f.target) err(el.id, `Sequence flow '${el.id}' must have a sourceRef and a targetRef`);
-          if (el.name) f.name = el.name;
-          const cond = el.conditionExpression;
-          if (cond) {
-            const body = typeof cond.body === 'string' ? cond.body.trim() : '';
-            // language="groovy"/"javascript": a script condition, run in the script sandbox (its value a boolean)
-            const language = String(cond.language ?? '').toLowerCase();
-            if (language && language !== 'juel') {
-              if (SCRIPT_FORMATS.has(language)) f.conditionLanguage = language;
-              else
-                err(
-                  el.id,
-                  `Condition language '${cond.language}' of sequence flow '${el.id}' is not supported (JUEL, JavaScript or Groovy)`,
-                );
-            }
-            if (body) f.condition = body;
-          }
-          const take = compileListeners(el, 'flow', err);
-          if (take) f.listeners = take;
-          flows[f.id] = f;
-          continue;
-        }
-        if (ARTIFACTS.has(t)) continue;
-        const type = TYPE_MAP[t];
-        if (!type) {
-          err(el.id, `Element '${el.id}' of type ${t.replace('bpmn:', '')} is not supported by this engine`);
-          continue;
-        }
-        const n: GraphNode = { id: el.id, type, parent, incoming: [], outgoing: [] };
-        if (el.name) n.name = el.name;
-        const doc = documentation(el);
-        if (doc) n.documentation = doc;
-        if (el.default?.id) n.defaultFlow = el.default.id;
-        if (el.isForCompensation === true) n.forCompensation = true;
-        if (el.async) n.async = true;
-        if (el.asyncBefore) n.async = true;
-        if (el.asyncAfter) {
-          if (type === 'eventBasedGateway')
-            err(
-              el.id,
-              `asyncAfter on event-based gateway '${el.id}' is not supported: the events after it are its wait`,
-            );
-          else n.asyncAfter = true;
-        }
-        if (el.exclusive === false) n.exclusive = false;
-        const retry = el.failedJobRetryTimeCycle ?? extValues(el, 'activiti:FailedJobRetryTimeCycle')[0]?.body;
-        if (retry) n.failedJobRetryTimeCycle = String(retry).trim();
-        if (el.skipExpression) warn(el.id, `skipExpression on '${el.id}' is not supported and is ignored`);
-        if (el.ioSpecification || el.dataInputAssociations?.length || el.dataOutputAssociations?.length)
-          warn(el.id, `Data inputs/outputs of '${el.id}' are not supported and are ignored`);
-        const listeners = compileListeners(el, 'activity', err);
-        if (listeners) n.listeners = listeners;
-        if (type !== 'userTask' && extValues(el, 'activiti:TaskListener').length)
-          err(el.id, `Task listeners on '${el.id}' are allowed on user tasks only`);
-        const io = inputOutput(el, (m) => err(el.id, m));
-        if (io) n.inputOutput = io;
-        // events
-        const defsOfEvent: ModdleElement[] = el.eventDefinitions ?? [];
-        if (t.endsWith('Event')) {
-          if (defsOfEvent.length > 1) err(el.id, `Event '${el.id}' has more than one event definition`);
-          const d = defsOfEvent[0];
-          if (!d) n.event = { kind: 'none' };
-          else if (d.$type === 'bpmn:TerminateEventDefinition') n.event = { kind: 'terminate' };
-          else if (d.$type === 'bpmn:TimerEventDefinition') {
-            const td = d.timeDuration ? 'duration' : d.timeDate ? 'date' : d.timeCycle ? 'cycle' : undefined;
-            const body = (d.timeDuration ?? d.timeDate ?? d.timeCycle)?.body?.trim();
-            if (!td || !body) err(el.id, `Timer event '${el.id}' needs a timeDuration, timeDate or timeCycle`);
-            else {
-              n.event = { kind: 'timer', timer: { type: td, value: body } };
-              if (d.endDate) n.event.timer!.endDate = String(d.endDate);
-              if (td === 'cycle' && !/^[$#]\{/.test(body) && !parseCycle(body))
-                err(
-                  el.id,
-                  `Timer cycle '${body}' of '${el.id}' is not supported (ISO 8601 R<n>/<duration>, R/<duration>, R<n>/<start>/<duration>, or a cron expression)`,
-                );
-            }
-          } else if (d.$type === 'bpmn:MessageEventDefinition') {
-            // A message is waited for (and started on) by its name: a <message> without one cannot be (Camunda
-            // refuses it at deploy; Flowable would subscribe to no name, which nothing can ever deliver).
-            const name = d.messageExpression ?? (d.messageRef?.name?.trim() ? d.messageRef.name : undefined);
-            if (!name && d.messageRef)
-              err(el.id, `Message event '${el.id}' refers to message '${d.messageRef.id}', which has no name`);
-            else if (!name) err(el.id, `Message event '${el.id}' refers to no message`);
-            n.event = { kind: 'message', name };
-            if (d.messageExpression || isExpression(name ?? '')) n.event.nameExpression = true;
-          } else if (d.$type === 'bpmn:SignalEventDefinition') {
-            const name = d.signalExpression ?? d.signalRef?.name ?? d.signalRef?.id;
-            if (!name) err(el.id, `Signal event '${el.id}' refers to no signal`);
-            n.event = { kind: 'signal', name };
-            if (d.signalExpression || isExpression(name ?? '')) n.event.nameExpression = true;
-            if (d.async) n.event.async = true;
-            // in (throw) / out (catch) mappings, on the event (Flowable) or on its definition (Camunda)
-            const inMappings = [...mappings(el, 'activiti:In'), ...mappings(d, 'activiti:In')];
-            const outMappings = [...mappings(el, 'activiti:Out'), ...mappings(d, 'activiti:Out')];
-            const passedKey = businessKeyMapping(el) ?? businessKeyMapping(d);
-            if (inMappings.length || outMappings.length || passedKey)
-              n.payload = { inMappings, outMappings, ...(passedKey ? { businessKey: passedKey } : {}) };
-            const scope = d.signalRef?.scope;
-            if (scope === 'processInstance') n.event.scope = 'processInstance';
-            else if (scope && scope !== 'global')
-              err(el.id, `Signal scope '${scope}' of '${el.id}' is not one of global, processInstance`);
-          } else if (d.$type === 'bpmn:ErrorEventDefinition') {
-            // The <error>'s errorCode (its id when it has none); no errorRef on a boundary event catches every error.
-            const code = d.errorRef ? (d.errorRef.errorCode ?? d.errorRef.id) : undefined;
-            // Camunda refuses a throwing error event whose <error> has no errorCode; Flowable only logs a warning
-            // and throws the error's id. Camunda's test suite (BoundaryErrorEventTest) is the reference here.
-            if (t === 'bpmn:EndEvent' && d.errorRef?.$type === 'bpmn:Error' && !d.errorRef.errorCode?.trim())
-              err(
-                el.id,
-                `Error end event '${el.id}': error '${d.errorRef.id}' has no errorCode ('errorCode' is mandatory on errors referenced by throwing error event definitions)`,
-              );
-            n.event = { kind: 'error' };
-            if (code) n.event.errorCode = String(code);
-            if (d.errorCodeVariable) n.event.codeVariable = String(d.errorCodeVariable);
-          } else if (d.$type === 'bpmn:EscalationEventDefinition') {
-            // A catching <escalation> without an escalationCode catches every escalation; a thrower falls back to its id.
-            const catches = type === 'boundaryEvent' || type === 'startEvent';
-            const ref = d.escalationRef;
-            const code = ref ? (catches ? ref.escalationCode : (ref.escalationCode ?? ref.id)) : undefined;
-            n.event = { kind: 'escalation' };
-            if (code) n.event.escalationCode = String(code);
-            if (d.escalationCodeVariable) n.event.codeVariable = String(d.escalationCodeVariable);
-          } else if (d.$type === 'bpmn:LinkEventDefinition') {
-            // a throw continues at the catch of the same name in its scope (links.ts)
-            n.event = { kind: 'link' };
-            if (d.name) n.event.name = String(d.name);
-          } else if (d.$type === 'bpmn:CompensateEventDefinition') {
-            n.event = { kind: 'compensate' };
-            if (type === 'intermediateThrowEvent' || type === 'endEvent') {
-              if (d.activityRef?.id) n.event.activityRef = d.activityRef.id;
-              n.event.waitForCompletion = d.waitForCompletion !== false;
-            } else if (d.activityRef || d.waitForCompletion === false)
-              warn(el.id, `activityRef and waitForCompletion of catching compensation event '${el.id}' are ignored`);
-          } else {
-            err(
-              el.id,
-              `${d.$type.replace('bpmn:', '').replace('EventDefinition', '')} event definition on '${el.id}' is not supported`,
-            );
-          }
-          const kind = n.event?.kind;
-          if (type === 'startEvent' && container.triggeredByEvent) {
-            // the start of an event sub-process: the event that starts it, interrupting its scope or not
-            if (!kind || kind === 'none' || kind === 'terminate')
-              err(
-                el.id,
-                `Start event '${el.id}' of event sub-process '${parent}' needs an error, escalation, message, signal, timer or compensation`,
-              );
-            if (kind === 'compensate' && container.$parent?.$type !== 'bpmn:SubProcess')
-              err(
-                el.id,
-                `Start event '${el.id}': an event sub-process with a compensation start event is only supported inside an embedded sub-process`,
-              );
-            n.cancelActivity = kind === 'error' || el.isInterrupting !== false;
-            n.startForm = { formProperties: [] };
-          } else if (type === 'startEvent') {
-            starts.push(el.id);
-            if (kind === 'message' || kind === 'signal') {
-              if (parent !== null) err(el.id, `Start event '${el.id}': a sub-process starts with a none start event`);
-              else {
-                if (n.event?.nameExpression) constantName(n, (m) => err(el.id, m));
-                eventStarts.push({ nodeId: el.id, kind, ...(n.event?.name ? { name: n.event.name } : {}) });
-              }
-            } else if (kind === 'timer') {
-              if (parent !== null) err(el.id, `Start event '${el.id}': a sub-process starts with a none start event`);
-              else eventStarts.push({ nodeId: el.id, kind });
-              if (n.event?.timer) constantTimer(n, (m) => err(el.id, m));
-            } else if (kind && kind !== 'none')
-              err(el.id, `Start event '${el.id}': ${kind} start events are not supported`);
-            const fp = formProperties(el);
-            n.startForm = { formProperties: fp };
-            if (el.formKey) n.startForm.formKey = el.formKey;
-            if (el.initiator) n.startForm.initiator = el.initiator;
-          } else if (type === 'endEvent') {
-            if (kind === 'timer' || kind === 'message' || kind === 'link')
-              err(el.id, `End event '${el.id}': ${kind} end events are not supported`);
-          } else if (type === 'intermediateCatchEvent') {
-            if (
-              kind === 'none' ||
-              kind === 'terminate' ||
-              kind === 'error' ||
-              kind === 'escalation' ||
-              kind === 'compensate'
-            )
-              err(el.id, `Intermediate catch event '${el.id}' needs a timer, message or signal definition`);
-          } else if (type === 'intermediateThrowEvent') {
-            if (
-              kind &&
-              kind !== 'none' &&
-              kind !== 'signal' &&
-              kind !== 'escalation' &&
-              kind !== 'link' &&
-              kind !== 'compensate'
-            )
-              err(el.id, `Intermediate throw event '${el.id}': ${kind} throw events are not supported`);
-          } else if (type === 'boundaryEvent') {
-            if (kind === 'none' || kind === 'terminate' || kind === 'link')
-              err(el.id, `Boundary event '${el.id}' needs a timer, message, signal or error definition`);
-            n.attachedTo = el.attachedToRef?.id;
-            // An error boundary event always interrupts its activity (BPMN; Flowable ignores cancelActivity there).
-            n.cancelActivity = kind === 'error' || el.cancelActivity !== false;
-            if (!n.attachedTo) err(el.id, `Boundary event '${el.id}' is attached to no activity`);
-          }
-        }
-        if (type === 'userTask') {
-          n.userTask = {
-            candidateUsers: splitList(el.candidateUsers),
-            candidateGroups: splitList(el.candidateGroups),
-            formProperties: formProperties(el),
-          };
-          for (const k of ['assignee', 'owner', 'dueDate', 'priority', 'formKey', 'category'] as const) {
-            if (el[k] !== undefined && el[k] !== '') n.userTask[k] = String(el[k]);
-          }
-          assignResources(el, n.userTask, (m) => warn(el.id, m));
-          const taskListeners = compileListeners(el, 'task', err);
-          if (taskListeners) n.userTask.listeners = taskListeners;
-        } else if (type === 'receiveTask' && el.messageRef) {
-          // a receive task naming a message also waits for it, as a message event subscription
-          const name = el.messageRef.name ?? el.messageRef.id;
-          n.event = { kind: 'message', name, ...(isExpression(name ?? '') ? { nameExpression: true } : {}) };
-        } else if (type === 'scriptTask') {
-          // Flowable's default script language is JUEL (ScriptingEngines.DEFAULT_SCRIPTING_LANGUAGE).
-          const format = String(el.scriptFormat || 'juel').toLowerCase();
-          const source = typeof el.script === 'string' ? el.script : '';
-          if (!SCRIPT_FORMATS.has(format))
-            err(el.id, `Script format '${el.scriptFormat}' of '${el.id}' is not supported`);
-          if (!source.trim()) err(el.id, `Script task '${el.id}' has no script`);
-          n.script = { format, source };
-          if (el.resultVariable) n.script.resultVariable = el.resultVariable;
-          // A JUEL script stores only its result; other languages store the globals they set.
-          if (String(el.autoStoreVariables).toLowerCase() === 'true' && format !== 'juel')
-            n.script.autoStoreVariables = true;
-        } else if (type === 'serviceTask') {
-          if (el.expression) {
-            n.service = { expression: el.expression };
-            const rv = el.resultVariable ?? el.resultVariableName;
-            if (rv) n.service.resultVariable = rv;
-            // `${openidm.query(…)}` reaches the store: it runs as a script (openidm-expression.ts).
-            const call = openidmExpressionScript(el.expression);
-            if (call && 'problem' in call) err(el.id, `Service task '${el.id}': ${call.problem}`);
-            else if (call)
-              n.script = { format: 'javascript', source: call.script, ...(rv ? { resultVariable: rv } : {}) };
-          } else if (el.delegateExpression) {
-            err(
-              el.id,
-              `Service task '${el.id}': delegateExpression is not supported (Java delegates cannot run here); use an expression`,
-            );
-          } else if (el.class) {
-            err(el.id, `Service task '${el.id}': class '${el.class}' is not supported (Java classes cannot run here)`);
-          } else if (el.type) {
-            err(el.id, `Service task '${el.id}': type '${el.type}' is not supported`);
-          } else {
-            err(el.id, `Service task '${el.id}' has no expression`);
-          }
-        } else if (type === 'callActivity') {
-          if (!el.calledElement) err(el.id, `Call activity '${el.id}' has no calledElement`);
-          n.callActivity = {
-            calledElement: el.calledElement ?? '',
-            inMappings: mappings(el, 'activiti:In'),
-            outMappings: mappings(el, 'activiti:Out'),
-          };
-          const passedKey = el.businessKey ?? businessKeyMapping(el);
-          if (passedKey) n.callActivity.businessKey = passedKey;
-          if (el.inheritBusinessKey) n.callActivity.inheritBusinessKey = true;
-          if (el.inheritVariables) n.callActivity.inMappings.push({ all: true });
-        } else if (type === 'subProcess') {
-          if (el.triggeredByEvent) {
-            n.triggeredByEvent = true;
-            collect(el, el.id);
-            const inner = (el.flowElements ?? []).filter((c: ModdleElement) => c.$type === 'bpmn:StartEvent');
-            if (inner.length !== 1) err(el.id, `Event sub-process '${el.id}' needs exactly one start event`);
-            else n.startNodeId = inner[0].id;
-            if (el.incoming?.length || el.outgoing?.length)
-              err(el.id, `Event sub-process '${el.id}' cannot have incoming or outgoing sequence flows`);
-            if (nodes[n.id]) err(n.id, `Duplicate element id '${n.id}'`);
-            nodes[n.id] = n;
-            continue;
-          }
-          if (t !== 'bpmn:SubProcess') err(el.id, `${t} '${el.id}' is not supported`);
-          const s = collect(el, el.id);
-          if (s) n.startNodeId = s;
-          else err(el.id, `Sub-process '${el.id}' has no none start event`);
-        }
-        if (el.$type === 'bpmn:Transaction' || el.$type === 'bpmn:AdHocSubProcess') {
-          err(el.id, `${el.$type.replace('bpmn:', '')} '${el.id}' is not supported`);
-        }
-        const lc = el.loopCharacteristics;
-        if (lc) {
-          if (lc.$type !== 'bpmn:MultiInstanceLoopCharacteristics') {
-            err(el.id, `Standard loop characteristics on '${el.id}' are not supported (use multi-instance)`);
-          } else {
-            n.multiInstance = { sequential: !!lc.isSequential };
-            const card = lc.loopCardinality?.body?.trim();
-            if (card) n.multiInstance.loopCardinality = card;
-            const coll = lc.collection ?? lc.loopDataInputRef?.id;
-            if (coll) n.multiInstance.collection = coll;
-            const ev = lc.elementVariable ?? lc.inputDataItem?.name ?? lc.inputDataItem?.id;
-            if (ev) n.multiInstance.elementVariable = ev;
-            if (lc.elementIndexVariable) n.multiInstance.elementIndexVariable = lc.elementIndexVariable;
-            // Camunda: async on the loop characteristics is each inner instance's (before: as `async` here)
-            if (lc.asyncBefore) n.async = true;
-            if (lc.asyncAfter) n.multiInstance.asyncAfter = true;
-            const cc = lc.completionCondition?.body?.trim();
-            if (cc) n.multiInstance.completionCondition = cc;
-            if (!card && !coll) err(el.id, `Multi-instance on '${el.id}' needs a loopCardinality or a collection`);
-          }
-        }
-        if (nodes[n.id]) err(n.id, `Duplicate element id '${n.id}'`);
-        nodes[n.id] = n;
-      }
-      const noneStarts = starts.filter((s) => {
-        const e = nodes[s]?.event?.kind;
-        return !e || e === 'none';
-      });
-      if (noneStarts.length > 1) err(noneStarts[1], `More than one none start event in '${container.id}'`);
-      return noneStarts[0];
-    };
-    const s = collect(proc, null);
-    // Flowable's initial element: the none start event, else the first start event (a message or signal start).
-    if (s) startNodeId = s;
-    else if (eventStarts[0]) startNodeId = eventStarts[0].nodeId;
-    else err(proc.id, `Process '${proc.id}' has no none start event`);
-
-    for (const f of Object.values(flows)) {
-      const src = nodes[f.source];
-      const tgt = nodes[f.target];
-      if (src) src.outgoing.push(f.id);
-      if (tgt) tgt.incoming.push(f.id);
-      if (f.source && f.target && (!src || !tgt)) {
-        if (!problems.some((p) => p.elementId === f.source || p.elementId === f.target))
-          err(f.id, `Sequence flow '${f.id}' connects an element that is not part of the process`);
-      }
-      if (src && tgt && src.parent !== tgt.parent) err(f.id, `Sequence flow '${f.id}' crosses a sub-process boundary`);
-    }
-    linkCompensationHandlers(proc.id, nodes, associations, err, warn);
-    for (const n of Object.values(nodes)) {
-      if (n.type === 'boundaryEvent' && n.attachedTo) {
-        const host = nodes[n.attachedTo];
-        if (!host) err(n.id, `Boundary event '${n.id}' is attached to unknown activity '${n.attachedTo}'`);
-        else {
-          host.boundaryEvents ??= [];
-          host.boundaryEvents.push(n.id);
-        }
-      }
-      if (n.defaultFlow && !n.outgoing.includes(n.defaultFlow))
-        err(n.id, `Default flow '${n.defaultFlow}' of '${n.id}' is not one of its outgoing flows`);
-      if (n.type === 'eventBasedGateway') checkEventGateway(n, nodes, flows, err);
-      if (n.type === 'endEvent' && n.outgoing.length) err(n.id, `End event '${n.id}' has outgoing flows`);
-      if (n.type === 'startEvent' && n.incoming.length) err(n.id, `Start event '${n.id}' has incoming flows`);
-      if (n.type === 'exclusiveGateway' || n.type === 'inclusiveGateway') {
-        if (n.outgoing.length > 1) {
-          for (const fid of n.outgoing) {
-            if (fid !== n.defaultFlow && !flows[fid]?.condition)
-              warn(fid, `Sequence flow '${fid}' leaves gateway '${n.id}' without a condition; it is always taken`);
-          }
-        }
-      }
-    }
-    checkMessageScopes(proc.id, nodes, err);
-    resolveLinks(nodes, flows, err);
-    if (proc.candidateStarterUsers || proc.candidateStarterGroups)
-      warn(
-        proc.id,
-        `candidateStarterUsers/Groups of '${proc.id}' are not enforced by the runtime; an API decides who may start`,
-      );
-    if (proc.isExecutable === false) warn(proc.id, `Process '${proc.id}' is marked isExecutable="false"`);
-    const processListeners = compileListeners(proc, 'activity', err);
-    graphs.push({
-      id: proc.id,
-      name: proc.name,
-      documentation: documentation(proc),
-      isExecutable: proc.isExecutable !== false,
-      startNodeId,
-      nodes,
-      flows,
-      candidateStarterUsers: splitList(proc.candidateStarterUsers),
-      candidateStarterGroups: splitList(proc.candidateStarterGroups),
-      ...(eventStarts.length ? { eventStarts } : {}),
-      ...(processListeners ? { listeners: processListeners } : {}),
-    });
+    if (!proc.id) err(undefined, 'A process has no id');
+    else graphs.push(compileProcess(proc, problems, err, warn));
   }
   return { graphs, problems };
+}
+
+function compileProcess(proc: ModdleElement, problems: Problem[], err: Report, warn: Report): ProcessGraph {
+  const b: ProcessBuild = { nodes: {}, flows: {}, eventStarts: [], associations: [], err, warn };
+  const s = collectScope(b, proc, null);
+  // Flowable's initial element: the none start event, else the first start event (a message or signal start).
+  let startNodeId = '';
+  if (s) startNodeId = s;
+  else if (b.eventStarts[0]) startNodeId = b.eventStarts[0].nodeId;
+  else err(proc.id, `Process '${proc.id}' has no none start event`);
+
+  connectFlows(b, problems);
+  linkCompensationHandlers(proc.id, b.nodes, b.associations, err, warn);
+  for (const n of Object.values(b.nodes)) checkConnectedNode(b, n);
+  checkMessageScopes(proc.id, b.nodes, err);
+  resolveLinks(b.nodes, b.flows, err);
+  if (proc.candidateStarterUsers || proc.candidateStarterGroups)
+    warn(
+      proc.id,
+      `candidateStarterUsers/Groups of '${proc.id}' are not enforced by the runtime; an API decides who may start`,
+    );
+  if (proc.isExecutable === false) warn(proc.id, `Process '${proc.id}' is marked isExecutable="false"`);
+  const processListeners = compileListeners(proc, 'activity', err);
+  return {
+    id: proc.id,
+    name: proc.name,
+    documentation: documentation(proc),
+    isExecutable: proc.isExecutable !== false,
+    startNodeId,
+    nodes: b.nodes,
+    flows: b.flows,
+    candidateStarterUsers: splitList(proc.candidateStarterUsers),
+    candidateStarterGroups: splitList(proc.candidateStarterGroups),
+    ...(b.eventStarts.length ? { eventStarts: b.eventStarts } : {}),
+    ...(processListeners ? { listeners: processListeners } : {}),
+  };
+}
+
+/** Compiles the flow elements of a process or sub-process; its none start event. */
+function collectScope(b: ProcessBuild, container: ModdleElement, parent: string | null): string | undefined {
+  const starts: string[] = [];
+  for (const a of container.artifacts ?? [])
+    if (a.$type === 'bpmn:Association' && a.sourceRef?.id && a.targetRef?.id)
+      b.associations.push({ source: a.sourceRef.id, target: a.targetRef.id });
+  for (const el of container.flowElements ?? []) {
+    const t = el.$type as string;
+    if (t === 'bpmn:SequenceFlow') {
+      const f = compileFlow(b, el);
+      b.flows[f.id] = f;
+      continue;
+    }
+    if (ARTIFACTS.has(t)) continue;
+    const type = TYPE_MAP[t];
+    if (!type) {
+      b.err(el.id, `Element '${el.id}' of type ${t.replace('bpmn:', '')} is not supported by this engine`);
+      continue;
+    }
+    const n = compileNode(b, el, type, parent);
+    if (t.endsWith('Event')) compileEvent(b, el, n, container, parent, starts);
+    if (type === 'subProcess') compileSubProcess(b, el, n);
+    else compileActivity(b, el, n);
+    if (el.$type === 'bpmn:Transaction' || el.$type === 'bpmn:AdHocSubProcess')
+      b.err(el.id, `${el.$type.replace('bpmn:', '')} '${el.id}' is not supported`);
+    // an event sub-process runs once its event occurs: it loops on nothing
+    if (el.loopCharacteristics && !n.triggeredByEvent) compileLoop(b, el, n);
+    if (b.nodes[n.id]) b.err(n.id, `Duplicate element id '${n.id}'`);
+    b.nodes[n.id] = n;
+  }
+  const noneStarts = starts.filter((s) => {
+    const e = b.nodes[s]?.event?.kind;
+    return !e || e === 'none';
+  });
+  if (noneStarts.length > 1) b.err(noneStarts[1], `More than one none start event in '${container.id}'`);
+  return noneStarts[0];
+}
+
+function compileFlow(b: ProcessBuild, el: ModdleElement): GraphFlow {
+  const f: GraphFlow = { id: el.id, source: el.sourceRef?.id, target: el.targetRef?.id };
+  if (!f.source || !f.target) b.err(el.id, `Sequence flow '${el.id}' must have a sourceRef and a targetRef`);
+  if (el.name) f.name = el.name;
+  const cond = el.conditionExpression;
+  if (cond) {
+    const body = typeof cond.body === 'string' ? cond.body.trim() : '';
+    // language="groovy"/"javascript": a script condition, run in the script sandbox (its value a boolean)
+    const language = String(cond.language ?? '').toLowerCase();
+    if (language && language !== 'juel') {
+      if (SCRIPT_FORMATS.has(language)) f.conditionLanguage = language;
+      else
+        b.err(
+          el.id,
+          `Condition language '${cond.language}' of sequence flow '${el.id}' is not supported (JUEL, JavaScript or Groovy)`,
+        );
+    }
+    if (body) f.condition = body;
+  }
+  const take = compileListeners(el, 'flow', b.err);
+  if (take) f.listeners = take;
+  return f;
+}
+
+/** What every flow node has: names, documentation, async continuations, retries, listeners, input/output. */
+function compileNode(b: ProcessBuild, el: ModdleElement, type: NodeType, parent: string | null): GraphNode {
+  const n: GraphNode = { id: el.id, type, parent, incoming: [], outgoing: [] };
+  if (el.name) n.name = el.name;
+  const doc = documentation(el);
+  if (doc) n.documentation = doc;
+  if (el.default?.id) n.defaultFlow = el.default.id;
+  if (el.isForCompensation === true) n.forCompensation = true;
+  if (el.async) n.async = true;
+  if (el.asyncBefore) n.async = true;
+  if (el.asyncAfter) {
+    if (type === 'eventBasedGateway')
+      b.err(el.id, `asyncAfter on event-based gateway '${el.id}' is not supported: the events after it are its wait`);
+    else n.asyncAfter = true;
+  }
+  if (el.exclusive === false) n.exclusive = false;
+  const retry = el.failedJobRetryTimeCycle ?? extValues(el, 'activiti:FailedJobRetryTimeCycle')[0]?.body;
+  if (retry) n.failedJobRetryTimeCycle = String(retry).trim();
+  if (el.skipExpression) b.warn(el.id, `skipExpression on '${el.id}' is not supported and is ignored`);
+  if (el.ioSpecification || el.dataInputAssociations?.length || el.dataOutputAssociations?.length)
+    b.warn(el.id, `Data inputs/outputs of '${el.id}' are not supported and are ignored`);
+  const listeners = compileListeners(el, 'activity', b.err);
+  if (listeners) n.listeners = listeners;
+  if (type !== 'userTask' && extValues(el, 'activiti:TaskListener').length)
+    b.err(el.id, `Task listeners on '${el.id}' are allowed on user tasks only`);
+  const io = inputOutput(el, (m) => b.err(el.id, m));
+  if (io) n.inputOutput = io;
+  return n;
+}
+
+/** An event's definition, then what its kind allows where it stands (start, end, catch, throw, boundary). */
+function compileEvent(
+  b: ProcessBuild,
+  el: ModdleElement,
+  n: GraphNode,
+  container: ModdleElement,
+  parent: string | null,
+  starts: string[],
+): void {
+  const defsOfEvent: ModdleElement[] = el.eventDefinitions ?? [];
+  if (defsOfEvent.length > 1) b.err(el.id, `Event '${el.id}' has more than one event definition`);
+  const d = defsOfEvent[0];
+  if (!d) n.event = { kind: 'none' };
+  else compileEventDefinition(b, el, n, d);
+  if (n.type === 'startEvent' && container.triggeredByEvent) checkEventSubProcessStart(b, el, n, container, parent);
+  else if (n.type === 'startEvent') compileStartEvent(b, el, n, parent, starts);
+  else checkEventPlacement(b, el, n);
+}
+
+function compileEventDefinition(b: ProcessBuild, el: ModdleElement, n: GraphNode, d: ModdleElement): void {
+  const { type } = n;
+  if (d.$type === 'bpmn:TerminateEventDefinition') n.event = { kind: 'terminate' };
+  else if (d.$type === 'bpmn:TimerEventDefinition') compileTimerDefinition(b, el, n, d);
+  else if (d.$type === 'bpmn:MessageEventDefinition') {
+    // A message is waited for (and started on) by its name: a <message> without one cannot be (Camunda
+    // refuses it at deploy; Flowable would subscribe to no name, which nothing can ever deliver).
+    const name = d.messageExpression ?? (d.messageRef?.name?.trim() ? d.messageRef.name : undefined);
+    if (!name && d.messageRef)
+      b.err(el.id, `Message event '${el.id}' refers to message '${d.messageRef.id}', which has no name`);
+    else if (!name) b.err(el.id, `Message event '${el.id}' refers to no message`);
+    n.event = { kind: 'message', name };
+    if (d.messageExpression || isExpression(name ?? '')) n.event.nameExpression = true;
+  } else if (d.$type === 'bpmn:SignalEventDefinition') compileSignalDefinition(b, el, n, d);
+  else if (d.$type === 'bpmn:ErrorEventDefinition') {
+    // The <error>'s errorCode (its id when it has none); no errorRef on a boundary event catches every error.
+    const code = d.errorRef ? (d.errorRef.errorCode ?? d.errorRef.id) : undefined;
+    // Camunda refuses a throwing error event whose <error> has no errorCode; Flowable only logs a warning
+    // and throws the error's id. Camunda's test suite (BoundaryErrorEventTest) is the reference here.
+    if (type === 'endEvent' && d.errorRef?.$type === 'bpmn:Error' && !d.errorRef.errorCode?.trim())
+      b.err(
+        el.id,
+        `Error end event '${el.id}': error '${d.errorRef.id}' has no errorCode ('errorCode' is mandatory on errors referenced by throwing error event definitions)`,
+      );
+    n.event = { kind: 'error' };
+    if (code) n.event.errorCode = String(code);
+    if (d.errorCodeVariable) n.event.codeVariable = String(d.errorCodeVariable);
+  } else if (d.$type === 'bpmn:EscalationEventDefinition') {
+    // A catching <escalation> without an escalationCode catches every escalation; a thrower falls back to its id.
+    const catches = type === 'boundaryEvent' || type === 'startEvent';
+    const ref = d.escalationRef;
+    const code = ref ? (catches ? ref.escalationCode : (ref.escalationCode ?? ref.id)) : undefined;
+    n.event = { kind: 'escalation' };
+    if (code) n.event.escalationCode = String(code);
+    if (d.escalationCodeVariable) n.event.codeVariable = String(d.escalationCodeVariable);
+  } else if (d.$type === 'bpmn:LinkEventDefinition') {
+    // a throw continues at the catch of the same name in its scope (links.ts)
+    n.event = { kind: 'link' };
+    if (d.name) n.event.name = String(d.name);
+  } else if (d.$type === 'bpmn:CompensateEventDefinition') {
+    n.event = { kind: 'compensate' };
+    if (type === 'intermediateThrowEvent' || type === 'endEvent') {
+      if (d.activityRef?.id) n.event.activityRef = d.activityRef.id;
+      n.event.waitForCompletion = d.waitForCompletion !== false;
+    } else if (d.activityRef || d.waitForCompletion === false)
+      b.warn(el.id, `activityRef and waitForCompletion of catching compensation event '${el.id}' are ignored`);
+  } else {
+    b.err(
+      el.id,
+      `${d.$type.replace('bpmn:', '').replace('EventDefinition', '')} event definition on '${el.id}' is not supported`,
+    );
+  }
+}
+
+function compileTimerDefinition(b: ProcessBuild, el: ModdleElement, n: GraphNode, d: ModdleElement): void {
+  const td = d.timeDuration ? 'duration' : d.timeDate ? 'date' : d.timeCycle ? 'cycle' : undefined;
+  const body = (d.timeDuration ?? d.timeDate ?? d.timeCycle)?.body?.trim();
+  if (!td || !body) {
+    b.err(el.id, `Timer event '${el.id}' needs a timeDuration, timeDate or timeCycle`);
+    return;
+  }
+  n.event = { kind: 'timer', timer: { type: td, value: body } };
+  if (d.endDate) n.event.timer!.endDate = String(d.endDate);
+  if (td === 'cycle' && !/^[$#]\{/.test(body) && !parseCycle(body))
+    b.err(
+      el.id,
+      `Timer cycle '${body}' of '${el.id}' is not supported (ISO 8601 R<n>/<duration>, R/<duration>, R<n>/<start>/<duration>, or a cron expression)`,
+    );
+}
+
+function compileSignalDefinition(b: ProcessBuild, el: ModdleElement, n: GraphNode, d: ModdleElement): void {
+  const name = d.signalExpression ?? d.signalRef?.name ?? d.signalRef?.id;
+  if (!name) b.err(el.id, `Signal event '${el.id}' refers to no signal`);
+  n.event = { kind: 'signal', name };
+  if (d.signalExpression || isExpression(name ?? '')) n.event.nameExpression = true;
+  if (d.async) n.event.async = true;
+  // in (throw) / out (catch) mappings, on the event (Flowable) or on its definition (Camunda)
+  const inMappings = [...mappings(el, 'activiti:In'), ...mappings(d, 'activiti:In')];
+  const outMappings = [...mappings(el, 'activiti:Out'), ...mappings(d, 'activiti:Out')];
+  const passedKey = businessKeyMapping(el) ?? businessKeyMapping(d);
+  if (inMappings.length || outMappings.length || passedKey)
+    n.payload = { inMappings, outMappings, ...(passedKey ? { businessKey: passedKey } : {}) };
+  const scope = d.signalRef?.scope;
+  if (scope === 'processInstance') n.event.scope = 'processInstance';
+  else if (scope && scope !== 'global')
+    b.err(el.id, `Signal scope '${scope}' of '${el.id}' is not one of global, processInstance`);
+}
+
+/** The start of an event sub-process: the event that starts it, interrupting its scope or not. */
+function checkEventSubProcessStart(
+  b: ProcessBuild,
+  el: ModdleElement,
+  n: GraphNode,
+  container: ModdleElement,
+  parent: string | null,
+): void {
+  const kind = n.event?.kind;
+  if (!kind || kind === 'none' || kind === 'terminate')
+    b.err(
+      el.id,
+      `Start event '${el.id}' of event sub-process '${parent}' needs an error, escalation, message, signal, timer or compensation`,
+    );
+  if (kind === 'compensate' && container.$parent?.$type !== 'bpmn:SubProcess')
+    b.err(
+      el.id,
+      `Start event '${el.id}': an event sub-process with a compensation start event is only supported inside an embedded sub-process`,
+    );
+  n.cancelActivity = kind === 'error' || el.isInterrupting !== false;
+  n.startForm = { formProperties: [] };
+}
+
+function compileStartEvent(
+  b: ProcessBuild,
+  el: ModdleElement,
+  n: GraphNode,
+  parent: string | null,
+  starts: string[],
+): void {
+  const kind = n.event?.kind;
+  starts.push(el.id);
+  if (kind === 'message' || kind === 'signal') {
+    if (parent !== null) b.err(el.id, `Start event '${el.id}': a sub-process starts with a none start event`);
+    else {
+      if (n.event?.nameExpression) constantName(n, (m) => b.err(el.id, m));
+      b.eventStarts.push({ nodeId: el.id, kind, ...(n.event?.name ? { name: n.event.name } : {}) });
+    }
+  } else if (kind === 'timer') {
+    if (parent !== null) b.err(el.id, `Start event '${el.id}': a sub-process starts with a none start event`);
+    else b.eventStarts.push({ nodeId: el.id, kind });
+    if (n.event?.timer) constantTimer(n, (m) => b.err(el.id, m));
+  } else if (kind && kind !== 'none') b.err(el.id, `Start event '${el.id}': ${kind} start events are not supported`);
+  n.startForm = { formProperties: formProperties(el) };
+  if (el.formKey) n.startForm.formKey = el.formKey;
+  if (el.initiator) n.startForm.initiator = el.initiator;
+}
+
+/** End, intermediate and boundary events: the definitions each may carry. */
+function checkEventPlacement(b: ProcessBuild, el: ModdleElement, n: GraphNode): void {
+  const kind = n.event?.kind;
+  if (n.type === 'endEvent') {
+    if (kind === 'timer' || kind === 'message' || kind === 'link')
+      b.err(el.id, `End event '${el.id}': ${kind} end events are not supported`);
+  } else if (n.type === 'intermediateCatchEvent') {
+    if (kind === 'none' || kind === 'terminate' || kind === 'error' || kind === 'escalation' || kind === 'compensate')
+      b.err(el.id, `Intermediate catch event '${el.id}' needs a timer, message or signal definition`);
+  } else if (n.type === 'intermediateThrowEvent') {
+    const throwable = ['none', 'signal', 'escalation', 'link', 'compensate'];
+    if (kind && !throwable.includes(kind))
+      b.err(el.id, `Intermediate throw event '${el.id}': ${kind} throw events are not supported`);
+  } else if (n.type === 'boundaryEvent') {
+    if (kind === 'none' || kind === 'terminate' || kind === 'link')
+      b.err(el.id, `Boundary event '${el.id}' needs a timer, message, signal or error definition`);
+    n.attachedTo = el.attachedToRef?.id;
+    // An error boundary event always interrupts its activity (BPMN; Flowable ignores cancelActivity there).
+    n.cancelActivity = kind === 'error' || el.cancelActivity !== false;
+    if (!n.attachedTo) b.err(el.id, `Boundary event '${el.id}' is attached to no activity`);
+  }
+}
+
+/** What a task or call activity does: user task fields, receive task message, script, service expression, call. */
+function compileActivity(b: ProcessBuild, el: ModdleElement, n: GraphNode): void {
+  if (n.type === 'userTask') {
+    n.userTask = {
+      candidateUsers: splitList(el.candidateUsers),
+      candidateGroups: splitList(el.candidateGroups),
+      formProperties: formProperties(el),
+    };
+    for (const k of ['assignee', 'owner', 'dueDate', 'priority', 'formKey', 'category'] as const) {
+      if (el[k] !== undefined && el[k] !== '') n.userTask[k] = String(el[k]);
+    }
+    assignResources(el, n.userTask, (m) => b.warn(el.id, m));
+    const taskListeners = compileListeners(el, 'task', b.err);
+    if (taskListeners) n.userTask.listeners = taskListeners;
+  } else if (n.type === 'receiveTask' && el.messageRef) {
+    // a receive task naming a message also waits for it, as a message event subscription
+    const name = el.messageRef.name ?? el.messageRef.id;
+    n.event = { kind: 'message', name, ...(isExpression(name ?? '') ? { nameExpression: true } : {}) };
+  } else if (n.type === 'scriptTask') {
+    // Flowable's default script language is JUEL (ScriptingEngines.DEFAULT_SCRIPTING_LANGUAGE).
+    const format = String(el.scriptFormat || 'juel').toLowerCase();
+    const source = typeof el.script === 'string' ? el.script : '';
+    if (!SCRIPT_FORMATS.has(format)) b.err(el.id, `Script format '${el.scriptFormat}' of '${el.id}' is not supported`);
+    if (!source.trim()) b.err(el.id, `Script task '${el.id}' has no script`);
+    n.script = { format, source };
+    if (el.resultVariable) n.script.resultVariable = el.resultVariable;
+    // A JUEL script stores only its result; other languages store the globals they set.
+    if (String(el.autoStoreVariables).toLowerCase() === 'true' && format !== 'juel') n.script.autoStoreVariables = true;
+  } else if (n.type === 'serviceTask') compileServiceTask(b, el, n);
+  else if (n.type === 'callActivity') {
+    if (!el.calledElement) b.err(el.id, `Call activity '${el.id}' has no calledElement`);
+    n.callActivity = {
+      calledElement: el.calledElement ?? '',
+      inMappings: mappings(el, 'activiti:In'),
+      outMappings: mappings(el, 'activiti:Out'),
+    };
+    const passedKey = el.businessKey ?? businessKeyMapping(el);
+    if (passedKey) n.callActivity.businessKey = passedKey;
+    if (el.inheritBusinessKey) n.callActivity.inheritBusinessKey = true;
+    if (el.inheritVariables) n.callActivity.inMappings.push({ all: true });
+  }
+}
+
+function compileServiceTask(b: ProcessBuild, el: ModdleElement, n: GraphNode): void {
+  if (el.expression) {
+    n.service = { expression: el.expression };
+    const rv = el.resultVariable ?? el.resultVariableName;
+    if (rv) n.service.resultVariable = rv;
+    // `${openidm.query(…)}` reaches the store: it runs as a script (openidm-expression.ts).
+    const call = openidmExpressionScript(el.expression);
+    if (call && 'problem' in call) b.err(el.id, `Service task '${el.id}': ${call.problem}`);
+    else if (call) n.script = { format: 'javascript', source: call.script, ...(rv ? { resultVariable: rv } : {}) };
+  } else if (el.delegateExpression) {
+    b.err(
+      el.id,
+      `Service task '${el.id}': delegateExpression is not supported (Java delegates cannot run here); use an expression`,
+    );
+  } else if (el.class) {
+    b.err(el.id, `Service task '${el.id}': class '${el.class}' is not supported (Java classes cannot run here)`);
+  } else if (el.type) {
+    b.err(el.id, `Service task '${el.id}': type '${el.type}' is not supported`);
+  } else {
+    b.err(el.id, `Service task '${el.id}' has no expression`);
+  }
+}
+
+/** An embedded or event sub-process: its own scope, compiled in place. */
+function compileSubProcess(b: ProcessBuild, el: ModdleElement, n: GraphNode): void {
+  if (el.triggeredByEvent) {
+    n.triggeredByEvent = true;
+    collectScope(b, el, el.id);
+    const inner = (el.flowElements ?? []).filter((c: ModdleElement) => c.$type === 'bpmn:StartEvent');
+    if (inner.length !== 1) b.err(el.id, `Event sub-process '${el.id}' needs exactly one start event`);
+    else n.startNodeId = inner[0].id;
+    if (el.incoming?.length || el.outgoing?.length)
+      b.err(el.id, `Event sub-process '${el.id}' cannot have incoming or outgoing sequence flows`);
+    return;
+  }
+  if (el.$type !== 'bpmn:SubProcess') b.err(el.id, `${el.$type} '${el.id}' is not supported`);
+  const s = collectScope(b, el, el.id);
+  if (s) n.startNodeId = s;
+  else b.err(el.id, `Sub-process '${el.id}' has no none start event`);
+}
+
+function compileLoop(b: ProcessBuild, el: ModdleElement, n: GraphNode): void {
+  const lc = el.loopCharacteristics;
+  if (lc.$type !== 'bpmn:MultiInstanceLoopCharacteristics') {
+    b.err(el.id, `Standard loop characteristics on '${el.id}' are not supported (use multi-instance)`);
+    return;
+  }
+  n.multiInstance = { sequential: !!lc.isSequential };
+  const card = lc.loopCardinality?.body?.trim();
+  if (card) n.multiInstance.loopCardinality = card;
+  const coll = lc.collection ?? lc.loopDataInputRef?.id;
+  if (coll) n.multiInstance.collection = coll;
+  const ev = lc.elementVariable ?? lc.inputDataItem?.name ?? lc.inputDataItem?.id;
+  if (ev) n.multiInstance.elementVariable = ev;
+  if (lc.elementIndexVariable) n.multiInstance.elementIndexVariable = lc.elementIndexVariable;
+  // Camunda: async on the loop characteristics is each inner instance's (before: as `async` here)
+  if (lc.asyncBefore) n.async = true;
+  if (lc.asyncAfter) n.multiInstance.asyncAfter = true;
+  const cc = lc.completionCondition?.body?.trim();
+  if (cc) n.multiInstance.completionCondition = cc;
+  if (!card && !coll) b.err(el.id, `Multi-instance on '${el.id}' needs a loopCardinality or a collection`);
+}
+
+/** Each flow on its source's outgoing and its target's incoming list; flows that leave the scope are refused. */
+function connectFlows(b: ProcessBuild, problems: Problem[]): void {
+  for (const f of Object.values(b.flows)) {
+    const src = b.nodes[f.source];
+    const tgt = b.nodes[f.target];
+    if (src) src.outgoing.push(f.id);
+    if (tgt) tgt.incoming.push(f.id);
+    if (f.source && f.target && (!src || !tgt)) {
+      if (!problems.some((p) => p.elementId === f.source || p.elementId === f.target))
+        b.err(f.id, `Sequence flow '${f.id}' connects an element that is not part of the process`);
+    }
+    if (src && tgt && src.parent !== tgt.parent) b.err(f.id, `Sequence flow '${f.id}' crosses a sub-process boundary`);
+  }
+}
+
+/** Checks that need the whole graph: boundary hosts, default flows, gateways, start and end events. */
+function checkConnectedNode(b: ProcessBuild, n: GraphNode): void {
+  const { nodes, flows, err, warn } = b;
+  if (n.type === 'boundaryEvent' && n.attachedTo) {
+    const host = nodes[n.attachedTo];
+    if (!host) err(n.id, `Boundary event '${n.id}' is attached to unknown activity '${n.attachedTo}'`);
+    else {
+      host.boundaryEvents ??= [];
+      host.boundaryEvents.push(n.id);
+    }
+  }
+  if (n.defaultFlow && !n.outgoing.includes(n.defaultFlow))
+    err(n.id, `Default flow '${n.defaultFlow}' of '${n.id}' is not one of its outgoing flows`);
+  if (n.type === 'eventBasedGateway') checkEventGateway(n, nodes, flows, err);
+  if (n.type === 'endEvent' && n.outgoing.length) err(n.id, `End event '${n.id}' has outgoing flows`);
+  if (n.type === 'startEvent' && n.incoming.length) err(n.id, `Start event '${n.id}' has incoming flows`);
+  if ((n.type === 'exclusiveGateway' || n.type === 'inclusiveGateway') && n.outgoing.length > 1) {
+    for (const fid of n.outgoing) {
+      if (fid !== n.defaultFlow && !flows[fid]?.condition)
+        warn(fid, `Sequence flow '${fid}' leaves gateway '${n.id}' without a condition; it is always taken`);
+    }
+  }
 }
 
 /**

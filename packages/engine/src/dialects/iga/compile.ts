@@ -102,124 +102,140 @@ export function transitionCondition(step: Step, n: NextStep): string | undefined
   return parts.length ? parts.join(' && ') : undefined;
 }
 
-export function compileIgaDefinition(def: IgaDefinition, options: { processId?: string } = {}): IgaProcessGraph {
+/** The graph under construction: nodes, flows and the two ways to add to them. */
+interface GraphBuild {
+  nodes: Record<string, IgaGraphNode>;
+  flows: Record<string, GraphFlow>;
+  node(id: string, type: NodeType, extra?: Partial<IgaGraphNode>): IgaGraphNode;
+  connect(source: string, target: string, condition?: string, name?: string): string;
+}
+
+function graphBuild(): GraphBuild {
   const nodes: Record<string, IgaGraphNode> = {};
   const flows: Record<string, GraphFlow> = {};
-  const node = (id: string, type: NodeType, extra: Partial<IgaGraphNode> = {}) => {
-    nodes[id] = { id, type, parent: null, incoming: [], outgoing: [], ...extra };
-    return nodes[id]!;
-  };
   let count = 0;
-  const connect = (source: string, target: string, condition?: string, name?: string) => {
-    const id = `flow_${++count}`;
-    flows[id] = { id, source, target, ...(name ? { name } : {}), ...(condition !== undefined ? { condition } : {}) };
-    nodes[source]!.outgoing.push(id);
-    nodes[target]!.incoming.push(id);
-    return id;
+  return {
+    nodes,
+    flows,
+    node(id, type, extra = {}) {
+      nodes[id] = { id, type, parent: null, incoming: [], outgoing: [], ...extra };
+      return nodes[id]!;
+    },
+    connect(source, target, condition, name) {
+      const id = `flow_${++count}`;
+      flows[id] = { id, source, target, ...(name ? { name } : {}), ...(condition !== undefined ? { condition } : {}) };
+      nodes[source]!.outgoing.push(id);
+      nodes[target]!.incoming.push(id);
+      return id;
+    },
   };
-  node('startNode', 'startEvent', { event: { kind: 'none' }, name: 'Start' });
-  node('endNode', 'endEvent', { event: { kind: 'none' }, name: 'End' });
+}
 
-  // Candidates are expressions in the graph's language: a static actor id is a JavaScript string literal.
-  const actorsOf = (actors: Actor[] | unknown) => {
-    const users: string[] = [];
-    const groups: string[] = [];
-    if (Array.isArray(actors)) {
-      for (const a of actors as Actor[]) {
-        if (typeof a.id !== 'string') continue;
-        if (a.id.startsWith('managed/user/')) users.push(JSON.stringify(a.id));
-        else if (a.id.startsWith('managed/role/')) groups.push(JSON.stringify(a.id));
-      }
-    }
-    return { users, groups };
-  };
-
-  for (const step of def.steps) {
-    const body = bodyOf(step) ?? {};
-    const base = { name: step.displayName || step.name, igaStep: step };
-    if (HUMAN.has(step.type)) {
-      const { users, groups } = actorsOf(body.actors);
-      node(step.name, 'userTask', {
-        ...base,
-        userTask: { candidateUsers: users, candidateGroups: groups, formProperties: [], category: step.type },
-        inputOutput: { inputs: [{ name: 'actors', value: actorsInput(body.actors) }], outputs: [] },
-      });
-      const expiration = body.events?.expiration;
-      if (expiration?.date) {
-        const id = `${step.name}__expiration`;
-        const hasExpiration = (body.nextStep ?? []).some((n) => n.outcome === 'EXPIRATION');
-        const action = typeof expiration.action === 'string' ? expiration.action.toUpperCase() : '';
-        node(id, 'boundaryEvent', {
-          attachedTo: step.name,
-          cancelActivity: true,
-          event: { kind: 'timer', timer: { type: 'date', value: timerValue(expiration.date), optional: true } },
-          inputOutput: {
-            inputs: [],
-            outputs: [{ name: 'outcome', value: { literal: hasExpiration ? 'EXPIRATION' : action || 'EXPIRATION' } }],
-          },
-        });
-        nodes[step.name]!.boundaryEvents = [id];
-      }
-    } else if (step.type === 'scriptTask') {
-      node(step.name, 'scriptTask', {
-        ...base,
-        script: { format: body.language ?? 'javascript', source: body.script ?? '' },
-      });
-    } else if (step.type === 'waitTask') {
-      node(step.name, 'intermediateCatchEvent', {
-        ...base,
-        event: { kind: 'timer', timer: { type: 'date', value: timerValue(body.resumeDate), optional: true } },
-      });
-    } else {
-      node(step.name, 'serviceTask', {
-        ...base,
-        service: { expression: '', behaviour: EMAIL_BEHAVIOUR, resultVariable: 'outcome' },
-        inputOutput: { inputs: [{ name: 'email', value: emailInput(body) }], outputs: [] },
-      });
-    }
-  }
-
+export function compileIgaDefinition(def: IgaDefinition, options: { processId?: string } = {}): IgaProcessGraph {
+  const g = graphBuild();
+  g.node('startNode', 'startEvent', { event: { kind: 'none' }, name: 'Start' });
+  g.node('endNode', 'endEvent', { event: { kind: 'none' }, name: 'End' });
+  for (const step of def.steps) addStep(g, step);
   const start = def.staticNodes.startNode.connections.start;
-  connect('startNode', start && nodes[start] ? start : 'endNode');
-
-  for (const step of def.steps) {
-    const next = bodyOf(step)?.nextStep ?? [];
-    const target = (n: NextStep) => (n.step === null ? 'endNode' : n.step);
-    const conditions = next.map((n) => transitionCondition(step, n));
-    if (next.length === 1 && conditions[0] === undefined) {
-      connect(step.name, target(next[0]!));
-      continue;
-    }
-    if (next.length === 0) continue;
-    const inclusive = step.type === 'scriptTask' && bodyOf(step)?.gatewayType === 'inclusive';
-    const gateway = node(
-      `${step.name}__${step.type === 'scriptTask' ? 'gateway' : 'outcome'}`,
-      inclusive ? 'inclusiveGateway' : 'exclusiveGateway',
-    );
-    connect(step.name, gateway.id);
-    next.forEach((n, i) => {
-      const flow = connect(gateway.id, target(n), conditions[i], n.outcome);
-      if (conditions[i] === undefined && !gateway.defaultFlow) gateway.defaultFlow = flow;
-    });
-    const boundary = nodes[step.name]!.boundaryEvents?.[0];
-    if (boundary) {
-      // The expiration timer leaves through the same outcome gateway, with outcome EXPIRATION (or REJECT).
-      connect(boundary, gateway.id);
-    }
-  }
-
+  g.connect('startNode', start && g.nodes[start] ? start : 'endNode');
+  for (const step of def.steps) connectStep(g, step);
   return {
     id: options.processId ?? def.id,
     name: def.displayName || def.name,
     ...(def.description ? { documentation: def.description } : {}),
     isExecutable: true,
     startNodeId: 'startNode',
-    nodes,
-    flows,
+    nodes: g.nodes,
+    flows: g.flows,
     candidateStarterUsers: [],
     candidateStarterGroups: [],
     dialect: 'iga',
     language: 'javascript',
     expressionErrors: 'null',
   };
+}
+
+/** Candidates are expressions in the graph's language: a static actor id is a JavaScript string literal. */
+function actorsOf(actors: Actor[] | unknown): { users: string[]; groups: string[] } {
+  const users: string[] = [];
+  const groups: string[] = [];
+  if (Array.isArray(actors)) {
+    for (const a of actors as Actor[]) {
+      if (typeof a.id !== 'string') continue;
+      if (a.id.startsWith('managed/user/')) users.push(JSON.stringify(a.id));
+      else if (a.id.startsWith('managed/role/')) groups.push(JSON.stringify(a.id));
+    }
+  }
+  return { users, groups };
+}
+
+/** A step's node: a user task for a human step (with its expiration timer), a script, a wait timer or an email. */
+function addStep(g: GraphBuild, step: Step): void {
+  const body = bodyOf(step) ?? {};
+  const base = { name: step.displayName || step.name, igaStep: step };
+  if (HUMAN.has(step.type)) {
+    const { users, groups } = actorsOf(body.actors);
+    g.node(step.name, 'userTask', {
+      ...base,
+      userTask: { candidateUsers: users, candidateGroups: groups, formProperties: [], category: step.type },
+      inputOutput: { inputs: [{ name: 'actors', value: actorsInput(body.actors) }], outputs: [] },
+    });
+    const expiration = body.events?.expiration;
+    if (expiration?.date) {
+      const id = `${step.name}__expiration`;
+      const hasExpiration = (body.nextStep ?? []).some((n) => n.outcome === 'EXPIRATION');
+      const action = typeof expiration.action === 'string' ? expiration.action.toUpperCase() : '';
+      g.node(id, 'boundaryEvent', {
+        attachedTo: step.name,
+        cancelActivity: true,
+        event: { kind: 'timer', timer: { type: 'date', value: timerValue(expiration.date), optional: true } },
+        inputOutput: {
+          inputs: [],
+          outputs: [{ name: 'outcome', value: { literal: hasExpiration ? 'EXPIRATION' : action || 'EXPIRATION' } }],
+        },
+      });
+      g.nodes[step.name]!.boundaryEvents = [id];
+    }
+  } else if (step.type === 'scriptTask') {
+    g.node(step.name, 'scriptTask', {
+      ...base,
+      script: { format: body.language ?? 'javascript', source: body.script ?? '' },
+    });
+  } else if (step.type === 'waitTask') {
+    g.node(step.name, 'intermediateCatchEvent', {
+      ...base,
+      event: { kind: 'timer', timer: { type: 'date', value: timerValue(body.resumeDate), optional: true } },
+    });
+  } else {
+    g.node(step.name, 'serviceTask', {
+      ...base,
+      service: { expression: '', behaviour: EMAIL_BEHAVIOUR, resultVariable: 'outcome' },
+      inputOutput: { inputs: [{ name: 'email', value: emailInput(body) }], outputs: [] },
+    });
+  }
+}
+
+/** A step's transitions: one plain flow, or a gateway choosing by outcome and condition. */
+function connectStep(g: GraphBuild, step: Step): void {
+  const next = bodyOf(step)?.nextStep ?? [];
+  const target = (n: NextStep) => (n.step === null ? 'endNode' : n.step);
+  const conditions = next.map((n) => transitionCondition(step, n));
+  if (next.length === 1 && conditions[0] === undefined) {
+    g.connect(step.name, target(next[0]!));
+    return;
+  }
+  if (next.length === 0) return;
+  const inclusive = step.type === 'scriptTask' && bodyOf(step)?.gatewayType === 'inclusive';
+  const gateway = g.node(
+    `${step.name}__${step.type === 'scriptTask' ? 'gateway' : 'outcome'}`,
+    inclusive ? 'inclusiveGateway' : 'exclusiveGateway',
+  );
+  g.connect(step.name, gateway.id);
+  next.forEach((n, i) => {
+    const flow = g.connect(gateway.id, target(n), conditions[i], n.outcome);
+    if (conditions[i] === undefined && !gateway.defaultFlow) gateway.defaultFlow = flow;
+  });
+  // The expiration timer leaves through the same outcome gateway, with outcome EXPIRATION (or REJECT).
+  const boundary = g.nodes[step.name]!.boundaryEvents?.[0];
+  if (boundary) g.connect(boundary, gateway.id);
 }
