@@ -7,41 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIdmApiModule } from '../../src/apis/idm/index.js';
 import { createApp, type WfkitApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
-import type { Db, Queryable } from '../../src/store/db.js';
 import { type TestStore, testStores } from '../../src/store/test-stores.js';
 import { bpmn } from '../helpers/bpmn.js';
+import { countingDb } from '../helpers/counting-db.js';
 
 const ADMIN = { 'X-OpenIDM-Username': 'openidm-admin', 'X-OpenIDM-Password': 'openidm-admin' };
 const MAX_TRIPS = 6;
 
-function counting(db: Db) {
-  let trips = 0;
-  const wrap = (q: Queryable): Queryable => ({
-    query(sql, params) {
-      trips++;
-      return q.query(sql, params);
-    },
-    exec(sql) {
-      trips++;
-      return q.exec(sql);
-    },
-  });
-  const counted: Db = {
-    kind: db.kind,
-    ...wrap(db),
-    transaction(fn) {
-      trips += 2; // BEGIN and COMMIT
-      return db.transaction((tx) => fn(wrap(tx)));
-    },
-    close: () => db.close(),
-  };
-  return { db: counted, take: () => trips, reset: () => (trips = 0) };
-}
-
 describe.each(testStores())('IDM round trips on $name', (factory) => {
   let store: TestStore;
   let app: WfkitApp;
-  let meter: ReturnType<typeof counting>;
+  let meter: ReturnType<typeof countingDb>;
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await app.fetch(
       new Request(`http://localhost/openidm/workflow/${path}`, {
@@ -57,12 +33,12 @@ describe.each(testStores())('IDM round trips on $name', (factory) => {
   const measured = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
     meter.reset();
     const out = await fn();
-    return [out, meter.take()];
+    return [out, meter.trips()];
   };
 
   beforeAll(async () => {
     store = await factory.create();
-    meter = counting(store.db);
+    meter = countingDb(store.db);
     app = createApp({
       store: meter.db,
       apis: [createIdmApiModule()],

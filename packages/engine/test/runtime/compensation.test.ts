@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { compileBpmn, validateBpmn } from '../../src/dialects/bpmn/index.js';
-import { TestClock } from '../../src/runtime/clock.js';
-import { Runtime } from '../../src/runtime/commands.js';
+import { describe, expect, it } from 'vitest';
+import { validateBpmn } from '../../src/dialects/bpmn/index.js';
+import type { Runtime } from '../../src/runtime/commands.js';
 import type { Db } from '../../src/store/db.js';
-import { type TestStore, testStores } from '../../src/store/test-stores.js';
+import { testStores } from '../../src/store/test-stores.js';
 import { bpmn, flow } from '../helpers/bpmn.js';
+import { bpmnRuntimeOn } from '../helpers/bpmn-runtime.js';
 
 /** A script task appending `what` (an expression in the script) to the process variable `log`. */
 const logScript = (id: string, what: string, extra = '') =>
@@ -17,19 +17,7 @@ const throwEvent = (id: string, attrs = '') =>
   `<intermediateThrowEvent id="${id}"><compensateEventDefinition ${attrs}/></intermediateThrowEvent>`;
 
 describe.each(testStores())('compensation on $name', (factory) => {
-  let store: TestStore | undefined;
-  afterEach(async () => {
-    await store?.close();
-    store = undefined;
-  });
-
-  async function setup(xml: string) {
-    store = await factory.create();
-    const rt = new Runtime({ db: store.db, clock: new TestClock(new Date('2026-01-01T00:00:00Z')) });
-    const { graphs } = await compileBpmn(xml);
-    await rt.deploy({ graphs, source: xml });
-    return { rt, db: store.db };
-  }
+  const setup = bpmnRuntimeOn(factory);
   const tasks = async (db: Db, instanceId: string) =>
     (
       await db.query<{ id: string; task_def_key: string }>(
@@ -127,7 +115,6 @@ describe.each(testStores())('compensation on $name', (factory) => {
     expect((await tasks(waiting.db, r.id)).map((t) => t.task_def_key)).toEqual(['undoA']);
     await complete(waiting.rt, waiting.db, r.id, 'undoA');
     expect((await tasks(waiting.db, r.id)).map((t) => t.task_def_key)).toEqual(['after']);
-    await store?.close();
 
     const going = await setup(xml('waitForCompletion="false"'));
     const r2 = await going.rt.startInstance({ key: 'p' });

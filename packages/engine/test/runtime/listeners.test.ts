@@ -2,13 +2,12 @@
  * Execution listeners (start/end/take, on activities, flows and the process), task listeners (assignment, create,
  * complete, delete) with JUEL expressions and scripts, and camunda:asyncAfter — run by the Runtime directly.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { compileBpmn, validateBpmn } from '../../src/dialects/bpmn/index.js';
-import { TestClock } from '../../src/runtime/clock.js';
-import { Runtime } from '../../src/runtime/commands.js';
+import { describe, expect, it } from 'vitest';
+import { validateBpmn } from '../../src/dialects/bpmn/index.js';
 import type { Db } from '../../src/store/db.js';
-import { type TestStore, testStores } from '../../src/store/test-stores.js';
+import { testStores } from '../../src/store/test-stores.js';
 import { bpmn, flow } from '../helpers/bpmn.js';
+import { bpmnRuntimeOn } from '../helpers/bpmn-runtime.js';
 
 const el = (event: string, expression: string, tag = 'executionListener') =>
   `<activiti:${tag} event="${event}" expression="${expression}"/>`;
@@ -57,19 +56,7 @@ describe('listeners at validate time', () => {
 });
 
 describe.each(testStores())('listeners and asyncAfter on $name', (factory) => {
-  let store: TestStore | undefined;
-  afterEach(async () => {
-    await store?.close();
-    store = undefined;
-  });
-
-  async function setup(xml: string) {
-    store = await factory.create();
-    const rt = new Runtime({ db: store.db, clock: new TestClock(new Date('2026-01-01T00:00:00Z')) });
-    const { graphs } = await compileBpmn(xml);
-    await rt.deploy({ graphs, source: xml });
-    return { rt, db: store.db };
-  }
+  const setup = bpmnRuntimeOn(factory);
   const vars = async (db: Db, id: string) =>
     Object.fromEntries(
       (

@@ -10,36 +10,9 @@ import { compileBpmn } from '../../src/dialects/bpmn/index.js';
 import { TestClock } from '../../src/runtime/clock.js';
 import { Runtime, runtimeJobHandlers } from '../../src/runtime/commands.js';
 import { JobExecutor } from '../../src/runtime/jobs.js';
-import type { Db, Queryable } from '../../src/store/db.js';
 import { type TestStore, testStores } from '../../src/store/test-stores.js';
 import { bpmn, flow } from '../helpers/bpmn.js';
-
-/** Statements plus BEGIN and COMMIT of each transaction, as in test/idm/round-trips.test.ts. */
-function counting(db: Db) {
-  let trips = 0;
-  let transactions = 0;
-  const wrap = (q: Queryable): Queryable => ({
-    query(sql, params) {
-      trips++;
-      return q.query(sql, params);
-    },
-    exec(sql) {
-      trips++;
-      return q.exec(sql);
-    },
-  });
-  const counted: Db = {
-    kind: db.kind,
-    ...wrap(db),
-    transaction(fn) {
-      trips += 2;
-      transactions++;
-      return db.transaction((tx) => fn(wrap(tx)));
-    },
-    close: () => db.close(),
-  };
-  return { db: counted, trips: () => trips, transactions: () => transactions, reset: () => (trips = transactions = 0) };
-}
+import { countingDb } from '../helpers/counting-db.js';
 
 const timerThen = (key: string, duration: string, then: string) =>
   bpmn(
@@ -63,7 +36,7 @@ describe.each(testStores())('timer groups on $name', (factory) => {
 
   async function setup(...xmls: string[]) {
     store = await factory.create();
-    const meter = counting(store.db);
+    const meter = countingDb(store.db);
     const clock = new TestClock(new Date('2026-01-01T00:00:00Z'));
     const rt = new Runtime({ db: meter.db, clock });
     for (const xml of xmls) await rt.deploy({ graphs: (await compileBpmn(xml)).graphs, source: xml });

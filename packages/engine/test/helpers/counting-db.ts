@@ -1,0 +1,39 @@
+import type { Db, Queryable } from '../../src/store/db.js';
+
+/**
+ * A store wrapper that counts SQL round trips: every statement, plus BEGIN and COMMIT of each transaction. Round-trip
+ * tests assert on it, so a change that adds a statement shows up as a failing count rather than a slower benchmark.
+ */
+export function countingDb(db: Db) {
+  let trips = 0;
+  let transactions = 0;
+  const wrap = (q: Queryable): Queryable => ({
+    query(sql, params) {
+      trips++;
+      return q.query(sql, params);
+    },
+    exec(sql) {
+      trips++;
+      return q.exec(sql);
+    },
+  });
+  const counted: Db = {
+    kind: db.kind,
+    ...wrap(db),
+    transaction(fn) {
+      trips += 2; // BEGIN and COMMIT
+      transactions++;
+      return db.transaction((tx) => fn(wrap(tx)));
+    },
+    close: () => db.close(),
+  };
+  return {
+    db: counted,
+    trips: () => trips,
+    transactions: () => transactions,
+    reset: () => {
+      trips = 0;
+      transactions = 0;
+    },
+  };
+}
