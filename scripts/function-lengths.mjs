@@ -41,7 +41,11 @@ for (const file of files(root)) {
     if (ts.isFunctionLike(node) && 'body' in node && node.body) {
       const start = source.getLineAndCharacterOfPosition(node.getStart(source)).line;
       const end = source.getLineAndCharacterOfPosition(node.end).line;
-      found.push({ lines: end - start + 1, name: nameOf(node, source), at: `${relative(process.cwd(), file)}:${start + 1}` });
+      found.push({
+        lines: end - start + 1,
+        name: nameOf(node, source),
+        at: `${relative(process.cwd(), file)}:${start + 1}`,
+      });
     }
     ts.forEachChild(node, visit);
   };
