@@ -4,7 +4,8 @@
  * access requests with their actions, which run on the shared runtime.
  *
  *   index.ts (routes) ─▶ definitions.ts · request-types.ts · requests.ts ─▶ request-*.ts (rules) ─▶ repository.ts (SQL)
- *   listing.ts: lists as CREST queries (http/crest) · callers.ts: who acts · runnable.ts + openidm/: what scripts run on
+ *   listing.ts: lists as CREST queries (http/crest) · callers.ts: who acts · openidm/: the script host and prelude
+ *   IGA scripts run on · email.ts: the email step's service behaviour
  */
 
 import { igaSpec } from '../../generated/specs.js';
