@@ -5,6 +5,17 @@
 const str = (name: string) => ({ name, isAttr: true, type: 'String' });
 const bool = (name: string) => ({ name, isAttr: true, type: 'Boolean' });
 
+/** What execution and task listeners share: the event, its handler (an expression or a script; Java is refused). */
+const LISTENER = [
+  str('event'),
+  str('onTransaction'),
+  str('class'),
+  str('expression'),
+  str('delegateExpression'),
+  { name: 'fields', type: 'Field', isMany: true },
+  { name: 'script', type: 'Script' },
+];
+
 /** The types of the extension: the same for every prefix. */
 const TYPES = [
   {
@@ -185,29 +196,12 @@ const TYPES = [
   {
     name: 'TaskListener',
     superClass: ['Element'],
-    properties: [
-      str('id'),
-      str('event'),
-      str('onTransaction'),
-      str('class'),
-      str('expression'),
-      str('delegateExpression'),
-      { name: 'fields', type: 'Field', isMany: true },
-      { name: 'script', type: 'Script' },
-    ],
+    properties: [str('id'), ...LISTENER],
   },
   {
     name: 'ExecutionListener',
     superClass: ['Element'],
-    properties: [
-      str('event'),
-      str('onTransaction'),
-      str('class'),
-      str('expression'),
-      str('delegateExpression'),
-      { name: 'fields', type: 'Field', isMany: true },
-      { name: 'script', type: 'Script' },
-    ],
+    properties: LISTENER,
   },
   {
     name: 'Field',
