@@ -75,6 +75,89 @@ describe.each(testStores())('store on $name', (factory) => {
       await store.close();
     }
   });
+
+  // Statements with parameters run as named prepared statements (planned once per connection).
+  it('reruns a statement with new values, rows and types intact, in and out of transactions', async () => {
+    const store = await factory.create();
+    const db: Db = store.db;
+    try {
+      await db.exec('CREATE TABLE t_prep (id text PRIMARY KEY, n int, j jsonb, at timestamptz, tags text[])');
+      const insert = 'INSERT INTO t_prep (id, n, j, at, tags) VALUES ($1, $2, $3, $4, $5) RETURNING n, j';
+      const first = await db.query(insert, ['a', 1, JSON.stringify({ k: 'v' }), new Date(0), ['x']]);
+      expect(first).toEqual({ rows: [{ n: 1, j: { k: 'v' } }], rowCount: 1 });
+      await db.transaction(async (tx) => {
+        const r = await tx.query(insert, ['b', 2, null, null, null]);
+        expect(r.rows).toEqual([{ n: 2, j: null }]);
+        expect((await tx.query('SELECT count(*)::int AS c FROM t_prep')).rows).toEqual([{ c: 2 }]);
+      });
+      const read = 'SELECT id, n, at, tags FROM t_prep WHERE id = ANY($1) ORDER BY id';
+      for (let i = 0; i < 7; i++) expect((await db.query(read, [['a', 'b']])).rowCount).toBe(2); // past custom plans
+      const { rows } = await db.query(read, [['a']]);
+      expect(rows).toEqual([{ id: 'a', n: 1, at: new Date(0), tags: ['x'] }]);
+      await expect(db.query(insert, ['a', 3, null, null, null])).rejects.toMatchObject({ code: '23505' });
+      expect((await db.query(insert, ['c', 3, null, null, null])).rows).toEqual([{ n: 3, j: null }]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('runs a prepared SELECT * again after a migration changed the table', async () => {
+    const store = await factory.create();
+    const db: Db = store.db;
+    try {
+      await db.exec('CREATE TABLE t_stale (id text PRIMARY KEY)');
+      await db.query('INSERT INTO t_stale VALUES ($1)', ['a']);
+      const read = 'SELECT * FROM t_stale WHERE id = $1';
+      expect((await db.query(read, ['a'])).rows).toEqual([{ id: 'a' }]);
+      await db.exec('ALTER TABLE t_stale ADD COLUMN n int DEFAULT 7');
+      expect((await db.query(read, ['a'])).rows).toEqual([{ id: 'a', n: 7 }]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('rolls back a transaction whose statement failed, and runs the next one', async () => {
+    const store = await factory.create();
+    const db: Db = store.db;
+    try {
+      await db.exec('CREATE TABLE t_fail (id text PRIMARY KEY)');
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.query('INSERT INTO t_fail VALUES ($1)', ['a']);
+          await tx.query('INSERT INTO t_fail VALUES ($1)', ['a']);
+        }),
+      ).rejects.toMatchObject({ code: '23505' });
+      // A failed first statement: its BEGIN went with it, so there is a transaction to roll back.
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.query('INSERT INTO t_fail VALUES ($1::int / 0)', [1]);
+        }),
+      ).rejects.toMatchObject({ code: '22012' });
+      expect(await db.transaction(async () => 'nothing run')).toBe('nothing run');
+      await db.transaction(async (tx) => {
+        await tx.query('INSERT INTO t_fail VALUES ($1)', ['b']);
+      });
+      expect((await db.query('SELECT id FROM t_fail')).rows).toEqual([{ id: 'b' }]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('PGlite prepared statements', () => {
+  it('keeps at most 200 prepared, closing the least recently used, and still runs an evicted one', async () => {
+    const db = await openStore({});
+    try {
+      const count = async () =>
+        (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_prepared_statements')).rows[0]!.n;
+      for (let i = 0; i < 230; i++) await db.query(`SELECT $1::int + ${i} AS v`, [1]);
+      expect(await count()).toBeGreaterThan(150);
+      expect(await count()).toBeLessThanOrEqual(200);
+      expect((await db.query('SELECT $1::int + 0 AS v', [5])).rows).toEqual([{ v: 5 }]);
+    } finally {
+      await db.close();
+    }
+  });
 });
 
 describe('PGlite data folder', () => {

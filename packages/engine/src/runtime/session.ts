@@ -831,9 +831,32 @@ async function runAsOne(tx: Queryable, stmts: [string, unknown[]][]): Promise<vo
   const parts = stmts.map(([sql, ps], i) => {
     const offset = params.length;
     params.push(...ps);
-    return `s${i} AS (${sql.replace(/\$(\d+)/g, (_m, n) => `$${Number(n) + offset}`)})`;
+    return `s${i} AS (${renumber(sql, offset)})`;
   });
   await tx.query(`WITH ${parts.join(',\n')} SELECT 1`, params);
+}
+
+/** Statement texts split around their placeholders: the same few texts are renumbered on every flush. */
+const templates = new Map<string, { parts: string[]; numbers: number[] }>();
+
+/** sql with every `$n` moved up by offset. */
+function renumber(sql: string, offset: number): string {
+  if (offset === 0) return sql;
+  let t = templates.get(sql);
+  if (!t) {
+    t = { parts: [], numbers: [] };
+    let last = 0;
+    for (const m of sql.matchAll(/\$(\d+)/g)) {
+      t.parts.push(sql.slice(last, m.index));
+      t.numbers.push(Number(m[1]));
+      last = m.index + m[0].length;
+    }
+    t.parts.push(sql.slice(last));
+    if (templates.size < 1000) templates.set(sql, t);
+  }
+  let out = t.parts[0]!;
+  for (let i = 0; i < t.numbers.length; i++) out += `$${t.numbers[i]! + offset}${t.parts[i + 1]}`;
+  return out;
 }
 
 function execJson(e: Exec, owner: Owner) {

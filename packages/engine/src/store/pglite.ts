@@ -1,7 +1,7 @@
 /** The embedded store: PGlite (PostgreSQL in WASM), in a data folder or in memory. */
-import type { PGliteInterface, Transaction } from '@electric-sql/pglite';
 import type { Db, Queryable, QueryResult } from './db.js';
 import { importNodeOnly } from './node-only.js';
+import { PgliteConnection, type PgliteHandle, type PgliteTransaction } from './pglite-connection.js';
 import { extractSnapshot, loadSnapshot } from './snapshot.js';
 import { onNode, pgliteBrowserOptions } from './wasm-assets.js';
 
@@ -20,19 +20,15 @@ export interface PgliteStoreOptions {
   sharedBuffers?: string;
 }
 
-function wrap(q: PGliteInterface | Transaction): Queryable {
+function wrap(q: PgliteConnection | PgliteTransaction, exec: (sql: string) => Promise<unknown>): Queryable {
   return {
     async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
-      // Without parameters the simple query protocol does it in one round trip into PGlite instead of six
-      // (parse, describe, bind, describe, execute, sync): same rows, same parsers, about 40% less time per query.
-      const r = params?.length
-        ? await q.query<T>(sql, params as unknown[])
-        : (((await q.exec(sql)) as unknown as { rows: T[]; affectedRows?: number }[])[0] ?? { rows: [] as T[] });
+      const r = await q.query<T>(sql, params);
       // PGlite reports 0 affected rows for a SELECT; node-postgres reports the rows returned.
-      return { rows: r.rows, rowCount: Math.max(r.affectedRows ?? 0, r.rows.length) };
+      return { rows: r.rows, rowCount: Math.max(r.affectedRows, r.rows.length) };
     },
     async exec(sql: string) {
-      await q.exec(sql);
+      await exec(sql);
     },
   };
 }
@@ -44,7 +40,8 @@ export interface PgliteDb extends Db {
 }
 
 export async function openPglite(options: PgliteStoreOptions = {}): Promise<PgliteDb> {
-  const { PGlite } = await import('@electric-sql/pglite');
+  const lib = await import('@electric-sql/pglite');
+  const { PGlite } = lib;
   let release: (() => void) | undefined;
   let fresh = true;
   if (options.dataDir) {
@@ -73,12 +70,13 @@ export async function openPglite(options: PgliteStoreOptions = {}): Promise<Pgli
       // estimates come from table sizes alone, and a scan runs in WASM at a few times native cost).
       postgresqlconf: [`shared_buffers=${options.sharedBuffers ?? '16MB'}`, 'random_page_cost=1.1'],
     });
-    const base = wrap(pg);
+    const connection = new PgliteConnection(pg as unknown as PgliteHandle, lib);
+    const base = wrap(connection, (sql) => pg.exec(sql));
     return {
       kind: 'pglite',
       ...base,
       // PGlite serialises transactions behind a mutex: one at a time, like its one connection.
-      transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+      transaction: (fn) => connection.transaction((tx) => fn(wrap(tx, (sql) => tx.query(sql)))),
       dumpDataDir: () => pg.dumpDataDir('none'),
       async close() {
         try {

@@ -11,6 +11,32 @@ export interface PostgresStoreOptions {
   max?: number;
 }
 
+/**
+ * Names for prepared statements: each connection parses and plans a statement text once and PostgreSQL keeps the
+ * plan, instead of once per run. The same text gets the same name on every connection of the pool; texts past the
+ * first LIMIT run unnamed (node-postgres never releases a name, and filters built from requests can make many).
+ */
+class StatementNames {
+  private static readonly LIMIT = 500;
+  private readonly names = new Map<string, string | undefined>();
+
+  of(sql: string): string | undefined {
+    if (this.names.has(sql)) return this.names.get(sql);
+    if (this.names.size >= StatementNames.LIMIT) return undefined;
+    const name = `wf_${this.names.size.toString(36)}`;
+    this.names.set(sql, name);
+    return name;
+  }
+
+  /** Whether e is PostgreSQL refusing a stale cached plan of sql; if so, sql runs unnamed from now on. */
+  isStale(e: unknown, sql: string): boolean {
+    const stale =
+      (e as { code?: unknown })?.code === '0A000' && /cached plan must not change result type/.test(String(e));
+    if (stale) this.names.set(sql, undefined);
+    return stale;
+  }
+}
+
 export class DatabaseUnreachableError extends Error {
   override readonly name = 'DatabaseUnreachableError';
 }
@@ -52,9 +78,22 @@ export async function openPostgres(options: PostgresStoreOptions): Promise<Db> {
       `Cannot reach PostgreSQL at ${redact(options.databaseUrl)}: ${(e as Error).message}`,
     );
   }
-  const wrap = (c: { query: import('pg').Pool['query'] }): Queryable => ({
+  const names = new StatementNames();
+  const wrap = (c: { query: import('pg').Pool['query'] }, inTransaction: boolean): Queryable => ({
     async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
-      const r = await c.query(sql, params as unknown[] | undefined);
+      if (!params?.length) {
+        const r = await c.query(sql);
+        return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
+      }
+      const run = () => c.query({ text: sql, values: params as unknown[], name: names.of(sql) });
+      let r: import('pg').QueryResult;
+      try {
+        r = await run();
+      } catch (e) {
+        // A plan cached before a migration changed a table's columns: run that text unnamed from now on.
+        if (!names.isStale(e, sql) || inTransaction) throw e;
+        r = await run();
+      }
       return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
     },
     async exec(sql: string) {
@@ -63,12 +102,12 @@ export async function openPostgres(options: PostgresStoreOptions): Promise<Db> {
   });
   return {
     kind: 'postgres',
-    ...wrap(pool),
+    ...wrap(pool, false),
     async transaction(fn) {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const result = await fn(wrap(client as unknown as { query: import('pg').Pool['query'] }));
+        const result = await fn(wrap(client as unknown as { query: import('pg').Pool['query'] }, true));
         await client.query('COMMIT');
         return result;
       } catch (e) {

@@ -1,0 +1,218 @@
+/**
+ * How the store talks to PGlite: named prepared statements and its own transactions, over PGlite's protocol API.
+ *
+ * PGlite's `query()` parses and plans every statement anew (an unnamed statement) in six calls into the WASM module,
+ * and describes the result each time; planning the engine's larger statements costs several times executing them.
+ * Here each distinct SQL text is parsed once under a name, and its row description is kept from that first time;
+ * later runs bind and execute it in one call, and PostgreSQL's plan cache keeps the plan. A transaction's BEGIN
+ * travels with its first statement. The set of statements is bounded: the least recently used one is closed when
+ * it is full (filters built from requests can make many distinct texts).
+ */
+type PgliteModule = typeof import('@electric-sql/pglite');
+type BackendMessage = Parameters<PgliteModule['parse']['parseResults']>[0][number];
+
+/** The part of a PGlite instance this needs: public API plus the two mutexes its own `query()` takes. */
+export interface PgliteHandle {
+  execProtocolStream(message: Uint8Array, options?: { syncToFs?: boolean }): Promise<BackendMessage[]>;
+  syncToFs(): Promise<void>;
+  _runExclusiveQuery<T>(fn: () => Promise<T>): Promise<T>;
+  _runExclusiveTransaction<T>(fn: () => Promise<T>): Promise<T>;
+  readonly serializers: Record<number | string, (x: unknown) => string>;
+  readonly parsers: Record<number | string, (x: string, typeId?: number) => unknown>;
+}
+
+interface Prepared {
+  name: string;
+  paramTypes: number[];
+  /** The statement's row description (absent for one that returns no rows): the same on every run, so not asked for. */
+  rowDescription: BackendMessage | undefined;
+}
+
+export interface StatementResult<T> {
+  rows: T[];
+  affectedRows: number;
+}
+
+/** What a transaction's callback runs statements on. */
+export interface PgliteTransaction {
+  query<T>(sql: string, params?: readonly unknown[]): Promise<StatementResult<T>>;
+}
+
+/** Statements kept prepared at once. */
+const CAPACITY = 200;
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const p of parts) length += p.byteLength;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
+/** A plan cached before a table's columns changed cannot return the new row shape; PostgreSQL refuses to run it. */
+const isStalePlan = (e: unknown) =>
+  (e as { code?: unknown })?.code === '0A000' && /cached plan must not change result type/.test(String(e));
+
+export class PgliteConnection {
+  /** SQL text → statement; a Map iterates in insertion order, so re-inserting on use makes it an LRU. */
+  private readonly prepared = new Map<string, Prepared>();
+  private counter = 0;
+
+  constructor(
+    private readonly pg: PgliteHandle,
+    private readonly lib: Pick<PgliteModule, 'protocol' | 'parse' | 'TransactionAbortedError'>,
+  ) {}
+
+  /** One statement in its own transaction (autocommit). No parameters: the simple protocol, several allowed. */
+  query<T>(sql: string, params: readonly unknown[] = []): Promise<StatementResult<T>> {
+    return this.pg._runExclusiveTransaction(() =>
+      this.pg._runExclusiveQuery(async () => {
+        const result = await this.retryStale(sql, () => this.run<T>(sql, params, []));
+        await this.pg.syncToFs();
+        return result;
+      }),
+    );
+  }
+
+  /**
+   * Runs fn in one transaction: BEGIN goes with its first statement, COMMIT when it resolves, ROLLBACK when it
+   * throws. One at a time, queued behind PGlite's own transactions and queries.
+   */
+  transaction<T>(fn: (tx: PgliteTransaction) => Promise<T>): Promise<T> {
+    return this.pg._runExclusiveTransaction(async () => {
+      let begun = false;
+      let closed = false;
+      const tx: PgliteTransaction = {
+        query: <R>(sql: string, params: readonly unknown[] = []) => {
+          if (closed) return Promise.reject(new Error('Transaction is closed'));
+          return this.pg._runExclusiveQuery(() => {
+            const prefix = begun ? [] : [this.lib.protocol.serialize.query('BEGIN')];
+            begun = true;
+            return this.run<R>(sql, params, prefix);
+          });
+        },
+      };
+      let result: T;
+      try {
+        result = await fn(tx);
+      } catch (e) {
+        closed = true;
+        if (begun) await this.end('ROLLBACK');
+        throw e;
+      }
+      closed = true;
+      if (begun && (await this.end('COMMIT')) === 'ROLLBACK') throw new this.lib.TransactionAbortedError();
+      return result;
+    });
+  }
+
+  /** COMMIT or ROLLBACK; resolves to the command PostgreSQL reports (a COMMIT of a failed transaction says ROLLBACK). */
+  private async end(command: 'COMMIT' | 'ROLLBACK'): Promise<string | undefined> {
+    const messages = await this.pg._runExclusiveQuery(() =>
+      this.pg.execProtocolStream(this.lib.protocol.serialize.query(command), { syncToFs: false }),
+    );
+    await this.pg.syncToFs();
+    return this.lib.parse.parseResults(messages, this.pg.parsers).at(-1)?.command;
+  }
+
+  private async retryStale<T>(sql: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (e) {
+      if (!isStalePlan(e)) throw e;
+      this.forget(sql);
+      return run();
+    }
+  }
+
+  /** Runs one statement after `prefix` (messages sent first, in the same call); the caller holds the query mutex. */
+  private async run<T>(sql: string, params: readonly unknown[], prefix: Uint8Array[]): Promise<StatementResult<T>> {
+    const { serialize } = this.lib.protocol;
+    if (params.length === 0) {
+      const messages = await this.pg.execProtocolStream(concat([...prefix, serialize.query(sql)]), {
+        syncToFs: false,
+      });
+      const result = this.lib.parse.parseResults(messages, this.pg.parsers).at(-1);
+      return { rows: (result?.rows ?? []) as T[], affectedRows: result?.affectedRows ?? 0 };
+    }
+    let pending = prefix;
+    let statement = this.prepared.get(sql);
+    if (statement) {
+      this.prepared.delete(sql);
+      this.prepared.set(sql, statement);
+    } else {
+      statement = await this.prepare(sql, prefix);
+      pending = [];
+    }
+    const values = params.map((value, i) => {
+      if (value === null || value === undefined) return null;
+      const serializer = this.pg.serializers[statement.paramTypes[i] ?? 0];
+      return serializer ? serializer(value) : String(value);
+    });
+    let messages: BackendMessage[];
+    try {
+      messages = await this.pg.execProtocolStream(
+        concat([
+          ...pending,
+          serialize.bind({ statement: statement.name, values: values as (string | null)[] }),
+          serialize.execute({}),
+          serialize.sync(),
+        ]),
+        { syncToFs: false },
+      );
+    } catch (e) {
+      if (isStalePlan(e)) this.forget(sql);
+      throw e;
+    }
+    // What the prefix answered ends with its ReadyForQuery; the statement's own messages follow.
+    if (pending.length) messages = messages.slice(messages.findIndex((m) => m.name === 'readyForQuery') + 1);
+    const [result] = this.lib.parse.parseResults(
+      statement.rowDescription ? [statement.rowDescription, ...messages] : messages,
+      this.pg.parsers,
+    );
+    return { rows: (result?.rows ?? []) as T[], affectedRows: result?.affectedRows ?? 0 };
+  }
+
+  /** Parses sql under a new name, after `prefix` (sent in the same call). */
+  private async prepare(sql: string, prefix: Uint8Array[]): Promise<Prepared> {
+    const { serialize } = this.lib.protocol;
+    const name = `wf_${(++this.counter).toString(36)}`;
+    const parts = [...prefix];
+    if (this.prepared.size >= CAPACITY) {
+      const [oldestSql, oldest] = this.prepared.entries().next().value as [string, Prepared];
+      this.prepared.delete(oldestSql);
+      parts.push(serialize.close({ type: 'S', name: oldest.name }));
+    }
+    parts.push(serialize.parse({ name, text: sql }), serialize.describe({ type: 'S', name }), serialize.sync());
+    const messages = await this.pg.execProtocolStream(concat(parts), { syncToFs: false });
+    const statement = {
+      name,
+      paramTypes: this.lib.parse.parseDescribeStatementResults(messages),
+      rowDescription: messages.find((m) => m.name === 'rowDescription'),
+    };
+    this.prepared.set(sql, statement);
+    return statement;
+  }
+
+  /** Drops a statement whose cached plan went stale; the next run parses it again. */
+  private forget(sql: string) {
+    const stale = this.prepared.get(sql);
+    if (!stale) return;
+    this.prepared.delete(sql);
+    this.pg
+      ._runExclusiveQuery(() =>
+        this.pg.execProtocolStream(
+          concat([
+            this.lib.protocol.serialize.close({ type: 'S', name: stale.name }),
+            this.lib.protocol.serialize.sync(),
+          ]),
+          { syncToFs: false },
+        ),
+      )
+      .catch(() => {});
+  }
+}
