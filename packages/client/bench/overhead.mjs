@@ -63,10 +63,10 @@ const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Mat
 
 try {
   const sides = [
-    { name: 'raw fetch', fn: rawCall, times: [] },
-    { name: 'createApiClient+call', fn: clientCall, times: [] },
-    { name: 'resource method', fn: resourceCall, times: [] },
-    { name: 'openapi-fetch alone', fn: openapiFetchCall, times: [] },
+    { name: 'raw fetch', fn: rawCall, times: [], rounds: [] },
+    { name: 'createApiClient+call', fn: clientCall, times: [], rounds: [] },
+    { name: 'resource method', fn: resourceCall, times: [], rounds: [] },
+    { name: 'openapi-fetch alone', fn: openapiFetchCall, times: [], rounds: [] },
   ];
   for (const side of sides) await sample(side.fn, WARMUP);
   for (let r = 0; r < ROUNDS; r++) {
@@ -76,7 +76,7 @@ try {
       const round = [];
       await sample(side.fn, PER_ROUND, round);
       side.times.push(...round);
-      (side.rounds ??= []).push(median(round));
+      side.rounds.push(median(round));
     }
   }
   const [raw, client, resource, ref] = sides;
@@ -95,12 +95,52 @@ try {
     const r = ratios(side).sort((a, b) => a - b);
     return `${median(r).toFixed(3)} (rounds ${r[0].toFixed(3)}–${r[r.length - 1].toFixed(3)})`;
   };
-  const load = (await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ');
+  const load = (await import('node:os'))
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   console.log(`load average ${load}; median of per-round ratios:`);
   console.log(`ratio createApiClient+call / raw fetch: ${fmt(client)}`);
   // Issue #13's goal: an SDK method (resource layer + client + openapi-fetch) within 5 % of a raw fetch.
   console.log(`ratio resource method / raw fetch: ${fmt(resource)} (goal <= 1.05)`);
   console.log(`ratio openapi-fetch alone / raw fetch: ${fmt(ref)}`);
+  await stubFigures();
 } finally {
   server.close();
+}
+
+// The same calls over a stub fetch (builds the Request as fetch does, answers at once): no socket, so the per-call
+// CPU of each layer shows without network jitter, which on a busy machine is larger than the layers themselves.
+async function stubFigures() {
+  const stub = async (input, init) => {
+    if (input instanceof Request && init === undefined) new Request(input);
+    else new Request(input, init);
+    return new Response(payload, {
+      headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) },
+    });
+  };
+  const stubApi = createApiClient({ baseUrl, fetch: stub });
+  const stubBare = createClient({ baseUrl, fetch: stub });
+  const stubResources = bindResources(stubApi, {
+    tasks: { get: ['GET', '/openidm/workflow/taskinstance/{id}', { q: 1 }] },
+  });
+  const params = { params: { path: { id: 'task-1' } } };
+  const stubSides = {
+    'fetch (stub)': async () => (await stub(url, { method: 'GET' })).json(),
+    'openapi-fetch': async () => (await stubBare.GET('/openidm/workflow/taskinstance/{id}', params)).data,
+    'resource method': () => stubResources.tasks.get('task-1'),
+  };
+  const per = Object.fromEntries(Object.keys(stubSides).map((name) => [name, []]));
+  for (const fn of Object.values(stubSides)) await sample(fn, 2000);
+  for (let r = 0; r < 7; r++) {
+    for (const [name, fn] of Object.entries(stubSides)) {
+      const t0 = performance.now();
+      await sample(fn, 5000);
+      per[name].push(((performance.now() - t0) * 1000) / 5000);
+    }
+  }
+  console.log('per-call CPU over a stub fetch (median of 7 rounds of 5000):');
+  for (const [name, xs] of Object.entries(per)) console.log(`  ${name.padEnd(16)} ${median(xs).toFixed(1)} µs`);
+  const ours = median(per['resource method']) - median(per['openapi-fetch']);
+  console.log(`  wfkit's layers over openapi-fetch: ${ours.toFixed(1)} µs per call`);
 }
