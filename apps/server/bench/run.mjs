@@ -229,6 +229,7 @@ function countingDb(db) {
   });
   return {
     kind: db.kind,
+    serializesTransactions: db.serializesTransactions,
     ...wrap(db, false),
     transaction(fn) {
       counts.transactions++;

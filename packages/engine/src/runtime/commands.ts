@@ -402,7 +402,14 @@ export class Runtime {
 
   /** A command's unit of work on `tx` (runtime/wait-groups.ts runs several in one transaction). */
   session(tx: Queryable): Session {
-    return new Session(tx, this.clock, this.ids, this.history, (id) => this.graphOf(tx, id));
+    return new Session(
+      tx,
+      this.clock,
+      this.ids,
+      this.history,
+      (id) => this.graphOf(tx, id),
+      !this.db.serializesTransactions,
+    );
   }
 
   /** A command's executor with this Runtime's hooks (and this view's user as `authenticatedUserId`). */

@@ -189,29 +189,27 @@ export class Session {
     readonly ids: IdGenerator,
     readonly history: HistoryLevel,
     private readonly graphs: (definitionId: string) => Promise<{ graph: ProcessGraph; key: string }>,
+    /** Whether lockRoot/lockRootOfTask take row locks (false where the store runs one transaction at a time). */
+    private readonly locks = true,
   ) {}
 
   now(): Date {
     return this.clock.now();
   }
 
-  /** Locks the root instance row; false when it does not exist (ended or deleted). */
+  /**
+   * Locks the root instance row; false when it does not exist (ended or deleted). Where transactions run one at a
+   * time (`locks` false) nothing is read: true, and the load that follows finds the instance or not.
+   */
   async lockRoot(rootId: string): Promise<boolean> {
+    if (!this.locks) return true;
     const r = await this.tx.query('SELECT id FROM wf_instance WHERE id = $1 FOR UPDATE', [rootId]);
     return r.rowCount > 0;
   }
 
-  /** Finds the root of an instance and locks it, in one statement; false when the instance is gone. */
-  async lockRootOf(instanceId: string): Promise<boolean> {
-    const r = await this.tx.query(
-      'SELECT id FROM wf_instance WHERE id = (SELECT root_id FROM wf_instance WHERE id = $1) FOR UPDATE',
-      [instanceId],
-    );
-    return r.rowCount > 0;
-  }
-
-  /** Finds the root instance of a task and locks it, in one statement; false when the task is gone. */
+  /** Finds the root instance of a task and locks it, in one statement; false when the task is gone (see lockRoot). */
   async lockRootOfTask(taskId: string): Promise<boolean> {
+    if (!this.locks) return true;
     const r = await this.tx.query(
       `SELECT id FROM wf_instance WHERE id = (SELECT i.root_id FROM wf_task t JOIN wf_instance i ON i.id = t.instance_id
          WHERE t.id = $1) FOR UPDATE`,

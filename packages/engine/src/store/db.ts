@@ -15,6 +15,11 @@ export interface Queryable {
 
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
+  /**
+   * True when transactions run one at a time (PGlite: one session). A row lock taken inside one then guards nothing
+   * another transaction could do, so the runtime skips the statements that only lock. Absent: locks are taken.
+   */
+  readonly serializesTransactions?: boolean;
   /** Runs fn in one transaction (READ COMMITTED); commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -74,6 +74,7 @@ export async function openPglite(options: PgliteStoreOptions = {}): Promise<Pgli
     const base = wrap(connection, (sql) => pg.exec(sql));
     return {
       kind: 'pglite',
+      serializesTransactions: true,
       ...base,
       // PGlite serialises transactions behind a mutex: one at a time, like its one connection.
       transaction: (fn) => connection.transaction((tx) => fn(wrap(tx, (sql) => tx.query(sql)))),

@@ -19,6 +19,7 @@ export function countingDb(db: Db) {
   });
   const counted: Db = {
     kind: db.kind,
+    ...(db.serializesTransactions ? { serializesTransactions: true } : {}),
     ...wrap(db),
     transaction(fn) {
       trips += 2; // BEGIN and COMMIT
