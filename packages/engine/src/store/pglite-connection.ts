@@ -11,14 +11,24 @@
 type PgliteModule = typeof import('@electric-sql/pglite');
 type BackendMessage = Parameters<PgliteModule['parse']['parseResults']>[0][number];
 
-/** The part of a PGlite instance this needs: public API plus the two mutexes its own `query()` takes. */
+/** The part of a PGlite instance this needs. */
 export interface PgliteHandle {
   execProtocolStream(message: Uint8Array, options?: { syncToFs?: boolean }): Promise<BackendMessage[]>;
-  syncToFs(): Promise<void>;
-  _runExclusiveQuery<T>(fn: () => Promise<T>): Promise<T>;
-  _runExclusiveTransaction<T>(fn: () => Promise<T>): Promise<T>;
+  /** Writes the file system out after a change, where it needs it (IndexedDB); absent where files are written as
+   *  PostgreSQL goes (Node's data folder, memory). */
+  syncToFs?(): Promise<void>;
   readonly serializers: Record<number | string, (x: unknown) => string>;
   readonly parsers: Record<number | string, (x: string, typeId?: number) => unknown>;
+}
+
+/** Runs callbacks one at a time, in call order (a promise chain: lighter per call than PGlite's async-mutex). */
+function mutex() {
+  let last: Promise<unknown> = Promise.resolve();
+  return <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = last.then(fn, fn);
+    last = run.catch(() => {});
+    return run;
+  };
 }
 
 interface Prepared {
@@ -61,6 +71,10 @@ export class PgliteConnection {
   /** SQL text → statement; a Map iterates in insertion order, so re-inserting on use makes it an LRU. */
   private readonly prepared = new Map<string, Prepared>();
   private counter = 0;
+  /** Held by a transaction (or an autocommit statement) for its whole length: PGlite has one session. */
+  private readonly sessionLock = mutex();
+  /** Held by one protocol exchange: a transaction's statements go one at a time even when its callback overlaps them. */
+  private readonly statementLock = mutex();
 
   constructor(
     private readonly pg: PgliteHandle,
@@ -69,13 +83,16 @@ export class PgliteConnection {
 
   /** One statement in its own transaction (autocommit). No parameters: the simple protocol, several allowed. */
   query<T>(sql: string, params: readonly unknown[] = []): Promise<StatementResult<T>> {
-    return this.pg._runExclusiveTransaction(() =>
-      this.pg._runExclusiveQuery(async () => {
-        const result = await this.retryStale(sql, () => this.run<T>(sql, params, []));
-        await this.pg.syncToFs();
-        return result;
-      }),
-    );
+    return this.exclusive(async () => {
+      const result = await this.retryStale(sql, () => this.run<T>(sql, params, []));
+      await this.pg.syncToFs?.();
+      return result;
+    });
+  }
+
+  /** Runs fn with the session to itself (PGlite's own exec, dump and close go through here). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.sessionLock(() => this.statementLock(fn));
   }
 
   /**
@@ -83,13 +100,13 @@ export class PgliteConnection {
    * throws. One at a time, queued behind PGlite's own transactions and queries.
    */
   transaction<T>(fn: (tx: PgliteTransaction) => Promise<T>): Promise<T> {
-    return this.pg._runExclusiveTransaction(async () => {
+    return this.sessionLock(async () => {
       let begun = false;
       let closed = false;
       const tx: PgliteTransaction = {
         query: <R>(sql: string, params: readonly unknown[] = []) => {
           if (closed) return Promise.reject(new Error('Transaction is closed'));
-          return this.pg._runExclusiveQuery(() => {
+          return this.statementLock(() => {
             const prefix = begun ? [] : [this.lib.protocol.serialize.query('BEGIN')];
             begun = true;
             return this.run<R>(sql, params, prefix);
@@ -112,10 +129,10 @@ export class PgliteConnection {
 
   /** COMMIT or ROLLBACK; resolves to the command PostgreSQL reports (a COMMIT of a failed transaction says ROLLBACK). */
   private async end(command: 'COMMIT' | 'ROLLBACK'): Promise<string | undefined> {
-    const messages = await this.pg._runExclusiveQuery(() =>
+    const messages = await this.statementLock(() =>
       this.pg.execProtocolStream(this.lib.protocol.serialize.query(command), { syncToFs: false }),
     );
-    await this.pg.syncToFs();
+    await this.pg.syncToFs?.();
     return this.lib.parse.parseResults(messages, this.pg.parsers).at(-1)?.command;
   }
 
@@ -203,16 +220,14 @@ export class PgliteConnection {
     const stale = this.prepared.get(sql);
     if (!stale) return;
     this.prepared.delete(sql);
-    this.pg
-      ._runExclusiveQuery(() =>
-        this.pg.execProtocolStream(
-          concat([
-            this.lib.protocol.serialize.close({ type: 'S', name: stale.name }),
-            this.lib.protocol.serialize.sync(),
-          ]),
-          { syncToFs: false },
-        ),
-      )
-      .catch(() => {});
+    this.statementLock(() =>
+      this.pg.execProtocolStream(
+        concat([
+          this.lib.protocol.serialize.close({ type: 'S', name: stale.name }),
+          this.lib.protocol.serialize.sync(),
+        ]),
+        { syncToFs: false },
+      ),
+    ).catch(() => {});
   }
 }

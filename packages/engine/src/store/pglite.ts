@@ -70,18 +70,25 @@ export async function openPglite(options: PgliteStoreOptions = {}): Promise<Pgli
       // estimates come from table sizes alone, and a scan runs in WASM at a few times native cost).
       postgresqlconf: [`shared_buffers=${options.sharedBuffers ?? '16MB'}`, 'random_page_cost=1.1'],
     });
-    const connection = new PgliteConnection(pg as unknown as PgliteHandle, lib);
-    const base = wrap(connection, (sql) => pg.exec(sql));
+    const handle: PgliteHandle = {
+      execProtocolStream: (message, o) => pg.execProtocolStream(message, o),
+      ...(onNode ? {} : { syncToFs: () => pg.syncToFs() }),
+      serializers: pg.serializers as PgliteHandle['serializers'],
+      parsers: pg.parsers as PgliteHandle['parsers'],
+    };
+    // Every use of the session goes through the connection, which keeps it to one transaction at a time.
+    const connection = new PgliteConnection(handle, lib);
+    const base = wrap(connection, (sql) => connection.exclusive(() => pg.exec(sql)));
     return {
       kind: 'pglite',
       serializesTransactions: true,
       ...base,
-      // PGlite serialises transactions behind a mutex: one at a time, like its one connection.
+      // The connection runs one transaction at a time, as PGlite has one session.
       transaction: (fn) => connection.transaction((tx) => fn(wrap(tx, (sql) => tx.query(sql)))),
-      dumpDataDir: () => pg.dumpDataDir('none'),
+      dumpDataDir: () => connection.exclusive(() => pg.dumpDataDir('none')),
       async close() {
         try {
-          if (!pg.closed) await pg.close();
+          if (!pg.closed) await connection.exclusive(() => pg.close());
         } finally {
           release?.();
         }
