@@ -94,10 +94,12 @@ export class ScriptPool {
       // The worker's own heap: a bug in our worker code can't grow the server's.
       resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
     });
-    worker.unref();
-    channel.port2.unref();
     const slot: Slot = { worker, flag, reply: channel.port2, job: undefined };
     worker.on('message', (m: { type: string; id: number } & Record<string, unknown>) => this.onMessage(slot, m));
+    // After the listener: adding a 'message' listener refs the worker again, and an idle worker must not keep the
+    // process alive (a script run left `pnpm bench` and scripts using createApp hanging at their end).
+    worker.unref();
+    channel.port2.unref();
     const dead = (why: string) => {
       const i = this.slots.indexOf(slot);
       if (i >= 0) this.slots.splice(i, 1);

@@ -16,6 +16,14 @@ function vars(initial: Record<string, unknown> = {}) {
 }
 
 describe('script sandbox', () => {
+  it('leaves no idle script worker keeping the process alive (a CLI using createApp exits when done)', async () => {
+    const holding = () => process.getActiveResourcesInfo().filter((r) => r === 'MessagePort' || r === 'Worker').length;
+    const before = holding();
+    await runScript('1 + 1', {});
+    await runScript('2 + 2', {});
+    expect(holding()).toBe(before);
+  });
+
   it('reads and writes process variables through execution', async () => {
     const { v, exec } = vars({ firstName: 'Ada', n: 2 });
     const r = await runScript(
