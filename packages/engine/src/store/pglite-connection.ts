@@ -97,7 +97,7 @@ export class PgliteConnection {
 
   /**
    * Runs fn in one transaction: BEGIN goes with its first statement, COMMIT when it resolves, ROLLBACK when it
-   * throws. One at a time, queued behind PGlite's own transactions and queries.
+   * throws. One at a time, queued with the session's other uses (autocommit statements, exec, dump, close).
    */
   transaction<T>(fn: (tx: PgliteTransaction) => Promise<T>): Promise<T> {
     return this.sessionLock(async () => {
@@ -146,7 +146,7 @@ export class PgliteConnection {
     }
   }
 
-  /** Runs one statement after `prefix` (messages sent first, in the same call); the caller holds the query mutex. */
+  /** Runs one statement after `prefix` (messages sent first, in the same call); the caller holds the statement lock. */
   private async run<T>(sql: string, params: readonly unknown[], prefix: Uint8Array[]): Promise<StatementResult<T>> {
     const { serialize } = this.lib.protocol;
     if (params.length === 0) {
