@@ -7,9 +7,11 @@ import type { Db, Queryable } from '../../src/store/db.js';
 export function countingDb(db: Db) {
   let trips = 0;
   let transactions = 0;
+  const statements: string[] = [];
   const wrap = (q: Queryable): Queryable => ({
     query(sql, params) {
       trips++;
+      statements.push(sql);
       return q.query(sql, params);
     },
     exec(sql) {
@@ -32,9 +34,12 @@ export function countingDb(db: Db) {
     db: counted,
     trips: () => trips,
     transactions: () => transactions,
+    /** The statements run since the last reset. */
+    statements: () => [...statements],
     reset: () => {
       trips = 0;
       transactions = 0;
+      statements.length = 0;
     },
   };
 }

@@ -76,4 +76,16 @@ describe.each(testStores())('IDM round trips on $name', (factory) => {
       expect((await call('GET', `processinstance/history/${pi._id}`)).endTime).toBeTruthy();
     }
   });
+
+  // PGlite runs one transaction at a time: a row lock there guards nothing, so none is taken.
+  it('takes row locks for claim and complete only where transactions run side by side', async () => {
+    const pi = await call('POST', 'processinstance?_action=create', { _key: 'oneTask' });
+    const tasks = await call('GET', `taskinstance?_queryId=filtered-query&processInstanceId=${pi._id}`);
+    const id = tasks.result[0]._id;
+    meter.reset();
+    await call('POST', `taskinstance/${id}?_action=claim`, { userId: 'openidm-admin' });
+    await call('POST', `taskinstance/${id}?_action=complete`, {});
+    const locks = meter.statements().filter((sql) => /FOR UPDATE/.test(sql));
+    expect(locks.length).toBe(store.db.serializesTransactions ? 0 : 2);
+  });
 });

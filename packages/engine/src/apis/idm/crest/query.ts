@@ -168,3 +168,21 @@ export async function queryInSql<R>(
   }
   return { rows, ...(total !== undefined ? { total } : {}), more };
 }
+
+/**
+ * One page of a CREST query in SQL, as its envelope: each row presented as the API's resource (`present`), then
+ * projected with `_fields`. What a query route answers with `crestReply`.
+ */
+export async function queryPage<R, T extends object>(
+  db: Queryable | Db,
+  q: QueryRequest,
+  spec: SqlQuerySpec,
+  present: (row: R) => T,
+): Promise<QueryEnvelope<object>> {
+  const r = await queryInSql<R>(db, q, spec);
+  return queryEnvelope(
+    r.rows.map((row) => projectFields(present(row), q.fields)),
+    q.paging,
+    r,
+  );
+}

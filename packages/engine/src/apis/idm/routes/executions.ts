@@ -6,8 +6,7 @@ import type { RequestContext } from '../../../http/api-module.js';
 import { MESSAGE_JOB, SIGNAL_JOB, TRIGGER_JOB } from '../../../runtime/commands.js';
 import type { IdmContext, IdmRouter } from '../context.js';
 import { badRequest, notFound } from '../crest/errors.js';
-import { projectFields } from '../crest/fields.js';
-import { parseQueryRequest, queryEnvelope, queryInSql } from '../crest/query.js';
+import { parseQueryRequest, queryPage } from '../crest/query.js';
 import { crestReply, ordered } from '../crest/resource.js';
 import { type ColumnMap, SqlParams } from '../crest/sql.js';
 import { idmOwned, rel } from '../repository/owned.js';
@@ -166,20 +165,20 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     const q = parseQueryRequest(ctx, { queryIds: ['filtered-query'], what: 'executions' });
     const params = new SqlParams();
     const where = q.queryId === 'filtered-query' ? filters(ctx, params) : [];
-    const r = await queryInSql<Record<string, any>>(idm.db, q, {
-      select: `SELECT x.* FROM ${EXECUTIONS}`,
-      from: `FROM ${EXECUTIONS}`,
-      columns: COLUMNS,
-      where,
-      params,
-      tieBreaker: 'x.id',
-    });
     return crestReply(
       ctx,
-      queryEnvelope(
-        r.rows.map((row) => projectFields(toExecution(row), q.fields)),
-        q.paging,
-        r,
+      await queryPage(
+        idm.db,
+        q,
+        {
+          select: `SELECT x.* FROM ${EXECUTIONS}`,
+          from: `FROM ${EXECUTIONS}`,
+          columns: COLUMNS,
+          where,
+          params,
+          tieBreaker: 'x.id',
+        },
+        toExecution,
       ),
     );
   });

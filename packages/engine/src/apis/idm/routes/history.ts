@@ -2,7 +2,7 @@
 import type { IdmContext, IdmRouter } from '../context.js';
 import { conflict, forbidden, notFound } from '../crest/errors.js';
 import { parseFields, projectFields } from '../crest/fields.js';
-import { parseQueryRequest, queryEnvelope, queryInSql } from '../crest/query.js';
+import { parseQueryRequest, queryPage } from '../crest/query.js';
 import { checkIfMatch, crestReply } from '../crest/resource.js';
 import { SqlParams } from '../crest/sql.js';
 import { queryInstances, readInstance } from './process-instances.js';
@@ -45,20 +45,20 @@ export function register(router: IdmRouter, idm: IdmContext): void {
         `(t.assignee = ${u} OR ${u} = ANY(t.candidate_users) OR t.candidate_groups && ${params.add(ctx.principal.roles)}::text[])`,
       );
     }
-    const r = await queryInSql<Record<string, any>>(idm.db, q, {
-      select: HI_TASK_SELECT,
-      from: HI_TASK_FROM,
-      columns: HI_TASK_COLUMNS,
-      where,
-      params,
-      tieBreaker: 't.id',
-    });
     return crestReply(
       ctx,
-      queryEnvelope(
-        r.rows.map((row) => projectFields(toHistoricTask(row), q.fields)),
-        q.paging,
-        r,
+      await queryPage(
+        idm.db,
+        q,
+        {
+          select: HI_TASK_SELECT,
+          from: HI_TASK_FROM,
+          columns: HI_TASK_COLUMNS,
+          where,
+          params,
+          tieBreaker: 't.id',
+        },
+        toHistoricTask,
       ),
     );
   });

@@ -7,7 +7,7 @@ import { TIMER_JOB } from '../../../runtime/commands.js';
 import { IDM_SCOPE, type IdmContext, type IdmRouter } from '../context.js';
 import { badRequest, CrestError, conflict, notFound } from '../crest/errors.js';
 import { parseFields, projectFields } from '../crest/fields.js';
-import { parseQueryRequest, queryEnvelope, queryInSql } from '../crest/query.js';
+import { parseQueryRequest, queryPage } from '../crest/query.js';
 import { checkIfMatch, crestReply, ordered } from '../crest/resource.js';
 import { type ColumnMap, SqlParams } from '../crest/sql.js';
 import { rel } from '../repository/owned.js';
@@ -99,20 +99,20 @@ export function register(router: IdmRouter, idm: IdmContext): void {
     const params = new SqlParams();
     const where = q.queryId === 'filtered-query' ? filters(ctx, params) : [];
     const src = source(dead ? rel.deadLetterJobs : rel.jobs);
-    const r = await queryInSql<Record<string, any>>(idm.db, q, {
-      select: `SELECT x.* FROM ${src}`,
-      from: `FROM ${src}`,
-      columns: COLUMNS,
-      where,
-      params,
-      tieBreaker: 'x.id',
-    });
     return crestReply(
       ctx,
-      queryEnvelope(
-        r.rows.map((row) => projectFields(toJob(row, dead), q.fields)),
-        q.paging,
-        r,
+      await queryPage(
+        idm.db,
+        q,
+        {
+          select: `SELECT x.* FROM ${src}`,
+          from: `FROM ${src}`,
+          columns: COLUMNS,
+          where,
+          params,
+          tieBreaker: 'x.id',
+        },
+        (row: Record<string, any>) => toJob(row, dead),
       ),
     );
   };

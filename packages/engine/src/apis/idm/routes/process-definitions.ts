@@ -9,7 +9,7 @@ import { type FormProperty, type GraphNode, userTasks } from '../../../runtime/g
 import type { IdmContext, IdmRouter } from '../context.js';
 import { forbidden, notFound } from '../crest/errors.js';
 import { parseFields, projectFields } from '../crest/fields.js';
-import { parseQueryRequest, queryEnvelope, queryInMemory, queryInSql } from '../crest/query.js';
+import { parseQueryRequest, queryInMemory, queryInSql, queryPage } from '../crest/query.js';
 import { checkIfMatch, crestReply, ordered } from '../crest/resource.js';
 import { SqlParams } from '../crest/sql.js';
 import * as defs from '../repository/definitions.js';
@@ -119,15 +119,7 @@ export function register(router: IdmRouter, idm: IdmContext): void {
       tieBreaker: 'd.id',
     };
     if (sec.isAdmin(ctx.principal)) {
-      const r = await queryInSql<DefinitionRow>(idm.db, q, spec);
-      return crestReply(
-        ctx,
-        queryEnvelope(
-          r.rows.map((row) => projectFields(toDefinition(row), q.fields)),
-          q.paging,
-          r,
-        ),
-      );
+      return crestReply(ctx, await queryPage(idm.db, q, spec, toDefinition));
     }
     // Others see what process-access lets them start: filter in memory, then page.
     const all = await queryInSql<DefinitionRow>(

@@ -9,7 +9,7 @@ import type { DefinitionRow } from '../../../runtime/commands.js';
 import type { IdmContext, IdmRouter } from '../context.js';
 import { badRequest, forbidden, notFound } from '../crest/errors.js';
 import { parseFields, projectFields } from '../crest/fields.js';
-import { parseQueryRequest, type QueryRequest, queryEnvelope, queryInSql } from '../crest/query.js';
+import { parseQueryRequest, type QueryRequest, queryPage } from '../crest/query.js';
 import { checkIfMatch, created, crestReply, ordered } from '../crest/resource.js';
 import { SqlParams } from '../crest/sql.js';
 import { getDefinition } from '../repository/definitions.js';
@@ -91,20 +91,20 @@ export async function queryInstances(idm: IdmContext, ctx: Ctx, running: boolean
   const where = q.queryId === 'filtered-query' ? instanceFilters(ctx, params) : [];
   if (running) where.push('h.end_time IS NULL');
   if (!idm.security.isAdmin(ctx.principal)) where.push(`h.start_user_id = ${params.add(ctx.principal.username)}`);
-  const r = await queryInSql<Record<string, any>>(idm.db, q, {
-    select: INSTANCE_SELECT,
-    from: INSTANCE_FROM,
-    columns: INSTANCE_COLUMNS,
-    where,
-    params,
-    tieBreaker: 'h.id',
-  });
   return crestReply(
     ctx,
-    queryEnvelope(
-      r.rows.map((row) => projectFields(toProcessInstance(row), q.fields)),
-      q.paging,
-      r,
+    await queryPage(
+      idm.db,
+      q,
+      {
+        select: INSTANCE_SELECT,
+        from: INSTANCE_FROM,
+        columns: INSTANCE_COLUMNS,
+        where,
+        params,
+        tieBreaker: 'h.id',
+      },
+      toProcessInstance,
     ),
   );
 }

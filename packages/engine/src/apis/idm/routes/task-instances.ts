@@ -8,7 +8,7 @@ import type { RequestContext } from '../../../http/api-module.js';
 import type { IdmContext, IdmRouter } from '../context.js';
 import { badRequest, conflict, forbidden, notFound } from '../crest/errors.js';
 import { parseFields, projectFields } from '../crest/fields.js';
-import { parseQueryRequest, queryEnvelope, queryInSql } from '../crest/query.js';
+import { parseQueryRequest, queryPage } from '../crest/query.js';
 import { checkIfMatch, crestReply, ordered } from '../crest/resource.js';
 import { SqlParams } from '../crest/sql.js';
 import { rel } from '../repository/owned.js';
@@ -212,20 +212,20 @@ async function queryTasks(ctx: Ctx, idm: IdmContext) {
       `(t.assignee = ${u} OR ${u} = ANY(t.candidate_users) OR t.candidate_groups && ${params.add(me.roles)}::text[])`,
     );
   }
-  const r = await queryInSql<Record<string, any>>(idm.db, q, {
-    select: TASK_SELECT,
-    from: TASK_FROM,
-    columns: TASK_COLUMNS,
-    where,
-    params,
-    tieBreaker: 't.id',
-  });
   return crestReply(
     ctx,
-    queryEnvelope(
-      r.rows.map((row) => projectFields(toTask(row), q.fields)),
-      q.paging,
-      r,
+    await queryPage(
+      idm.db,
+      q,
+      {
+        select: TASK_SELECT,
+        from: TASK_FROM,
+        columns: TASK_COLUMNS,
+        where,
+        params,
+        tieBreaker: 't.id',
+      },
+      toTask,
     ),
   );
 }
