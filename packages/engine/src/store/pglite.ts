@@ -1,6 +1,7 @@
 /** The embedded store: PGlite (PostgreSQL in WASM), in a data folder or in memory. */
 import type { Db, Queryable, QueryResult } from './db.js';
 import { importNodeOnly } from './node-only.js';
+import { type AutovacuumOptions, startAutovacuum } from './pglite-autovacuum.js';
 import { PgliteConnection, type PgliteHandle, type PgliteTransaction } from './pglite-connection.js';
 import { extractSnapshot, loadSnapshot } from './snapshot.js';
 import { onNode, pgliteBrowserOptions } from './wasm-assets.js';
@@ -18,6 +19,8 @@ export interface PgliteStoreOptions {
    * as ~100 MB more resident memory at idle, for a page cache that the data folder's OS cache already provides.
    */
   sharedBuffers?: string;
+  /** The VACUUM and ANALYZE passes PostgreSQL's autovacuum would run (PGlite has none); `false`: none. */
+  autovacuum?: AutovacuumOptions | false;
 }
 
 function wrap(q: PgliteConnection | PgliteTransaction, exec: (sql: string) => Promise<unknown>): Queryable {
@@ -66,8 +69,8 @@ export async function openPglite(options: PgliteStoreOptions = {}): Promise<Pgli
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       ...(snapshot ? { loadDataDir: snapshot } : {}),
       // Every page is in memory (the WASM heap or the OS cache): a random read costs what a sequential one does, so
-      // the planner should look rows up by index rather than scan a small table (PGlite never ANALYZEs, its
-      // estimates come from table sizes alone, and a scan runs in WASM at a few times native cost).
+      // the planner should look rows up by index rather than scan a small table (a scan runs in WASM at a few times
+      // native cost, and between autovacuum passes the estimates lag the tables).
       postgresqlconf: [`shared_buffers=${options.sharedBuffers ?? '16MB'}`, 'random_page_cost=1.1'],
     });
     const handle: PgliteHandle = {
@@ -79,6 +82,7 @@ export async function openPglite(options: PgliteStoreOptions = {}): Promise<Pgli
     // Every use of the session goes through the connection, which keeps it to one transaction at a time.
     const connection = new PgliteConnection(handle, lib);
     const base = wrap(connection, (sql) => connection.exclusive(() => pg.exec(sql)));
+    const autovacuum = options.autovacuum === false ? undefined : startAutovacuum(base, options.autovacuum);
     return {
       kind: 'pglite',
       serializesTransactions: true,
@@ -88,6 +92,7 @@ export async function openPglite(options: PgliteStoreOptions = {}): Promise<Pgli
       dumpDataDir: () => connection.exclusive(() => pg.dumpDataDir('none')),
       async close() {
         try {
+          await autovacuum?.stop();
           if (!pg.closed) await connection.exclusive(() => pg.close());
         } finally {
           release?.();
