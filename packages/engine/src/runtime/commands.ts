@@ -75,6 +75,11 @@ export interface DefinitionRow {
   tenant: string;
 }
 
+/** wf_definition's columns but the graph, which is large (JSON) and the same for every read of an id. */
+type DefinitionHead = Omit<DefinitionRow, 'graph'>;
+const DEFINITION_HEAD = `id, key, version, name, description, category, deployment_id, resource_name, suspended, tenant_id,
+  created_at, owner_api, tenant`;
+
 export interface StartResult {
   id: string;
   definitionId: string;
@@ -226,26 +231,32 @@ export class Runtime {
   /** The latest version of a key among this view's definitions. */
   async latestDefinition(q: Queryable, key: string): Promise<DefinitionRow | undefined> {
     const params: unknown[] = [key];
-    const { rows } = await q.query<DefinitionRow>(
-      `SELECT * FROM wf_definition d WHERE key = $1 AND ${scopeSql(this.scope, 'd', params)}
+    const { rows } = await q.query<DefinitionHead>(
+      `SELECT ${DEFINITION_HEAD} FROM wf_definition d WHERE key = $1 AND ${scopeSql(this.scope, 'd', params)}
        ORDER BY version DESC, created_at DESC LIMIT 1`,
       params,
     );
-    return rows[0];
+    return this.withGraph(q, rows[0]);
   }
 
   private async latestIn(q: Queryable, key: string, owner: Owner): Promise<DefinitionRow | undefined> {
-    const { rows } = await q.query<DefinitionRow>(
-      'SELECT * FROM wf_definition WHERE owner_api = $1 AND tenant = $2 AND key = $3 ORDER BY version DESC LIMIT 1',
+    const { rows } = await q.query<DefinitionHead>(
+      `SELECT ${DEFINITION_HEAD} FROM wf_definition WHERE owner_api = $1 AND tenant = $2 AND key = $3
+       ORDER BY version DESC LIMIT 1`,
       [owner.api, owner.tenant, key],
     );
-    return rows[0];
+    return this.withGraph(q, rows[0]);
   }
 
   /** A definition of this view by id. */
   async definition(q: Queryable, id: string): Promise<DefinitionRow | undefined> {
-    const { rows } = await q.query<DefinitionRow>('SELECT * FROM wf_definition WHERE id = $1', [id]);
-    return rows[0] && this.owns(rows[0]) ? rows[0] : undefined;
+    const { rows } = await q.query<DefinitionHead>(`SELECT ${DEFINITION_HEAD} FROM wf_definition WHERE id = $1`, [id]);
+    return rows[0] && this.owns(rows[0]) ? this.withGraph(q, rows[0]) : undefined;
+  }
+
+  /** A definition row with its graph from graphCache (read once per id: a definition's graph never changes). */
+  private async withGraph(q: Queryable, head: DefinitionHead | undefined): Promise<DefinitionRow | undefined> {
+    return head && { ...head, graph: (await this.graphOf(q, head.id)).graph };
   }
 
   /**
@@ -522,7 +533,6 @@ export class Runtime {
       } else if (opts.key) {
         const d = await this.latestDefinition(s.tx, opts.key);
         if (!d) throw notFound(`No process definition found for key '${opts.key}'`);
-        this.graphCache.set(d.id, { graph: d.graph, key: d.key });
         def = d;
       } else throw badRequest('A process definition id or key is required');
       if (def.suspended) throw conflict(`Process definition '${def.id}' is suspended`);

@@ -796,9 +796,9 @@ export class Session {
 }
 
 /**
- * A command's writes, collected and sent as two statements: the inserts and updates (`write`) as one, then the deletes
- * (`remove`) as a second. All parts of a data-modifying WITH see the same snapshot, so a delete must not share a
- * statement with a write of the same rows; the caller says which kind each statement is.
+ * A command's writes, collected and sent as one statement. All parts of a data-modifying WITH see the same snapshot,
+ * so a delete must not share a statement with a write of the same rows: when a delete (`remove`) targets a table an
+ * insert or update (`write`) also touches, the deletes go as a second statement, after the writes.
  */
 export class StatementBatch {
   private readonly writes: [string, unknown[]][] = [];
@@ -813,9 +813,25 @@ export class StatementBatch {
   }
 
   async run(tx: Queryable): Promise<void> {
+    const written = new Set(this.writes.map(([sql]) => targetTable(sql)));
+    const disjoint =
+      !written.has(undefined) &&
+      this.removes.every(([sql]) => {
+        const table = targetTable(sql);
+        return table !== undefined && !written.has(table);
+      });
+    if (disjoint) {
+      await runAsOne(tx, [...this.writes, ...this.removes]);
+      return;
+    }
     await runAsOne(tx, this.writes);
     await runAsOne(tx, this.removes);
   }
+}
+
+/** The table an INSERT, UPDATE or DELETE statement changes; undefined (any table) for another form. */
+function targetTable(sql: string): string | undefined {
+  return /^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)/i.exec(sql)?.[1];
 }
 
 /** Runs statements as one: `WITH s1 AS (...), s2 AS (...) SELECT 1`, parameters renumbered. */
