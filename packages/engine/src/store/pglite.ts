@@ -3,7 +3,7 @@ import type { Db, Queryable, QueryResult } from './db.js';
 import { importNodeOnly } from './node-only.js';
 import { type AutovacuumOptions, startAutovacuum } from './pglite-autovacuum.js';
 import { PgliteConnection, type PgliteHandle, type PgliteTransaction } from './pglite-connection.js';
-import { extractSnapshot, loadSnapshot } from './snapshot.js';
+import { extractShippedSnapshot, loadSnapshot } from './snapshot.js';
 import { onNode, pgliteBrowserOptions } from './wasm-assets.js';
 
 export interface PgliteStoreOptions {
@@ -60,9 +60,11 @@ export async function openPglite(options: PgliteStoreOptions = {}): Promise<Pgli
     let snapshot: Blob | undefined;
     if (fresh && options.snapshot) snapshot = options.snapshot;
     else if (fresh && options.snapshot !== false) {
-      const tar = await loadSnapshot();
-      if (tar && options.dataDir) await extractSnapshot(tar, options.dataDir);
-      else if (tar) snapshot = new Blob([tar as Uint8Array<ArrayBuffer>]);
+      if (options.dataDir) await extractShippedSnapshot(options.dataDir);
+      else {
+        const tar = await loadSnapshot();
+        if (tar) snapshot = new Blob([tar as Uint8Array<ArrayBuffer>]);
+      }
     }
     const pg = await PGlite.create({
       ...(onNode ? {} : await pgliteBrowserOptions()),
