@@ -4,16 +4,23 @@
  * PGlite's `query()` parses and plans every statement anew (an unnamed statement) in six calls into the WASM module,
  * and describes the result each time; planning the engine's larger statements costs several times executing them.
  * Here each distinct SQL text is parsed once under a name, and its row description is kept from that first time;
- * later runs bind and execute it in one call, and PostgreSQL's plan cache keeps the plan. A transaction's BEGIN
- * travels with its first statement. The set of statements is bounded: the least recently used one is closed when
+ * later runs bind and execute it in one call, and PostgreSQL's plan cache keeps the plan; the reply is read from its
+ * bytes (pg-reply.ts) with that description. A transaction's BEGIN travels with its first statement. The set of statements is bounded: the least recently used one is closed when
  * it is full (filters built from requests can make many distinct texts).
  */
+import { type Column, hasError, readReply } from './pg-reply.js';
+
 type PgliteModule = typeof import('@electric-sql/pglite');
 type BackendMessage = Parameters<PgliteModule['parse']['parseResults']>[0][number];
 
 /** The part of a PGlite instance this needs. */
 export interface PgliteHandle {
   execProtocolStream(message: Uint8Array, options?: { syncToFs?: boolean }): Promise<BackendMessage[]>;
+  /** The reply's bytes as PostgreSQL writes them (a chunk may be a view PGlite reuses: copy what is kept). */
+  execProtocolRawStream(
+    message: Uint8Array,
+    options: { syncToFs?: boolean; onRawData: (chunk: Uint8Array) => void },
+  ): Promise<void>;
   /** Writes the file system out after a change, where it needs it (IndexedDB); absent where files are written as
    *  PostgreSQL goes (Node's data folder, memory). */
   syncToFs?(): Promise<void>;
@@ -34,8 +41,8 @@ function mutex() {
 interface Prepared {
   name: string;
   paramTypes: number[];
-  /** The statement's row description (absent for one that returns no rows): the same on every run, so not asked for. */
-  rowDescription: BackendMessage | undefined;
+  /** The statement's result columns (none for one that returns no rows): the same on every run, so not asked for. */
+  columns: Column[];
 }
 
 export interface StatementResult<T> {
@@ -129,11 +136,24 @@ export class PgliteConnection {
 
   /** COMMIT or ROLLBACK; resolves to the command PostgreSQL reports (a COMMIT of a failed transaction says ROLLBACK). */
   private async end(command: 'COMMIT' | 'ROLLBACK'): Promise<string | undefined> {
-    const messages = await this.statementLock(() =>
-      this.pg.execProtocolStream(this.lib.protocol.serialize.query(command), { syncToFs: false }),
-    );
+    const reply = await this.statementLock(() => this.exchange(this.lib.protocol.serialize.query(command)));
     await this.pg.syncToFs?.();
-    return this.lib.parse.parseResults(messages, this.pg.parsers).at(-1)?.command;
+    return readReply(reply, []).command;
+  }
+
+  /** Sends message and resolves to the reply's bytes; throws the first ErrorResponse as PGlite's own path does. */
+  private async exchange(message: Uint8Array): Promise<Uint8Array> {
+    const chunks: Uint8Array[] = [];
+    await this.pg.execProtocolRawStream(message, { syncToFs: false, onRawData: (c) => chunks.push(c.slice()) });
+    const reply = chunks.length === 1 ? (chunks[0] as Uint8Array) : concat(chunks);
+    if (hasError(reply)) {
+      let error: unknown;
+      new this.lib.protocol.Parser().parse(reply, (m) => {
+        error ??= m instanceof this.lib.protocol.messages.DatabaseError ? m : undefined;
+      });
+      throw error;
+    }
+    return reply;
   }
 
   private async retryStale<T>(sql: string, run: () => Promise<T>): Promise<T> {
@@ -170,28 +190,23 @@ export class PgliteConnection {
       const serializer = this.pg.serializers[statement.paramTypes[i] ?? 0];
       return serializer ? serializer(value) : String(value);
     });
-    let messages: BackendMessage[];
+    let reply: Uint8Array;
     try {
-      messages = await this.pg.execProtocolStream(
+      reply = await this.exchange(
         concat([
           ...pending,
           serialize.bind({ statement: statement.name, values: values as (string | null)[] }),
           serialize.execute({}),
           serialize.sync(),
         ]),
-        { syncToFs: false },
       );
     } catch (e) {
       if (isStalePlan(e)) this.forget(sql);
       throw e;
     }
-    // What the prefix answered ends with its ReadyForQuery; the statement's own messages follow.
-    if (pending.length) messages = messages.slice(messages.findIndex((m) => m.name === 'readyForQuery') + 1);
-    const [result] = this.lib.parse.parseResults(
-      statement.rowDescription ? [statement.rowDescription, ...messages] : messages,
-      this.pg.parsers,
-    );
-    return { rows: (result?.rows ?? []) as T[], affectedRows: result?.affectedRows ?? 0 };
+    // A prefix (BEGIN) answers a command tag and no rows: the rows and counts read are the statement's.
+    const { rows, affectedRows } = readReply<T>(reply, statement.columns);
+    return { rows, affectedRows };
   }
 
   /** Parses sql under a new name, after `prefix` (sent in the same call). */
@@ -206,10 +221,15 @@ export class PgliteConnection {
     }
     parts.push(serialize.parse({ name, text: sql }), serialize.describe({ type: 'S', name }), serialize.sync());
     const messages = await this.pg.execProtocolStream(concat(parts), { syncToFs: false });
+    const description = messages.find((m) => m instanceof this.lib.protocol.messages.RowDescriptionMessage);
     const statement = {
       name,
       paramTypes: this.lib.parse.parseDescribeStatementResults(messages),
-      rowDescription: messages.find((m) => m.name === 'rowDescription'),
+      columns: (description?.fields ?? []).map((f) => ({
+        name: f.name,
+        typeId: f.dataTypeID,
+        parse: this.pg.parsers[f.dataTypeID],
+      })),
     };
     this.prepared.set(sql, statement);
     return statement;

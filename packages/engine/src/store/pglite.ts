@@ -77,6 +77,7 @@ export async function openPglite(options: PgliteStoreOptions = {}): Promise<Pgli
     });
     const handle: PgliteHandle = {
       execProtocolStream: (message, o) => pg.execProtocolStream(message, o),
+      execProtocolRawStream: (message, o) => pg.execProtocolRawStream(message, o),
       ...(onNode ? {} : { syncToFs: () => pg.syncToFs() }),
       serializers: pg.serializers as PgliteHandle['serializers'],
       parsers: pg.parsers as PgliteHandle['parsers'],
