@@ -8,6 +8,7 @@
  * bytes (pg-reply.ts) with that description. A transaction's BEGIN travels with its first statement. The set of statements is bounded: the least recently used one is closed when
  * it is full (filters built from requests can make many distinct texts).
  */
+import { bindExecuteSync, cString } from './pg-bind.js';
 import { type Column, hasError, readReply } from './pg-reply.js';
 
 type PgliteModule = typeof import('@electric-sql/pglite');
@@ -40,6 +41,8 @@ function mutex() {
 
 interface Prepared {
   name: string;
+  /** The name as Bind carries it. */
+  nameBytes: Uint8Array;
   paramTypes: number[];
   /** The statement's result columns (none for one that returns no rows): the same on every run, so not asked for. */
   columns: Column[];
@@ -78,6 +81,8 @@ export class PgliteConnection {
   /** SQL text → statement; a Map iterates in insertion order, so re-inserting on use makes it an LRU. */
   private readonly prepared = new Map<string, Prepared>();
   private counter = 0;
+  /** Where replies are received (exchange), grown to the largest so far. */
+  private inbox = new Uint8Array(1 << 16);
   /** Held by a transaction (or an autocommit statement) for its whole length: PGlite has one session. */
   private readonly sessionLock = mutex();
   /** Held by one protocol exchange: a transaction's statements go one at a time even when its callback overlaps them. */
@@ -136,16 +141,31 @@ export class PgliteConnection {
 
   /** COMMIT or ROLLBACK; resolves to the command PostgreSQL reports (a COMMIT of a failed transaction says ROLLBACK). */
   private async end(command: 'COMMIT' | 'ROLLBACK'): Promise<string | undefined> {
-    const reply = await this.statementLock(() => this.exchange(this.lib.protocol.serialize.query(command)));
+    const reported = await this.statementLock(
+      async () => readReply(await this.exchange(this.lib.protocol.serialize.query(command)), []).command,
+    );
     await this.pg.syncToFs?.();
-    return readReply(reply, []).command;
+    return reported;
   }
 
-  /** Sends message and resolves to the reply's bytes; throws the first ErrorResponse as PGlite's own path does. */
+  /**
+   * Sends message and resolves to the reply's bytes; throws the first ErrorResponse as PGlite's own path does. The
+   * bytes are the connection's receive buffer: read them before the next exchange (the statement lock is held).
+   */
   private async exchange(message: Uint8Array): Promise<Uint8Array> {
-    const chunks: Uint8Array[] = [];
-    await this.pg.execProtocolRawStream(message, { syncToFs: false, onRawData: (c) => chunks.push(c.slice()) });
-    const reply = chunks.length === 1 ? (chunks[0] as Uint8Array) : concat(chunks);
+    let length = 0;
+    const onRawData = (chunk: Uint8Array) => {
+      if (length + chunk.length > this.inbox.length) {
+        const grown = new Uint8Array(Math.max(2 * this.inbox.length, length + chunk.length));
+        grown.set(this.inbox.subarray(0, length));
+        this.inbox = grown;
+      }
+      // a chunk is a view into WASM memory that PGlite reuses: copied now
+      this.inbox.set(chunk, length);
+      length += chunk.length;
+    };
+    await this.pg.execProtocolRawStream(message, { syncToFs: false, onRawData });
+    const reply = this.inbox.subarray(0, length);
     if (hasError(reply)) {
       let error: unknown;
       new this.lib.protocol.Parser().parse(reply, (m) => {
@@ -192,14 +212,7 @@ export class PgliteConnection {
     });
     let reply: Uint8Array;
     try {
-      reply = await this.exchange(
-        concat([
-          ...pending,
-          serialize.bind({ statement: statement.name, values: values as (string | null)[] }),
-          serialize.execute({}),
-          serialize.sync(),
-        ]),
-      );
+      reply = await this.exchange(bindExecuteSync(pending, statement.nameBytes, values));
     } catch (e) {
       if (isStalePlan(e)) this.forget(sql);
       throw e;
@@ -224,6 +237,7 @@ export class PgliteConnection {
     const description = messages.find((m) => m instanceof this.lib.protocol.messages.RowDescriptionMessage);
     const statement = {
       name,
+      nameBytes: cString(name),
       paramTypes: this.lib.parse.parseDescribeStatementResults(messages),
       columns: (description?.fields ?? []).map((f) => ({
         name: f.name,

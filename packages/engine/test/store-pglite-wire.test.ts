@@ -1,13 +1,37 @@
 /**
- * The PGlite store reads statement replies from the wire bytes itself (store/pg-reply.ts): its rows must come out
+ * The PGlite store writes its Bind messages (store/pg-bind.ts) and reads statement replies from the wire bytes
+ * itself (store/pg-reply.ts): the messages must be byte for byte what PGlite's serializer writes, rows must come out
  * exactly as PGlite's own query path types them, for every kind of column the engine stores, and its errors must be
  * PGlite's errors.
  */
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, protocol } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/store/db.js';
+import { bindExecuteSync, cString } from '../src/store/pg-bind.js';
 import { openPglite } from '../src/store/pglite.js';
 import { loadSnapshot } from '../src/store/snapshot.js';
+
+describe('PGlite Bind messages', () => {
+  it.each([[[]], [[null]], [['', 'a', null, 'zażółć 🐘', 'x'.repeat(70_000), '\ud800 lone surrogate']]])(
+    'are what PGlite writes for %#',
+    (values: (string | null)[]) => {
+      const begin = protocol.serialize.query('BEGIN');
+      const theirs = [
+        begin,
+        protocol.serialize.bind({ statement: 'wf_1z', values }),
+        protocol.serialize.execute({}),
+        protocol.serialize.sync(),
+      ];
+      const expected = new Uint8Array(theirs.reduce((n, m) => n + m.length, 0));
+      let at = 0;
+      for (const m of theirs) {
+        expected.set(m, at);
+        at += m.length;
+      }
+      expect(Buffer.from(bindExecuteSync([begin], cString('wf_1z'), values)).equals(Buffer.from(expected))).toBe(true);
+    },
+  );
+});
 
 describe('PGlite statement replies', () => {
   let db: Db;
