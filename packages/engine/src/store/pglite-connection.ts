@@ -88,10 +88,16 @@ export class PgliteConnection {
   /** Held by one protocol exchange: a transaction's statements go one at a time even when its callback overlaps them. */
   private readonly statementLock = mutex();
 
+  /** The transaction control statements, serialized once. */
+  private readonly control: Record<'BEGIN' | 'COMMIT' | 'ROLLBACK', Uint8Array>;
+
   constructor(
     private readonly pg: PgliteHandle,
     private readonly lib: Pick<PgliteModule, 'protocol' | 'parse' | 'TransactionAbortedError'>,
-  ) {}
+  ) {
+    const q = (sql: string) => lib.protocol.serialize.query(sql);
+    this.control = { BEGIN: q('BEGIN'), COMMIT: q('COMMIT'), ROLLBACK: q('ROLLBACK') };
+  }
 
   /** One statement in its own transaction (autocommit). No parameters: the simple protocol, several allowed. */
   query<T>(sql: string, params: readonly unknown[] = []): Promise<StatementResult<T>> {
@@ -119,7 +125,7 @@ export class PgliteConnection {
         query: <R>(sql: string, params: readonly unknown[] = []) => {
           if (closed) return Promise.reject(new Error('Transaction is closed'));
           return this.statementLock(() => {
-            const prefix = begun ? [] : [this.lib.protocol.serialize.query('BEGIN')];
+            const prefix = begun ? [] : [this.control.BEGIN];
             begun = true;
             return this.run<R>(sql, params, prefix);
           });
@@ -142,7 +148,7 @@ export class PgliteConnection {
   /** COMMIT or ROLLBACK; resolves to the command PostgreSQL reports (a COMMIT of a failed transaction says ROLLBACK). */
   private async end(command: 'COMMIT' | 'ROLLBACK'): Promise<string | undefined> {
     const reported = await this.statementLock(
-      async () => readReply(await this.exchange(this.lib.protocol.serialize.query(command)), []).command,
+      async () => readReply(await this.exchange(this.control[command]), []).command,
     );
     await this.pg.syncToFs?.();
     return reported;
