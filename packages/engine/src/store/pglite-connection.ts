@@ -4,9 +4,10 @@
  * PGlite's `query()` parses and plans every statement anew (an unnamed statement) in six calls into the WASM module,
  * and describes the result each time; planning the engine's larger statements costs several times executing them.
  * Here each distinct SQL text is parsed once under a name, and its row description is kept from that first time;
- * later runs bind and execute it in one call, and PostgreSQL's plan cache keeps the plan; the reply is read from its
- * bytes (pg-reply.ts) with that description. A transaction's BEGIN travels with its first statement. The set of statements is bounded: the least recently used one is closed when
- * it is full (filters built from requests can make many distinct texts).
+ * later runs bind and execute it in one call (pg-bind.ts), PostgreSQL's plan cache keeps the plan, and the reply is
+ * read from its bytes with that description (pg-reply.ts). A transaction's BEGIN travels with its first statement.
+ * The set of statements is bounded: the least recently used one is closed when it is full (filters built from
+ * requests can make many distinct texts).
  */
 import { bindExecuteSync, cString } from './pg-bind.js';
 import { type Column, hasError, readReply } from './pg-reply.js';
@@ -177,7 +178,7 @@ export class PgliteConnection {
       new this.lib.protocol.Parser().parse(reply, (m) => {
         error ??= m instanceof this.lib.protocol.messages.DatabaseError ? m : undefined;
       });
-      throw error;
+      throw error ?? new Error('PostgreSQL answered an error that could not be read');
     }
     return reply;
   }
