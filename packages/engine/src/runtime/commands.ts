@@ -119,6 +119,8 @@ export class Runtime {
   private readonly actor: string | null = null;
   private readonly defaultOwner: Owner;
   private readonly graphCache = new Map<string, { graph: ProcessGraph; key: string }>();
+  /** latestDefinition's autocommit reads, per scope and key, where this process alone writes the store (PGlite). */
+  private readonly latestHeads = new Map<string, DefinitionHead>();
   private readonly behaviours = new Map<string, ServiceBehaviour>();
   private readonly scriptHosts = new Map<string, ScriptHostFactory>();
   private readonly scriptPreludes = new Map<string, string>();
@@ -193,6 +195,7 @@ export class Runtime {
   }
 
   private async removeDeployment(tx: Queryable, deploymentId: string, ownerApi: string): Promise<void> {
+    this.latestHeads.clear();
     await this.deploymentCleanups.get(ownerApi)?.(tx, deploymentId);
     await tx.query('DELETE FROM wf_deployment WHERE id = $1', [deploymentId]);
   }
@@ -228,15 +231,30 @@ export class Runtime {
     return rows[0];
   }
 
-  /** The latest version of a key among this view's definitions. */
+  /**
+   * The latest version of a key among this view's definitions. On a store whose transactions run one at a time
+   * (PGlite: one session, in the one process its data-folder lock admits) a read outside a transaction is kept until
+   * this Runtime deploys or deletes definitions, the only writes of wf_definition; no such read can run while one of
+   * those transactions is open. Inside a transaction it is always read: that transaction may have deployed.
+   */
   async latestDefinition(q: Queryable, key: string): Promise<DefinitionRow | undefined> {
-    const params: unknown[] = [key];
-    const { rows } = await q.query<DefinitionHead>(
-      `SELECT ${DEFINITION_HEAD} FROM wf_definition d WHERE key = $1 AND ${scopeSql(this.scope, 'd', params)}
-       ORDER BY version DESC, created_at DESC LIMIT 1`,
-      params,
-    );
-    return this.withGraph(q, rows[0]);
+    const kept = q === this.db && this.db.serializesTransactions;
+    const cacheKey = kept ? JSON.stringify([this.scope?.api, this.scope?.tenant, key]) : '';
+    let head = kept ? this.latestHeads.get(cacheKey) : undefined;
+    if (!head) {
+      const params: unknown[] = [key];
+      const { rows } = await q.query<DefinitionHead>(
+        `SELECT ${DEFINITION_HEAD} FROM wf_definition d WHERE key = $1 AND ${scopeSql(this.scope, 'd', params)}
+         ORDER BY version DESC, created_at DESC LIMIT 1`,
+        params,
+      );
+      head = rows[0];
+      if (kept && head) {
+        if (this.latestHeads.size >= 1000) this.latestHeads.clear();
+        this.latestHeads.set(cacheKey, head);
+      }
+    }
+    return this.withGraph(q, head);
   }
 
   private async latestIn(q: Queryable, key: string, owner: Owner): Promise<DefinitionRow | undefined> {
@@ -292,6 +310,7 @@ export class Runtime {
       }
       const now = this.clock.now();
       const deploymentId = this.ids.ulid();
+      this.latestHeads.clear();
       await tx.query(
         `INSERT INTO wf_deployment (id, name, category, source, source_hash, tenant_id, created_at, owner_api, tenant)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,

@@ -77,6 +77,27 @@ describe.each(testStores())('IDM round trips on $name', (factory) => {
     }
   });
 
+  // Where this process alone writes the store (PGlite), the latest version of a key is read once per deployment.
+  it('reads the latest definition of a key once where the process owns the store, and sees a new version at once', async () => {
+    const latestReads = () => meter.statements().filter((sql) => /FROM wf_definition d WHERE key = \$1/.test(sql));
+    const startByKey = async () => (await call('POST', 'processinstance?_action=create', { _key: 'oneTask' })) as Pi;
+    type Pi = { processDefinitionId: string };
+    await startByKey();
+    meter.reset();
+    const first = await startByKey();
+    expect(latestReads()).toHaveLength(store.db.serializesTransactions ? 0 : 1);
+    const xml = bpmn(
+      `<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
+       <userTask id="t" name="Approve again"/><sequenceFlow id="f2" sourceRef="t" targetRef="e"/><endEvent id="e"/>`,
+      { id: 'oneTask' },
+    );
+    const model = await call('POST', 'model', { name: 'one task, v2', bpmnXML: xml });
+    await call('POST', `model/${model._id}?_action=deploy`);
+    const second = await startByKey();
+    expect(second.processDefinitionId).not.toBe(first.processDefinitionId);
+    expect((await startByKey()).processDefinitionId).toBe(second.processDefinitionId);
+  });
+
   // PGlite runs one transaction at a time: a row lock there guards nothing, so none is taken.
   it('takes row locks for claim and complete only where transactions run side by side', async () => {
     const pi = await call('POST', 'processinstance?_action=create', { _key: 'oneTask' });
