@@ -5,7 +5,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Queryable } from '../src/store/db.js';
 import { openPglite } from '../src/store/pglite.js';
-import { startAutovacuum, type TableActivity, tablesDue } from '../src/store/pglite-autovacuum.js';
+import { startAutovacuum, type TableActivity, tablesDue, vacuumDue } from '../src/store/pglite-autovacuum.js';
 
 const activity = (over: Partial<TableActivity>): TableActivity => ({
   table: 't',
@@ -80,6 +80,27 @@ describe('the PGlite store', () => {
     } finally {
       await db.close();
     }
+  });
+});
+
+describe('vacuumDue', () => {
+  it('runs a statement per table, so nothing waits on every table at once', async () => {
+    const ran: string[] = [];
+    const db: Queryable = {
+      async query<T>() {
+        const rows = [
+          activity({ table: 'a', dead: 60 }),
+          activity({ table: 'b', dead: 70 }),
+          activity({ table: 'c', modifiedSinceAnalyze: 60 }),
+        ];
+        return { rows: rows as T[], rowCount: rows.length };
+      },
+      exec: async (sql) => {
+        ran.push(sql);
+      },
+    };
+    expect(await vacuumDue(db)).toEqual(['VACUUM (ANALYZE) a', 'VACUUM (ANALYZE) b', 'ANALYZE c']);
+    expect(ran).toEqual(['VACUUM (ANALYZE) a', 'VACUUM (ANALYZE) b', 'ANALYZE c']);
   });
 });
 

@@ -43,16 +43,20 @@ const ACTIVITY_SQL = `SELECT quote_ident(s.schemaname) || '.' || quote_ident(s.r
   s.n_mod_since_analyze::float8 AS "modifiedSinceAnalyze"
   FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid`;
 
-/** One pass: the statements it ran (empty when nothing was due). */
+/**
+ * One pass: the statements it ran (empty when nothing was due). A table at a time: PGlite runs PostgreSQL on the
+ * event loop's thread, so one statement for every table would hold requests (and everything else) for all of them.
+ */
 export async function vacuumDue(db: Queryable): Promise<string[]> {
   const { rows } = await db.query<TableActivity>(ACTIVITY_SQL);
   const { vacuum, analyze } = tablesDue(rows);
-  const statements = [
-    ...(vacuum.length ? [`VACUUM (ANALYZE) ${vacuum.join(', ')}`] : []),
-    ...(analyze.length ? [`ANALYZE ${analyze.join(', ')}`] : []),
-  ];
-  // VACUUM cannot run in a transaction block; exec sends it as a simple query outside one.
-  for (const sql of statements) await db.exec(sql);
+  const statements = [...vacuum.map((t) => `VACUUM (ANALYZE) ${t}`), ...analyze.map((t) => `ANALYZE ${t}`)];
+  for (const sql of statements) {
+    // VACUUM cannot run in a transaction block; exec sends it as a simple query outside one.
+    await db.exec(sql);
+    // let what waits (requests, timers) run between tables
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
   return statements;
 }
 
