@@ -105,6 +105,8 @@ export const ASYNC_JOB = 'wf.async';
 /** An API's check on a task, run inside the command under the instance lock: throws to refuse. */
 export type TaskGuard = (task: Readonly<TaskRow>) => void;
 
+const latestByStore = new WeakMap<Db, Map<string, DefinitionHead>>();
+
 export class Runtime {
   readonly db: Db;
   readonly clock: Clock;
@@ -119,8 +121,11 @@ export class Runtime {
   private readonly actor: string | null = null;
   private readonly defaultOwner: Owner;
   private readonly graphCache = new Map<string, { graph: ProcessGraph; key: string }>();
-  /** latestDefinition's autocommit reads, per scope and key, where this process alone writes the store (PGlite). */
-  private readonly latestHeads = new Map<string, DefinitionHead>();
+  /**
+   * latestDefinition's autocommit reads, per scope and key, where this process alone writes the store (PGlite); one
+   * map per store, so every Runtime over it (two apps on one store) sees the others' deploys clear it.
+   */
+  private readonly latestHeads: Map<string, DefinitionHead>;
   private readonly behaviours = new Map<string, ServiceBehaviour>();
   private readonly scriptHosts = new Map<string, ScriptHostFactory>();
   private readonly scriptPreludes = new Map<string, string>();
@@ -129,6 +134,8 @@ export class Runtime {
 
   constructor(opts: RuntimeOptions) {
     this.db = opts.db;
+    this.latestHeads = latestByStore.get(opts.db) ?? new Map();
+    latestByStore.set(opts.db, this.latestHeads);
     this.clock = opts.clock ?? systemClock;
     this.ids = opts.ids ?? defaultIds(this.clock);
     this.history = opts.history ?? 'audit';
@@ -234,8 +241,9 @@ export class Runtime {
   /**
    * The latest version of a key among this view's definitions. On a store whose transactions run one at a time
    * (PGlite: one session, in the one process its data-folder lock admits) a read outside a transaction is kept until
-   * this Runtime deploys or deletes definitions, the only writes of wf_definition; no such read can run while one of
-   * those transactions is open. Inside a transaction it is always read: that transaction may have deployed.
+   * a Runtime over the store deploys or deletes definitions, the only writes of wf_definition; no such read can run
+   * while one of those transactions is open. Inside a transaction it is always read: that transaction may have
+   * deployed.
    */
   async latestDefinition(q: Queryable, key: string): Promise<DefinitionRow | undefined> {
     const kept = q === this.db && this.db.serializesTransactions;
