@@ -134,8 +134,10 @@ export class Runtime {
 
   constructor(opts: RuntimeOptions) {
     this.db = opts.db;
-    this.latestHeads = latestByStore.get(opts.db) ?? new Map();
-    latestByStore.set(opts.db, this.latestHeads);
+    // A Runtime made only to list operations (contract tests) has no store.
+    const kept = opts.db ? latestByStore.get(opts.db) : undefined;
+    this.latestHeads = kept ?? new Map();
+    if (opts.db && !kept) latestByStore.set(opts.db, this.latestHeads);
     this.clock = opts.clock ?? systemClock;
     this.ids = opts.ids ?? defaultIds(this.clock);
     this.history = opts.history ?? 'audit';
