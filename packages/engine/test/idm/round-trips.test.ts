@@ -30,6 +30,16 @@ describe.each(testStores())('IDM round trips on $name', (factory) => {
     expect(res.status, JSON.stringify(json)).toBeLessThan(300);
     return json;
   };
+  /** Deploys (a new version of) `oneTask`: start → a user task named `taskName` → end. */
+  const deployOneTask = async (taskName: string) => {
+    const xml = bpmn(
+      `<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
+       <userTask id="t" name="${taskName}"/><sequenceFlow id="f2" sourceRef="t" targetRef="e"/><endEvent id="e"/>`,
+      { id: 'oneTask' },
+    );
+    const model = await call('POST', 'model', { name: `one task (${taskName})`, bpmnXML: xml });
+    await call('POST', `model/${model._id}?_action=deploy`);
+  };
   const measured = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
     meter.reset();
     const out = await fn();
@@ -48,13 +58,7 @@ describe.each(testStores())('IDM round trips on $name', (factory) => {
       docs: false,
     });
     await app.ready;
-    const xml = bpmn(
-      `<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
-       <userTask id="t" name="Approve"/><sequenceFlow id="f2" sourceRef="t" targetRef="e"/><endEvent id="e"/>`,
-      { id: 'oneTask' },
-    );
-    const model = await call('POST', 'model', { name: 'one task', bpmnXML: xml });
-    await call('POST', `model/${model._id}?_action=deploy`);
+    await deployOneTask('Approve');
   });
   afterAll(async () => {
     await app?.close();
@@ -86,13 +90,7 @@ describe.each(testStores())('IDM round trips on $name', (factory) => {
     meter.reset();
     const first = await startByKey();
     expect(latestReads()).toHaveLength(store.db.serializesTransactions ? 0 : 1);
-    const xml = bpmn(
-      `<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
-       <userTask id="t" name="Approve again"/><sequenceFlow id="f2" sourceRef="t" targetRef="e"/><endEvent id="e"/>`,
-      { id: 'oneTask' },
-    );
-    const model = await call('POST', 'model', { name: 'one task, v2', bpmnXML: xml });
-    await call('POST', `model/${model._id}?_action=deploy`);
+    await deployOneTask('Approve again');
     const second = await startByKey();
     expect(second.processDefinitionId).not.toBe(first.processDefinitionId);
     expect((await startByKey()).processDefinitionId).toBe(second.processDefinitionId);
