@@ -8,7 +8,7 @@
 import type { Queryable } from './db.js';
 
 /** autovacuum's defaults (postgresql.conf): base rows + scale × the table's estimated rows. */
-export const AUTOVACUUM_THRESHOLDS = {
+const AUTOVACUUM_THRESHOLDS = {
   vacuum: { base: 50, scale: 0.2 },
   insert: { base: 1000, scale: 0.2 },
   analyze: { base: 50, scale: 0.1 },

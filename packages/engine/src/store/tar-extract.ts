@@ -101,7 +101,6 @@ export class TarExtractor {
     // WAL segments are 16 MB of mostly zeros: the size is set first and zero stretches are left as holes.
     if (fd !== -1) this.fs.ftruncateSync(fd, size);
     this.entry = { fd, size, at: 0 };
-    this.skip = 0;
     if (size === 0) this.finish(this.entry, padded);
   }
 
